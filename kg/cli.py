@@ -1,0 +1,155 @@
+"""The `kg` command: a thin layer over the Python API. Exit codes: 0 ok, 1 the data fails validation,
+2 usage or input error. Errors are one message on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import KGError
+
+EXAMPLES = {
+    "build": "  kg build\n  kg build --out release/ --base-iri https://example.org/pikg/",
+    "validate": "  kg validate\n  kg validate --data their-graph.ttl",
+    "query": "  kg query --list\n  kg query compare-interventions --format markdown\n"
+             "  kg query findings-for-intervention --param intervention=IPS\n"
+             "  kg query interventions-by-duration --param max=P3M --format csv",
+    "export": "  kg export --format turtle > pikg.ttl\n  kg export --format json-ld --output pikg.jsonld",
+    "stats": "  kg stats",
+}
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            click.echo(f"error: {exc}" if exc.exit_code == 2 else str(exc), err=True)
+            ctx.exit(exc.exit_code)
+
+
+def _epilog(name: str) -> str:
+    return "\b\nExamples:\n" + EXAMPLES[name]
+
+
+def input_options(func: Any) -> Any:
+    func = click.option("--records", "records_dir", type=click.Path(path_type=Path, file_okay=False),
+                        help="Folder of record files (default: the packaged records).")(func)
+    func = click.option("--sources", "sources_dir", type=click.Path(path_type=Path, file_okay=False),
+                        help="Folder of source texts for quote checking (default: $KG_SOURCES_DIR or "
+                             "../shared/seeds).")(func)
+    func = click.option("--base-iri", help="Base IRI of the data (default: $KG_BASE_IRI or "
+                                           "https://w3id.org/pikg/id/).")(func)
+    return func
+
+
+def _build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None):
+    from .build import build
+    from .config import Settings
+
+    return build(Settings.default(records_dir, sources_dir, base_iri))
+
+
+@click.group(cls=_Group, epilog="\b\nExamples:\n  kg build\n  kg query --list\n  kg query compare-interventions")
+@click.version_option(__version__, prog_name="kg")
+def cli() -> None:
+    """Build, validate, query and export the psychosocial intervention knowledge graph."""
+
+
+@cli.command(epilog=_epilog("build"))
+@input_options
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
+              show_default=True, help="Folder to write the exports to.")
+def build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
+    """Build the graph from the records, validate it and export it (Turtle, N-Triples, TriG, N-Quads, JSON-LD)."""
+    from .pipeline import run_pipeline
+
+    result = run_pipeline(_build(records_dir, sources_dir, base_iri), out_dir)
+    click.echo(result.summary())
+    if not result.ok:
+        sys.exit(1)
+
+
+@cli.command(epilog=_epilog("validate"))
+@input_options
+@click.option("--data", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Validate this RDF file (Turtle, N-Triples, JSON-LD, TriG, RDF/XML) instead of the records.")
+def validate(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, data: Path | None) -> None:
+    """Validate the graph against the SHACL shapes; exit 1 if it does not conform."""
+    from .validate import validate as validate_kg
+    from .validate import validate_file
+
+    report = validate_file(data) if data else validate_kg(_build(records_dir, sources_dir, base_iri))
+    click.echo(str(report))
+    if not report.conforms:
+        sys.exit(1)
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--param expects NAME=VALUE, got {item!r}")
+        params[key.strip()] = value.strip()
+    return params
+
+
+@cli.command(epilog=_epilog("query"))
+@input_options
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
+              show_default=True)
+@click.option("--list", "list_only", is_flag=True, help="List the bundled queries and their parameters.")
+def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, name: str | None,
+          params: tuple[str, ...], fmt: str, list_only: bool) -> None:
+    """Run a bundled SPARQL query by NAME and print its answer."""
+    from .query import format_result, list_queries, run_query
+
+    if list_only or not name:
+        if not list_only:
+            raise click.UsageError("give a query NAME, or --list to see them")
+        for spec in list_queries():
+            click.echo(f"{spec.name}: {spec.title}")
+            click.echo(f"    {spec.question}")
+            for param in spec.params.values():
+                need = "required" if param.required else "optional"
+                click.echo(f"    --param {param.name}=... ({param.type}, {need}): {param.description}")
+        return
+    kg = _build(records_dir, sources_dir, base_iri)
+    click.echo(format_result(run_query(kg.dataset, name, _parse_params(params)), fmt), nl=False)
+
+
+@cli.command(epilog=_epilog("export"))
+@input_options
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "trig", "nquads", "json-ld"]), default="turtle",
+              show_default=True)
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
+def export(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, fmt: str,
+           output: Path | None) -> None:
+    """Export the graph in one format, without validating it (use `kg build` for a checked release)."""
+    from .export import serialize, write_atomic
+
+    data = serialize(_build(records_dir, sources_dir, base_iri), fmt)
+    if output:
+        write_atomic(output, data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@cli.command(epilog=_epilog("stats"))
+@input_options
+def stats(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None) -> None:
+    """Print triple counts per named graph and instance counts per class."""
+    from .stats import compute_stats, format_stats
+
+    click.echo(format_stats(compute_stats(_build(records_dir, sources_dir, base_iri))))
+
+
+def main() -> None:
+    cli(prog_name="kg")

@@ -1,0 +1,82 @@
+"""Namespaces, packaged resource folders and configurable settings.
+
+The ontology and vocabulary namespaces are fixed (they name the model); the base IRI of the data is
+configurable (`--base-iri` or the KG_BASE_IRI environment variable) so that another team can mint IRIs under
+its own domain.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ONTOLOGY_NS = "https://w3id.org/pikg/ontology#"
+ONTOLOGY_IRI = "https://w3id.org/pikg/ontology"
+VOCAB_NS = "https://w3id.org/pikg/vocab/"
+DEFAULT_BASE_IRI = "https://w3id.org/pikg/id/"
+
+PREFIXES: dict[str, str] = {
+    "pikg": ONTOLOGY_NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "http://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """Folder of a packaged resource (ontology, shapes, queries, records).
+
+    An installed wheel carries them in kg/data/; a source checkout has them beside the package.
+    """
+    for candidate in (_PACKAGE / "data" / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"packaged folder {name!r} not found beside {_PACKAGE}")
+
+
+def default_sources_dir() -> Path | None:
+    """Where the source texts live, for quote checking: KG_SOURCES_DIR, else ../shared/seeds of a checkout."""
+    env = os.environ.get("KG_SOURCES_DIR")
+    if env:
+        return Path(env)
+    for base in (Path.cwd(), _PACKAGE.parent):
+        candidate = base.parent / "shared" / "seeds"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the inputs are and how data IRIs are minted."""
+
+    records_dir: Path
+    sources_dir: Path | None
+    base_iri: str = DEFAULT_BASE_IRI
+
+    @classmethod
+    def default(
+        cls,
+        records_dir: Path | None = None,
+        sources_dir: Path | None = None,
+        base_iri: str | None = None,
+    ) -> Settings:
+        base = base_iri or os.environ.get("KG_BASE_IRI") or DEFAULT_BASE_IRI
+        if not base.endswith(("/", "#")):
+            base += "/"
+        return cls(
+            records_dir=records_dir or resource_dir("records"),
+            sources_dir=sources_dir if sources_dir is not None else default_sources_dir(),
+            base_iri=base,
+        )

@@ -1,0 +1,54 @@
+"""Typed errors. The library raises them; only the CLI turns them into exit codes.
+
+Each message says where the problem is (file, line, field) and what was expected, so a curator can fix it
+without reading a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def display_path(path: str | Path) -> str:
+    """A path relative to the working directory when it is below it: shorter messages, same meaning."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class KGError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    exit_code = 2
+
+
+class InputError(KGError):
+    """Bad input: a record file, a parameter, a file name. Exit code 2."""
+
+
+class RecordError(InputError):
+    """A record file breaks the record format; the message starts with `file:line: field:`."""
+
+    def __init__(self, file: str, line: int | None, field: str | None, problem: str) -> None:
+        self.file, self.line, self.field, self.problem = file, line, field, problem
+        where = f"{display_path(file)}:{line}" if line else display_path(file)
+        super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
+
+
+class QuoteError(RecordError):
+    """A quote does not occur verbatim in its source text."""
+
+
+class QueryError(InputError):
+    """An unknown query, or a missing, unknown or unresolvable parameter."""
+
+
+class ValidationFailure(KGError):
+    """The graph does not conform to the shapes. Exit code 1; carries the report."""
+
+    exit_code = 1
+
+    def __init__(self, report: object) -> None:
+        self.report = report
+        super().__init__(str(report))

@@ -1,0 +1,147 @@
+"""Serialise the built graph deterministically and write files atomically.
+
+The same input gives byte-identical files: N-Triples and N-Quads lines are sorted, JSON-LD arrays and keys are
+put in a canonical order, and Turtle/TriG rely on rdflib's sorted subject and predicate order (the graph has
+no blank nodes). Files are written to a temporary name and renamed, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rdflib import OWL, RDF, RDFS, Dataset, Graph, URIRef
+
+from .build import KnowledgeGraph, load_model
+from .config import ONTOLOGY_NS, PREFIXES
+
+FORMATS: dict[str, tuple[str, str]] = {  # name: (file suffix, media type)
+    "turtle": ("ttl", "text/turtle"),
+    "nt": ("nt", "application/n-triples"),
+    "trig": ("trig", "application/trig"),
+    "nquads": ("nq", "application/n-quads"),
+    "json-ld": ("jsonld", "application/ld+json"),
+}
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def jsonld_context(ontology: Graph | None = None) -> dict[str, Any]:
+    """The JSON-LD context, derived from the ontology so that the two cannot drift: one term per class and
+    property of ours, object properties typed @id, datatype properties typed by their range."""
+    if ontology is None:
+        ontology, _ = load_model()
+    context: dict[str, Any] = dict(sorted(PREFIXES.items()))
+    terms: dict[str, Any] = {}
+    for term in sorted(set(ontology.subjects(RDFS.isDefinedBy, None)), key=str):
+        iri = str(term)
+        if not iri.startswith(ONTOLOGY_NS):
+            continue
+        local = iri[len(ONTOLOGY_NS):]
+        kinds = set(ontology.objects(term, RDF.type))
+        if OWL.ObjectProperty in kinds:
+            terms[local] = {"@id": f"pikg:{local}", "@type": "@id"}
+        elif OWL.DatatypeProperty in kinds:
+            rng = ontology.value(term, RDFS.range)
+            if rng is not None and str(rng).startswith(PREFIXES["xsd"]):
+                terms[local] = {"@id": f"pikg:{local}", "@type": f"xsd:{str(rng)[len(PREFIXES['xsd']):]}"}
+            else:
+                terms[local] = {"@id": f"pikg:{local}"}
+        else:
+            terms[local] = f"pikg:{local}"
+    context.update(sorted(terms.items()))
+    return {"@context": context}
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _canonical(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def _new_graph() -> Graph:
+    """A graph bound to exactly our prefixes (rdflib's defaults bind schema: to https://schema.org/)."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    return graph
+
+
+def export_graph(kg: KnowledgeGraph) -> Graph:
+    """The published data as one graph: the union of the sources' graphs and the vocabularies."""
+    union = _new_graph()
+    for name in kg.export_graphs():
+        for triple in kg.dataset.graph(name):
+            union.add(triple)
+    return union
+
+
+def export_dataset(kg: KnowledgeGraph) -> Dataset:
+    out = Dataset()  # only serialised as N-Quads, which has no prefixes
+    for name in kg.export_graphs():
+        target = out.graph(URIRef(str(name)))
+        for triple in kg.dataset.graph(name):
+            target.add(triple)
+    return out
+
+
+def _trig(kg: KnowledgeGraph) -> bytes:
+    """TriG with graphs in IRI order (rdflib's TriG writer orders graphs by hash, which changes per process)."""
+    parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()]
+    for name in sorted(kg.export_graphs(), key=str):
+        graph = _new_graph()
+        for triple in kg.dataset.graph(name):
+            graph.add(triple)
+        body = graph.serialize(format="turtle")
+        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
+        parts.append(f"\n<{name}> {{\n" + "\n".join(lines).strip("\n") + "\n}\n")
+    return "".join(parts).encode("utf-8")
+
+
+def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
+    if fmt == "turtle":
+        return export_graph(kg).serialize(format="turtle", encoding="utf-8")
+    if fmt == "nt":
+        lines = export_graph(kg).serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+        return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode("utf-8")
+    if fmt == "nquads":
+        lines = export_dataset(kg).serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()
+        return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode("utf-8")
+    if fmt == "trig":
+        return _trig(kg)
+    if fmt == "json-ld":
+        context = jsonld_context()
+        text = export_graph(kg).serialize(format="json-ld", context=context["@context"], auto_compact=True)
+        doc = _canonical(json.loads(text))
+        doc = {"@context": context["@context"], **{k: v for k, v in doc.items() if k != "@context"}}
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def write_exports(kg: KnowledgeGraph, out_dir: Path, stem: str = "pikg") -> dict[str, Path]:
+    """Write every format, plus the JSON-LD context, into out_dir; return the files by format."""
+    written: dict[str, Path] = {}
+    for fmt, (suffix, _) in FORMATS.items():
+        path = out_dir / f"{stem}.{suffix}"
+        write_atomic(path, serialize(kg, fmt))
+        written[fmt] = path
+    context_path = out_dir / "context.jsonld"
+    write_atomic(context_path, (json.dumps(jsonld_context(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    written["context"] = context_path
+    return written

@@ -1,0 +1,67 @@
+"""The main job: built graph → validation → violation queries → exports, with a one-screen summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .build import KnowledgeGraph
+from .errors import display_path
+from .query import QueryResult, list_queries, run_query
+from .stats import Stats, compute_stats
+from .validate import ValidationReport, validate
+
+
+@dataclass
+class PipelineResult:
+    kg: KnowledgeGraph
+    report: ValidationReport
+    violations: dict[str, QueryResult]
+    stats: Stats
+    written: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.report.conforms and not any(r.rows for r in self.violations.values())
+
+    def summary(self) -> str:
+        kg, files = self.kg, self.kg.files
+        n_records = sum(len(f.records) for f in files)
+        where = display_path(kg.settings.sources_dir) if kg.settings.sources_dir else "nowhere"
+        lines = [f"Records: {len(files)} files, {n_records} records ({display_path(kg.settings.records_dir)})"]
+        quotes = f"Quotes: {kg.quotes.checked} checked verbatim against the source texts in {where}"
+        if kg.quotes.missing_texts:
+            quotes += f"; NOT checked (text not found): {', '.join(kg.quotes.missing_texts)}"
+        lines.append(quotes)
+        lines.append(f"Triples: {self.stats.triples} in {len(self.stats.graphs)} named graphs")
+        main = ["pikg:Intervention", "pikg:InterventionComponent", "pikg:Study", "schema:ScholarlyArticle",
+                "foaf:Person", "pikg:Outcome", "pikg:Finding", "pikg:Passage"]
+        lines.append("  " + ", ".join(f"{c.split(':')[1]} {self.stats.classes.get(c, 0)}" for c in main))
+        lines.append("Validation: " + ("conforms to the shapes" if self.report.conforms
+                                       else f"FAILS: {len(self.report.violations)} violation(s)"))
+        for violation in self.report.violations:
+            lines.append(f"  {violation}")
+        bad = {name: r for name, r in self.violations.items() if r.rows}
+        lines.append(f"Violation queries: {len(self.violations)} run, "
+                     + ("none returned rows" if not bad else f"{len(bad)} returned rows: {', '.join(bad)}"))
+        for name, result in bad.items():
+            lines.extend(f"  {name}: {' | '.join(row)}" for row in result.rows[:10])
+        if self.written:
+            lines.append("Wrote:")
+            lines.extend(f"  {display_path(p)} ({p.stat().st_size:,} bytes)" for p in self.written.values())
+        else:
+            lines.append("Wrote nothing: fix the problems above and build again.")
+        return "\n".join(lines)
+
+
+def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None) -> PipelineResult:
+    """Validate, run every `*-violation` query, and export only when both pass."""
+    from .export import write_exports
+
+    violations = {
+        spec.name: run_query(kg.dataset, spec.name) for spec in list_queries() if spec.is_violation_check
+    }
+    result = PipelineResult(kg, validate(kg), violations, compute_stats(kg))
+    if result.ok and out_dir is not None:
+        result.written = write_exports(kg, out_dir)
+    return result

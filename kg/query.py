@@ -1,0 +1,210 @@
+"""Run the bundled SPARQL queries with safely bound parameters and format their answers.
+
+A query's metadata lives in its own `#+` comment header (grlc style): title, question, params, lists.
+Parameters are never pasted into the query text: a resource parameter is resolved to an IRI (from a label,
+an acronym or the IRI itself) and bound as an RDF term; a duration parameter is checked against the XSD
+grammar and bound as its length in days.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import XSD, Dataset, Literal, URIRef
+from rdflib.term import Node
+
+from .config import PREFIXES, resource_dir
+from .errors import QueryError
+from .records import DURATION_HINT, DURATION_RE, duration_days
+
+FORMATS = ("table", "csv", "json", "markdown")
+_NAME_PROPERTIES = (
+    "skos:prefLabel", "skos:altLabel", "pikg:acronym", "foaf:name", "schema:name", "dcterms:title",
+)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # resource | duration | text
+    required: bool
+    description: str
+    cls: str | None = None
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """A bundled query and the metadata from its header."""
+
+    name: str
+    path: Path
+    title: str
+    question: str
+    params: dict[str, Param]
+    lists: tuple[str, ...]
+    text: str
+
+    @property
+    def is_violation_check(self) -> bool:
+        """`*-violation.rq` queries must return no rows on a valid graph."""
+        return self.name.endswith("-violation")
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    terms: tuple[tuple[Node | None, ...], ...] = field(default=(), compare=False)
+
+    def as_dicts(self) -> list[dict[str, str]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def parse_header(path: Path) -> QuerySpec:
+    text = path.read_text(encoding="utf-8")
+    header = "\n".join(line[3:] if line.startswith("#+ ") else line[2:]
+                       for line in text.splitlines() if line.startswith("#+"))
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as exc:
+        raise QueryError(f"{path}: the #+ header is not valid YAML: {exc}") from None
+    for key in ("title", "question"):
+        if not meta.get(key):
+            raise QueryError(f"{path}: the #+ header has no {key!r}")
+    params = {
+        name: Param(name, spec.get("type", "text"), bool(spec.get("required", False)), spec.get("description", ""),
+                    spec.get("class"))
+        for name, spec in (meta.get("params") or {}).items()
+    }
+    return QuerySpec(path.stem, path, meta["title"], meta["question"], params, tuple(meta.get("lists") or ()), text)
+
+
+def query_dir() -> Path:
+    return resource_dir("queries")
+
+
+def list_queries(folder: Path | None = None) -> list[QuerySpec]:
+    return [parse_header(p) for p in sorted((folder or query_dir()).glob("*.rq"))]
+
+
+def load_query(name: str, folder: Path | None = None) -> QuerySpec:
+    path = (folder or query_dir()) / f"{name}.rq"
+    if not path.is_file():
+        known = [p.stem for p in sorted((folder or query_dir()).glob("*.rq"))]
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise QueryError(f"unknown query {name!r}{hint} Known queries: {', '.join(known)}")
+    return parse_header(path)
+
+
+def _expand(curie: str) -> URIRef:
+    prefix, local = curie.split(":", 1)
+    return URIRef(PREFIXES[prefix] + local)
+
+
+def resolve_resource(dataset: Dataset, text: str, cls: str | None, param: str) -> URIRef:
+    """The one resource (of class cls) whose IRI, label, acronym or name is `text`, case-insensitively."""
+    type_clause = f"?r a <{_expand(cls)}> ." if cls else ""
+    names = " | ".join(f"<{_expand(p)}>" for p in _NAME_PROPERTIES)
+    query = f"""SELECT DISTINCT ?r ?name WHERE {{
+        {type_clause}
+        {{ ?r {names} ?name . FILTER (LCASE(STR(?name)) = LCASE(STR(?wanted))) }}
+        UNION {{ ?r ?p ?o . FILTER (STR(?r) = STR(?wanted)) BIND (STR(?r) AS ?name) }}
+    }}"""
+    found = sorted({row[0] for row in dataset.query(query, initBindings={"wanted": Literal(text)})}, key=str)
+    what = cls.split(":", 1)[1] if cls else "resource"
+    if not found:
+        raise QueryError(f"parameter {param}: no {what} is named {text!r} (give a label, an acronym or an IRI)")
+    if len(found) > 1:
+        raise QueryError(f"parameter {param}: {text!r} is ambiguous; it names {len(found)} resources: "
+                         f"{', '.join(str(r) for r in found)}. Give the IRI.")
+    return found[0]
+
+
+def bind_params(dataset: Dataset, spec: QuerySpec, given: dict[str, str]) -> dict[str, Node]:
+    unknown = sorted(set(given) - set(spec.params))
+    if unknown:
+        allowed = ", ".join(spec.params) or "none"
+        raise QueryError(f"query {spec.name} has no parameter {unknown[0]!r}; its parameters: {allowed}")
+    bindings: dict[str, Node] = {}
+    for name, param in spec.params.items():
+        if name not in given:
+            if param.required:
+                raise QueryError(f"query {spec.name} needs --param {name}=VALUE: {param.description}")
+            continue
+        value = given[name]
+        if param.type == "resource":
+            bindings[name] = resolve_resource(dataset, value, param.cls, name)
+        elif param.type == "duration":
+            if not DURATION_RE.match(value) or value.startswith("-"):
+                raise QueryError(f"parameter {name}: expected {DURATION_HINT}, got {value!r}")
+            bindings[f"{name}_days"] = Literal(str(duration_days(value)), datatype=XSD.integer)
+        else:
+            bindings[name] = Literal(value)
+    return bindings
+
+
+def _text(term: Node | None) -> str:
+    return "" if term is None else str(term)
+
+
+def _natural_key(item: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", item)]
+
+
+def run_query(dataset: Dataset, name: str, params: dict[str, str] | None = None,
+              folder: Path | None = None) -> QueryResult:
+    """Run a bundled query by name. List columns (`lists:` in the header, GROUP_CONCATs separated by "; ")
+    come back deduplicated and sorted, so answers are the same whatever order the engine concatenates in."""
+    spec = load_query(name, folder)
+    bindings = bind_params(dataset, spec, params or {})
+    result = dataset.query(spec.text, initBindings=bindings)
+    columns = tuple(str(v) for v in result.vars)
+    rows, terms = [], []
+    for row in result:
+        values = []
+        for col, term in zip(columns, row, strict=True):
+            text = _text(term)
+            if col in spec.lists and text:
+                text = "; ".join(sorted(set(text.split("; ")), key=_natural_key))
+            values.append(text)
+        rows.append(tuple(values))
+        terms.append(tuple(row))
+    return QueryResult(columns, tuple(rows), tuple(terms))
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    if fmt == "json":
+        return json.dumps(result.as_dicts(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+        return buffer.getvalue()
+    if fmt == "markdown":
+        def cell(value: str) -> str:
+            return value.replace("|", "\\|").replace("\n", " ")
+
+        lines = ["| " + " | ".join(result.columns) + " |", "| " + " | ".join("---" for _ in result.columns) + " |"]
+        lines.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in result.rows)
+        return "\n".join(lines) + "\n"
+    if fmt == "table":
+        widths = [min(60, max([len(c), *(len(r[i]) for r in result.rows)])) for i, c in enumerate(result.columns)]
+
+        def line(values: tuple[str, ...]) -> str:
+            cells = (v if len(v) <= w else v[: w - 1] + "…" for v, w in zip(values, widths, strict=True))
+            return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+
+        out = [line(result.columns), line(tuple("-" * w for w in widths)), *(line(r) for r in result.rows)]
+        out.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+        return "\n".join(s.rstrip() for s in out) + "\n"
+    raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -1,0 +1,413 @@
+"""Load record files (YAML) into checked, line-numbered records.
+
+PyYAML's composer gives every node its line; this module keeps those lines so that every later message
+(loader, quote check, SHACL report) can point a curator at `file:line`. Scalars stay as written: dates and
+durations are not turned into Python objects, so nothing is silently normalised.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import RecordError
+from .schema import (
+    DURATION_QUALIFIERS,
+    RECORD_KEYS,
+    SECTION_BY_NAME,
+    SOURCE_FIELDS,
+    Field,
+    Section,
+)
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?$")
+LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+# xsd:duration without weeks or fractions other than seconds (see shared/reference/datatypes.md).
+DURATION_RE = re.compile(
+    r"^-?P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
+DURATION_HINT = "an xsd:duration such as P9M, P3M or P49D (P[nY][nM][nD][T[nH][nM][nS]]; write weeks as days)"
+
+
+@dataclass(frozen=True)
+class Value:
+    """One field of one record, with the quote that supports it."""
+
+    field: Field
+    items: tuple[Any, ...]
+    quote: str
+    quote_in: str | None
+    line: int
+    extra: Mapping[str, Any] = field(default_factory=dict)  # duration's qualifier and text
+
+
+@dataclass(frozen=True)
+class Record:
+    section: Section
+    id: str
+    file: Path
+    line: int
+    quote: str
+    quote_in: str | None
+    quote_line: int
+    values: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    id: str
+    label: str
+    text_file: str
+    publication: str | None
+    quote: str
+    file: Path
+    line: int
+    lines: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class RecordFile:
+    path: Path
+    source: SourceRecord
+    records: tuple[Record, ...]
+
+
+# ------------------------------------------------------------------------------------------ YAML with lines
+
+
+class _Map(dict):
+    line: int
+    key_lines: dict[str, int]
+
+
+class _List(list):
+    line: int
+    item_lines: list[int]
+
+
+def _convert(node: yaml.Node, file: Path) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        out = _Map()
+        out.line, out.key_lines = node.start_mark.line + 1, {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, file)
+            if not isinstance(key, str):
+                raise RecordError(str(file), key_node.start_mark.line + 1, None, f"keys must be text, got {key!r}")
+            if key in out:
+                raise RecordError(
+                    str(file), key_node.start_mark.line + 1, key,
+                    f"duplicate key (first given on line {out.key_lines[key]}); each id and field may appear once",
+                )
+            out[key] = _convert(value_node, file)
+            out.key_lines[key] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        seq = _List(_convert(n, file) for n in node.value)
+        seq.line, seq.item_lines = node.start_mark.line + 1, [n.start_mark.line + 1 for n in node.value]
+        return seq
+    tag, text = node.tag, node.value
+    if tag.endswith(":bool"):
+        return text.lower() in ("true", "yes", "on")
+    if tag.endswith(":int"):
+        try:
+            return int(text, 0) if not text.startswith("0") or text == "0" else int(text, 10)
+        except ValueError:
+            return text
+    if tag.endswith(":null"):
+        return None
+    return text  # str, float and timestamp stay as written
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(str(path), None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise RecordError(str(path), None, None, f"cannot read: {exc.strerror}") from None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise RecordError(str(path), line, None, f"not valid YAML: {exc.problem}") from None
+    if node is None:
+        raise RecordError(str(path), 1, None, "the file is empty; a record file starts with a `source:` section")
+    return _convert(node, path)
+
+
+# ------------------------------------------------------------------------------------------ checks
+
+
+def _suggest(word: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(word, allowed, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{hint} Allowed: {', '.join(allowed)}"
+
+
+def _unknown(path: Path, line: int, where: str, key: str, allowed: list[str]) -> RecordError:
+    return RecordError(str(path), line, where, f"unknown field {key!r}{_suggest(key, allowed)}")
+
+
+def _text(path: Path, line: int, where: str, value: Any) -> str:
+    if isinstance(value, str) and value.strip():
+        return value
+    raise RecordError(str(path), line, where, f"expected non-empty text, got {value!r}")
+
+
+def _check_item(path: Path, line: int, where: str, fld: Field, item: Any, concepts: Mapping[str, set[str]]) -> Any:
+    kind = fld.kind
+    if kind in ("text", "string"):
+        return _text(path, line, where, item)
+    if kind.startswith("ref:") or kind == "authors":
+        if isinstance(item, str) and ID_RE.match(item):
+            return item
+        raise RecordError(str(path), line, where, f"expected a record id (lower-case letters, digits, hyphens), "
+                          f"got {item!r}")
+    if kind.startswith("concept:"):
+        scheme = kind.split(":", 1)[1]
+        allowed = sorted(concepts.get(scheme, ()))
+        if item in allowed:
+            return item
+        raise RecordError(str(path), line, where, f"{item!r} is not in the {scheme} vocabulary"
+                          f"{_suggest(str(item), allowed)}")
+    if kind.endswith("integer"):
+        low = {"integer": None, "positive-integer": 1, "nonnegative-integer": 0}[kind]
+        if isinstance(item, int) and not isinstance(item, bool) and (low is None or item >= low):
+            return item
+        wanted = {"integer": "an integer", "positive-integer": "a whole number of at least 1",
+                  "nonnegative-integer": "a whole number of at least 0"}[kind]
+        raise RecordError(str(path), line, where, f"expected {wanted}, got {item!r}")
+    if kind == "boolean":
+        if isinstance(item, bool):
+            return item
+        raise RecordError(str(path), line, where, f"expected true or false, got {item!r}")
+    if kind == "date":
+        if isinstance(item, str) and DATE_RE.match(item):
+            return item
+        raise RecordError(str(path), line, where, f"expected a date YYYY-MM-DD or a year YYYY, got {item!r}")
+    if kind == "language":
+        if isinstance(item, str) and LANG_RE.match(item):
+            return item
+        raise RecordError(str(path), line, where, f"expected a BCP 47 language tag such as en, got {item!r}")
+    raise AssertionError(f"unhandled field kind {kind}")  # pragma: no cover - schema bug
+
+
+def _check_value(
+    path: Path, rec: _Map, key: str, fld: Field, section: str, rid: str,
+    default_quote: tuple[str, str | None], concepts: Mapping[str, set[str]],
+) -> Value:
+    line = rec.key_lines[key]
+    where = f"{section}.{rid}.{key}"
+    raw = rec[key]
+    quote, quote_in = default_quote
+    extra: dict[str, Any] = {}
+    if isinstance(raw, dict):
+        allowed = ["value", "values", "quote", "quote_in"]
+        if fld.kind == "duration":
+            allowed = ["value", "qualifier", "text", "quote", "quote_in"]
+        for k in raw:
+            if k not in allowed:
+                raise _unknown(path, raw.key_lines[k], where, k, allowed)
+        if "quote" in raw:
+            quote = _text(path, raw.key_lines["quote"], f"{where}.quote", raw["quote"])
+            quote_in = None
+        if "quote_in" in raw:
+            quote_in = _text(path, raw.key_lines["quote_in"], f"{where}.quote_in", raw["quote_in"])
+        if fld.kind == "duration":
+            return _check_duration(path, raw, where, fld, quote, quote_in)
+        if "value" in raw and "values" in raw:
+            raise RecordError(str(path), line, where, "give either `value` or `values`, not both")
+        if "values" in raw:
+            items = raw["values"]
+            if not (fld.many or fld.kind == "authors"):
+                raise RecordError(str(path), raw.key_lines["values"], where,
+                                  "this field takes one value; use `value:`")
+            if not isinstance(items, list) or not items:
+                raise RecordError(str(path), raw.key_lines["values"], where, "`values` must be a non-empty list")
+            lines = items.item_lines
+        elif "value" in raw:
+            items, lines = [raw["value"]], [raw.key_lines["value"]]
+        else:
+            raise RecordError(str(path), line, where, "missing `value` (or `values` for a list)")
+    elif fld.kind == "duration":
+        qualifiers = ", ".join(DURATION_QUALIFIERS)
+        raise RecordError(str(path), line, where, f"expected a mapping with `qualifier` ({qualifiers}), "
+                          f"`value` ({DURATION_HINT}), `text` and `quote`")
+    elif isinstance(raw, list):
+        if not (fld.many or fld.kind == "authors"):
+            raise RecordError(str(path), line, where, "this field takes one value, got a list")
+        items, lines = raw, raw.item_lines
+    else:
+        items, lines = [raw], [line]
+    checked = tuple(_check_item(path, ln, where, fld, item, concepts) for item, ln in zip(items, lines, strict=True))
+    if len(set(checked)) != len(checked):
+        raise RecordError(str(path), line, where, "the same value is listed twice")
+    return Value(fld, checked, quote, quote_in, line, extra)
+
+
+def _check_duration(path: Path, raw: _Map, where: str, fld: Field, quote: str, quote_in: str | None) -> Value:
+    line = raw.line
+    qualifier = raw.get("qualifier")
+    if qualifier not in DURATION_QUALIFIERS:
+        raise RecordError(str(path), raw.key_lines.get("qualifier", line), f"{where}.qualifier",
+                          f"expected one of {', '.join(DURATION_QUALIFIERS)}, got {qualifier!r}")
+    if "text" not in raw:
+        raise RecordError(str(path), line, where, "missing `text`: the source's own wording of the duration")
+    text = _text(path, raw.key_lines["text"], f"{where}.text", raw["text"])
+    value = raw.get("value")
+    if qualifier == "open-ended":
+        if value is not None:
+            raise RecordError(str(path), raw.key_lines["value"], f"{where}.value",
+                              "an open-ended duration has no value; remove `value`")
+    else:
+        vline = raw.key_lines.get("value", line)
+        if value is None:
+            raise RecordError(str(path), vline, f"{where}.value", f"missing: expected {DURATION_HINT}")
+        if not isinstance(value, str) or not DURATION_RE.match(value) or value.startswith("-"):
+            raise RecordError(str(path), vline, f"{where}.value", f"expected {DURATION_HINT}, got {value!r}")
+    return Value(fld, (value,) if value else (), quote, quote_in, line, {"qualifier": qualifier, "text": text})
+
+
+def duration_days(value: str) -> int:
+    """Comparable length of a duration: a year counts 365 days, a month 30 (the ontology states the rule)."""
+    m = DURATION_RE.match(value)
+    assert m, value
+    years, months, days = (int(g or 0) for g in m.groups()[:3])
+    return years * 365 + months * 30 + days
+
+
+def _check_source(path: Path, data: _Map) -> SourceRecord:
+    if "source" not in data:
+        raise RecordError(str(path), data.line, "source", "missing: every record file starts with a `source:` "
+                          "section (id, label, text_file, quote)")
+    src = data["source"]
+    if not isinstance(src, dict):
+        raise RecordError(str(path), data.key_lines["source"], "source", "expected a mapping of source fields")
+    allowed = list(SOURCE_FIELDS)
+    for k in src:
+        if k not in SOURCE_FIELDS:
+            raise _unknown(path, src.key_lines[k], "source", k, allowed)
+    for k in ("id", "label", "text_file", "quote"):
+        if k not in src:
+            raise RecordError(str(path), src.line, f"source.{k}", f"missing required field: {SOURCE_FIELDS[k]}")
+    sid = _text(path, src.key_lines["id"], "source.id", src["id"])
+    if not ID_RE.match(sid):
+        raise RecordError(str(path), src.key_lines["id"], "source.id",
+                          f"expected lower-case letters, digits and hyphens, got {sid!r}")
+    return SourceRecord(
+        id=sid,
+        label=_text(path, src.key_lines["label"], "source.label", src["label"]),
+        text_file=_text(path, src.key_lines["text_file"], "source.text_file", src["text_file"]),
+        publication=src.get("publication"),
+        quote=_text(path, src.key_lines["quote"], "source.quote", src["quote"]),
+        file=path,
+        line=src.line,
+        lines=dict(src.key_lines),
+    )
+
+
+def load_file(path: Path, concepts: Mapping[str, set[str]]) -> RecordFile:
+    """Read one record file and check its structure (not yet its references or quotes)."""
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise RecordError(str(path), 1, None, "expected a mapping with a `source:` section and record sections")
+    source = _check_source(path, data)
+    sections = ["source", *SECTION_BY_NAME]
+    records: list[Record] = []
+    for name, body in data.items():
+        if name == "source":
+            continue
+        if name not in SECTION_BY_NAME:
+            raise RecordError(str(path), data.key_lines[name], name,
+                              f"unknown section {name!r}{_suggest(name, sections)}")
+        section = SECTION_BY_NAME[name]
+        if not isinstance(body, dict):
+            raise RecordError(str(path), data.key_lines[name], name, "expected a mapping from record id to record")
+        for rid, rec in body.items():
+            records.append(_check_record(path, section, rid, body.key_lines[rid], rec, concepts))
+    return RecordFile(path, source, tuple(records))
+
+
+def _check_record(
+    path: Path, section: Section, rid: str, line: int, rec: Any, concepts: Mapping[str, set[str]]
+) -> Record:
+    where = f"{section.name}.{rid}"
+    if section.by_concept:
+        scheme, _, cid = rid.partition("/")
+        if cid not in concepts.get(scheme, ()):
+            known = sorted(f"{s}/{c}" for s, ids in concepts.items() for c in ids)
+            raise RecordError(str(path), line, where, f"{rid!r} is not a vocabulary concept{_suggest(rid, known)}")
+    elif not ID_RE.match(rid):
+        raise RecordError(str(path), line, where, "a record id must be lower-case letters, digits and hyphens")
+    if not isinstance(rec, dict):
+        raise RecordError(str(path), line, where, "expected a mapping of fields")
+    allowed = [*RECORD_KEYS, *(f.name for f in section.fields)]
+    for key in rec:
+        if key not in allowed:
+            raise _unknown(path, rec.key_lines[key], where, key, allowed)
+    if "quote" not in rec:
+        raise RecordError(str(path), rec.line, f"{where}.quote",
+                          "missing: every record cites a verbatim passage of its source")
+    quote = _text(path, rec.key_lines["quote"], f"{where}.quote", rec["quote"])
+    quote_in = rec.get("quote_in")
+    values = tuple(
+        _check_value(path, rec, key, section.field(key), section.name, rid, (quote, quote_in), concepts)
+        for key in rec
+        if key not in RECORD_KEYS
+    )
+    return Record(section, rid, path, line, quote, quote_in, rec.key_lines["quote"], values)
+
+
+def check_references(files: list[RecordFile]) -> None:
+    """Every ref names a record defined in some file; no id is defined twice in one file."""
+    defined: dict[str, set[str]] = {}
+    for rf in files:
+        for rec in rf.records:
+            defined.setdefault(rec.section.name, set()).add(rec.id)
+    publications = defined.get("publications", set())
+    for rf in files:
+        pub = rf.source.publication
+        if pub is not None and pub not in publications:
+            raise RecordError(str(rf.path), rf.source.lines["publication"], "source.publication",
+                              f"no publication with id {pub!r} is defined in any record file"
+                              f"{_suggest(str(pub), sorted(publications))}")
+        for rec in rf.records:
+            for val in rec.values:
+                kind = val.field.kind
+                target = "persons" if kind == "authors" else kind[4:] if kind.startswith("ref:") else None
+                if target is None:
+                    continue
+                known = defined.get(target, set())
+                for item in val.items:
+                    if item not in known:
+                        raise RecordError(
+                            str(rf.path), val.line, f"{rec.section.name}.{rec.id}.{val.field.name}",
+                            f"no {target[:-1] if target != 'studies' else 'study'} with id {item!r} is defined in any "
+                            f"record file{_suggest(item, sorted(known))}",
+                        )
+
+
+def load_records(records_dir: Path, concepts: Mapping[str, set[str]]) -> list[RecordFile]:
+    """Load every *.yaml file of a folder, in name order, and check references across them."""
+    if not records_dir.is_dir():
+        raise RecordError(str(records_dir), None, None, "records folder not found")
+    paths = sorted(records_dir.glob("*.yaml"))
+    if not paths:
+        raise RecordError(str(records_dir), None, None, "no record files (*.yaml) in this folder")
+    files = [load_file(p, concepts) for p in paths]
+    seen: dict[str, Path] = {}
+    for rf in files:
+        if rf.source.id in seen:
+            raise RecordError(str(rf.path), rf.source.lines["id"], "source.id",
+                              f"source id {rf.source.id!r} is already used by {seen[rf.source.id]}")
+        seen[rf.source.id] = rf.path
+    check_references(files)
+    return files

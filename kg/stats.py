@@ -1,0 +1,49 @@
+"""Counts that describe a built graph: triples per named graph and instances per class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import RDF
+
+from .build import KnowledgeGraph
+from .config import PREFIXES
+
+
+def _short(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+@dataclass(frozen=True)
+class Stats:
+    triples: int
+    graphs: dict[str, int]
+    classes: dict[str, int]
+
+
+def compute_stats(kg: KnowledgeGraph) -> Stats:
+    """Counts over the published graphs (sources and vocabularies); reification nodes are counted as such."""
+    triples: set = set()
+    graphs: dict[str, int] = {}
+    members: dict[str, set] = {}
+    for name in kg.export_graphs():
+        graph = kg.dataset.graph(name)
+        graphs[str(name)] = len(graph)
+        for triple in graph:
+            triples.add(triple)
+        for s, o in graph.subject_objects(RDF.type):
+            members.setdefault(_short(str(o)), set()).add(s)
+    classes = {cls: len(nodes) for cls, nodes in sorted(members.items())}
+    return Stats(len(triples), graphs, classes)
+
+
+def format_stats(stats: Stats) -> str:
+    width = max(len(c) for c in stats.classes) if stats.classes else 0
+    lines = [f"Triples: {stats.triples}", "Named graphs:"]
+    lines += [f"  {name}  {count}" for name, count in stats.graphs.items()]
+    lines.append("Instances per class:")
+    lines += [f"  {cls.ljust(width)}  {count}" for cls, count in stats.classes.items()]
+    return "\n".join(lines)

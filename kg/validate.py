@@ -1,0 +1,131 @@
+"""Validate a graph against the packaged SHACL shapes and explain each violation in the curator's terms.
+
+pyshacl is imported here only, so that commands that do not validate start fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import RDF, Graph, Namespace
+from rdflib.term import Node
+
+from .build import KnowledgeGraph, Origin
+from .config import PREFIXES, resource_dir
+
+SH = Namespace(PREFIXES["sh"])
+SHAPES_NS = "https://w3id.org/pikg/shapes#"
+
+
+def load_shapes() -> Graph:
+    shapes = Graph()
+    for path in sorted(resource_dir("shapes").glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    return shapes
+
+
+def _short(node: Node | None) -> str:
+    if node is None:
+        return ""
+    text = str(node)
+    for prefix, ns in (("pikgsh", SHAPES_NS), *PREFIXES.items()):
+        if text.startswith(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    return f"<{text}>"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One validation result, with the record it comes from when known."""
+
+    focus: Node
+    path: Node | None
+    value: Node | None
+    shape: Node
+    component: Node
+    message: str
+    origin: Origin | None
+
+    @property
+    def constraint(self) -> str:
+        """The constraint that fired: shape and component, e.g. pikgsh:Intervention-name MinCount."""
+        component = _short(self.component).removeprefix("sh:").removesuffix("ConstraintComponent")
+        return f"{_short(self.shape)} {component}"
+
+    @property
+    def constraint_id(self) -> str:
+        """The fixture name of the constraint: Intervention-name--MinCount, Intervention-peerLedByPeers--SPARQL."""
+        return self.constraint.removeprefix("pikgsh:").replace(" ", "--")
+
+    def __str__(self) -> str:
+        where = str(self.origin) if self.origin else _short(self.focus)
+        value = f" (value: {self.value.n3()})" if self.value not in (None, self.focus) else ""
+        return f"{where}: {self.message}{value} [{self.constraint}; focus {_short(self.focus)}]"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    conforms: bool
+    violations: tuple[Violation, ...]
+
+    def __str__(self) -> str:
+        if self.conforms:
+            return "The graph conforms to the shapes."
+        lines = [f"The graph does not conform: {len(self.violations)} violation(s)."]
+        lines.extend(f"  {v}" for v in self.violations)
+        return "\n".join(lines)
+
+
+def validate_graph(data: Graph, kg: KnowledgeGraph | None = None, shapes: Graph | None = None) -> ValidationReport:
+    """Validate one graph (the union, for a built dataset); no inference, so what is checked is what is written."""
+    import pyshacl
+
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes if shapes is not None else load_shapes(), inference="none",
+        advanced=True, allow_warnings=True,
+    )
+    violations = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        violations.append(
+            Violation(
+                focus=focus,
+                path=path,
+                value=report.value(result, SH.value),
+                # a SPARQL constraint is named by sh:sourceConstraint; its sh:sourceShape is the node shape
+                shape=report.value(result, SH.sourceConstraint) or report.value(result, SH.sourceShape),
+                component=report.value(result, SH.sourceConstraintComponent),
+                message=str(report.value(result, SH.resultMessage) or ""),
+                origin=kg.origin(focus, path) if kg else None,
+            )
+        )
+    violations.sort(key=lambda v: (str(v.origin or ""), v.constraint, str(v.focus), str(v.value)))
+    return ValidationReport(bool(conforms), tuple(violations))
+
+
+def union_graph(kg: KnowledgeGraph) -> Graph:
+    """All named graphs as one graph: what the shapes see."""
+    union = Graph()
+    for s, p, o, _ in kg.dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
+
+
+def validate(kg: KnowledgeGraph) -> ValidationReport:
+    return validate_graph(union_graph(kg), kg)
+
+
+def validate_file(path: Path, fmt: str | None = None) -> ValidationReport:
+    """Validate someone else's RDF file against our shapes (with our ontology and vocabularies beside it)."""
+    from .build import load_model
+    from .errors import InputError
+
+    data = Graph()
+    try:
+        data.parse(path, format=fmt)
+    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
+        raise InputError(f"{path}: cannot parse as RDF: {exc}") from None
+    ontology, vocab = load_model()
+    return validate_graph(data + ontology + vocab)
