@@ -47,11 +47,14 @@ def input_options(func: Any) -> Any:
     return func
 
 
-def _build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None):
+def _build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, cached: bool = True):
+    """The built graph; read-only commands take it from the cache when the inputs have not changed."""
     from .build import build
+    from .cache import build_cached
     from .config import Settings
 
-    return build(Settings.default(records_dir, sources_dir, base_iri))
+    settings = Settings.default(records_dir, sources_dir, base_iri)
+    return build_cached(settings) if cached else build(settings)
 
 
 @click.group(cls=_Group, epilog="\b\nExamples:\n  kg build\n  kg query --list\n  kg query compare-interventions")
@@ -68,7 +71,7 @@ def build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
     """Build the graph from the records, validate it and export it (Turtle, N-Triples, TriG, N-Quads, JSON-LD)."""
     from .pipeline import run_pipeline
 
-    result = run_pipeline(_build(records_dir, sources_dir, base_iri), out_dir)
+    result = run_pipeline(_build(records_dir, sources_dir, base_iri, cached=False), out_dir)
     click.echo(result.summary())
     if not result.ok:
         sys.exit(1)
@@ -83,7 +86,7 @@ def validate(records_dir: Path | None, sources_dir: Path | None, base_iri: str |
     from .validate import validate as validate_kg
     from .validate import validate_file
 
-    report = validate_file(data) if data else validate_kg(_build(records_dir, sources_dir, base_iri))
+    report = validate_file(data) if data else validate_kg(_build(records_dir, sources_dir, base_iri, cached=False))
     click.echo(str(report))
     if not report.conforms:
         sys.exit(1)
@@ -109,9 +112,9 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, name: str | None,
           params: tuple[str, ...], fmt: str, list_only: bool) -> None:
     """Run a bundled SPARQL query by NAME and print its answer."""
-    from .query import format_result, list_queries, run_query
-
     if list_only or not name:
+        from .query import list_queries
+
         if not list_only:
             raise click.UsageError("give a query NAME, or --list to see them")
         for spec in list_queries():
@@ -121,8 +124,18 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
                 need = "required" if param.required else "optional"
                 click.echo(f"    --param {param.name}=... ({param.type}, {need}): {param.description}")
         return
-    kg = _build(records_dir, sources_dir, base_iri)
-    click.echo(format_result(run_query(kg.dataset, name, _parse_params(params)), fmt), nl=False)
+    from .cache import cached_answer
+    from .config import Settings, resource_dir
+
+    settings = Settings.default(records_dir, sources_dir, base_iri)
+    given = _parse_params(params)
+
+    def answer() -> str:
+        from .query import format_result, run_query
+
+        return format_result(run_query(_build(records_dir, sources_dir, base_iri).dataset, name, given), fmt)
+
+    click.echo(cached_answer(settings, resource_dir("queries") / f"{name}.rq", given, fmt, answer), nl=False)
 
 
 @cli.command(epilog=_epilog("export"))

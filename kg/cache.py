@@ -1,0 +1,81 @@
+"""A cache of the built graph and of query answers, so that `kg query` answers at once.
+
+The key hashes everything the build reads (records, ontology files, source texts, base IRI, package
+version); any change to them builds afresh. A query answer is cached under that key plus the query's text,
+its parameters and the output format, and is read without importing rdflib. The cache lives in
+$KG_CACHE_DIR (default ~/.cache/pikg); if it cannot be read or written, everything works without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .config import Settings, resource_dir
+
+if TYPE_CHECKING:
+    from .build import KnowledgeGraph
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("KG_CACHE_DIR") or Path.home() / ".cache" / "pikg")
+
+
+def cache_key(settings: Settings) -> str:
+    digest = hashlib.sha256(f"{__version__}\0{settings.base_iri}\0{settings.sources_dir}".encode())
+    folders = [settings.records_dir, resource_dir("ontology")]
+    if settings.sources_dir and settings.sources_dir.is_dir():
+        folders.append(settings.sources_dir)
+    for folder in folders:
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            digest.update(f"\0{path}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def build_cached(settings: Settings) -> KnowledgeGraph:
+    """The built graph, from the cache when its inputs have not changed."""
+    from .build import build
+
+    if not settings.records_dir.is_dir():
+        return build(settings)  # let build report the missing folder
+    path = cache_dir() / f"{cache_key(settings)}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        pass
+    kg = build(settings)
+    _store(path, pickle.dumps(kg, protocol=pickle.HIGHEST_PROTOCOL))
+    return kg
+
+
+def _store(path: Path, data: bytes) -> None:
+    from .export import write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError:
+        pass
+
+
+def cached_answer(settings: Settings, query_file: Path, params: dict[str, str], fmt: str,
+                  answer: Callable[[], str]) -> str:
+    """A query's formatted answer, computed by `answer()` only when not cached for these exact inputs."""
+    if not settings.records_dir.is_dir() or not query_file.is_file():
+        return answer()
+    digest = hashlib.sha256(query_file.read_bytes())
+    digest.update(repr((sorted(params.items()), fmt)).encode())
+    path = cache_dir() / f"{cache_key(settings)}-{digest.hexdigest()[:32]}.txt"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    text = answer()
+    _store(path, text.encode("utf-8"))
+    return text
