@@ -92,24 +92,26 @@ class _List(list):
     item_lines: list[int]
 
 
-def _convert(node: yaml.Node, file: Path) -> Any:
+def _convert(node: yaml.Node, file: Path, where: str = "") -> Any:
     if isinstance(node, yaml.MappingNode):
         out = _Map()
         out.line, out.key_lines = node.start_mark.line + 1, {}
         for key_node, value_node in node.value:
             key = _convert(key_node, file)
             if not isinstance(key, str):
-                raise RecordError(str(file), key_node.start_mark.line + 1, None, f"keys must be text, got {key!r}")
+                raise RecordError(str(file), key_node.start_mark.line + 1, where or None,
+                                  f"keys must be text, got {key!r}")
+            path = f"{where}.{key}" if where else key
             if key in out:
                 raise RecordError(
-                    str(file), key_node.start_mark.line + 1, key,
+                    str(file), key_node.start_mark.line + 1, path,
                     f"duplicate key (first given on line {out.key_lines[key]}); each id and field may appear once",
                 )
-            out[key] = _convert(value_node, file)
+            out[key] = _convert(value_node, file, path)
             out.key_lines[key] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        seq = _List(_convert(n, file) for n in node.value)
+        seq = _List(_convert(n, file, where) for n in node.value)
         seq.line, seq.item_lines = node.start_mark.line + 1, [n.start_mark.line + 1 for n in node.value]
         return seq
     tag, text = node.tag, node.value
@@ -137,7 +139,10 @@ def _read_yaml(path: Path) -> Any:
         node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise RecordError(str(path), line, None, f"not valid YAML: {exc.problem}") from None
+        context = ""
+        if exc.context and exc.context_mark:
+            context = f" ({exc.context} that starts on line {exc.context_mark.line + 1}; check the indentation)"
+        raise RecordError(str(path), line, None, f"not valid YAML: {exc.problem}{context}") from None
     if node is None:
         raise RecordError(str(path), 1, None, "the file is empty; a record file starts with a `source:` section")
     return _convert(node, path)
@@ -146,10 +151,11 @@ def _read_yaml(path: Path) -> Any:
 # ------------------------------------------------------------------------------------------ checks
 
 
-def _suggest(word: str, allowed: list[str]) -> str:
+def _suggest(word: str, allowed: list[str], what: str = "Allowed") -> str:
     close = difflib.get_close_matches(word, allowed, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"{hint} Allowed: {', '.join(allowed)}"
+    shown = ", ".join(allowed[:20]) + (f", … ({len(allowed)} in all)" if len(allowed) > 20 else "")
+    return f"{hint} {what}: {shown or 'none'}"
 
 
 def _unknown(path: Path, line: int, where: str, key: str, allowed: list[str]) -> RecordError:
@@ -343,8 +349,12 @@ def _check_record(
     if section.by_concept:
         scheme, _, cid = rid.partition("/")
         if cid not in concepts.get(scheme, ()):
-            known = sorted(f"{s}/{c}" for s, ids in concepts.items() for c in ids)
-            raise RecordError(str(path), line, where, f"{rid!r} is not a vocabulary concept{_suggest(rid, known)}")
+            if scheme in concepts:
+                known = sorted(f"{scheme}/{c}" for c in concepts[scheme])
+                problem = f"{rid!r} is not a concept of the {scheme} scheme{_suggest(rid, known, 'Its concepts')}"
+            else:
+                problem = f"{scheme!r} is not a concept scheme{_suggest(scheme, sorted(concepts), 'Schemes')}"
+            raise RecordError(str(path), line, where, f"{problem} (keys are SCHEME/ID)")
     elif not ID_RE.match(rid):
         raise RecordError(str(path), line, where, "a record id must be lower-case letters, digits and hyphens")
     if not isinstance(rec, dict):
@@ -378,7 +388,7 @@ def check_references(files: list[RecordFile]) -> None:
         if pub is not None and pub not in publications:
             raise RecordError(str(rf.path), rf.source.lines["publication"], "source.publication",
                               f"no publication with id {pub!r} is defined in any record file"
-                              f"{_suggest(str(pub), sorted(publications))}")
+                              f"{_suggest(str(pub), sorted(publications), 'Known publications')}")
         for rec in rf.records:
             for val in rec.values:
                 kind = val.field.kind
@@ -391,7 +401,7 @@ def check_references(files: list[RecordFile]) -> None:
                         raise RecordError(
                             str(rf.path), val.line, f"{rec.section.name}.{rec.id}.{val.field.name}",
                             f"no {target[:-1] if target != 'studies' else 'study'} with id {item!r} is defined in any "
-                            f"record file{_suggest(item, sorted(known))}",
+                            f"record file{_suggest(item, sorted(known), f'Known {target}')}",
                         )
 
 

@@ -107,7 +107,7 @@ def validate_graph(data: Graph, kg: KnowledgeGraph | None = None, shapes: Graph 
 
 def union_graph(kg: KnowledgeGraph) -> Graph:
     """All named graphs as one graph: what the shapes see."""
-    union = Graph()
+    union = Graph(bind_namespaces="none")
     for s, p, o, _ in kg.dataset.quads((None, None, None, None)):
         union.add((s, p, o))
     return union

@@ -1,0 +1,105 @@
+"""SHACL shapes: the bundled graph conforms, and every constraint has a fixture that makes exactly it fire."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from rdflib import RDF, Graph, Namespace, URIRef
+
+from conftest import FIXTURES
+from kg.build import VOCAB_GRAPH
+from kg.config import PREFIXES
+from kg.validate import load_shapes, union_graph, validate, validate_graph
+
+SH = Namespace(PREFIXES["sh"])
+SKOS = Namespace(PREFIXES["skos"])
+PARAMETERS = {
+    "minCount": "MinCount", "maxCount": "MaxCount", "datatype": "Datatype", "class": "Class", "in": "In",
+    "hasValue": "HasValue", "pattern": "Pattern", "or": "Or", "minInclusive": "MinInclusive",
+}
+SHAPES = load_shapes()
+FIXTURE_UPDATES: dict[str, str] = yaml.safe_load((FIXTURES / "shape-violations.yaml").read_text(encoding="utf-8"))
+UPDATE_PROLOGUE = "BASE <https://w3id.org/pikg/id/>\n" + "".join(
+    f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()
+)
+
+
+def _local(node: URIRef) -> str:
+    return str(node).split("#", 1)[1]
+
+
+def constraint_ids() -> list[str]:
+    ids = []
+    for shape in sorted(SHAPES.subjects(RDF.type, SH.PropertyShape)):
+        ids += [f"{_local(shape)}--{name}" for param, name in PARAMETERS.items() if (shape, SH[param], None) in SHAPES]
+    ids += [f"{_local(c)}--SPARQL" for c in sorted(SHAPES.subjects(RDF.type, SH.SPARQLConstraint))]
+    return ids
+
+
+def test_every_constraint_has_exactly_one_fixture() -> None:
+    ids = constraint_ids()
+    assert len(ids) == 126
+    assert sorted(FIXTURE_UPDATES) == sorted(ids)
+
+
+def test_bundled_graph_conforms(kg) -> None:
+    report = validate(kg)
+    assert report.conforms, str(report)
+    assert report.violations == ()
+
+
+@pytest.fixture(scope="module")
+def base_graph(kg) -> Graph:
+    return union_graph(kg)
+
+
+@pytest.mark.parametrize("constraint", sorted(FIXTURE_UPDATES))
+def test_fixture_fires_exactly_its_constraint(constraint: str, base_graph: Graph, kg) -> None:
+    graph = Graph(bind_namespaces="none")  # rdflib's default schema: is https://schema.org/, ours http://
+    for triple in base_graph:
+        graph.add(triple)
+    graph.update(UPDATE_PROLOGUE + FIXTURE_UPDATES[constraint])
+    assert set(graph) != set(base_graph), "the fixture changed nothing"
+    report = validate_graph(graph, kg, SHAPES)
+    assert not report.conforms
+    assert {v.constraint_id for v in report.violations} == {constraint}
+    assert all(v.message for v in report.violations)
+
+
+def test_report_names_the_record_file_and_line(base_graph: Graph, kg) -> None:
+    graph = Graph(bind_namespaces="none")  # rdflib's default schema: is https://schema.org/, ours http://
+    for triple in base_graph:
+        graph.add(triple)
+    graph.update(UPDATE_PROLOGUE + FIXTURE_UPDATES["Intervention-name--MinCount"])
+    (violation,) = validate_graph(graph, kg, SHAPES).violations
+    assert str(violation) == (
+        "records/missing-link-table-1.yaml:111: interventions.imr.name: An intervention has exactly one name "
+        "(skos:prefLabel), an English text; put other names in alt_names. "
+        "[pikgsh:Intervention-name MinCount; focus <https://w3id.org/pikg/id/intervention/imr>]"
+    )
+
+
+def test_every_shape_and_constraint_has_a_message() -> None:
+    for kind in (SH.PropertyShape, SH.SPARQLConstraint):
+        for shape in SHAPES.subjects(RDF.type, kind):
+            assert SHAPES.value(shape, SH.message), f"{shape} has no sh:message"
+    for shape in SHAPES.subjects(RDF.type, SH.NodeShape):
+        assert SHAPES.value(shape, URIRef(PREFIXES["rdfs"] + "label")), f"{shape} has no label"
+
+
+def test_sh_in_lists_equal_their_concept_schemes(kg) -> None:
+    """A value range on a concept scheme must list exactly the scheme's concepts, so the two cannot drift."""
+    vocab = kg.dataset.graph(VOCAB_GRAPH)
+    schemes: dict[frozenset, URIRef] = {}
+    for scheme in vocab.subjects(RDF.type, SKOS.ConceptScheme):
+        members = frozenset(vocab.subjects(SKOS.inScheme, scheme))
+        if members:
+            schemes[members] = scheme
+    checked = 0
+    for shape, head in SHAPES.subject_objects(SH["in"]):
+        from rdflib.collection import Collection
+
+        values = frozenset(Collection(SHAPES, head))
+        assert values in schemes, f"{shape}: sh:in {sorted(values)} is not exactly one concept scheme"
+        checked += 1
+    assert checked == 13
