@@ -253,6 +253,8 @@ def _check_value(
         items, lines = raw, raw.item_lines
     else:
         items, lines = [raw], [line]
+        if fld.kind in ("text", "string") and isinstance(raw, str):
+            quote, quote_in = raw, None  # a plain text value is its own quote: it must occur verbatim
     checked = tuple(_check_item(path, ln, where, fld, item, concepts) for item, ln in zip(items, lines, strict=True))
     if len(set(checked)) != len(checked):
         raise RecordError(str(path), line, where, "the same value is listed twice")

@@ -186,7 +186,8 @@ SOURCE_FIELDS: dict[str, str] = {
 }
 
 RECORD_KEYS: dict[str, str] = {
-    "quote": "A verbatim passage of the source supporting the record; the default quote of its fields.",
+    "quote": "A verbatim passage of the source supporting the record; the quote of every field that gives none, "
+    "except plain text values, which are their own quote.",
     "quote_in": "Another file of the sources folder the record's quote comes from (README.md).",
 }
 
