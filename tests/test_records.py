@@ -49,7 +49,7 @@ def test_quote_error_shows_closest_passage(tmp_path: Path, monkeypatch: pytest.M
 
 def test_valid_fixture_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     kg = _build_alone(tmp_path, monkeypatch, FIXTURES / "records" / "valid" / "fixture.yaml")
-    assert kg.quotes.checked == 10
+    assert kg.quotes.checked == 12
     assert kg.quotes.missing_texts == ()
 
 
@@ -71,7 +71,7 @@ def test_reference_across_files_resolves(kg) -> None:
 
 def test_every_bundled_quote_is_checked(kg) -> None:
     assert kg.quotes.missing_texts == ()
-    assert kg.quotes.checked == 108
+    assert kg.quotes.checked == 138
 
 
 def test_missing_records_folder(tmp_path: Path) -> None:
