@@ -100,7 +100,7 @@ def load_query(name: str, folder: Path | None = None) -> QuerySpec:
     if not path.is_file():
         known = [p.stem for p in sorted((folder or query_dir()).glob("*.rq"))]
         close = difflib.get_close_matches(name, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = f"; did you mean {close[0]!r}?" if close else "."
         raise QueryError(f"unknown query {name!r}{hint} Known queries: {', '.join(known)}")
     return parse_header(path)
 

@@ -201,3 +201,22 @@ VALUE_KEYS: dict[str, str] = {
 }
 
 DURATION_QUALIFIERS = ("exact", "approximate", "open-ended")
+
+
+def format_reference() -> str:
+    """The field-by-field reference of the record format, in Markdown (records/README.md embeds it)."""
+    lines = ["### `source` (one per file)", "", "| field | meaning |", "| --- | --- |"]
+    lines += [f"| `{name}` | {doc} |" for name, doc in SOURCE_FIELDS.items()]
+    lines += ["", "### Keys of every record", "", "| key | meaning |", "| --- | --- |"]
+    lines += [f"| `{name}` | {doc} |" for name, doc in RECORD_KEYS.items()]
+    lines += ["", "### Keys of a field written as a mapping", "", "| key | meaning |", "| --- | --- |"]
+    lines += [f"| `{name}` | {doc} |" for name, doc in VALUE_KEYS.items()]
+    for section in SECTIONS:
+        types = ", ".join(f"`{t}`" for t in section.types) or "(an existing vocabulary concept)"
+        lines += ["", f"### `{section.name}`: {section.doc}", "", f"Each record becomes a {types}.", "",
+                  "| field | kind | RDF | meaning |", "| --- | --- | --- | --- |"]
+        for fld in section.fields:
+            kind = fld.kind + (", list" if fld.many else "")
+            rdf = f"`{fld.predicate}`" + (" (inverse)" if fld.inverse else "")
+            lines.append(f"| `{fld.name}` | {kind} | {rdf} | {fld.doc} |")
+    return "\n".join(lines) + "\n"

@@ -120,12 +120,15 @@ def validate(kg: KnowledgeGraph) -> ValidationReport:
 def validate_file(path: Path, fmt: str | None = None) -> ValidationReport:
     """Validate someone else's RDF file against our shapes (with our ontology and vocabularies beside it)."""
     from .build import load_model
-    from .errors import InputError
+    from .errors import InputError, display_path
 
     data = Graph()
     try:
         data.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise InputError(f"{path}: cannot parse as RDF: {exc}") from None
+        why, line = getattr(exc, "_why", None), getattr(exc, "lines", None)
+        detail = f"line {line + 1}: {why}" if why is not None and line is not None else str(exc).splitlines()[0]
+        raise InputError(f"{display_path(path)}: cannot parse as RDF ({fmt or 'format guessed from the name'}): "
+                         f"{detail}") from None
     ontology, vocab = load_model()
     return validate_graph(data + ontology + vocab)

@@ -1,0 +1,194 @@
+"""The `kg` command, run in-process: exit codes, exact messages, and every command documented."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURE_SOURCES, FIXTURES, ROOT, SEEDS
+from kg import __version__
+from kg.cli import cli
+
+COMMANDS = ["build", "validate", "query", "export", "stats"]
+
+
+@pytest.fixture()
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_version(run) -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.output == f"kg, version {__version__}\n"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_examples(run, command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.output
+    assert f"kg {command}" in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_documented_in_the_readme(command: str) -> None:
+    assert f"kg {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_commands_list_is_complete() -> None:
+    assert sorted(cli.commands) == sorted(COMMANDS)
+
+
+def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
+    result = run("build", "--out", "release", "--sources", str(SEEDS))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1] == f"Quotes: 137 checked verbatim against the source texts in {SEEDS}"
+    assert lines[2] == "Triples: 2602 in 3 named graphs"
+    assert lines[3] == ("  Intervention 4, InterventionComponent 15, Study 2, ScholarlyArticle 2, Person 6, Outcome 4, "
+                        "Finding 6, Passage 107")
+    assert lines[4] == "Validation: conforms to the shapes"
+    assert lines[5] == "Violation queries: 2 run, none returned rows"
+    assert lines[7].startswith("  release/pikg.ttl (")
+    assert sorted(p.name for p in (tmp_path / "release").iterdir()) == [
+        "context.jsonld", "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.trig", "pikg.ttl"]
+
+
+def test_query_csv(run) -> None:
+    result = run("query", "peer-led-interventions", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.output == (
+        "intervention,led_by\n"
+        "Learn how to tackle anxiety and depression,peer-worker\n"
+        "Turning Points,peer-worker\n"
+    )
+
+
+def test_query_table_and_cached_answer_are_identical(run) -> None:
+    first = run("query", "interventions-by-duration", "--param", "max=P3M")
+    second = run("query", "interventions-by-duration", "--param", "max=P3M")
+    assert first.exit_code == second.exit_code == 0
+    assert first.output == second.output == (
+        "intervention                                duration                                            value  days"
+        "  qualifier\n"
+        "------------------------------------------  --------------------------------------------------  -----  ----"
+        "  -----------\n"
+        "Learn how to tackle anxiety and depression  7 weeks                                             P49D   49"
+        "    exact\n"
+        "Turning Points                              Approximately three months depending on the course  P3M    90"
+        "    approximate\n"
+        "(2 rows)\n"
+    )
+
+
+def test_query_json(run) -> None:
+    result = run("query", "interventions-with-component", "-p", "component=role modelling", "--format", "json")
+    assert result.exit_code == 0
+    assert result.output == (
+        '[\n  {\n    "intervention": "Learn how to tackle anxiety and depression",\n'
+        '    "component_label": "role modelling"\n  }\n]\n'
+    )
+
+
+def test_query_list_names_every_query(run) -> None:
+    result = run("query", "--list")
+    assert result.exit_code == 0
+    assert "findings-for-intervention: Findings for an intervention" in result.output
+    assert "    --param max=... (duration, optional):" in result.output
+    assert result.output.count(": ") >= 14
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["query", "nope"], "error: unknown query 'nope'. Known queries: ambiguous-name-violation, "
+     "compare-interventions, evidence-gaps, findings-for-intervention, group-peer-support, interventions-by-duration, "
+     "interventions-with-component, outcomes-by-recovery-kind, peer-led-interventions, provenance, "
+     "recovery-mechanisms, shared-components, studies, unquoted-fact-violation\n"),
+    (["query", "findings-for-intervention"], "error: query findings-for-intervention needs --param "
+     "intervention=VALUE: the intervention, by name, acronym (IPS) or IRI\n"),
+    (["query", "findings-for-intervention", "-p", "intervention=XYZ"],
+     "error: parameter intervention: no Intervention is named 'XYZ' (give a label, an acronym or an IRI)\n"),
+])
+def test_query_input_errors_exit_2_with_one_message(run, args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.output == message
+
+
+def test_bad_param_syntax_is_a_usage_error(run) -> None:
+    result = run("query", "peer-led-interventions", "--param", "x")
+    assert result.exit_code == 2
+    assert "Error: --param expects NAME=VALUE, got 'x'" in result.output
+
+
+def test_broken_record_file_exits_2_without_traceback(run, tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    records.mkdir()
+    shutil.copy(FIXTURES / "records" / "invalid" / "wrong-duration.yaml", records)
+    result = run("build", "--records", "records", "--sources", str(FIXTURE_SOURCES))
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: records/wrong-duration.yaml:11: interventions.ix.duration.value: expected an xsd:duration such as "
+        "P9M, P3M or P49D (P[nY][nM][nD][T[nH][nM][nS]]; write weeks as days), got '9 monts'\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_validation_failure_exits_1(run, tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    records.mkdir()
+    lines = (FIXTURES / "records" / "valid" / "fixture.yaml").read_text(encoding="utf-8").splitlines(True)
+    (records / "fixture.yaml").write_text("".join(ln for ln in lines if not ln.startswith("    aim:")),
+                                          encoding="utf-8")
+    result = run("validate", "--records", "records", "--sources", str(FIXTURE_SOURCES))
+    assert result.exit_code == 1
+    assert result.output == (
+        "The graph does not conform: 1 violation(s).\n"
+        "  records/fixture.yaml:11: interventions.ix: An intervention states its aim (pikg:aim) as English text. "
+        "[pikgsh:Intervention-aim MinCount; focus <https://w3id.org/pikg/id/intervention/ix>]\n"
+    )
+    built = run("build", "--records", "records", "--sources", str(FIXTURE_SOURCES))
+    assert built.exit_code == 1
+    assert "Wrote nothing: fix the problems above and build again." in built.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_someone_elses_file(run, tmp_path: Path) -> None:
+    good = run("export", "--format", "nt", "--output", "graph.nt")
+    assert good.exit_code == 0
+    assert run("validate", "--data", "graph.nt").output == "The graph conforms to the shapes.\n"
+    (tmp_path / "bad.ttl").write_text("garbage <\n", encoding="utf-8")
+    result = run("validate", "--data", "bad.ttl")
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: bad.ttl: cannot parse as RDF (format guessed from the name): line 1: expected directive or statement\n"
+    )
+
+
+def test_export_to_stdout(run, kg) -> None:
+    from kg.export import serialize
+
+    result = CliRunner().invoke(cli, ["export", "--format", "nt"])
+    assert result.exit_code == 0
+    assert result.stdout_bytes == serialize(kg, "nt")
+
+
+def test_stats(run) -> None:
+    result = run("stats")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:5] == [
+        "Triples: 2602",
+        "Named graphs:",
+        "  https://w3id.org/pikg/id/graph/ips-recovery-abstract  1224",
+        "  https://w3id.org/pikg/id/graph/missing-link-table-1  1199",
+        "  https://w3id.org/pikg/vocab/  183",
+    ]
+    assert "  pikg:Intervention           4" in result.output

@@ -1,0 +1,110 @@
+"""Exports: deterministic bytes, every format parses back to the same graph, a context derived from the ontology,
+and files written atomically (a failed build leaves the previous release as it was)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from conftest import FIXTURE_SOURCES, FIXTURES, SEEDS
+from kg.build import build
+from kg.config import ONTOLOGY_NS, Settings
+from kg.export import FORMATS, export_graph, jsonld_context, serialize, write_atomic, write_exports
+from kg.pipeline import run_pipeline
+
+
+def _assert_isomorphic(expected: Graph, actual: Graph) -> None:
+    if not isomorphic(expected, actual):
+        _, only_expected, only_actual = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
+        lines = [f"- {t}" for t in sorted(only_expected)[:20]] + [f"+ {t}" for t in sorted(only_actual)[:20]]
+        pytest.fail("graphs differ:\n" + "\n".join(lines))
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld"])
+def test_single_graph_formats_parse_back_to_the_same_graph(kg, fmt: str) -> None:
+    parsed = Graph()
+    parsed.parse(data=serialize(kg, fmt), format={"nt": "nt", "turtle": "turtle", "json-ld": "json-ld"}[fmt])
+    _assert_isomorphic(export_graph(kg), parsed)
+    assert len(parsed) == 2602
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_dataset_formats_keep_one_named_graph_per_source(kg, fmt: str) -> None:
+    parsed = Dataset()
+    parsed.parse(data=serialize(kg, fmt), format=fmt)
+    names = sorted(str(g.identifier) for g in parsed.graphs() if len(g))
+    assert names == sorted(str(n) for n in kg.export_graphs())
+    for name in kg.export_graphs():
+        _assert_isomorphic(kg.dataset.graph(name), parsed.graph(URIRef(str(name))))
+
+
+def test_two_builds_give_byte_identical_files(tmp_path: Path) -> None:
+    digests = []
+    for run, seed in enumerate(("1", "4242")):
+        out = tmp_path / f"out{run}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "kg", "build", "--out", str(out), "--sources", str(SEEDS)],
+                       check=True, env=env, capture_output=True)
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())})
+    assert sorted(digests[0]) == ["context.jsonld", "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.trig", "pikg.ttl"]
+    assert digests[0] == digests[1]
+
+
+def test_context_terms_map_one_to_one_to_the_ontology(kg) -> None:
+    from rdflib import RDFS
+
+    context = jsonld_context()["@context"]
+    ours = {k: v for k, v in context.items() if (v if isinstance(v, str) else v["@id"]).startswith("pikg:")}
+    declared = {str(t)[len(ONTOLOGY_NS):] for t in kg.dataset.subjects(RDFS.isDefinedBy, None)
+                if str(t).startswith(ONTOLOGY_NS)}
+    assert set(ours) == declared
+    assert all((v if isinstance(v, str) else v["@id"]) == f"pikg:{k}" for k, v in ours.items())
+    assert context["hasComponent"] == {"@id": "pikg:hasComponent", "@type": "@id"}
+    assert context["durationValue"] == {"@id": "pikg:durationValue", "@type": "xsd:duration"}
+
+
+def test_jsonld_uses_the_context_terms(kg) -> None:
+    doc = json.loads(serialize(kg, "json-ld"))
+    ips = next(n for n in doc["@graph"] if n["@id"] == "https://w3id.org/pikg/id/intervention/ips")
+    assert ips["acronym"] == "IPS"
+    assert "https://w3id.org/pikg/id/component/rapid-job-search" in ips["hasComponent"]
+
+
+def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "a.ttl"
+    write_atomic(target, b"one")
+    write_atomic(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.ttl"]
+
+
+def test_failed_validation_leaves_previous_release_untouched(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    records.mkdir()
+    lines = (FIXTURES / "records" / "valid" / "fixture.yaml").read_text(encoding="utf-8").splitlines(True)
+    (records / "fixture.yaml").write_text("".join(ln for ln in lines if not ln.startswith("    aim:")),
+                                          encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "pikg.ttl").write_text("previous release\n", encoding="utf-8")
+    kg = build(Settings.default(records, FIXTURE_SOURCES))
+    result = run_pipeline(kg, out)
+    assert not result.ok
+    assert [v.constraint_id for v in result.report.violations] == ["Intervention-aim--MinCount"]
+    assert (out / "pikg.ttl").read_text(encoding="utf-8") == "previous release\n"
+    assert sorted(p.name for p in out.iterdir()) == ["pikg.ttl"]
+
+
+def test_exports_cover_every_format(kg, tmp_path: Path) -> None:
+    written = write_exports(kg, tmp_path)
+    assert set(written) == {*FORMATS, "context"}
+    shutil.rmtree(tmp_path)
