@@ -38,18 +38,20 @@ def cache_key(settings: Settings) -> str:
     return digest.hexdigest()[:32]
 
 
-def build_cached(settings: Settings) -> KnowledgeGraph:
-    """The built graph, from the cache when its inputs have not changed."""
+def build_cached(settings: Settings, refresh: bool = False) -> KnowledgeGraph:
+    """The built graph, from the cache when its inputs have not changed; `refresh` builds afresh and stores it
+    (what `kg build` does, so that the next `kg query` starts from the cache)."""
     from .build import build
 
     if not settings.records_dir.is_dir():
         return build(settings)  # let build report the missing folder
     path = cache_dir() / f"{cache_key(settings)}.pickle"
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
-        pass
+    if not refresh:
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+            pass
     kg = build(settings)
     _store(path, pickle.dumps(kg, protocol=pickle.HIGHEST_PROTOCOL))
     return kg
@@ -69,9 +71,7 @@ def cached_answer(settings: Settings, query_file: Path, params: dict[str, str], 
     """A query's formatted answer, computed by `answer()` only when not cached for these exact inputs."""
     if not settings.records_dir.is_dir() or not query_file.is_file():
         return answer()
-    digest = hashlib.sha256(query_file.read_bytes())
-    digest.update(repr((sorted(params.items()), fmt)).encode())
-    path = cache_dir() / f"{cache_key(settings)}-{digest.hexdigest()[:32]}.txt"
+    path = _answer_path(cache_key(settings), query_file, params, fmt)
     try:
         return path.read_text(encoding="utf-8")
     except OSError:
@@ -79,3 +79,23 @@ def cached_answer(settings: Settings, query_file: Path, params: dict[str, str], 
     text = answer()
     _store(path, text.encode("utf-8"))
     return text
+
+
+def _answer_path(key: str, query_file: Path, params: dict[str, str], fmt: str) -> Path:
+    digest = hashlib.sha256(query_file.read_bytes())
+    digest.update(repr((sorted(params.items()), fmt)).encode())
+    return cache_dir() / f"{key}-{digest.hexdigest()[:32]}.txt"
+
+
+def warm_answers(settings: Settings, kg: KnowledgeGraph) -> None:
+    """Answer every query that needs no parameter, in every format, so that the first `kg query` after a
+    build reads its answer instead of starting the SPARQL engine."""
+    from .query import FORMATS, format_result, list_queries, run_query
+
+    key = cache_key(settings)
+    for spec in list_queries():
+        if spec.is_violation_check or any(p.required for p in spec.params.values()):
+            continue
+        result = run_query(kg.dataset, spec.name)
+        for fmt in FORMATS:
+            _store(_answer_path(key, spec.path, {}, fmt), format_result(result, fmt).encode("utf-8"))

@@ -48,13 +48,12 @@ def input_options(func: Any) -> Any:
 
 
 def _build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, cached: bool = True):
-    """The built graph; read-only commands take it from the cache when the inputs have not changed."""
-    from .build import build
+    """The built graph; read-only commands take it from the cache when the inputs have not changed, the others
+    build afresh (and refresh the cache)."""
     from .cache import build_cached
     from .config import Settings
 
-    settings = Settings.default(records_dir, sources_dir, base_iri)
-    return build_cached(settings) if cached else build(settings)
+    return build_cached(Settings.default(records_dir, sources_dir, base_iri), refresh=not cached)
 
 
 @click.group(cls=_Group, epilog="\b\nExamples:\n  kg build\n  kg query --list\n  kg query compare-interventions")
@@ -69,12 +68,15 @@ def cli() -> None:
               show_default=True, help="Folder to write the exports to.")
 def build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
     """Build the graph from the records, validate it and export it (Turtle, N-Triples, TriG, N-Quads, JSON-LD)."""
+    from .cache import warm_answers
     from .pipeline import run_pipeline
 
-    result = run_pipeline(_build(records_dir, sources_dir, base_iri, cached=False), out_dir)
+    kg = _build(records_dir, sources_dir, base_iri, cached=False)
+    result = run_pipeline(kg, out_dir)
     click.echo(result.summary())
     if not result.ok:
         sys.exit(1)
+    warm_answers(kg.settings, kg)
 
 
 @cli.command(epilog=_epilog("validate"))
