@@ -192,3 +192,18 @@ def test_stats(run) -> None:
         "  https://w3id.org/pikg/vocab/  183",
     ]
     assert "  pikg:Intervention           4" in result.output
+
+
+def test_cached_answer_follows_an_edited_record(run, tmp_path: Path) -> None:
+    """The cache key covers the records: editing one gives the new answer, never a stale one."""
+    records = tmp_path / "records"
+    records.mkdir()
+    fixture = records / "fixture.yaml"
+    shutil.copy(FIXTURES / "records" / "valid" / "fixture.yaml", fixture)
+    args = ("query", "peer-led-interventions", "--format", "csv", "--records", "records",
+            "--sources", str(FIXTURE_SOURCES))
+    assert run("build", "--records", "records", "--sources", str(FIXTURE_SOURCES)).exit_code == 0
+    assert run(*args).output == "intervention,led_by\nIntervention X,peer-worker\n"
+    edited = fixture.read_text(encoding="utf-8").replace("name: Intervention X", "name: {value: Intervention Y}")
+    fixture.write_text(edited, encoding="utf-8")
+    assert run(*args).output == "intervention,led_by\nIntervention Y,peer-worker\n"
