@@ -30,6 +30,10 @@ class _Group(click.Group):
         except KGError as exc:
             click.echo(f"error: {exc}" if exc.exit_code == 2 else str(exc), err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # an output folder that cannot be written, a disk that is full
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(2)
 
 
 def _epilog(name: str) -> str:

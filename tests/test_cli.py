@@ -207,3 +207,10 @@ def test_cached_answer_follows_an_edited_record(run, tmp_path: Path) -> None:
     edited = fixture.read_text(encoding="utf-8").replace("name: Intervention X", "name: {value: Intervention Y}")
     fixture.write_text(edited, encoding="utf-8")
     assert run(*args).output == "intervention,led_by\nIntervention Y,peer-worker\n"
+
+
+def test_unwritable_output_is_an_input_error(run, tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file, not a folder\n", encoding="utf-8")
+    result = run("build", "--out", "taken/release", "--sources", str(SEEDS))
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == "error: taken/release: Not a directory"
