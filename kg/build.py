@@ -172,6 +172,7 @@ class _Builder:
         passage = self.passage(graph, rf, rec.quote, rec.quote_in)
         for cls in section.types:
             self.fact(graph, (subject, RDF.type, curie(cls)), passage)
+        self.fact(graph, (subject, DCTERMS.isReferencedBy, self.node("source", rf.source.id)), passage)
         if section.scheme:
             self.fact(graph, (subject, SKOS.inScheme, URIRef(VOCAB_NS + section.scheme)), passage)
         if section.name == "findings":

@@ -10,11 +10,13 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import KGError
+from .errors import KGError, display_path
 
 EXAMPLES = {
     "build": "  kg build\n  kg build --out release/ --base-iri https://example.org/pikg/",
-    "validate": "  kg validate\n  kg validate --data their-graph.ttl",
+    "release": "  kg release\n  kg release --out /srv/data/pikg-0.1.0",
+    "validate": "  kg validate\n  kg validate --data their-graph.ttl\n"
+                "  kg validate --data big.nq --max-bytes 500000000",
     "query": "  kg query --list\n  kg query compare-interventions --format markdown\n"
              "  kg query findings-for-intervention --param intervention=IPS\n"
              "  kg query interventions-by-duration --param max=P3M --format csv",
@@ -31,7 +33,7 @@ class _Group(click.Group):
             click.echo(f"error: {exc}" if exc.exit_code == 2 else str(exc), err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:  # an output folder that cannot be written, a disk that is full
-            where = f"{exc.filename}: " if exc.filename else ""
+            where = f"{display_path(exc.filename)}: " if exc.filename else ""
             click.echo(f"error: {where}{exc.strerror or exc}", err=True)
             ctx.exit(2)
 
@@ -66,12 +68,8 @@ def cli() -> None:
     """Build, validate, query and export the psychosocial intervention knowledge graph."""
 
 
-@cli.command(epilog=_epilog("build"))
-@input_options
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
-              show_default=True, help="Folder to write the exports to.")
-def build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
-    """Build the graph from the records, validate it and export it (Turtle, N-Triples, TriG, N-Quads, JSON-LD)."""
+def _build_and_release(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None,
+                       out_dir: Path) -> None:
     from .cache import warm_answers
     from .pipeline import run_pipeline
 
@@ -83,16 +81,48 @@ def build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
     warm_answers(kg.settings, kg)
 
 
+@cli.command(epilog=_epilog("build"))
+@input_options
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
+              show_default=True, help="Folder to write the release to (replaced only when complete).")
+def build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
+    """Build the graph from the records, validate it and write the release folder (every format, context,
+    framed interventions, ontology, shapes, dataset description)."""
+    _build_and_release(records_dir, sources_dir, base_iri, out_dir)
+
+
+@cli.command(epilog=_epilog("release"))
+@input_options
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("release"),
+              show_default=True, help="Folder to write the release to (replaced only when complete).")
+def release(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
+    """Write the linked-data release folder for other repositories: `kg build` with release/ as its default."""
+    _build_and_release(records_dir, sources_dir, base_iri, out_dir)
+
+
 @cli.command(epilog=_epilog("validate"))
 @input_options
-@click.option("--data", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Validate this RDF file (Turtle, N-Triples, JSON-LD, TriG, RDF/XML) instead of the records.")
-def validate(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, data: Path | None) -> None:
+@click.option("--data", type=click.Path(path_type=Path, dir_okay=False),
+              help="Validate this local RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) instead of "
+                   "the records.")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "json-ld", "rdf-xml"]),
+              help="Format of --data (default: from its suffix).")
+@click.option("--max-bytes", type=click.IntRange(min=1), help="Refuse --data files larger than this "
+              "(default: $KG_MAX_INPUT_BYTES or 100 MiB).")
+def validate(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, data: Path | None,
+             fmt: str | None, max_bytes: int | None) -> None:
     """Validate the graph against the SHACL shapes; exit 1 if it does not conform."""
     from .validate import validate as validate_kg
     from .validate import validate_file
 
-    report = validate_file(data) if data else validate_kg(_build(records_dir, sources_dir, base_iri, cached=False))
+    if data:
+        from .stats import class_counts
+
+        report, graph = validate_file(data, fmt, max_bytes)
+        main = ", ".join(f"{c.split(':')[1]} {n}" for c, n in class_counts(graph).items() if c.startswith("pikg:"))
+        click.echo(f"Read {display_path(data)}: {len(graph)} triples ({main or 'no pikg instances'})")
+    else:
+        report = validate_kg(_build(records_dir, sources_dir, base_iri, cached=False))
     click.echo(str(report))
     if not report.conforms:
         sys.exit(1)
@@ -146,7 +176,8 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
 
 @cli.command(epilog=_epilog("export"))
 @input_options
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "trig", "nquads", "json-ld"]), default="turtle",
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "trig", "nquads", "json-ld", "rdf-xml"]),
+              default="turtle",
               show_default=True)
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
 def export(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, fmt: str,

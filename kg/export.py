@@ -24,6 +24,7 @@ FORMATS: dict[str, tuple[str, str]] = {  # name: (file suffix, media type)
     "trig": ("trig", "application/trig"),
     "nquads": ("nq", "application/n-quads"),
     "json-ld": ("jsonld", "application/ld+json"),
+    "rdf-xml": ("rdf", "application/rdf+xml"),
 }
 
 
@@ -114,6 +115,16 @@ def _trig(kg: KnowledgeGraph) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
+def _rdfxml(kg: KnowledgeGraph) -> bytes:
+    """RDF/XML from pyoxigraph, fed the triples in sorted order so that the bytes are the same every time."""
+    import pyoxigraph as ox
+
+    from .oxi import triples_to_ox
+
+    triples = sorted(export_graph(kg), key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+    return ox.serialize(triples_to_ox(triples), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+
+
 def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
     if fmt == "turtle":
         return export_graph(kg).serialize(format="turtle", encoding="utf-8")
@@ -125,6 +136,8 @@ def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
         return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode("utf-8")
     if fmt == "trig":
         return _trig(kg)
+    if fmt == "rdf-xml":
+        return _rdfxml(kg)
     if fmt == "json-ld":
         context = jsonld_context()
         text = export_graph(kg).serialize(format="json-ld", context=context["@context"], auto_compact=True)
@@ -132,16 +145,3 @@ def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
         doc = {"@context": context["@context"], **{k: v for k, v in doc.items() if k != "@context"}}
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     raise ValueError(f"unknown export format {fmt!r}")
-
-
-def write_exports(kg: KnowledgeGraph, out_dir: Path, stem: str = "pikg") -> dict[str, Path]:
-    """Write every format, plus the JSON-LD context, into out_dir; return the files by format."""
-    written: dict[str, Path] = {}
-    for fmt, (suffix, _) in FORMATS.items():
-        path = out_dir / f"{stem}.{suffix}"
-        write_atomic(path, serialize(kg, fmt))
-        written[fmt] = path
-    context_path = out_dir / "context.jsonld"
-    write_atomic(context_path, (json.dumps(jsonld_context(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    written["context"] = context_path
-    return written

@@ -47,21 +47,25 @@ class PipelineResult:
         for name, result in bad.items():
             lines.extend(f"  {name}: {' | '.join(row)}" for row in result.rows[:10])
         if self.written:
-            lines.append("Wrote:")
-            lines.extend(f"  {display_path(p)} ({p.stat().st_size:,} bytes)" for p in self.written.values())
+            folder = next(iter(self.written.values())).parent
+            total = sum(p.stat().st_size for p in self.written.values())
+            lines.append(f"Wrote {len(self.written)} files ({total:,} bytes) to {display_path(folder)}/:")
+            lines.extend(f"  {name} ({p.stat().st_size:,} bytes)" for name, p in self.written.items()
+                         if "/" not in name)
+            lines.append(f"  interventions/: {sum('/' in n for n in self.written)} framed JSON-LD documents")
         else:
             lines.append("Wrote nothing: fix the problems above and build again.")
         return "\n".join(lines)
 
 
 def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None) -> PipelineResult:
-    """Validate, run every `*-violation` query, and export only when both pass."""
-    from .export import write_exports
+    """Validate, run every `*-violation` query, and write the release only when both pass."""
+    from .release import write_release
 
     violations = {
         spec.name: run_query(kg.dataset, spec.name) for spec in list_queries() if spec.is_violation_check
     }
     result = PipelineResult(kg, validate(kg), violations, compute_stats(kg))
     if result.ok and out_dir is not None:
-        result.written = write_exports(kg, out_dir)
+        result.written = write_release(kg, out_dir)
     return result

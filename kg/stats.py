@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import RDF
+from rdflib import RDF, Graph
 
 from .build import KnowledgeGraph
 from .config import PREFIXES
@@ -24,20 +24,24 @@ class Stats:
     classes: dict[str, int]
 
 
+def class_counts(graph: Graph) -> dict[str, int]:
+    """Instances per class (compact names), sorted by class."""
+    members: dict[str, set] = {}
+    for s, o in graph.subject_objects(RDF.type):
+        members.setdefault(_short(str(o)), set()).add(s)
+    return {cls: len(nodes) for cls, nodes in sorted(members.items())}
+
+
 def compute_stats(kg: KnowledgeGraph) -> Stats:
     """Counts over the published graphs (sources and vocabularies); reification nodes are counted as such."""
-    triples: set = set()
+    union = Graph(bind_namespaces="none")
     graphs: dict[str, int] = {}
-    members: dict[str, set] = {}
     for name in kg.export_graphs():
         graph = kg.dataset.graph(name)
         graphs[str(name)] = len(graph)
         for triple in graph:
-            triples.add(triple)
-        for s, o in graph.subject_objects(RDF.type):
-            members.setdefault(_short(str(o)), set()).add(s)
-    classes = {cls: len(nodes) for cls, nodes in sorted(members.items())}
-    return Stats(len(triples), graphs, classes)
+            union.add(triple)
+    return Stats(len(union), graphs, class_counts(union))
 
 
 def format_stats(stats: Stats) -> str:

@@ -117,18 +117,13 @@ def validate(kg: KnowledgeGraph) -> ValidationReport:
     return validate_graph(union_graph(kg), kg)
 
 
-def validate_file(path: Path, fmt: str | None = None) -> ValidationReport:
-    """Validate someone else's RDF file against our shapes (with our ontology and vocabularies beside it)."""
+def validate_file(path: Path, fmt: str | None = None, max_bytes: int | None = None
+                  ) -> tuple[ValidationReport, Graph]:
+    """Validate someone else's RDF file against our shapes, with our ontology and vocabularies beside it;
+    return the report and the graph that was read."""
     from .build import load_model
-    from .errors import InputError, display_path
+    from .inputs import load_data
 
-    data = Graph()
-    try:
-        data.parse(path, format=fmt)
-    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        why, line = getattr(exc, "_why", None), getattr(exc, "lines", None)
-        detail = f"line {line + 1}: {why}" if why is not None and line is not None else str(exc).splitlines()[0]
-        raise InputError(f"{display_path(path)}: cannot parse as RDF ({fmt or 'format guessed from the name'}): "
-                         f"{detail}") from None
+    data = load_data(path, fmt, max_bytes).graph
     ontology, vocab = load_model()
-    return validate_graph(data + ontology + vocab)
+    return validate_graph(data + ontology + vocab), data

@@ -12,7 +12,7 @@ from conftest import FIXTURE_SOURCES, FIXTURES, ROOT, SEEDS
 from kg import __version__
 from kg.cli import cli
 
-COMMANDS = ["build", "validate", "query", "export", "stats"]
+COMMANDS = ["build", "release", "validate", "query", "export", "stats"]
 
 
 @pytest.fixture()
@@ -53,14 +53,17 @@ def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[1] == f"Quotes: 137 checked verbatim against the source texts in {SEEDS}"
-    assert lines[2] == "Triples: 2602 in 3 named graphs"
+    assert lines[2] == "Triples: 2944 in 3 named graphs"
     assert lines[3] == ("  Intervention 4, InterventionComponent 15, Study 2, ScholarlyArticle 2, Person 6, Outcome 4, "
                         "Finding 6, Passage 107")
     assert lines[4] == "Validation: conforms to the shapes"
     assert lines[5] == "Violation queries: 2 run, none returned rows"
-    assert lines[7].startswith("  release/pikg.ttl (")
+    assert lines[6].startswith("Wrote 17 files (") and lines[6].endswith(" bytes) to release/:")
+    assert lines[7] == "  README.md (2,020 bytes)"
+    assert lines[-1] == "  interventions/: 4 framed JSON-LD documents"
     assert sorted(p.name for p in (tmp_path / "release").iterdir()) == [
-        "context.jsonld", "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.trig", "pikg.ttl"]
+        "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "interventions", "ontology.ttl",
+        "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.rdf", "pikg.trig", "pikg.ttl", "shapes.ttl", "vocabularies.ttl"]
 
 
 def test_query_csv(run) -> None:
@@ -164,12 +167,18 @@ def test_validation_failure_exits_1(run, tmp_path: Path) -> None:
 def test_validate_someone_elses_file(run, tmp_path: Path) -> None:
     good = run("export", "--format", "nt", "--output", "graph.nt")
     assert good.exit_code == 0
-    assert run("validate", "--data", "graph.nt").output == "The graph conforms to the shapes.\n"
+    assert run("validate", "--data", "graph.nt").output == (
+        "Read graph.nt: 2944 triples (Authorship 6, DurationSpecification 4, Finding 6, Intervention 4, "
+        "InterventionComponent 15, Mechanism 6, Outcome 4, ParticipantSubgroup 2, Passage 107, SourceDocument 2, "
+        "Study 2, TargetPopulation 3)\n"
+        "The graph conforms to the shapes.\n"
+    )
     (tmp_path / "bad.ttl").write_text("garbage <\n", encoding="utf-8")
     result = run("validate", "--data", "bad.ttl")
     assert result.exit_code == 2
     assert result.output == (
-        "error: bad.ttl: cannot parse as RDF (format guessed from the name): line 1: expected directive or statement\n"
+        "error: bad.ttl:1: not valid turtle: Parser error at line 1 between columns 1 and 8: garbage is not a valid "
+        "subject or graph name\n"
     )
 
 
@@ -185,10 +194,10 @@ def test_stats(run) -> None:
     result = run("stats")
     assert result.exit_code == 0
     assert result.output.splitlines()[:5] == [
-        "Triples: 2602",
+        "Triples: 2944",
         "Named graphs:",
-        "  https://w3id.org/pikg/id/graph/ips-recovery-abstract  1224",
-        "  https://w3id.org/pikg/id/graph/missing-link-table-1  1199",
+        "  https://w3id.org/pikg/id/graph/ips-recovery-abstract  1416",
+        "  https://w3id.org/pikg/id/graph/missing-link-table-1  1349",
         "  https://w3id.org/pikg/vocab/  183",
     ]
     assert "  pikg:Intervention           4" in result.output
@@ -213,4 +222,4 @@ def test_unwritable_output_is_an_input_error(run, tmp_path: Path) -> None:
     (tmp_path / "taken").write_text("a file, not a folder\n", encoding="utf-8")
     result = run("build", "--out", "taken/release", "--sources", str(SEEDS))
     assert result.exit_code == 2
-    assert result.output.splitlines()[-1] == "error: taken/release: Not a directory"
+    assert result.output.splitlines()[-1] == "error: taken: File exists"

@@ -15,7 +15,7 @@ EXTERNAL_TERMS = {
     PREFIXES["rdf"] + t for t in ("type", "Statement", "subject", "predicate", "object")
 } | {PREFIXES["skos"] + t for t in ("prefLabel", "altLabel", "definition", "example", "note", "editorialNote",
                                      "inScheme", "Concept")} | {
-    PREFIXES["dcterms"] + t for t in ("title", "type", "issued", "language", "creator", "source")
+    PREFIXES["dcterms"] + t for t in ("title", "type", "issued", "language", "creator", "source", "isReferencedBy")
 } | {PREFIXES["schema"] + t for t in ("ScholarlyArticle", "Event", "Place", "name", "startDate", "endDate",
                                        "location", "addressCountry", "numberOfPages", "creativeWorkStatus",
                                        "workPresented", "studyDesign")} | {

@@ -1,0 +1,238 @@
+"""A release folder for other repositories: every serialisation, the JSON-LD context, a framed JSON-LD document
+per intervention, the ontology and shapes, and a dataset description (VoID + DCAT, and schema.org) whose counts
+and checksums describe the files beside it.
+
+The folder is written to a temporary sibling and renamed into place, so it is either complete and new or left
+as it was. Nothing in it depends on the clock: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
+
+from . import __version__
+from .build import KnowledgeGraph
+from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, resource_dir
+from .export import FORMATS, _canonical, _new_graph, jsonld_context, serialize, write_atomic
+from .stats import Stats, compute_stats
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+DCTERMS = Namespace(PREFIXES["dcterms"])
+FOAF = Namespace(PREFIXES["foaf"])
+SKOS = Namespace(PREFIXES["skos"])
+PIKG = Namespace(PREFIXES["pikg"])
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+TITLE = "Psychosocial Intervention Knowledge Graph"
+DESCRIPTION = (
+    "Psychosocial mental-health interventions (their aims, components, delivery, duration and peer support), the "
+    "studies and publications that evaluated them, and their findings on personal and clinical recovery, each "
+    "fact traced to a verbatim passage of its source document."
+)
+MEDIA_TYPES = {**{suffix: media for suffix, media in FORMATS.values()}, "jsonld": "application/ld+json",
+               "ttl": "text/turtle", "md": "text/markdown"}
+MODEL_FILES = {"ontology.ttl": ("ontology", "pikg.ttl"), "vocabularies.ttl": ("ontology", "vocabularies.ttl"),
+               "shapes.ttl": ("shapes", "pikg-shapes.ttl")}
+
+
+def _no_remote_documents(url: str, options: dict | None = None) -> Any:
+    from .errors import InputError
+
+    raise InputError(f"remote JSON-LD document {url!r} is not fetched; contexts must be given inline")
+
+
+_NOT_NESTED = (DCTERMS.isReferencedBy, DCTERMS.creator, PIKG.hasAuthorship, SKOS.inScheme)
+
+
+def _intervention_subgraph(kg: KnowledgeGraph, intervention: URIRef) -> Graph:
+    """The intervention, its findings, and what they point to two steps away (labels of concepts, durations,
+    passages and their sources), without the reification machinery."""
+    data = kg.dataset
+    roots = {intervention, *data.subjects(PIKG.intervention, intervention)}
+    out = _new_graph()
+    seen: set = set()
+    frontier = set(roots)
+    for _depth in range(3):
+        nxt = set()
+        for node in sorted(frontier, key=str):
+            if node in seen:
+                continue
+            seen.add(node)
+            for p, o in data.predicate_objects(node):
+                if str(node).startswith(VOCAB_NS) and not (
+                    p in (SKOS.prefLabel, SKOS.example) or (p == SKOS.definition and "/recovery-kind/" in str(node))
+                ):
+                    continue  # a concept shows its label (and a definition that comes from a source)
+                if node != intervention and p in _NOT_NESTED:
+                    continue
+                out.add((node, p, o))
+                if isinstance(o, URIRef) and p != RDF.type and o not in seen:
+                    nxt.add(o)
+        frontier = nxt
+    return out
+
+
+def framed_intervention(kg: KnowledgeGraph, intervention: URIRef) -> bytes:
+    """A JSON-LD document a web developer can read without RDF: the intervention with its components, delivery,
+    duration, findings and sources nested inside it (JSON-LD framing, by pyld)."""
+    from pyld import jsonld
+
+    nquads = _intervention_subgraph(kg, intervention).serialize(format="nt")
+    options = {"documentLoader": _no_remote_documents}
+    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads", **options})
+    context = [jsonld_context()["@context"], {
+        "findings": {"@reverse": "pikg:intervention"},
+        "describedIn": {"@id": "dcterms:isReferencedBy", "@type": "@id"},
+        "label": {"@id": "skos:prefLabel"},
+        "@language": "en",
+    }]
+    frame = {"@context": context, "@id": str(intervention), "@embed": "@always", "findings": {}}
+    framed = jsonld.frame(expanded, frame, {**options, "embed": "@always", "omitGraph": True})
+    doc = _canonical({k: v for k, v in framed.items() if k != "@context"})
+    return (json.dumps({"@context": context, **doc}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _distributions(folder: Path) -> list[Path]:
+    """The files the description describes: everything but the description itself."""
+    return sorted((p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("dataset.")),
+                  key=lambda p: p.relative_to(folder).as_posix())
+
+
+def dataset_description(kg: KnowledgeGraph, stats: Stats, folder: Path) -> Graph:
+    """VoID + DCAT: what the dataset is, what it holds (triples per class and per named graph), and each file."""
+    base = kg.settings.base_iri
+    ds = URIRef(f"{base}dataset")
+    g = _new_graph()
+    for prefix, ns in (("dcat", DCAT), ("void", VOID), ("spdx", SPDX), ("sd", SD)):
+        g.bind(prefix, ns)
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, DCTERMS.title, Literal(TITLE, lang="en")))
+    g.add((ds, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    g.add((ds, DCTERMS.license, LICENSE))
+    g.add((ds, DCAT.version, Literal(__version__)))
+    g.add((ds, OWL.versionInfo, Literal(__version__)))
+    creator = URIRef(f"{base}agent/pikg-contributors")
+    g.add((ds, DCTERMS.creator, creator))
+    g.add((creator, RDF.type, FOAF.Organization))
+    g.add((creator, FOAF.name, Literal("pikg contributors")))
+    g.add((ds, VOID.vocabulary, URIRef(ONTOLOGY_IRI)))
+    g.add((ds, DCTERMS.conformsTo, URIRef("https://w3id.org/pikg/shapes")))
+    g.add((ds, VOID.triples, Literal(str(stats.triples), datatype=XSD.integer)))
+    for rf in kg.files:
+        source = URIRef(f"{base}source/{rf.source.id}")
+        g.add((ds, DCTERMS.source, source))
+        g.add((source, SKOS.prefLabel, Literal(rf.source.label, lang="en")))
+    for cls, count in stats.classes.items():
+        prefix, local = cls.split(":", 1)
+        part = URIRef(f"{ds}/class/{prefix}-{local}")
+        g.add((ds, VOID.classPartition, part))
+        g.add((part, VOID["class"], URIRef(PREFIXES[prefix] + local)))
+        g.add((part, VOID.entities, Literal(str(count), datatype=XSD.integer)))
+    for name, count in stats.graphs.items():
+        part = URIRef(f"{ds}/graph/{name.rstrip('/').rsplit('/', 1)[1]}")
+        g.add((ds, VOID.subset, part))
+        g.add((part, RDF.type, VOID.Dataset))
+        g.add((part, SD.name, URIRef(name)))
+        g.add((part, VOID.triples, Literal(str(count), datatype=XSD.integer)))
+    for path in _distributions(folder):
+        rel = path.relative_to(folder).as_posix()
+        dist = URIRef(f"{ds}/distribution/{rel}")
+        checksum = URIRef(f"{dist}/sha256")
+        g.add((ds, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(rel)))
+        g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/"
+                                            + MEDIA_TYPES[path.suffix.lstrip(".")])))
+        g.add((dist, DCAT.byteSize, Literal(str(path.stat().st_size), datatype=XSD.nonNegativeInteger)))
+        g.add((dist, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(_sha256(path), datatype=XSD.hexBinary)))
+    return g
+
+
+def schema_org_dataset(kg: KnowledgeGraph, folder: Path) -> dict[str, Any]:
+    """The same description as a schema.org Dataset, which data repositories and dataset search engines read."""
+    sources = []
+    for rf in kg.files:
+        entry: dict[str, Any] = {"@type": "CreativeWork", "name": rf.source.label}
+        doi = kg.dataset.value(URIRef(f"{kg.settings.base_iri}publication/{rf.source.publication}"), PIKG.doi)
+        if doi is not None:
+            entry["sameAs"] = f"https://doi.org/{doi}"
+        sources.append(entry)
+    return {
+        "@context": {"@vocab": "http://schema.org/"},
+        "@type": "Dataset",
+        "@id": f"{kg.settings.base_iri}dataset",
+        "name": TITLE,
+        "description": DESCRIPTION,
+        "license": str(LICENSE),
+        "version": __version__,
+        "creator": {"@type": "Organization", "name": "pikg contributors"},
+        "isBasedOn": sources,
+        "distribution": [
+            {"@type": "DataDownload", "name": path.relative_to(folder).as_posix(),
+             "encodingFormat": MEDIA_TYPES[path.suffix.lstrip(".")],
+             "contentSize": f"{path.stat().st_size} B", "sha256": _sha256(path)}
+            for path in _distributions(folder)
+        ],
+    }
+
+
+README = Path(__file__).with_name("release-README.md")
+
+
+def _write_files(kg: KnowledgeGraph, folder: Path) -> Stats:
+    stats = compute_stats(kg)
+    for fmt, (suffix, _) in FORMATS.items():
+        write_atomic(folder / f"pikg.{suffix}", serialize(kg, fmt))
+    write_atomic(folder / "context.jsonld",
+                 (json.dumps(jsonld_context(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    for intervention in sorted(kg.dataset.subjects(RDF.type, PIKG.Intervention), key=str):
+        write_atomic(folder / "interventions" / f"{str(intervention).rsplit('/', 1)[1]}.jsonld",
+                     framed_intervention(kg, intervention))
+    for name, (folder_name, file_name) in MODEL_FILES.items():
+        write_atomic(folder / name, (resource_dir(folder_name) / file_name).read_bytes())
+    write_atomic(folder / "README.md",
+                 README.read_text(encoding="utf-8").format(version=__version__, description=DESCRIPTION)
+                 .encode("utf-8"))
+    description = dataset_description(kg, stats, folder)
+    write_atomic(folder / "dataset.ttl", description.serialize(format="turtle", encoding="utf-8"))
+    write_atomic(folder / "dataset.jsonld", (json.dumps(schema_org_dataset(kg, folder), ensure_ascii=False,
+                                                        indent=2) + "\n").encode("utf-8"))
+    return stats
+
+
+def write_release(kg: KnowledgeGraph, out_dir: Path) -> dict[str, Path]:
+    """Write the release into out_dir, replacing what was there only once the new folder is complete."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    try:
+        _write_files(kg, tmp)
+        if out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+            old.rmdir()
+            out_dir.rename(old)
+            tmp.rename(out_dir)
+            shutil.rmtree(old)
+        else:
+            tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return {p.relative_to(out_dir).as_posix(): p for p in sorted(out_dir.rglob("*")) if p.is_file()}
