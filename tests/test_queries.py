@@ -403,6 +403,13 @@ def test_every_query_has_a_header() -> None:
             assert param.type in ("resource", "duration", "text") and param.description, (spec.name, param.name)
 
 
+def test_every_query_returns_distinct_rows() -> None:
+    """Regression: on Oxigraph's union default graph a triple stated by two sources counts twice, so a plain
+    SELECT repeated IPS in interventions-by-duration."""
+    for spec in list_queries():
+        assert "SELECT DISTINCT" in spec.text or "GROUP BY" in spec.text, spec.name
+
+
 def test_compare_interventions_as_markdown_reproduces_table_1(kg) -> None:
     text = format_result(run_query(kg.dataset, "compare-interventions"), "markdown")
     lines = text.splitlines()

@@ -1,0 +1,326 @@
+"""The release folder, proven by independent processors: pyoxigraph (a stricter parser than rdflib's) reads
+every RDF file back to the built graph, pyld (the JSON-LD API's algorithms) reads every JSON-LD file offline,
+and the dataset description's counts and checksums are recomputed from the files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from pyld import jsonld
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+
+from conftest import FIXTURE_SOURCES, FIXTURES, SEEDS
+from kg.build import build
+from kg.config import Settings
+from kg.errors import InputError
+from kg.export import export_graph, jsonld_context
+from kg.oxi import quads_from_ox
+from kg.query import _natural_key, list_queries, run_query
+from kg.release import write_release
+from kg.stats import class_counts, compute_stats
+from kg.validate import validate_file
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+
+
+@pytest.fixture(scope="module")
+def release(kg, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("release") / "release"
+    write_release(kg, out)
+    return out
+
+
+def _offline(url: str, options: dict | None = None) -> dict:
+    raise AssertionError(f"pyld tried to load {url}")
+
+
+def _quads(path: Path, fmt: ox.RdfFormat) -> set[tuple]:
+    return set(quads_from_ox(ox.parse(path=str(path), format=fmt)))
+
+
+def _triples(quads: set[tuple]) -> set[tuple]:
+    return {q[:3] for q in quads}
+
+
+def _pyld_triples(doc: dict) -> set[tuple]:
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": _offline})
+    return _triples(set(quads_from_ox(ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))))
+
+
+def test_release_has_every_file(release: Path) -> None:
+    names = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
+    assert names == [
+        "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl",
+        "interventions/imr.jsonld", "interventions/ips.jsonld",
+        "interventions/learn-how-to-tackle-anxiety-and-depression.jsonld", "interventions/turning-points.jsonld",
+        "ontology.ttl", "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.rdf", "pikg.trig", "pikg.ttl", "shapes.ttl",
+        "vocabularies.ttl",
+    ]
+    assert not [p for p in release.parent.iterdir() if p.name.startswith(".")], "a temporary folder was left"
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("pikg.ttl", ox.RdfFormat.TURTLE), ("pikg.nt", ox.RdfFormat.N_TRIPLES),
+                                           ("pikg.rdf", ox.RdfFormat.RDF_XML)])
+def test_pyoxigraph_reads_each_graph_file_back_to_the_built_graph(kg, release: Path, name: str,
+                                                                   fmt: ox.RdfFormat) -> None:
+    expected = set(export_graph(kg))
+    actual = _triples(_quads(release / name, fmt))
+    assert actual - expected == set()
+    assert expected - actual == set()
+    assert len(actual) == 2944
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("pikg.trig", ox.RdfFormat.TRIG), ("pikg.nq", ox.RdfFormat.N_QUADS)])
+def test_pyoxigraph_reads_each_dataset_file_back_graph_by_graph(kg, release: Path, name: str,
+                                                                 fmt: ox.RdfFormat) -> None:
+    expected = {(s, p, o, g) for g in kg.export_graphs() for s, p, o in kg.dataset.graph(g)}
+    assert _quads(release / name, fmt) == expected
+
+
+def test_pyld_reads_the_jsonld_export_offline(kg, release: Path) -> None:
+    doc = json.loads((release / "pikg.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"] == json.loads((release / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert _pyld_triples(doc) == set(export_graph(kg))
+
+
+def test_framed_interventions_are_views_of_the_graph(kg, release: Path) -> None:
+    graph = set(export_graph(kg))
+    ips = json.loads((release / "interventions" / "ips.jsonld").read_text(encoding="utf-8"))
+    triples = _pyld_triples(ips)
+    assert triples <= graph
+    assert ips["label"] == "Individual placement and support"
+    assert ips["hasDuration"]["durationQualifier"]["label"] == "open-ended"
+    assert sorted(c["label"] for c in ips["hasComponent"]) == [
+        "attention to client’s preference", "benefit counselling", "focus on competitive employment",
+        "in-vivo support", "integration with mental health teams", "rapid job search"]
+    assert sorted(f["hedgeWording"] for f in ips["findings"] if "hedgeWording" in f) == [
+        "does not seem to", "indicates", "may decrease"]
+    assert sorted(s["@id"].rsplit("/", 1)[1] for s in ips["describedIn"]) == [
+        "ips-recovery-abstract", "missing-link-table-1"]
+    quotes = sorted(f["supportingPassage"]["oa:exact"]["@value"] for f in ips["findings"])
+    assert quotes[0] == "IPS contributed to personal recovery in a number of ways"
+    tp = json.loads((release / "interventions" / "turning-points.jsonld").read_text(encoding="utf-8"))
+    assert tp["sessionsLedBy"]["label"] == "peer-worker"
+    assert "findings" not in tp
+
+
+def test_no_blank_nodes_in_any_release_file(release: Path) -> None:
+    for path in release.glob("pikg.*"):
+        quads = ox.parse(path=str(path))
+        assert not any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)), path
+
+
+def test_model_files_carry_version_iris(release: Path) -> None:
+    for name, iri in (("ontology.ttl", "https://w3id.org/pikg/ontology/0.1.0"),
+                      ("shapes.ttl", "https://w3id.org/pikg/shapes/0.1.0")):
+        graph = Graph().parse(release / name)
+        assert (None, URIRef("http://www.w3.org/2002/07/owl#versionIRI"), URIRef(iri)) in graph
+
+
+def test_dataset_description_counts_and_checksums_match_the_files(kg, release: Path) -> None:
+    desc = Graph().parse(release / "dataset.ttl")
+    (dataset,) = desc.subjects(RDF.type, DCAT.Dataset)
+    stats = compute_stats(kg)
+    assert int(desc.value(dataset, VOID.triples)) == len(Graph().parse(release / "pikg.nt")) == 2944
+    partitions = {str(desc.value(p, VOID["class"])): int(desc.value(p, VOID.entities))
+                  for p in desc.objects(dataset, VOID.classPartition)}
+    recounted = class_counts(Graph().parse(release / "pikg.nt"))
+    assert len(partitions) == len(recounted) == len(stats.classes)
+    assert partitions["https://w3id.org/pikg/ontology#Intervention"] == recounted["pikg:Intervention"] == 4
+    per_graph = {str(desc.value(s, SD.name)): int(desc.value(s, VOID.triples))
+                 for s in desc.objects(dataset, VOID.subset)}
+    recomputed = {}
+    for *_, g in _quads(release / "pikg.nq", ox.RdfFormat.N_QUADS):
+        recomputed[str(g)] = recomputed.get(str(g), 0) + 1
+    assert per_graph == recomputed
+    distributions = list(desc.objects(dataset, DCAT.distribution))
+    assert len(distributions) == 15  # every file but dataset.ttl and dataset.jsonld
+    for dist in distributions:
+        path = release / str(desc.value(dist, DCTERMS.title))
+        assert int(desc.value(dist, DCAT.byteSize)) == path.stat().st_size
+        checksum = desc.value(dist, SPDX.checksum)
+        assert desc.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+        assert str(desc.value(checksum, SPDX.checksumValue)) == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert str(desc.value(dist, DCAT.mediaType)).startswith("https://www.iana.org/assignments/media-types/")
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCAT.version, DCTERMS.creator):
+        assert desc.value(dataset, prop) is not None, prop
+    assert len(list(desc.objects(dataset, DCTERMS.source))) == 2
+
+
+def test_schema_org_dataset_is_offline_jsonld_and_matches_the_files(release: Path) -> None:
+    doc = json.loads((release / "dataset.jsonld").read_text(encoding="utf-8"))
+    assert doc["@type"] == "Dataset" and doc["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert {"sameAs": "https://doi.org/10.1186/s40359-021-00567-w"}.items() <= doc["isBasedOn"][1].items()
+    for dist in doc["distribution"]:
+        path = release / dist["name"]
+        assert dist["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert dist["contentSize"] == f"{path.stat().st_size} B"
+    triples = _pyld_triples(doc)
+    assert (URIRef("https://w3id.org/pikg/id/dataset"), RDF.type, URIRef("http://schema.org/Dataset")) in triples
+
+
+def test_context_file_is_the_generated_context(release: Path) -> None:
+    assert json.loads((release / "context.jsonld").read_text(encoding="utf-8")) == jsonld_context()
+
+
+@pytest.mark.parametrize("name", ["pikg.ttl", "pikg.nt", "pikg.nq", "pikg.trig", "pikg.jsonld", "pikg.rdf"])
+def test_round_trip_through_kg_validate_data(kg, release: Path, name: str) -> None:
+    report, graph = validate_file(release / name)
+    assert report.conforms, str(report)
+    assert len(graph) == 2944
+    assert class_counts(graph) == compute_stats(kg).classes
+
+
+def test_a_sparql_store_loading_the_release_answers_like_kg_query(kg, release: Path) -> None:
+    """pyoxigraph loads pikg.nq and answers every parameterless bundled query with the rows of `kg query`."""
+    store = ox.Store()
+    store.load(path=str(release / "pikg.nq"), format=ox.RdfFormat.N_QUADS)
+    checked = 0
+    for spec in list_queries():
+        if any(p.required for p in spec.params.values()):
+            continue
+        solutions = store.query(spec.text, use_default_graph_as_union=True)
+        columns = tuple(v.value for v in solutions.variables)
+        rows = []
+        for solution in solutions:
+            values = []
+            for col in columns:
+                term = solution[col]
+                text = "" if term is None else term.value
+                if col in spec.lists and text:
+                    text = "; ".join(sorted(set(text.split("; ")), key=_natural_key))
+                values.append(text)
+            rows.append(tuple(values))
+        expected = run_query(kg.dataset, spec.name)
+        assert columns == expected.columns, spec.name
+        assert tuple(rows) == expected.rows, spec.name
+        checked += 1
+    assert checked == 11
+
+
+def test_failed_write_leaves_the_previous_release(kg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "release"
+    write_release(kg, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def explode(*args: object) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("kg.release.framed_intervention", explode)
+    with pytest.raises(OSError):
+        write_release(kg, out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["release"]
+
+
+# ------------------------------------------------------------------------------------------ bad input
+
+
+def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("truncated.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\n",
+     "truncated.ttl:3: not valid turtle: Parser error at line 3 column 1: Unexpected end"),
+    ("wrong-format.ttl", '{"@id": "http://example.org/a"}\n',
+     "wrong-format.ttl:1: not valid turtle: Parser error at line 1 column 1: { is not a valid subject or graph "
+     "name"),
+    ("bad-iri.nt", "<http://example.org/a b> <http://example.org/p> <http://example.org/c> .\n",
+     "bad-iri.nt:1: not valid nt: Parser error at line 1 between columns 1 and 25: Invalid IRI code point ' '"),
+    ("ill-typed.ttl", '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n'
+     '<http://example.org/a> <http://example.org/n> "twelve"^^xsd:integer .\n',
+     "ill-typed.ttl:3: ill-typed literal 'twelve': not a valid xsd:integer"),
+    ("weeks.nt", '<http://example.org/a> <http://example.org/d> "P7W"^^<http://www.w3.org/2001/XMLSchema#duration> .\n',
+     "weeks.nt:1: ill-typed literal 'P7W': not a valid xsd:duration (write weeks as days: P49D)"),
+    ("remote-context.jsonld", '{\n  "@context": "https://schema.org/",\n  "name": "x"\n}\n',
+     "remote-context.jsonld:2: the remote JSON-LD context 'https://schema.org/' is not fetched; put the context "
+     "inline (the release's context.jsonld holds ours)"),
+    ("import.jsonld", '{"@context": {"@import": "http://example.org/ctx"}, "@id": "http://example.org/a"}',
+     "import.jsonld: JSON-LD @import 'http://example.org/ctx' is not fetched; put the context inline"),
+    ("broken.jsonld", '{"@id": "http://example.org/a",\n "x": }',
+     "broken.jsonld:2:7: not valid JSON: Expecting value"),
+    ("entities.rdf", '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
+     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
+     "entities.rdf:2: RDF/XML with a DOCTYPE or entity declarations is refused (entities can read files or "
+     "expand without bound)"),
+    ("latin1.ttl", b'<http://example.org/a> <http://example.org/b> "caf\xe9" .\n',
+     "latin1.ttl:1: not UTF-8 text (invalid continuation byte)"),
+    ("data.csv", "a,b\n", "data.csv: cannot tell the RDF format from the name; use a suffix (.ttl, .nt, .nq, .trig, "
+     ".jsonld, .json, .rdf, .xml, .owl) or --format"),
+])
+def test_bad_input_is_one_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str,
+                                        content: str | bytes, message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, name, content)
+    with pytest.raises(InputError) as info:
+        validate_file(Path(name))
+    assert str(info.value) == message
+
+
+def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "big.nt", "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n" * 10)
+    with pytest.raises(InputError) as info:
+        validate_file(Path("big.nt"), max_bytes=100)
+    assert str(info.value) == ("big.nt: 710 bytes is over the input limit of 100 bytes "
+                               "(raise it with --max-bytes or KG_MAX_INPUT_BYTES)")
+
+
+def test_urls_are_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as info:
+        validate_file(Path("http://example.org/data.ttl"))
+    assert str(info.value) == ("http:/example.org/data.ttl: not a local file (only local files are read, "
+                               "never URLs)")
+
+
+def test_owl_imports_are_not_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "imports.ttl", "<http://example.org/o> a <http://www.w3.org/2002/07/owl#Ontology> ;\n"
+           "  <http://www.w3.org/2002/07/owl#imports> <http://unreachable.invalid/ontology.ttl> .\n")
+    report, graph = validate_file(Path("imports.ttl"))
+    assert report.conforms
+    assert len(graph) == 2
+
+
+def test_someone_elses_invalid_graph_names_the_constraint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "theirs.ttl", "@prefix pikg: <https://w3id.org/pikg/ontology#> .\n"
+           "<http://example.org/x> a pikg:Intervention ;\n  pikg:peerSupport \"yes\" .\n")
+    report, _ = validate_file(Path("theirs.ttl"))
+    assert not report.conforms
+    assert sorted({v.constraint_id for v in report.violations}) == [
+        "Intervention-aim--MinCount", "Intervention-component--MinCount", "Intervention-duration--MinCount",
+        "Intervention-name--MinCount", "Intervention-peerSupport--Datatype"]
+
+
+def test_lexical_forms_are_kept_as_written(kg) -> None:
+    """Values reach the exports exactly as the records wrote them (no normalisation of dates or durations)."""
+    nt = export_graph(kg).serialize(format="nt")
+    assert '"P49D"^^<http://www.w3.org/2001/XMLSchema#duration>' in nt
+    assert '"2021"^^<http://www.w3.org/2001/XMLSchema#gYear>' in nt
+    assert '"2017-09-22"^^<http://www.w3.org/2001/XMLSchema#date>' in nt
+    assert Literal("12", datatype=URIRef("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")) in set(
+        export_graph(kg).objects())
+    assert not any(isinstance(t, BNode) for t in export_graph(kg).all_nodes())
+
+
+def test_release_from_other_records(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    records.mkdir()
+    (records / "fixture.yaml").write_bytes((FIXTURES / "records" / "valid" / "fixture.yaml").read_bytes())
+    other = build(Settings.default(records, FIXTURE_SOURCES))
+    written = write_release(other, tmp_path / "out")
+    assert "interventions/ix.jsonld" in written
+    assert SEEDS.is_dir()
