@@ -8,8 +8,9 @@ with prov:wasDerivedFrom to the passage (oa:TextQuoteSelector) that supports it,
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import RDF, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
@@ -93,6 +94,15 @@ def concepts_by_scheme(vocab: Graph) -> dict[str, set[str]]:
     return out
 
 
+def concept_labels(vocab: Graph) -> dict[str, dict[str, str]]:
+    """Scheme → concept id → preferred label: how sheets and people name controlled values."""
+    out: dict[str, dict[str, str]] = {}
+    for concept, scheme in vocab.subject_objects(SKOS.inScheme):
+        label = vocab.value(concept, SKOS.prefLabel)
+        out.setdefault(str(scheme)[len(VOCAB_NS):], {})[str(concept).rsplit("/", 1)[1]] = str(label or "")
+    return out
+
+
 def _hash(*parts: str, size: int = 16) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:size]
 
@@ -126,7 +136,7 @@ class _Builder:
         graph.add((stmt, PROV.wasDerivedFrom, passage))
 
     def literal(self, kind: str, item: object) -> Node:
-        if kind == "text":
+        if kind in ("text", "alias"):
             return Literal(item, lang="en")
         if kind == "string":
             return Literal(item)
@@ -234,11 +244,16 @@ class _Builder:
             self.fact(graph, triple, passage)
 
 
-def build(settings: Settings | None = None, *, check_quotes_against_sources: bool = True) -> KnowledgeGraph:
+def build(
+    settings: Settings | None = None,
+    *,
+    check_quotes_against_sources: bool = True,
+    progress: Callable[[Path], None] | None = None,
+) -> KnowledgeGraph:
     """Load, check and build the knowledge graph from the record files."""
     settings = settings or Settings.default()
     ontology, vocab = load_model()
-    files = load_records(settings.records_dir, concepts_by_scheme(vocab))
+    files = load_records(settings.records_dir, concepts_by_scheme(vocab), progress)
     quotes = check_quotes(files, settings.sources_dir if check_quotes_against_sources else None)
     dataset = Dataset(default_union=True)
     for prefix, ns in PREFIXES.items():

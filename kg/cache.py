@@ -90,12 +90,13 @@ def _answer_path(key: str, query_file: Path, params: dict[str, str], fmt: str) -
 def warm_answers(settings: Settings, kg: KnowledgeGraph) -> None:
     """Answer every query that needs no parameter, in every format, so that the first `kg query` after a
     build reads its answer instead of starting the SPARQL engine."""
-    from .query import FORMATS, format_result, list_queries, run_query
+    from .query import FORMATS, format_result, list_queries, oxigraph_store, run_query_oxigraph
 
     key = cache_key(settings)
+    store = oxigraph_store(kg.dataset)
     for spec in list_queries():
         if spec.is_violation_check or any(p.required for p in spec.params.values()):
             continue
-        result = run_query(kg.dataset, spec.name)
+        result = run_query_oxigraph(store, kg.dataset, spec.name)
         for fmt in FORMATS:
             _store(_answer_path(key, spec.path, {}, fmt), format_result(result, fmt).encode("utf-8"))

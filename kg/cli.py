@@ -22,6 +22,15 @@ EXAMPLES = {
              "  kg query interventions-by-duration --param max=P3M --format csv",
     "export": "  kg export --format turtle > pikg.ttl\n  kg export --format json-ld --output pikg.jsonld",
     "stats": "  kg stats",
+    "new": "  kg new source my-study-2024 --text-file my-study-2024.txt\n"
+           "  kg new intervention my-programme --file records/my-study-2024.yaml\n"
+           "  kg new finding my-programme-result --file records/my-study-2024.yaml",
+    "schema": "  kg schema --output records/record.schema.json",
+    "import-table": "  kg import-table table1.csv --source-id my-review-table-1 --text-file table1.txt "
+                    "--out records/my-review-table-1.yaml\n"
+                    "  kg import-table findings.csv --source-id my-study --text-file my-study.txt --delimiter ';'",
+    "check": "  kg check\n  kg check --records my-records/ --sources my-texts/",
+    "conflicts": "  kg conflicts\n  kg conflicts --format csv > conflicts.csv",
 }
 
 
@@ -190,6 +199,140 @@ def export(records_dir: Path | None, sources_dir: Path | None, base_iri: str | N
         write_atomic(output, data)
     else:
         sys.stdout.buffer.write(data)
+
+
+@cli.command(epilog=_epilog("check"))
+@input_options
+def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None) -> None:
+    """The curator's quick loop: load, build, check quotes, validate and run the violation queries, writing
+    nothing. One line when all is well; exit 1 with the problems otherwise."""
+    import time
+
+    from .build import build as build_graph
+    from .config import Settings
+    from .pipeline import run_pipeline
+
+    start = time.perf_counter()
+    settings = Settings.default(records_dir, sources_dir, base_iri)
+    paths = sorted(settings.records_dir.glob("*.yaml")) if settings.records_dir.is_dir() else []
+    if len(paths) >= 20 and sys.stderr.isatty():
+        with click.progressbar(length=len(paths), label="Loading records", file=sys.stderr) as bar:
+            kg = build_graph(settings, progress=lambda _path: bar.update(1))
+    else:
+        kg = build_graph(settings)
+    result = run_pipeline(kg, None)
+    elapsed = time.perf_counter() - start
+    if not result.ok:
+        click.echo(result.summary())
+        sys.exit(1)
+    stats, quotes = result.stats, kg.quotes
+    missing = f" (NOT checked: {', '.join(quotes.missing_texts)})" if quotes.missing_texts else ""
+    click.echo(f"OK: {len(kg.files)} files, {sum(len(f.records) for f in kg.files)} records, {quotes.checked} "
+               f"quotes{missing}, {stats.triples} triples, conforms, {len(result.report.conflicts)} conflicts "
+               f"({elapsed:.2f} s)")
+
+
+def _concepts() -> dict[str, set[str]]:
+    from .build import concepts_by_scheme, load_model
+
+    return concepts_by_scheme(load_model()[1])
+
+
+@cli.command(epilog=_epilog("new"))
+@click.argument("kind", type=click.Choice(["source", "intervention", "study", "finding", "component", "outcome",
+                                           "publication", "person", "population", "subgroup", "mechanism",
+                                           "event", "place"]))
+@click.argument("record_id")
+@click.option("--text-file", help="source only: file name of the source's plain text in the sources folder.")
+@click.option("--records", "records_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("records"),
+              show_default=True, help="source only: the folder to write the new record file to.")
+@click.option("--file", "record_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="The record file to append the new record to (all kinds but source).")
+def new(kind: str, record_id: str, text_file: str | None, records_dir: Path, record_file: Path | None) -> None:
+    """Scaffold a record file for a new source (bibliographic fields first), or append a record skeleton to
+    one. The comments say what each field means and which values are allowed; fill in every ""."""
+    from .scaffold import append_record, new_source
+
+    if kind == "source":
+        if not text_file:
+            raise click.UsageError("kg new source needs --text-file NAME (the source's plain text)")
+        path = new_source(records_dir, record_id, text_file, _concepts())
+        click.echo(f"Wrote {display_path(path)}: fill in every \"\" and the records the source states.")
+        return
+    if record_file is None:
+        raise click.UsageError(f"kg new {kind} needs --file RECORDS.yaml (the file to append to)")
+    append_record(record_file, kind, record_id, _concepts())
+    click.echo(f"Appended {kind} {record_id!r} to {display_path(record_file)}.")
+
+
+@cli.command(epilog=_epilog("schema"))
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of record files (for editors: autocompletion and checks while typing)."""
+    import json
+
+    from .export import write_atomic
+    from .jsonschema import record_schema
+
+    text = json.dumps(record_schema(_concepts()), ensure_ascii=False, indent=2) + "\n"
+    if output:
+        write_atomic(output, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command("import-table", epilog=_epilog("import-table"))
+@click.argument("sheet", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--source-id", required=True, help="Id of the source the sheet was extracted from.")
+@click.option("--text-file", required=True, help="File name of that source's plain text (for quote checks).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Record file to write (default: stdout); an existing file is not overwritten.")
+@click.option("--delimiter", default=",", show_default=True, help="The sheet's field delimiter.")
+@click.option("--records", "records_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Existing records, so that known interventions keep their ids (default: the packaged ones).")
+def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: Path | None, delimiter: str,
+                         records_dir: Path | None) -> None:
+    """Turn a data-extraction sheet (CSV) into a record file: Table 1's layout (first header cell `attribute`,
+    one column per intervention) or one row per finding. Problems are listed (exit 1), never dropped."""
+    from .build import concept_labels, load_model
+    from .config import Settings
+    from .export import write_atomic
+    from .identity import NameIndex
+    from .records import load_records
+    from .tables import import_table
+
+    labels = concept_labels(load_model()[1])
+    index = NameIndex.of(load_records(Settings.default(records_dir).records_dir, _concepts()))
+    known = {section: {name: next(iter(ids)) for name, ids in index.names.get(section, {}).items() if len(ids) == 1}
+             for section in ("interventions", "components")}
+    result = import_table(sheet, source_id, text_file, labels, known, delimiter)
+    for line, problem in result.problems:
+        click.echo(f"{display_path(sheet)}:{line}: {problem}", err=True)
+    if out_file:
+        if out_file.exists():
+            raise click.UsageError(f"{display_path(out_file)} exists; choose another --out")
+        write_atomic(out_file, result.text.encode("utf-8"))
+        click.echo(f"Wrote {display_path(out_file)} ({len(result.problems)} problem(s) to check).", err=True)
+    else:
+        click.echo(result.text, nl=False)
+    if result.problems:
+        sys.exit(1)
+
+
+@cli.command(epilog=_epilog("conflicts"))
+@input_options
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
+              show_default=True)
+def conflicts(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, fmt: str) -> None:
+    """List where sources disagree on a single-valued property: each value with its source and quote.
+    Nothing is overwritten; both values stay in the graph. Exit 0 either way."""
+    from .query import format_result, run_query
+
+    result = run_query(_build(records_dir, sources_dir, base_iri).dataset, "conflicts")
+    if not result.rows and fmt == "table":
+        click.echo("No conflicts: no two sources give different values for a single-valued property.")
+        return
+    click.echo(format_result(result, fmt), nl=False)
 
 
 @cli.command(epilog=_epilog("stats"))

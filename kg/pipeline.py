@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .build import KnowledgeGraph
 from .errors import display_path
-from .query import QueryResult, list_queries, run_query
+from .query import QueryResult, list_queries, oxigraph_store, run_query_oxigraph
 from .stats import Stats, compute_stats
 from .validate import ValidationReport, validate
 
@@ -41,6 +41,10 @@ class PipelineResult:
                                        else f"FAILS: {len(self.report.violations)} violation(s)"))
         for violation in self.report.violations:
             lines.append(f"  {violation}")
+        if self.report.conflicts:
+            lines.append(f"Conflicts: {len(self.report.conflicts)} single-valued propert"
+                         f"{'y' if len(self.report.conflicts) == 1 else 'ies'} on which sources disagree; both "
+                         "values kept (see kg conflicts)")
         bad = {name: r for name, r in self.violations.items() if r.rows}
         lines.append(f"Violation queries: {len(self.violations)} run, "
                      + ("none returned rows" if not bad else f"{len(bad)} returned rows: {', '.join(bad)}"))
@@ -53,7 +57,7 @@ class PipelineResult:
             lines.extend(f"  {name} ({p.stat().st_size:,} bytes)" for name, p in self.written.items()
                          if "/" not in name)
             lines.append(f"  interventions/: {sum('/' in n for n in self.written)} framed JSON-LD documents")
-        else:
+        elif not self.ok:
             lines.append("Wrote nothing: fix the problems above and build again.")
         return "\n".join(lines)
 
@@ -62,8 +66,10 @@ def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None) -> PipelineResult:
     """Validate, run every `*-violation` query, and write the release only when both pass."""
     from .release import write_release
 
+    store = oxigraph_store(kg.dataset)  # the same standard SPARQL, much faster than rdflib's engine
     violations = {
-        spec.name: run_query(kg.dataset, spec.name) for spec in list_queries() if spec.is_violation_check
+        spec.name: run_query_oxigraph(store, kg.dataset, spec.name)
+        for spec in list_queries() if spec.is_violation_check
     }
     result = PipelineResult(kg, validate(kg), violations, compute_stats(kg))
     if result.ok and out_dir is not None:

@@ -13,7 +13,7 @@ import difflib
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,8 @@ from .records import DURATION_HINT, DURATION_RE, duration_days
 
 FORMATS = ("table", "csv", "json", "markdown")
 _NAME_PROPERTIES = (
-    "skos:prefLabel", "skos:altLabel", "pikg:acronym", "foaf:name", "schema:name", "dcterms:title",
+    "skos:prefLabel", "skos:altLabel", "skos:hiddenLabel", "pikg:acronym", "foaf:name", "schema:name",
+    "dcterms:title",
 )
 
 
@@ -62,7 +63,6 @@ class QuerySpec:
 class QueryResult:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    terms: tuple[tuple[Node | None, ...], ...] = field(default=(), compare=False)
 
     def as_dicts(self) -> list[dict[str, str]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
@@ -160,25 +160,67 @@ def _natural_key(item: str) -> list[Any]:
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", item)]
 
 
+def _result(spec: QuerySpec, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> QueryResult:
+    """Rows as text; list columns (`lists:` in the header, GROUP_CONCATs separated by "; ") deduplicated and
+    sorted, so answers are the same whatever order an engine concatenates in."""
+    out = []
+    for row in rows:
+        out.append(tuple(
+            "; ".join(sorted(set(text.split("; ")), key=_natural_key)) if col in spec.lists and text else text
+            for col, text in zip(columns, row, strict=True)
+        ))
+    return QueryResult(columns, tuple(out))
+
+
 def run_query(dataset: Dataset, name: str, params: dict[str, str] | None = None,
               folder: Path | None = None) -> QueryResult:
-    """Run a bundled query by name. List columns (`lists:` in the header, GROUP_CONCATs separated by "; ")
-    come back deduplicated and sorted, so answers are the same whatever order the engine concatenates in."""
+    """Run a bundled query by name on rdflib, with its parameters bound as RDF terms."""
     spec = load_query(name, folder)
     bindings = bind_params(dataset, spec, params or {})
     result = dataset.query(spec.text, initBindings=bindings)
     columns = tuple(str(v) for v in result.vars)
-    rows, terms = [], []
-    for row in result:
-        values = []
-        for col, term in zip(columns, row, strict=True):
-            text = _text(term)
-            if col in spec.lists and text:
-                text = "; ".join(sorted(set(text.split("; ")), key=_natural_key))
-            values.append(text)
-        rows.append(tuple(values))
-        terms.append(tuple(row))
-    return QueryResult(columns, tuple(rows), tuple(terms))
+    return _result(spec, columns, [tuple(_text(term) for term in row) for row in result])
+
+
+def oxigraph_store(dataset: Dataset) -> Any:
+    """An in-memory Oxigraph store holding the dataset's named graphs: a fast engine for the same queries."""
+    import pyoxigraph as ox
+
+    from .oxi import to_ox
+
+    store = ox.Store()
+    store.extend(
+        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))
+        for s, p, o, g in dataset.quads((None, None, None, None))
+        if g is not None and str(g) != "urn:x-rdflib:default"
+    )
+    return store
+
+
+def with_values(text: str, bindings: dict[str, Node]) -> str:
+    """The query with its bindings as a VALUES block at the start of the outermost WHERE group (standard
+    SPARQL 1.1, so any endpoint accepts it)."""
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(bindings[n].n3() for n in names)}) }}"
+    head, sep, tail = text.partition("WHERE {")
+    if not sep:
+        raise QueryError("a parameterised query needs a WHERE { … } clause")
+    return f"{head}{sep}\n  {block}{tail}"
+
+
+def run_query_oxigraph(store: Any, dataset: Dataset, name: str, params: dict[str, str] | None = None,
+                       folder: Path | None = None) -> QueryResult:
+    """Run a bundled query on Oxigraph (the union of the named graphs as default graph). Parameters are resolved
+    on the rdflib dataset to RDF terms and bound with a VALUES block of those terms, serialised by rdflib:
+    what the user typed never reaches the query text."""
+    spec = load_query(name, folder)
+    bindings = bind_params(dataset, spec, params or {})
+    solutions = store.query(with_values(spec.text, bindings), use_default_graph_as_union=True)
+    columns = tuple(v.value for v in solutions.variables)
+    rows = [tuple("" if (term := solution[col]) is None else term.value for col in columns) for solution in solutions]
+    return _result(spec, columns, rows)
 
 
 def format_result(result: QueryResult, fmt: str = "table") -> str:

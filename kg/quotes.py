@@ -26,7 +26,7 @@ def closest_passage(quote: str, text: str) -> str:
     """The passage of text, as long as the quote and starting at a word, that is most like the quote."""
     q = normalise(quote)
     t = normalise(text)
-    best, best_ratio = "", -1.0
+    best, best_ratio, best_start = "", -1.0, 0
     starts = [0, *(m.end() for m in re.finditer(r"[\s(“\"]", t))]
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(q)
@@ -37,8 +37,11 @@ def closest_passage(quote: str, text: str) -> str:
             continue
         ratio = matcher.ratio()
         if ratio > best_ratio:
-            best, best_ratio = window, ratio
-    return best
+            best, best_ratio, best_start = window, ratio, start
+    end = best_start + len(best)
+    while end < len(t) and t[end].isalnum():  # finish the last word
+        end += 1
+    return t[best_start:end]
 
 
 @dataclass(frozen=True)

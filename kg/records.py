@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,13 +170,12 @@ def _text(path: Path, line: int, where: str, value: Any) -> str:
 
 def _check_item(path: Path, line: int, where: str, fld: Field, item: Any, concepts: Mapping[str, set[str]]) -> Any:
     kind = fld.kind
-    if kind in ("text", "string"):
+    if kind in ("text", "string", "alias"):
         return _text(path, line, where, item)
     if kind.startswith("ref:") or kind == "authors":
-        if isinstance(item, str) and ID_RE.match(item):
-            return item
-        raise RecordError(str(path), line, where, f"expected a record id (lower-case letters, digits, hyphens), "
-                          f"got {item!r}")
+        if isinstance(item, str) and item.strip():
+            return item  # an id or a name; resolved across all files once every file is loaded
+        raise RecordError(str(path), line, where, f"expected the id or name of a record, got {item!r}")
     if kind.startswith("concept:"):
         scheme = kind.split(":", 1)[1]
         allowed = sorted(concepts.get(scheme, ()))
@@ -378,48 +377,27 @@ def _check_record(
     return Record(section, rid, path, line, quote, quote_in, rec.key_lines["quote"], values)
 
 
-def check_references(files: list[RecordFile]) -> None:
-    """Every ref names a record defined in some file; no id is defined twice in one file."""
-    defined: dict[str, set[str]] = {}
-    for rf in files:
-        for rec in rf.records:
-            defined.setdefault(rec.section.name, set()).add(rec.id)
-    publications = defined.get("publications", set())
-    for rf in files:
-        pub = rf.source.publication
-        if pub is not None and pub not in publications:
-            raise RecordError(str(rf.path), rf.source.lines["publication"], "source.publication",
-                              f"no publication with id {pub!r} is defined in any record file"
-                              f"{_suggest(str(pub), sorted(publications), 'Known publications')}")
-        for rec in rf.records:
-            for val in rec.values:
-                kind = val.field.kind
-                target = "persons" if kind == "authors" else kind[4:] if kind.startswith("ref:") else None
-                if target is None:
-                    continue
-                known = defined.get(target, set())
-                for item in val.items:
-                    if item not in known:
-                        raise RecordError(
-                            str(rf.path), val.line, f"{rec.section.name}.{rec.id}.{val.field.name}",
-                            f"no {target[:-1] if target != 'studies' else 'study'} with id {item!r} is defined in any "
-                            f"record file{_suggest(item, sorted(known), f'Known {target}')}",
-                        )
-
-
-def load_records(records_dir: Path, concepts: Mapping[str, set[str]]) -> list[RecordFile]:
-    """Load every *.yaml file of a folder, in name order, and check references across them."""
+def load_records(
+    records_dir: Path, concepts: Mapping[str, set[str]], progress: Callable[[Path], None] | None = None
+) -> list[RecordFile]:
+    """Load every *.yaml file of a folder, in name order, and check references across them; `progress` is
+    called after each file (a large corpus shows a progress bar)."""
     if not records_dir.is_dir():
         raise RecordError(str(records_dir), None, None, "records folder not found")
     paths = sorted(records_dir.glob("*.yaml"))
     if not paths:
         raise RecordError(str(records_dir), None, None, "no record files (*.yaml) in this folder")
-    files = [load_file(p, concepts) for p in paths]
+    files = []
+    for path in paths:
+        files.append(load_file(path, concepts))
+        if progress:
+            progress(path)
     seen: dict[str, Path] = {}
     for rf in files:
         if rf.source.id in seen:
             raise RecordError(str(rf.path), rf.source.lines["id"], "source.id",
                               f"source id {rf.source.id!r} is already used by {seen[rf.source.id]}")
         seen[rf.source.id] = rf.path
-    check_references(files)
-    return files
+    from .identity import resolve_references
+
+    return resolve_references(files)

@@ -208,8 +208,8 @@ def _write_files(kg: KnowledgeGraph, folder: Path) -> Stats:
     for name, (folder_name, file_name) in MODEL_FILES.items():
         write_atomic(folder / name, (resource_dir(folder_name) / file_name).read_bytes())
     write_atomic(folder / "README.md",
-                 README.read_text(encoding="utf-8").format(version=__version__, description=DESCRIPTION)
-                 .encode("utf-8"))
+                 README.read_text(encoding="utf-8").replace("{version}", __version__)
+                 .replace("{description}", DESCRIPTION).encode("utf-8"))
     description = dataset_description(kg, stats, folder)
     write_atomic(folder / "dataset.ttl", description.serialize(format="turtle", encoding="utf-8"))
     write_atomic(folder / "dataset.jsonld", (json.dumps(schema_org_dataset(kg, folder), ensure_ascii=False,

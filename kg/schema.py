@@ -12,10 +12,11 @@ from dataclasses import dataclass
 class Field:
     """One field of a record.
 
-    kind is one of: text (English prose, a language-tagged literal), string (a name or identifier), ref:SECTION
-    (the id of a record of that section, in any file), concept:SCHEME (the id of a concept of that scheme),
-    integer, positive-integer, nonnegative-integer, boolean, date (YYYY-MM-DD or YYYY), language (a BCP 47 tag),
-    duration (value, qualifier and the source's wording), authors (person ids in byline order).
+    kind is one of: text (English prose, a language-tagged literal), string (a name or identifier), alias (a
+    curator's extra name, never quoted), ref:SECTION (the id or a name of a record of that section, in any
+    file), concept:SCHEME (the id of a concept of that scheme), integer, positive-integer, nonnegative-integer,
+    boolean, date (YYYY-MM-DD or YYYY), language (a BCP 47 tag), duration (value, qualifier and the source's
+    wording), authors (person ids or names, in byline order).
     """
 
     name: str
@@ -44,6 +45,8 @@ class Section:
 
 LABEL = Field("label", "text", "skos:prefLabel", "The preferred name, in English.")
 ALT = Field("alt_names", "text", "skos:altLabel", "Other names used by the source, misspellings included.", many=True)
+ALIASES = Field("aliases", "alias", "skos:hiddenLabel", "Other names a curator declares so that references and "
+                "queries find the record (not quoted: they are not the source's words).", many=True)
 NOTE = Field("curator_note", "text", "skos:editorialNote", "A curator's remark on how the record was made.")
 
 SECTIONS: tuple[Section, ...] = (
@@ -85,17 +88,17 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "persons", ("foaf:Person",), "person", "Authors.",
-        (Field("name", "string", "foaf:name", "Full name as printed."), NOTE),
+        (Field("name", "string", "foaf:name", "Full name as printed."), ALIASES, NOTE),
     ),
     Section(
         "populations", ("pikg:TargetPopulation",), "population", "Who interventions are for.",
-        (LABEL, ALT, NOTE),
+        (LABEL, ALT, ALIASES, NOTE),
     ),
     Section(
         "components", ("pikg:InterventionComponent", "skos:Concept"), "component",
         "Principles and methods, one record however many interventions share it.",
-        (LABEL, ALT, Field("kind", "concept:component-kind", "pikg:componentKind", "Principle, method, or either."),
-         NOTE),
+        (LABEL, ALT, ALIASES,
+         Field("kind", "concept:component-kind", "pikg:componentKind", "Principle, method, or either."), NOTE),
         scheme="components",
     ),
     Section(
@@ -103,6 +106,7 @@ SECTIONS: tuple[Section, ...] = (
         (
             Field("name", "text", "skos:prefLabel", "The intervention's name."),
             ALT,
+            ALIASES,
             Field("acronym", "string", "pikg:acronym", "Abbreviation used by the source (IPS)."),
             Field("types", "concept:intervention-type", "dcterms:type", "How the source characterises it.",
                   many=True),
@@ -137,8 +141,8 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "outcomes", ("pikg:Outcome",), "outcome", "What interventions may change.",
-        (LABEL, ALT, Field("recovery_kind", "concept:recovery-kind", "pikg:recoveryKind", "Personal or clinical."),
-         NOTE),
+        (LABEL, ALT, ALIASES,
+         Field("recovery_kind", "concept:recovery-kind", "pikg:recoveryKind", "Personal or clinical."), NOTE),
     ),
     Section(
         "subgroups", ("pikg:ParticipantSubgroup",), "subgroup", "Subsets of a study's participants.",

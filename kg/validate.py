@@ -68,12 +68,16 @@ class Violation:
 class ValidationReport:
     conforms: bool
     violations: tuple[Violation, ...]
+    conflicts: tuple[Violation, ...] = ()
 
     def __str__(self) -> str:
-        if self.conforms:
-            return "The graph conforms to the shapes."
-        lines = [f"The graph does not conform: {len(self.violations)} violation(s)."]
+        lines = ["The graph conforms to the shapes." if self.conforms
+                 else f"The graph does not conform: {len(self.violations)} violation(s)."]
         lines.extend(f"  {v}" for v in self.violations)
+        if self.conflicts:
+            lines.append(f"Sources disagree on {len(self.conflicts)} single-valued propert"
+                         f"{'y' if len(self.conflicts) == 1 else 'ies'}; both values are kept (see kg conflicts):")
+            lines.extend(f"  {v}" for v in self.conflicts)
         return "\n".join(lines)
 
 
@@ -113,8 +117,22 @@ def union_graph(kg: KnowledgeGraph) -> Graph:
     return union
 
 
+def _between_sources(kg: KnowledgeGraph, violation: Violation) -> bool:
+    """A maxCount violation is a conflict, not an error, when each source states one value and several do."""
+    if not str(violation.component).endswith("MaxCountConstraintComponent") or violation.path is None:
+        return False
+    stated = [set(kg.dataset.graph(g).objects(violation.focus, violation.path)) for g in kg.source_graphs()]
+    stated = [values for values in stated if values]
+    return len(stated) >= 2 and all(len(values) == 1 for values in stated)
+
+
 def validate(kg: KnowledgeGraph) -> ValidationReport:
-    return validate_graph(union_graph(kg), kg)
+    """Validate the union of the sources' graphs; sources disagreeing on a single-valued property are reported
+    as conflicts (both values kept, each with its provenance), not as violations."""
+    report = validate_graph(union_graph(kg), kg)
+    conflicts = tuple(v for v in report.violations if _between_sources(kg, v))
+    violations = tuple(v for v in report.violations if v not in conflicts)
+    return ValidationReport(not violations, violations, conflicts)
 
 
 def validate_file(path: Path, fmt: str | None = None, max_bytes: int | None = None

@@ -12,7 +12,8 @@ from conftest import FIXTURE_SOURCES, FIXTURES, ROOT, SEEDS
 from kg import __version__
 from kg.cli import cli
 
-COMMANDS = ["build", "release", "validate", "query", "export", "stats"]
+COMMANDS = ["build", "release", "check", "validate", "query", "export", "stats", "conflicts", "new", "schema",
+            "import-table"]
 
 
 @pytest.fixture()
@@ -59,7 +60,7 @@ def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
     assert lines[4] == "Validation: conforms to the shapes"
     assert lines[5] == "Violation queries: 2 run, none returned rows"
     assert lines[6].startswith("Wrote 17 files (") and lines[6].endswith(" bytes) to release/:")
-    assert lines[7] == "  README.md (2,020 bytes)"
+    assert lines[7].startswith("  README.md (")
     assert lines[-1] == "  interventions/: 4 framed JSON-LD documents"
     assert sorted(p.name for p in (tmp_path / "release").iterdir()) == [
         "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "interventions", "ontology.ttl",
@@ -112,9 +113,9 @@ def test_query_list_names_every_query(run) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["query", "nope"], "error: unknown query 'nope'. Known queries: ambiguous-name-violation, "
-     "compare-interventions, evidence-gaps, findings-for-intervention, group-peer-support, interventions-by-duration, "
-     "interventions-with-component, outcomes-by-recovery-kind, peer-led-interventions, provenance, "
-     "recovery-mechanisms, shared-components, studies, unquoted-fact-violation\n"),
+     "compare-interventions, conflicts, evidence-gaps, findings-for-intervention, group-peer-support, "
+     "interventions-by-duration, interventions-with-component, outcomes-by-recovery-kind, peer-led-interventions, "
+     "provenance, recovery-mechanisms, shared-components, studies, unquoted-fact-violation\n"),
     (["query", "findings-for-intervention"], "error: query findings-for-intervention needs --param "
      "intervention=VALUE: the intervention, by name, acronym (IPS) or IRI\n"),
     (["query", "findings-for-intervention", "-p", "intervention=XYZ"],

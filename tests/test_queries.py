@@ -367,6 +367,12 @@ EXPECTED: list[tuple[str, dict[str, str], tuple[str, ...], tuple[tuple[str, ...]
          ('Turning Points', 'personal recovery')),
     ),
     (
+        'conflicts',
+        {},
+        ('resource', 'property', 'value', 'source', 'quote'),
+        (),
+    ),
+    (
         'unquoted-fact-violation',
         {},
         ('graph', 's', 'p', 'o'),
@@ -383,7 +389,7 @@ EXPECTED: list[tuple[str, dict[str, str], tuple[str, ...], tuple[tuple[str, ...]
 
 def test_every_bundled_query_has_an_expected_answer() -> None:
     names = {spec.name for spec in list_queries()}
-    assert len(names) == 14
+    assert len(names) == 15
     assert names == {name for name, _, _, _ in EXPECTED}
 
 
@@ -463,7 +469,7 @@ def test_ambiguous_name_lists_candidates(kg) -> None:
 
 @pytest.mark.parametrize(("name", "params", "message"), [
     ("compare-intervention", {}, "unknown query 'compare-intervention'; did you mean 'compare-interventions'? "
-     "Known queries: ambiguous-name-violation, compare-interventions, evidence-gaps, findings-for-intervention, "
+     "Known queries: ambiguous-name-violation, compare-interventions, conflicts, evidence-gaps, findings-for-intervention, "
      "group-peer-support, interventions-by-duration, interventions-with-component, outcomes-by-recovery-kind, "
      "peer-led-interventions, provenance, recovery-mechanisms, shared-components, studies, "
      "unquoted-fact-violation"),

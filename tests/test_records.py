@@ -16,7 +16,7 @@ INVALID = sorted((FIXTURES / "records" / "invalid").glob("*.yaml"))
 
 
 def test_invalid_examples_are_all_collected() -> None:
-    assert len(INVALID) == 18
+    assert len(INVALID) == 19
 
 
 def _build_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, record_file: Path):

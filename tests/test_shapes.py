@@ -73,7 +73,7 @@ def test_report_names_the_record_file_and_line(base_graph: Graph, kg) -> None:
     graph.update(UPDATE_PROLOGUE + FIXTURE_UPDATES["Intervention-name--MinCount"])
     (violation,) = validate_graph(graph, kg, SHAPES).violations
     assert str(violation) == (
-        "records/missing-link-table-1.yaml:111: interventions.imr.name: An intervention has exactly one name "
+        "records/missing-link-table-1.yaml:112: interventions.imr.name: An intervention has exactly one name "
         "(skos:prefLabel), an English text; put other names in alt_names. "
         "[pikgsh:Intervention-name MinCount; focus <https://w3id.org/pikg/id/intervention/imr>]"
     )

@@ -1,0 +1,106 @@
+"""Identity across sources: a reference names a record by its id, or by any of its names (preferred label,
+alternative labels, acronym, declared aliases), whichever file defines them. "IPS", "Individual placement and
+support" and a declared alias "individual placement and support intervention" all resolve to one node; a name
+shared by two records is an error listing both, so nothing is merged by accident.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from .errors import RecordError, display_path
+from .records import Record, RecordFile, Value
+
+NAME_FIELDS = ("label", "name", "alt_names", "acronym", "aliases")
+
+
+def normalise_name(text: str) -> str:
+    """Names compare case-insensitively, with runs of whitespace and typographic apostrophes folded."""
+    return re.sub(r"\s+", " ", text.replace("’", "'")).strip().casefold()
+
+
+def _singular(section: str) -> str:
+    return {"studies": "study", "persons": "person"}.get(section, section[:-1])
+
+
+@dataclass
+class NameIndex:
+    """Every record id and name, per section, with where each record is defined."""
+
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    names: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    where: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, files: list[RecordFile]) -> NameIndex:
+        index = cls()
+        for rf in files:
+            for rec in rf.records:
+                index.add(rec)
+        return index
+
+    def add(self, rec: Record) -> None:
+        section = rec.section.name
+        self.ids.setdefault(section, set()).add(rec.id)
+        self.where.setdefault((section, rec.id), f"{display_path(rec.file)}:{rec.line}")
+        for value in rec.values:
+            if value.field.name in NAME_FIELDS:
+                for item in value.items:
+                    self.names.setdefault(section, {}).setdefault(normalise_name(str(item)), set()).add(rec.id)
+
+    def candidates(self, section: str, text: str) -> list[str]:
+        if text in self.ids.get(section, ()):
+            return [text]
+        return sorted(self.names.get(section, {}).get(normalise_name(text), ()))
+
+    def resolve(self, section: str, text: str) -> str:
+        """The id `text` names in `section`; ValueError with the reason otherwise."""
+        found = self.candidates(section, text)
+        if len(found) == 1:
+            return found[0]
+        what = _singular(section)
+        if found:
+            listed = ", ".join(f"{rid} ({self.where[(section, rid)]})" for rid in found)
+            raise ValueError(f"{text!r} is ambiguous: it names {len(found)} {section}: {listed}; write the id")
+        known = sorted(self.ids.get(section, ()))
+        names = sorted({n for n in self.names.get(section, {})} | set(known))
+        close = difflib.get_close_matches(normalise_name(text), names, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else "."
+        shown = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
+        raise ValueError(f"no {what} with id or name {text!r} is defined in any record file{hint} "
+                         f"Known {section}: {shown or 'none'}")
+
+
+def resolve_references(files: list[RecordFile]) -> list[RecordFile]:
+    """Check every reference and replace names by the ids they resolve to."""
+    index = NameIndex.of(files)
+    out = []
+    for rf in files:
+        pub = rf.source.publication
+        if pub is not None:
+            try:
+                resolved_pub = index.resolve("publications", pub)
+            except ValueError as exc:
+                raise RecordError(str(rf.path), rf.source.lines["publication"], "source.publication",
+                                  str(exc)) from None
+            rf = dataclasses.replace(rf, source=dataclasses.replace(rf.source, publication=resolved_pub))
+        records = []
+        for rec in rf.records:
+            values = []
+            for val in rec.values:
+                kind = val.field.kind
+                target = "persons" if kind == "authors" else kind[4:] if kind.startswith("ref:") else None
+                if target is not None:
+                    try:
+                        items = tuple(index.resolve(target, str(item)) for item in val.items)
+                    except ValueError as exc:
+                        raise RecordError(str(rf.path), val.line, f"{rec.section.name}.{rec.id}.{val.field.name}",
+                                          str(exc)) from None
+                    val = Value(val.field, items, val.quote, val.quote_in, val.line, val.extra)
+                values.append(val)
+            records.append(dataclasses.replace(rec, values=tuple(values)))
+        out.append(dataclasses.replace(rf, records=tuple(records)))
+    return out

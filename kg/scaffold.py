@@ -1,0 +1,121 @@
+"""Record skeletons for curators, generated from the record format (kg.schema) so that the comments always say
+what each field means and which values it allows. `kg new source` writes a new file; `kg new intervention`
+(study, finding, …) appends a record to an existing file, leaving the rest of it as it was."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError, display_path
+from .export import write_atomic
+from .records import ID_RE
+from .schema import SECTION_BY_NAME, SOURCE_FIELDS, Field
+
+# Fields a record of that section needs (the shapes' minCount 1); the skeleton leaves them for the curator to fill.
+REQUIRED = {
+    "publications": ("type", "title"),
+    "interventions": ("name", "aim", "components", "duration"),
+    "components": ("label", "kind"),
+    "studies": ("label", "design", "evaluates", "reported_in"),
+    "outcomes": ("label", "recovery_kind"),
+    "findings": ("label", "type", "study", "intervention", "outcome", "direction", "strength"),
+    "persons": ("name",), "populations": ("label",), "subgroups": ("label",), "mechanisms": ("label",),
+    "events": ("name",), "places": ("name",),
+}
+KINDS = {"intervention": "interventions", "study": "studies", "finding": "findings", "component": "components",
+         "outcome": "outcomes", "publication": "publications", "person": "persons", "population": "populations",
+         "subgroup": "subgroups", "mechanism": "mechanisms", "event": "events", "place": "places"}
+
+
+def _allowed(fld: Field, concepts: Mapping[str, set[str]]) -> str:
+    if fld.kind.startswith("concept:"):
+        return " Allowed: " + ", ".join(sorted(concepts.get(fld.kind[8:], ())))
+    if fld.kind.startswith("ref:"):
+        return f" The id or a name of a record of `{fld.kind[4:]}`."
+    if fld.kind == "duration":
+        return " {value: P9M, qualifier: exact|approximate|open-ended, text: <source's words>, quote: …}"
+    return ""
+
+
+def _placeholder(fld: Field) -> str:
+    if fld.kind == "duration":
+        return '{value: "", qualifier: exact, text: "", quote: ""}'
+    if fld.many:
+        return '{values: [""], quote: ""}'
+    return '""'
+
+
+def record_skeleton(section_name: str, rid: str, concepts: Mapping[str, set[str]]) -> str:
+    section = SECTION_BY_NAME[section_name]
+    required = REQUIRED.get(section_name, ())
+    lines = [f"  {rid}:", '    quote: ""  # REQUIRED: a verbatim passage of the source that names this record']
+    for fld in section.fields:
+        kind = fld.kind + (", list" if fld.many else "")
+        comment = f"# {kind}: {fld.doc}{_allowed(fld, concepts)}"
+        if fld.name in required:
+            lines.append(f"    {fld.name}: {_placeholder(fld)}  {comment} (required)")
+        else:
+            lines.append(f"    # {fld.name}:  {comment}")
+    return "\n".join(lines) + "\n"
+
+
+def source_skeleton(source_id: str, text_file: str, concepts: Mapping[str, set[str]]) -> str:
+    if not ID_RE.match(source_id):
+        raise InputError(f"source id {source_id!r}: use lower-case letters, digits and hyphens")
+    pub = f"{source_id}-publication"
+    lines = [
+        "# yaml-language-server: $schema=record.schema.json",
+        f"# Curated facts of the source {source_id!r}. Format: records/README.md. Every fact cites a verbatim quote",
+        "# of the source text; fill in every \"\" and uncomment the fields the source gives.",
+        "",
+        "source:",
+        f"  id: {source_id}  # {SOURCE_FIELDS['id']}",
+        f"  label: \"\"  # {SOURCE_FIELDS['label']}",
+        f"  text_file: {text_file}  # {SOURCE_FIELDS['text_file']}",
+        f"  publication: {pub}  # {SOURCE_FIELDS['publication']}",
+        f"  quote: \"\"  # {SOURCE_FIELDS['quote']}",
+        "",
+        "publications:",
+        record_skeleton("publications", pub, concepts).rstrip("\n"),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def new_source(records_dir: Path, source_id: str, text_file: str, concepts: Mapping[str, set[str]]) -> Path:
+    path = records_dir / f"{source_id}.yaml"
+    if path.exists():
+        raise InputError(f"{display_path(path)} already exists; choose another source id")
+    write_atomic(path, source_skeleton(source_id, text_file, concepts).encode("utf-8"))
+    return path
+
+
+def append_record(path: Path, kind: str, rid: str, concepts: Mapping[str, set[str]]) -> None:
+    """Append a record skeleton to the section of `kind` in an existing record file."""
+    if kind not in KINDS:
+        raise InputError(f"unknown record kind {kind!r}; choose one of {', '.join(sorted(KINDS))}")
+    section = KINDS[kind]
+    if not ID_RE.match(rid):
+        raise InputError(f"record id {rid!r}: use lower-case letters, digits and hyphens")
+    if not path.is_file():
+        raise InputError(f"{display_path(path)}: no such record file; create one with `kg new source`")
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{display_path(path)}: not valid YAML ({exc}); fix it before adding records") from None
+    if rid in (data.get(section) or {}):
+        raise InputError(f"{display_path(path)}: {section} already has a record {rid!r}")
+    skeleton = record_skeleton(section, rid, concepts)
+    match = re.search(rf"^{re.escape(section)}:[ \t]*(#.*)?$", text, re.MULTILINE)
+    if match is None:
+        text = text.rstrip("\n") + f"\n\n{section}:\n{skeleton}"
+    else:
+        following = re.compile(r"^\S", re.MULTILINE).search(text, match.end() + 1)
+        end = following.start() if following else len(text)
+        body = text[:end].rstrip("\n") + "\n"
+        text = body + skeleton + ("\n" + text[end:] if following else "")
+    write_atomic(path, text.encode("utf-8"))

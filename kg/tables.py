@@ -1,0 +1,260 @@
+"""Turn a data-extraction sheet (CSV) into a record file.
+
+Two layouts: Table 1's (`attribute` in the first header cell, one column per intervention, one row per
+attribute) and a long one (one row per finding, columns named after the finding fields). Every cell is taken
+as the source's own words, so it is also the fact's quote. Unknown rows and columns, values outside a
+controlled vocabulary and durations that cannot be read are reported with their line, and kept in the output
+as comments for the curator: nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, display_path
+from .identity import normalise_name
+from .records import ID_RE
+
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24}
+UNITS = {"day": "D", "week": "W", "month": "M", "year": "Y"}
+TABLE_ROWS = {
+    "aim": "aim", "principles and/or methods": "components", "principles and methods": "components",
+    "components": "components", "duration": "duration", "peer-support": "peer_support", "peer support": "peer_support",
+    "peer_support": "peer_support", "sessions led by": "sessions_led_by", "sessions_led_by": "sessions_led_by",
+    "who leads the sessions": "sessions_led_by", "note": "note", "acronym": "acronym",
+}
+LONG_COLUMNS = ("label", "type", "study", "intervention", "outcome", "direction", "subgroup", "strength", "hedge",
+                "quote", "mechanisms")
+
+
+@dataclass
+class Imported:
+    """The record file text and the problems met on the way (file line, message)."""
+
+    text: str
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+def slug(text: str) -> str:
+    value = re.sub(r"[^a-z0-9]+", "-", normalise_name(text)).strip("-")
+    return value if ID_RE.match(value or "") else "record"
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def read_csv(path: Path, delimiter: str = ",") -> list[tuple[int, list[str]]]:
+    """Rows with their line numbers; a wrong encoding or delimiter is an error that says how to fix it."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{display_path(path)}:{line}: not UTF-8 text ({exc.reason}); save the sheet as "
+                         "\"CSV UTF-8\"") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    try:
+        for row in reader:
+            rows.append((reader.line_num, [cell.strip() for cell in row]))
+    except csv.Error as exc:
+        raise InputError(f"{display_path(path)}:{reader.line_num}: not valid CSV: {exc}") from None
+    rows = [(n, r) for n, r in rows if any(r)]
+    if not rows:
+        raise InputError(f"{display_path(path)}: the sheet is empty")
+    header = rows[0][1]
+    if len(header) == 1:
+        for other in (";", "\t", "|"):
+            if other in header[0] and other != delimiter:
+                shown = "\\t" if other == "\t" else other
+                raise InputError(f"{display_path(path)}:{rows[0][0]}: one column found; the file seems to use "
+                                 f"{shown!r} between fields: pass --delimiter {shown!r}")
+    width = len(header)
+    for line, row in rows[1:]:
+        if len(row) != width:
+            raise InputError(f"{display_path(path)}:{line}: {len(row)} cells where the header has {width}; "
+                             "check the delimiter and the quoting of cells that contain it")
+    return rows
+
+
+def parse_duration(text: str) -> tuple[str, str | None] | None:
+    """(qualifier, xsd:duration) from the source's words, or None when they cannot be read."""
+    words = normalise_name(text)
+    if words in ("unlimited", "open-ended", "ongoing", "no fixed end"):
+        return "open-ended", None
+    approximate = bool(re.search(r"\b(approximately|about|around|roughly|circa|depending)\b", words))
+    match = re.search(r"\b(\d+|" + "|".join(NUMBERS) + r")\s+(day|week|month|year)s?\b", words)
+    if not match:
+        return None
+    amount = int(match.group(1)) if match.group(1).isdigit() else NUMBERS[match.group(1)]
+    unit = UNITS[match.group(2)]
+    value = f"P{amount * 7}D" if unit == "W" else f"P{amount}{unit}"
+    return ("approximate" if approximate else "exact"), value
+
+
+def _concept(text: str, scheme: str, labels: Mapping[str, Mapping[str, str]]) -> str | None:
+    """The concept id of `scheme` whose id or label matches text (plural forms too)."""
+    wanted = normalise_name(text)
+    for candidate in (wanted, wanted.removesuffix("s"), wanted.replace(" ", "-")):
+        for cid, label in labels.get(scheme, {}).items():
+            if candidate in (cid, normalise_name(label)):
+                return cid
+    return None
+
+
+def import_table(path: Path, source_id: str, text_file: str, labels: Mapping[str, Mapping[str, str]],
+                 known: Mapping[str, Mapping[str, str]] | None = None, delimiter: str = ",") -> Imported:
+    """Read a sheet in either layout; `labels` maps scheme → concept id → label; `known` maps a section
+    (interventions, components) to normalised names of existing records and their ids, so that an
+    intervention or component the graph already has stays one node."""
+    rows = read_csv(path, delimiter)
+    header = [h.lower() for h in rows[0][1]]
+    if header[0] in ("attribute", ""):
+        return _table_layout(path, rows, source_id, text_file, labels, known or {})
+    if "intervention" in header and "outcome" in header:
+        return _long_layout(path, rows, source_id, text_file, labels)
+    raise InputError(f"{display_path(path)}:{rows[0][0]}: unknown layout: the first header cell is 'attribute' in "
+                     "Table 1's layout; a one-row-per-finding sheet has 'intervention' and 'outcome' columns")
+
+
+def _source_block(source_id: str, text_file: str, quote: str, problems: list[tuple[int, str]], path: Path) -> list[str]:
+    lines = ["# yaml-language-server: $schema=record.schema.json",
+             f"# Imported from {path.name} by `kg import-table`; check every value against the source."]
+    lines += [f"# PROBLEM (line {line}): {message}" for line, message in problems]
+    lines += ["", "source:", f"  id: {source_id}", f"  label: {_q('Imported from ' + path.name)}",
+              f"  text_file: {text_file}", f"  quote: {_q(quote)}", ""]
+    return lines
+
+
+def _table_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str, text_file: str,
+                  labels: Mapping[str, Mapping[str, str]], known: Mapping[str, Mapping[str, str]]) -> Imported:
+    header = rows[0][1]
+    names = header[1:]
+    problems: list[tuple[int, str]] = []
+    known_interventions, known_components = known.get("interventions", {}), known.get("components", {})
+    ids = [known_interventions.get(normalise_name(n), slug(n)) for n in names]
+    cells: dict[str, dict[str, tuple[int, str]]] = {i: {} for i in ids}
+    for line, row in rows[1:]:
+        attribute = TABLE_ROWS.get(row[0].lower())
+        if attribute is None:
+            problems.append((line, f"unknown row {row[0]!r}, not imported; known rows: "
+                                   f"{', '.join(sorted(set(TABLE_ROWS)))}"))
+            continue
+        for rid, cell in zip(ids, row[1:], strict=True):
+            if cell:
+                cells[rid][attribute] = (line, cell)
+    components: dict[str, str] = {}
+    examples: dict[str, str] = {}
+    body = ["interventions:"]
+    for rid, name in zip(ids, names, strict=True):
+        body += [f"  {rid}:", f"    quote: {_q(name)}", f"    name: {_q(name)}"]
+        got = cells[rid]
+        for attr in ("acronym", "aim", "note"):
+            if attr in got:
+                body.append(f"    {attr}: {_q(got[attr][1])}")
+        if "components" in got:
+            line, cell = got["components"]
+            parts = [p.strip() for p in re.split(r";" if ";" in cell else r",", cell) if p.strip()]
+            part_ids = [known_components.get(normalise_name(p), slug(p)) for p in parts]
+            for part, cid in zip(parts, part_ids, strict=True):
+                components.setdefault(cid, part)
+            body.append(f"    components: {{values: [{', '.join(part_ids)}], quote: {_q(cell)}}}")
+        if "duration" in got:
+            line, cell = got["duration"]
+            parsed = parse_duration(cell)
+            if parsed is None:
+                problems.append((line, f"{name}: cannot read the duration {cell!r}; write it as a record "
+                                       "{value: P9M, qualifier: exact|approximate|open-ended, text: …}"))
+            else:
+                qualifier, value = parsed
+                shown = f"value: {value}, " if value else ""
+                body.append(f"    duration: {{{shown}qualifier: {qualifier}, text: {_q(cell)}, quote: {_q(cell)}}}")
+        if "peer_support" in got:
+            line, cell = got["peer_support"]
+            answer = re.match(r"^(yes|no)\b\W*(.*)$", cell, re.IGNORECASE)
+            if answer is None:
+                problems.append((line, f"{name}: peer support {cell!r} is neither yes nor no"))
+            else:
+                body.append(f"    peer_support: {{value: {str(answer.group(1).lower() == 'yes').lower()}, "
+                            f"quote: {_q(cell)}}}")
+                rest = answer.group(2).strip(" ()")
+                if rest:
+                    mode = _concept(rest.removesuffix(" sessions").removesuffix("sessions").strip(),
+                                    "delivery-mode", labels)
+                    if mode:
+                        body.append(f"    delivery_mode: {{value: {mode}, quote: {_q(cell)}}}")
+                    else:
+                        problems.append((line, f"{name}: delivery mode {rest!r} is not in the delivery-mode "
+                                               f"vocabulary; allowed: {', '.join(sorted(labels['delivery-mode']))}"))
+        if "sessions_led_by" in got:
+            line, cell = got["sessions_led_by"]
+            text = re.sub(r"^sessions are led by\s+", "", cell, flags=re.IGNORECASE)
+            example = re.search(r"\(e\.g\.\s*([^)]+)\)", text)
+            role_text = re.sub(r"\s*\(e\.g\..*\)\s*$", "", text)
+            role = _concept(role_text, "provider-role", labels)
+            if role is None:
+                problems.append((line, f"{name}: {role_text!r} is not in the provider-role vocabulary; allowed: "
+                                       f"{', '.join(sorted(labels['provider-role']))}"))
+            else:
+                body.append(f"    sessions_led_by: {{value: {role}, quote: {_q(cell)}}}")
+                if example:
+                    examples[role] = example.group(1).strip()
+    if components:
+        body += ["", "components:"]
+        for cid, label in components.items():
+            body += [f"  {cid}: {{quote: {_q(label)}, label: {_q(label)}, kind: principle-or-method}}"]
+    if examples:
+        body += ["", "concepts:"]
+        for role, example in examples.items():
+            body += [f"  provider-role/{role}: {{quote: {_q(example)}, example: {_q(example)}}}"]
+    problems.sort()
+    head = _source_block(source_id, text_file, names[0] if names else path.name, problems, path)
+    return Imported("\n".join(head + body) + "\n", problems)
+
+
+def _long_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str, text_file: str,
+                 labels: Mapping[str, Mapping[str, str]]) -> Imported:
+    header_line, header = rows[0]
+    columns = [h.strip().lower() for h in header]
+    problems = [(header_line, f"unknown column {c!r}, not imported; known columns: {', '.join(LONG_COLUMNS)}")
+                for c in columns if c not in LONG_COLUMNS]
+    schemes = {"type": "finding-type", "direction": "direction", "strength": "assertion-strength"}
+    body = ["findings:"]
+    first_quote = ""
+    for line, row in rows[1:]:
+        cell = dict(zip(columns, row, strict=True))
+        quote = cell.get("quote") or cell.get("label", "")
+        first_quote = first_quote or quote
+        rid = slug(cell.get("label") or f"finding-{line}")
+        body += [f"  {rid}:  # line {line}", f"    quote: {_q(quote)}"]
+        if cell.get("label"):
+            body.append(f"    label: {{value: {_q(cell['label'])}}}")
+        for col in ("study", "intervention", "outcome", "subgroup"):
+            if cell.get(col):
+                body.append(f"    {col}: {_q(cell[col])}")
+        for col, scheme in schemes.items():
+            if not cell.get(col):
+                continue
+            cid = _concept(cell[col], scheme, labels)
+            if cid is None:
+                problems.append((line, f"{col} {cell[col]!r} is not in the {scheme} vocabulary; allowed: "
+                                       f"{', '.join(sorted(labels[scheme]))}"))
+                body.append(f"    # {col}: {_q(cell[col])}  (not in the {scheme} vocabulary)")
+            else:
+                body.append(f"    {col}: {cid}")
+        if cell.get("hedge"):
+            body.append(f"    hedge: {_q(cell['hedge'])}")
+        if cell.get("mechanisms"):
+            items = [m.strip() for m in cell["mechanisms"].split(";") if m.strip()]
+            body.append(f"    mechanisms: [{', '.join(_q(m) for m in items)}]")
+    problems.sort()
+    head = _source_block(source_id, text_file, first_quote or path.name, problems, path)
+    return Imported("\n".join(head + body) + "\n", problems)
