@@ -22,6 +22,8 @@ EXAMPLES = {
              "  kg query interventions-by-duration --param max=P3M --format csv",
     "export": "  kg export --format turtle > pikg.ttl\n  kg export --format json-ld --output pikg.jsonld",
     "stats": "  kg stats",
+    "site": "  kg site\n  kg site --out public/",
+    "serve-site": "  kg serve-site\n  kg serve-site --dir public/ --port 8080",
     "new": "  kg new source my-study-2024 --text-file my-study-2024.txt\n"
            "  kg new intervention my-programme --file records/my-study-2024.yaml\n"
            "  kg new finding my-programme-result --file records/my-study-2024.yaml",
@@ -317,6 +319,46 @@ def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: 
         click.echo(result.text, nl=False)
     if result.problems:
         sys.exit(1)
+
+
+@cli.command(epilog=_epilog("site"))
+@input_options
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
+              show_default=True, help="Folder to write the site to (replaced only when complete).")
+def site(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
+    """Write a static site: home page, comparison table, evidence map, a page per resource (with its Turtle
+    and JSON-LD), ontology documentation and the release files. Plain HTML and CSS; open it from disk."""
+    from .site import write_site
+    from .validate import validate as validate_kg
+
+    kg = _build(records_dir, sources_dir, base_iri, cached=False)
+    report = validate_kg(kg)
+    if not report.conforms:
+        click.echo(str(report))
+        sys.exit(1)
+    written = write_site(kg, out_dir)
+    total = sum(p.stat().st_size for p in written.values())
+    click.echo(f"Wrote {len(written)} files ({total:,} bytes) to {display_path(out_dir)}/; "
+               f"open {display_path(out_dir / 'index.html')}")
+
+
+@cli.command("serve-site", epilog=_epilog("serve-site"))
+@click.option("--dir", "site_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              default=Path("site"), show_default=True, help="The site folder written by `kg site`.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+def serve_site(site_dir: Path, port: int, host: str) -> None:
+    """Serve the site folder over HTTP for a quick look (Ctrl-C stops it)."""
+    from .serve import serve_folder
+
+    server = serve_folder(site_dir, host, port)
+    click.echo(f"Serving {display_path(site_dir)}/ at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @cli.command(epilog=_epilog("conflicts"))

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 from . import __version__
 from .build import KnowledgeGraph
 from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, resource_dir
-from .export import FORMATS, _canonical, _new_graph, jsonld_context, serialize, write_atomic
+from .export import FORMATS, _canonical, _new_graph, jsonld_context, replace_folder, serialize, write_atomic
 from .stats import Stats, compute_stats
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -219,20 +217,4 @@ def _write_files(kg: KnowledgeGraph, folder: Path) -> Stats:
 
 def write_release(kg: KnowledgeGraph, out_dir: Path) -> dict[str, Path]:
     """Write the release into out_dir, replacing what was there only once the new folder is complete."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
-        _write_files(kg, tmp)
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-            old.rmdir()
-            out_dir.rename(old)
-            tmp.rename(out_dir)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return {p.relative_to(out_dir).as_posix(): p for p in sorted(out_dir.rglob("*")) if p.is_file()}
+    return replace_folder(out_dir, lambda folder: _write_files(kg, folder))

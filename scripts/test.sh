@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Set up, then run the linter and the whole test suite.
+# Set up (the project, and Debian's chromium for the site's browser tests), then run the linter and every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/browser.sh
 .venv/bin/ruff check kg tests
 .venv/bin/python -m pytest "$@"

@@ -1,0 +1,329 @@
+"""A static site for people who will not write SPARQL: home page, Table 1 rebuilt, an evidence map, a page per
+resource (with its own Turtle and JSON-LD beside it) and the ontology's documentation.
+
+Plain HTML and CSS from Jinja2 templates with autoescaping, so text from the data is always shown as text.
+Links are relative, so the folder works opened from disk and from any web server; nothing is fetched at view
+time. The same graph gives the same files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from . import __version__
+from .build import ONTOLOGY_GRAPH, KnowledgeGraph
+from .config import ONTOLOGY_NS, PREFIXES, VOCAB_NS
+from .export import _canonical, _new_graph, export_graph, replace_folder, write_atomic
+from .release import DESCRIPTION, _write_files, schema_org_dataset
+from .stats import compute_stats
+
+SKOS = Namespace(PREFIXES["skos"])
+PIKG = Namespace(ONTOLOGY_NS)
+PROV = Namespace(PREFIXES["prov"])
+OA = Namespace(PREFIXES["oa"])
+SH = Namespace(PREFIXES["sh"])
+FOAF = Namespace(PREFIXES["foaf"])
+SCHEMA = Namespace(PREFIXES["schema"])
+DCTERMS = Namespace(PREFIXES["dcterms"])
+TEMPLATES = Path(__file__).with_name("templates")
+DIRECTIONS = (("beneficial", "▲"), ("no-effect", "●"), ("harmful", "▼"), ("mixed", "◆"))
+LABELS = (SKOS.prefLabel, RDFS.label, FOAF.name, SCHEMA.name, DCTERMS.title, OA.exact)
+
+
+@dataclass
+class Link:
+    text: str
+    href: str | None = None
+    quotes: list[Any] = field(default_factory=list)
+
+
+def _short(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+class SiteBuilder:
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+        self.data = export_graph(kg)
+        self.ontology = kg.dataset.graph(ONTOLOGY_GRAPH)
+        self.base = kg.settings.base_iri
+        self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                               undefined=StrictUndefined,
+                               keep_trailing_newline=True)
+        self.statements: dict[Node, list[tuple[Node, Node, Node]]] = defaultdict(list)
+        for stmt in self.data.subjects(RDF.type, RDF.Statement):
+            s, p, o = (self.data.value(stmt, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+            passage = self.data.value(stmt, PROV.wasDerivedFrom)
+            self.statements[s].append((p, o, passage))
+        reified = set(self.data.subjects(RDF.type, RDF.Statement))
+        self.resources = sorted({s for s in self.data.subjects() if isinstance(s, URIRef)} - reified, key=str)
+        self.pages = {r: self.page_of(r) for r in self.resources}
+
+    # ------------------------------------------------------------------ naming and linking
+
+    def page_of(self, iri: URIRef) -> str:
+        text = str(iri)
+        if text.startswith(self.base):
+            return f"r/{text[len(self.base):]}.html"
+        if text.startswith(VOCAB_NS):
+            return f"vocab/{text[len(VOCAB_NS):].rstrip('/')}.html"
+        return f"ext/{hashlib.sha1(text.encode()).hexdigest()[:12]}.html"
+
+    def label(self, node: Node) -> str:
+        if isinstance(node, Literal):
+            return str(node)
+        for prop in LABELS:
+            value = self.data.value(node, prop) or self.ontology.value(node, prop)
+            if value is not None:
+                return str(value)
+        return _short(str(node))
+
+    def href(self, page: str, node: Node) -> str | None:
+        if not isinstance(node, URIRef):
+            return None
+        if node in self.pages:
+            target = self.pages[node]
+        elif str(node).startswith(ONTOLOGY_NS):
+            target = f"ontology.html#{str(node)[len(ONTOLOGY_NS):]}"
+        else:
+            return str(node) if str(node).startswith(("http://", "https://")) else None
+        return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+    def link(self, page: str, node: Node) -> Link:
+        return Link(self.label(node), self.href(page, node))
+
+    def quotes(self, page: str, s: Node, p: Node, o: Node) -> list[Link]:
+        return [Link(str(self.data.value(passage, OA.exact)), self.href(page, passage))
+                for pp, oo, passage in sorted(self.statements.get(s, []), key=lambda t: str(t[2]))
+                if pp == p and oo == o]
+
+    def render(self, out: Path, page: str, template: str, **context: Any) -> None:
+        root = posixpath.relpath(".", posixpath.dirname(page) or ".")
+        root = "" if root == "." else root + "/"
+        html = self.env.get_template(template).render(root=root, version=__version__, **context)
+        write_atomic(out / page, html.encode("utf-8"))
+
+    # ------------------------------------------------------------------ pages
+
+    def home(self, out: Path) -> None:
+        stats = compute_stats(self.kg)
+        downloads = []
+        for path in sorted((out / "download").rglob("*")):
+            if path.is_file():
+                name = path.relative_to(out / "download").as_posix()
+                downloads.append({"name": name, "href": f"download/{name}", "size": f"{path.stat().st_size:,} bytes",
+                                  "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
+        dataset = json.dumps(schema_org_dataset(self.kg, out / "download"), ensure_ascii=False, sort_keys=True)
+        sources = [{"label": self.label(s), "href": self.href("index.html", s)}
+                   for s in sorted(self.data.subjects(RDF.type, PIKG.SourceDocument), key=str)]
+        self.render(out, "index.html", "index.html", title="Psychosocial Intervention Knowledge Graph",
+                    description=DESCRIPTION, triples=stats.triples, graphs=len(stats.graphs),
+                    classes=list(stats.classes.items()), sources=sources, downloads=downloads,
+                    dataset_jsonld=dataset.replace("</", "<\\/"))
+
+    def interventions(self) -> list[URIRef]:
+        return sorted(self.data.subjects(RDF.type, PIKG.Intervention), key=lambda i: self.label(i).casefold())
+
+    def compare(self, out: Path) -> None:
+        page = "compare.html"
+        interventions = self.interventions()
+
+        def cell(i: URIRef, prop: URIRef, shown: Any = None) -> list[Link]:
+            items = []
+            for o in sorted(self.data.objects(i, prop), key=lambda n: self.label(n).casefold()):
+                item = self.link(page, o) if shown is None else shown(o)
+                item.quotes = self.quotes(page, i, prop, o)
+                items.append(item)
+            return items
+
+        def duration(node: Node) -> Link:
+            value = self.data.value(node, PIKG.durationValue)
+            qualifier = self.label(self.data.value(node, PIKG.durationQualifier))
+            text = f"{self.data.value(node, PIKG.durationText)} ({value or qualifier}"
+            return Link(text + (f", {qualifier})" if value is not None and qualifier != "exact" else ")"),
+                        self.href(page, node))
+
+        def role(node: Node) -> Link:
+            example = self.data.value(node, SKOS.example)
+            return Link(self.label(node) + (f" (e.g. {example})" if example else ""), self.href(page, node))
+
+        rows = [
+            ("Aim", PIKG.aim, None), ("Principles and methods", PIKG.hasComponent, None),
+            ("Duration", PIKG.hasDuration, duration), ("Peer support", PIKG.peerSupport,
+                                                        lambda o: Link("yes" if o.toPython() else "no")),
+            ("Delivery mode", PIKG.deliveryMode, None), ("Sessions led by", PIKG.sessionsLedBy, role),
+            ("Delivered by", PIKG.deliveredBy, role), ("Target population", PIKG.targetPopulation, None),
+            ("Note", SKOS.note, None),
+        ]
+        self.render(out, page, "compare.html", title="Compare interventions",
+                    interventions=[self.link(page, i) for i in interventions],
+                    rows=[{"label": label, "cells": [cell(i, prop, shown) for i in interventions]}
+                          for label, prop, shown in rows])
+
+    def evidence(self, out: Path) -> None:
+        page = "evidence.html"
+        kinds = []
+        for kind in (URIRef(f"{VOCAB_NS}recovery-kind/personal-recovery"),
+                     URIRef(f"{VOCAB_NS}recovery-kind/clinical-recovery")):
+            outcomes = sorted(self.data.subjects(PIKG.recoveryKind, kind), key=lambda o: self.label(o).casefold())
+            kinds.append({"label": self.label(kind), "outcomes": [{"iri": o, **vars(self.link(page, o))}
+                                                                   for o in outcomes]})
+        findings = defaultdict(list)
+        for f in self.data.subjects(RDF.type, PIKG.Finding):
+            findings[(self.data.value(f, PIKG.intervention), self.data.value(f, PIKG.outcome))].append(f)
+        rows = []
+        for i in self.interventions():
+            cells = []
+            for kind in kinds:
+                for o in kind["outcomes"]:
+                    found = sorted(findings.get((i, o["iri"]), []), key=str)
+                    counts = defaultdict(int)
+                    for f in found:
+                        counts[str(self.data.value(f, PIKG.direction)).rsplit("/", 1)[1]] += 1
+                    cells.append({
+                        "id": f"cell-{str(i).rsplit('/', 1)[1]}-{str(o['iri']).rsplit('/', 1)[1]}",
+                        "directions": [{"id": d, "symbol": sym, "count": counts[d],
+                                        "label": self.label(URIRef(f"{VOCAB_NS}direction/{d}"))}
+                                       for d, sym in DIRECTIONS if counts[d]],
+                        "studies": len({self.data.value(f, PIKG.study) for f in found}),
+                        "findings": [{
+                            "label": self.label(f), "href": self.href(page, f),
+                            "direction": self.label(self.data.value(f, PIKG.direction)),
+                            "subgroup": self.label(self.data.value(f, PIKG.subgroup))
+                            if self.data.value(f, PIKG.subgroup) else "all participants",
+                            "strength": self.label(self.data.value(f, PIKG.assertionStrength)),
+                            "hedge": str(self.data.value(f, PIKG.hedgeWording) or ""),
+                            "type": self.label(self.data.value(f, PIKG.findingType)),
+                            "quote": self.label(self.data.value(f, PIKG.supportingPassage)),
+                            "study": self.label(self.data.value(f, PIKG.study)),
+                        } for f in found],
+                    })
+            rows.append({"label": self.label(i), "href": self.href(page, i), "cells": cells})
+        legend = [{"id": d, "symbol": sym, "label": self.label(URIRef(f"{VOCAB_NS}direction/{d}"))}
+                  for d, sym in DIRECTIONS]
+        self.render(out, page, "evidence.html", title="Evidence map", kinds=kinds, rows=rows, legend=legend)
+
+    def resource(self, out: Path, iri: URIRef) -> None:
+        page = self.pages[iri]
+        triples = sorted(self.data.predicate_objects(iri), key=lambda po: (self.label(po[0]).casefold(),
+                                                                          self.label(po[1]).casefold(), str(po[1])))
+        statements = [{"property": self.link(page, p), "value": self.link(page, o)} for p, o in triples
+                      if p != RDF.type]
+        incoming = sorted(
+            ({"subject": self.link(page, s), "property": self.link(page, p)}
+             for s, p in self.data.subject_predicates(iri)
+             if s in self.pages and (s, RDF.type, RDF.Statement) not in self.data),
+            key=lambda x: (x["subject"].text.casefold(), x["property"].text, x["subject"].href or ""),
+        )
+        by_source: dict[Node, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for p, _o, passage in self.statements.get(iri, []):
+            source = self.data.value(passage, PIKG.inSource)
+            by_source[source][str(self.data.value(passage, OA.exact))].add(self.label(p))
+        sources = [{"label": self.label(s), "href": self.href(page, s),
+                    "quotes": [{"text": q, "properties": ", ".join(sorted(props))}
+                               for q, props in sorted(quotes.items())]}
+                   for s, quotes in sorted(by_source.items(), key=lambda kv: str(kv[0]))]
+        graph = _new_graph()
+        for p, o in triples:
+            graph.add((iri, p, o))
+        stem = page.removesuffix(".html")
+        write_atomic(out / f"{stem}.ttl", graph.serialize(format="turtle", encoding="utf-8"))
+        expanded = _canonical(json.loads(graph.serialize(format="json-ld")))
+        write_atomic(out / f"{stem}.jsonld", (json.dumps(expanded, ensure_ascii=False, indent=2) + "\n").encode())
+        name = posixpath.basename(stem)
+        self.render(out, page, "resource.html", title=self.label(iri), iri=str(iri),
+                    types=[self.link(page, t) for t in sorted(self.data.objects(iri, RDF.type), key=str)],
+                    statements=statements, incoming=incoming, sources=sources,
+                    ttl=f"{name}.ttl", jsonld=f"{name}.jsonld")
+
+    def index(self, out: Path) -> None:
+        page = "resources.html"
+        groups: dict[Node, list[URIRef]] = defaultdict(list)
+        for r in self.resources:
+            types = sorted(self.data.objects(r, RDF.type), key=str) or [RDFS.Resource]
+            groups[types[0]].append(r)
+        items = [{"id": _short(str(t)).replace(":", "-"), "label": self.label(t),
+                  "members": sorted((self.link(page, r) for r in rs), key=lambda link: link.text.casefold())}
+                 for t, rs in sorted(groups.items(), key=lambda kv: self.label(kv[0]).casefold())]
+        self.render(out, page, "resources.html", title="All resources", groups=items)
+
+    def ontology_page(self, out: Path) -> None:
+        page = "ontology.html"
+        shapes = self.kg_shapes()
+        onto = self.ontology
+        classes = []
+        for c in sorted(onto.subjects(RDF.type, OWL.Class), key=lambda c: str(onto.value(c, RDFS.label))):
+            constraints = []
+            for shape in sorted(shapes.subjects(SH.targetClass, c), key=str):
+                for ps in sorted(shapes.objects(shape, SH.property), key=str):
+                    rules = [f"{name} {self._term(shapes.value(ps, SH[name]))}" for name in
+                             ("minCount", "maxCount", "datatype", "class", "hasValue", "pattern", "minInclusive")
+                             if shapes.value(ps, SH[name]) is not None]
+                    if shapes.value(ps, SH["in"]) is not None:
+                        rules.append("in a concept scheme")
+                    constraints.append({"path": _short(str(shapes.value(ps, SH.path))), "rules": "; ".join(rules),
+                                        "message": str(shapes.value(ps, SH.message))})
+                for sc in sorted(shapes.objects(shape, SH.sparql), key=str):
+                    constraints.append({"path": "(rule)", "rules": "SPARQL",
+                                        "message": str(shapes.value(sc, SH.message))})
+            classes.append({"id": str(c)[len(ONTOLOGY_NS):], "label": str(onto.value(c, RDFS.label)),
+                            "definition": str(onto.value(c, SKOS.definition)),
+                            "matches": sorted(str(m) for m in onto.objects(c, SKOS.closeMatch)),
+                            "constraints": constraints})
+        properties = []
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
+            for p in onto.subjects(RDF.type, kind):
+                properties.append({
+                    "id": str(p)[len(ONTOLOGY_NS):], "label": str(onto.value(p, RDFS.label)),
+                    "definition": str(onto.value(p, SKOS.definition)),
+                    "domain": self._term(onto.value(p, RDFS.domain)), "range": self._term(onto.value(p, RDFS.range)),
+                    "functional": (p, RDF.type, OWL.FunctionalProperty) in onto})
+        properties.sort(key=lambda p: p["label"])
+        schemes = []
+        for s in sorted(self.data.subjects(RDF.type, SKOS.ConceptScheme), key=str):
+            schemes.append({"id": str(s).rsplit("/", 1)[1], "label": self.label(s), "href": self.href(page, s),
+                            "definition": str(self.data.value(s, SKOS.definition) or ""),
+                            "concepts": sorted((self.link(page, c) for c in self.data.subjects(SKOS.inScheme, s)),
+                                               key=lambda link: link.text.casefold())})
+        header = URIRef(ONTOLOGY_NS.rstrip("#"))
+        self.render(out, page, "ontology.html", title="Ontology", classes=classes, properties=properties,
+                    schemes=schemes, description=str(onto.value(header, DCTERMS.description)),
+                    version_iri=str(onto.value(header, OWL.versionIRI)))
+
+    def _term(self, node: Node | None) -> str:
+        return "" if node is None else _short(str(node)) if isinstance(node, URIRef) else str(node)
+
+    def kg_shapes(self) -> Graph:
+        from .validate import load_shapes
+
+        return load_shapes()
+
+    def write(self, out: Path) -> None:
+        _write_files(self.kg, out / "download")
+        shutil.copyfile(TEMPLATES / "style.css", out / "style.css")
+        self.home(out)
+        self.compare(out)
+        self.evidence(out)
+        self.index(out)
+        self.ontology_page(out)
+        for iri in self.resources:
+            self.resource(out, iri)
+
+
+def write_site(kg: KnowledgeGraph, out_dir: Path) -> dict[str, Path]:
+    """Write the site into out_dir, replacing what was there only once the new folder is complete."""
+    return replace_folder(out_dir, SiteBuilder(kg).write)
