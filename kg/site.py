@@ -284,10 +284,14 @@ class SiteBuilder:
                             "definition": str(onto.value(c, SKOS.definition)),
                             "matches": sorted(str(m) for m in onto.objects(c, SKOS.closeMatch)),
                             "constraints": constraints})
+        by_path: dict[Node, list[str]] = defaultdict(list)
+        for ps in shapes.subjects(RDF.type, SH.PropertyShape):
+            by_path[shapes.value(ps, SH.path)].append(str(shapes.value(ps, SH.message)))
         properties = []
         for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
             for p in onto.subjects(RDF.type, kind):
                 properties.append({
+                    "constraints": sorted(by_path.get(p, [])),
                     "id": str(p)[len(ONTOLOGY_NS):], "label": str(onto.value(p, RDFS.label)),
                     "definition": str(onto.value(p, SKOS.definition)),
                     "domain": self._term(onto.value(p, RDFS.domain)), "range": self._term(onto.value(p, RDFS.range)),

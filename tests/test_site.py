@@ -227,3 +227,15 @@ def test_serve_site_serves_the_folder(server: str) -> None:
     with urllib.request.urlopen(f"{server}/index.html", timeout=5) as response:
         assert response.status == 200
         assert b"<h1>Psychosocial Intervention Knowledge Graph</h1>" in response.read()
+
+
+def test_ontology_page_documents_terms_and_their_constraints(site: Path) -> None:
+    html = (site / "ontology.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr id="durationValue">(.*?)</tr>', html, re.S).group(1)
+    assert "The length of a definite or approximate duration as an xsd:duration" in row
+    assert "A duration value is a single xsd:duration such as P9M (weeks written as days: P49D)." in row
+    assert "(one value per source)" in row
+    article = re.search(r'<article id="Intervention">(.*?)</article>', html, re.S).group(1)
+    assert "A peer-led program must have its sessions led by peer-workers" in article
+    assert 'href="http://humanbehaviourchange.org/ontology/BCIO_037000"' in article
+    assert html.count('<article id="scheme-') == 13
