@@ -91,16 +91,16 @@ def jsonld_context(ontology: Graph | None = None) -> dict[str, Any]:
     return {"@context": context}
 
 
-def _canonical(value: Any) -> Any:
+def canonical_json(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _canonical(value[k]) for k in sorted(value)}
+        return {k: canonical_json(value[k]) for k in sorted(value)}
     if isinstance(value, list):
-        items = [_canonical(v) for v in value]
+        items = [canonical_json(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return value
 
 
-def _new_graph() -> Graph:
+def new_graph() -> Graph:
     """A graph bound to exactly our prefixes (rdflib's defaults bind schema: to https://schema.org/)."""
     graph = Graph(bind_namespaces="none")
     for prefix, ns in PREFIXES.items():
@@ -110,7 +110,7 @@ def _new_graph() -> Graph:
 
 def export_graph(kg: KnowledgeGraph) -> Graph:
     """The published data as one graph: the union of the sources' graphs and the vocabularies."""
-    union = _new_graph()
+    union = new_graph()
     for name in kg.export_graphs():
         for triple in kg.dataset.graph(name):
             union.add(triple)
@@ -130,7 +130,7 @@ def _trig(kg: KnowledgeGraph) -> bytes:
     """TriG with graphs in IRI order (rdflib's TriG writer orders graphs by hash, which changes per process)."""
     parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()]
     for name in sorted(kg.export_graphs(), key=str):
-        graph = _new_graph()
+        graph = new_graph()
         for triple in kg.dataset.graph(name):
             graph.add(triple)
         body = graph.serialize(format="turtle")
@@ -165,7 +165,7 @@ def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
     if fmt == "json-ld":
         context = jsonld_context()
         text = export_graph(kg).serialize(format="json-ld", context=context["@context"], auto_compact=True)
-        doc = _canonical(json.loads(text))
+        doc = canonical_json(json.loads(text))
         doc = {"@context": context["@context"], **{k: v for k, v in doc.items() if k != "@context"}}
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     raise ValueError(f"unknown export format {fmt!r}")

@@ -18,7 +18,7 @@ from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 from . import __version__
 from .build import KnowledgeGraph
 from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, resource_dir
-from .export import FORMATS, _canonical, _new_graph, jsonld_context, replace_folder, serialize, write_atomic
+from .export import FORMATS, canonical_json, jsonld_context, new_graph, replace_folder, serialize, write_atomic
 from .stats import Stats, compute_stats
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -56,7 +56,7 @@ def _intervention_subgraph(kg: KnowledgeGraph, intervention: URIRef) -> Graph:
     passages and their sources), without the reification machinery."""
     data = kg.dataset
     roots = {intervention, *data.subjects(PIKG.intervention, intervention)}
-    out = _new_graph()
+    out = new_graph()
     seen: set = set()
     frontier = set(roots)
     for _depth in range(3):
@@ -95,7 +95,7 @@ def framed_intervention(kg: KnowledgeGraph, intervention: URIRef) -> bytes:
     }]
     frame = {"@context": context, "@id": str(intervention), "@embed": "@always", "findings": {}}
     framed = jsonld.frame(expanded, frame, {**options, "embed": "@always", "omitGraph": True})
-    doc = _canonical({k: v for k, v in framed.items() if k != "@context"})
+    doc = canonical_json({k: v for k, v in framed.items() if k != "@context"})
     return (json.dumps({"@context": context, **doc}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -113,7 +113,7 @@ def dataset_description(kg: KnowledgeGraph, stats: Stats, folder: Path) -> Graph
     """VoID + DCAT: what the dataset is, what it holds (triples per class and per named graph), and each file."""
     base = kg.settings.base_iri
     ds = URIRef(f"{base}dataset")
-    g = _new_graph()
+    g = new_graph()
     for prefix, ns in (("dcat", DCAT), ("void", VOID), ("spdx", SPDX), ("sd", SD)):
         g.bind(prefix, ns)
     g.add((ds, RDF.type, DCAT.Dataset))
@@ -194,7 +194,7 @@ def schema_org_dataset(kg: KnowledgeGraph, folder: Path) -> dict[str, Any]:
 README = Path(__file__).with_name("release-README.md")
 
 
-def _write_files(kg: KnowledgeGraph, folder: Path) -> Stats:
+def write_release_files(kg: KnowledgeGraph, folder: Path) -> Stats:
     stats = compute_stats(kg)
     for fmt, (suffix, _) in FORMATS.items():
         write_atomic(folder / f"pikg.{suffix}", serialize(kg, fmt))
@@ -217,4 +217,4 @@ def _write_files(kg: KnowledgeGraph, folder: Path) -> Stats:
 
 def write_release(kg: KnowledgeGraph, out_dir: Path) -> dict[str, Path]:
     """Write the release into out_dir, replacing what was there only once the new folder is complete."""
-    return replace_folder(out_dir, lambda folder: _write_files(kg, folder))
+    return replace_folder(out_dir, lambda folder: write_release_files(kg, folder))

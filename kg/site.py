@@ -18,15 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from . import __version__
 from .build import ONTOLOGY_GRAPH, KnowledgeGraph
 from .config import ONTOLOGY_NS, PREFIXES, VOCAB_NS
-from .export import _canonical, _new_graph, export_graph, replace_folder, write_atomic
-from .release import DESCRIPTION, _write_files, schema_org_dataset
+from .export import canonical_json, export_graph, new_graph, replace_folder, write_atomic
+from .release import DESCRIPTION, schema_org_dataset, write_release_files
 from .stats import compute_stats
+from .validate import load_shapes
 
 SKOS = Namespace(PREFIXES["skos"])
 PIKG = Namespace(ONTOLOGY_NS)
@@ -237,12 +238,12 @@ class SiteBuilder:
                     "quotes": [{"text": q, "properties": ", ".join(sorted(props))}
                                for q, props in sorted(quotes.items())]}
                    for s, quotes in sorted(by_source.items(), key=lambda kv: str(kv[0]))]
-        graph = _new_graph()
+        graph = new_graph()
         for p, o in triples:
             graph.add((iri, p, o))
         stem = page.removesuffix(".html")
         write_atomic(out / f"{stem}.ttl", graph.serialize(format="turtle", encoding="utf-8"))
-        expanded = _canonical(json.loads(graph.serialize(format="json-ld")))
+        expanded = canonical_json(json.loads(graph.serialize(format="json-ld")))
         write_atomic(out / f"{stem}.jsonld", (json.dumps(expanded, ensure_ascii=False, indent=2) + "\n").encode())
         name = posixpath.basename(stem)
         self.render(out, page, "resource.html", title=self.label(iri), iri=str(iri),
@@ -263,7 +264,7 @@ class SiteBuilder:
 
     def ontology_page(self, out: Path) -> None:
         page = "ontology.html"
-        shapes = self.kg_shapes()
+        shapes = load_shapes()
         onto = self.ontology
         classes = []
         for c in sorted(onto.subjects(RDF.type, OWL.Class), key=lambda c: str(onto.value(c, RDFS.label))):
@@ -311,13 +312,8 @@ class SiteBuilder:
     def _term(self, node: Node | None) -> str:
         return "" if node is None else _short(str(node)) if isinstance(node, URIRef) else str(node)
 
-    def kg_shapes(self) -> Graph:
-        from .validate import load_shapes
-
-        return load_shapes()
-
     def write(self, out: Path) -> None:
-        _write_files(self.kg, out / "download")
+        write_release_files(self.kg, out / "download")
         shutil.copyfile(TEMPLATES / "style.css", out / "style.css")
         self.home(out)
         self.compare(out)
