@@ -178,9 +178,11 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
     given = _parse_params(params)
 
     def answer() -> str:
-        from .query import format_result, run_query
+        from .cache import query_store
+        from .query import format_result, load_query, run_query_oxigraph
 
-        return format_result(run_query(_build(records_dir, sources_dir, base_iri).dataset, name, given), fmt)
+        load_query(name)  # an unknown name fails before anything is built
+        return format_result(run_query_oxigraph(query_store(settings), name, given), fmt)
 
     click.echo(cached_answer(settings, resource_dir("queries") / f"{name}.rq", given, fmt, answer), nl=False)
 

@@ -68,7 +68,7 @@ def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None) -> PipelineResult:
 
     store = oxigraph_store(kg.dataset)  # the same standard SPARQL, much faster than rdflib's engine
     violations = {
-        spec.name: run_query_oxigraph(store, kg.dataset, spec.name)
+        spec.name: run_query_oxigraph(store, spec.name)
         for spec in list_queries() if spec.is_violation_check
     }
     result = PipelineResult(kg, validate(kg), violations, compute_stats(kg))

@@ -110,16 +110,52 @@ def _expand(curie: str) -> URIRef:
     return URIRef(PREFIXES[prefix] + local)
 
 
-def resolve_resource(dataset: Dataset, text: str, cls: str | None, param: str) -> URIRef:
+class RdflibEngine:
+    """Runs SELECT queries on an rdflib dataset (its default graph is the union of the named graphs)."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def select(self, text: str, bindings: dict[str, Node]) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+        result = self.dataset.query(text, initBindings=bindings)
+        return tuple(str(v) for v in result.vars), [tuple(row) for row in result]
+
+
+class OxigraphEngine:
+    """Runs the same SELECT queries on an Oxigraph store, the union of its named graphs as default graph."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def select(self, text: str, bindings: dict[str, Node]) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+        from .oxi import from_ox
+
+        solutions = self.store.query(with_values(text, bindings), use_default_graph_as_union=True)
+        columns = tuple(v.value for v in solutions.variables)
+        rows = [tuple(None if (t := s[c]) is None else from_ox(t) for c in columns) for s in solutions]
+        return columns, rows
+
+
+Engine = RdflibEngine | OxigraphEngine
+
+
+def _engine(source: Dataset | Engine) -> Engine:
+    return source if isinstance(source, RdflibEngine | OxigraphEngine) else RdflibEngine(source)
+
+
+def resolve_resource(source: Dataset | Engine, text: str, cls: str | None, param: str) -> URIRef:
     """The one resource (of class cls) whose IRI, label, acronym or name is `text`, case-insensitively."""
     type_clause = f"?r a <{_expand(cls)}> ." if cls else ""
-    names = " | ".join(f"<{_expand(p)}>" for p in _NAME_PROPERTIES)
-    query = f"""SELECT DISTINCT ?r ?name WHERE {{
+    names = ", ".join(f"<{_expand(p)}>" for p in _NAME_PROPERTIES)
+    # one group, so that ?wanted is bound where the FILTER sees it on every engine (a VALUES block or rdflib's
+    # initBindings)
+    query = f"""SELECT DISTINCT ?r WHERE {{
+        ?r ?p ?name .
         {type_clause}
-        {{ ?r {names} ?name . FILTER (LCASE(STR(?name)) = LCASE(STR(?wanted))) }}
-        UNION {{ ?r ?p ?o . FILTER (STR(?r) = STR(?wanted)) BIND (STR(?r) AS ?name) }}
+        FILTER ((?p IN ({names}) && LCASE(STR(?name)) = LCASE(STR(?wanted))) || STR(?r) = STR(?wanted))
     }}"""
-    found = sorted({row[0] for row in dataset.query(query, initBindings={"wanted": Literal(text)})}, key=str)
+    _, rows = _engine(source).select(query, {"wanted": Literal(text)})
+    found = sorted({row[0] for row in rows}, key=str)
     what = cls.split(":", 1)[1] if cls else "resource"
     if not found:
         raise QueryError(f"parameter {param}: no {what} is named {text!r} (give a label, an acronym or an IRI)")
@@ -129,7 +165,7 @@ def resolve_resource(dataset: Dataset, text: str, cls: str | None, param: str) -
     return found[0]
 
 
-def bind_params(dataset: Dataset, spec: QuerySpec, given: dict[str, str]) -> dict[str, Node]:
+def bind_params(source: Dataset | Engine, spec: QuerySpec, given: dict[str, str]) -> dict[str, Node]:
     unknown = sorted(set(given) - set(spec.params))
     if unknown:
         allowed = ", ".join(spec.params) or "none"
@@ -142,7 +178,7 @@ def bind_params(dataset: Dataset, spec: QuerySpec, given: dict[str, str]) -> dic
             continue
         value = given[name]
         if param.type == "resource":
-            bindings[name] = resolve_resource(dataset, value, param.cls, name)
+            bindings[name] = resolve_resource(source, value, param.cls, name)
         elif param.type == "duration":
             if not DURATION_RE.match(value) or value.startswith("-"):
                 raise QueryError(f"parameter {name}: expected {DURATION_HINT}, got {value!r}")
@@ -172,14 +208,19 @@ def _result(spec: QuerySpec, columns: tuple[str, ...], rows: list[tuple[str, ...
     return QueryResult(columns, tuple(out))
 
 
+def run_engine(source: Dataset | Engine, name: str, params: dict[str, str] | None = None,
+               folder: Path | None = None) -> QueryResult:
+    """Run a bundled query by name on an engine, its parameters resolved and bound as RDF terms."""
+    engine = _engine(source)
+    spec = load_query(name, folder)
+    columns, rows = engine.select(spec.text, bind_params(engine, spec, params or {}))
+    return _result(spec, columns, [tuple(_text(term) for term in row) for row in rows])
+
+
 def run_query(dataset: Dataset, name: str, params: dict[str, str] | None = None,
               folder: Path | None = None) -> QueryResult:
-    """Run a bundled query by name on rdflib, with its parameters bound as RDF terms."""
-    spec = load_query(name, folder)
-    bindings = bind_params(dataset, spec, params or {})
-    result = dataset.query(spec.text, initBindings=bindings)
-    columns = tuple(str(v) for v in result.vars)
-    return _result(spec, columns, [tuple(_text(term) for term in row) for row in result])
+    """Run a bundled query on rdflib (the library's graph API)."""
+    return run_engine(RdflibEngine(dataset), name, params, folder)
 
 
 def oxigraph_store(dataset: Dataset) -> Any:
@@ -199,7 +240,8 @@ def oxigraph_store(dataset: Dataset) -> Any:
 
 def with_values(text: str, bindings: dict[str, Node]) -> str:
     """The query with its bindings as a VALUES block at the start of the outermost WHERE group (standard
-    SPARQL 1.1, so any endpoint accepts it)."""
+    SPARQL 1.1, so any endpoint accepts it). The terms are serialised by rdflib, so what a user typed is
+    escaped as a literal or was already resolved to an IRI of the graph."""
     if not bindings:
         return text
     names = sorted(bindings)
@@ -210,17 +252,10 @@ def with_values(text: str, bindings: dict[str, Node]) -> str:
     return f"{head}{sep}\n  {block}{tail}"
 
 
-def run_query_oxigraph(store: Any, dataset: Dataset, name: str, params: dict[str, str] | None = None,
+def run_query_oxigraph(store: Any, name: str, params: dict[str, str] | None = None,
                        folder: Path | None = None) -> QueryResult:
-    """Run a bundled query on Oxigraph (the union of the named graphs as default graph). Parameters are resolved
-    on the rdflib dataset to RDF terms and bound with a VALUES block of those terms, serialised by rdflib:
-    what the user typed never reaches the query text."""
-    spec = load_query(name, folder)
-    bindings = bind_params(dataset, spec, params or {})
-    solutions = store.query(with_values(spec.text, bindings), use_default_graph_as_union=True)
-    columns = tuple(v.value for v in solutions.variables)
-    rows = [tuple("" if (term := solution[col]) is None else term.value for col in columns) for solution in solutions]
-    return _result(spec, columns, rows)
+    """Run a bundled query on Oxigraph (the union of the named graphs as default graph)."""
+    return run_engine(OxigraphEngine(store), name, params, folder)
 
 
 def format_result(result: QueryResult, fmt: str = "table") -> str:

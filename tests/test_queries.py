@@ -9,7 +9,15 @@ from rdflib import Dataset, Literal, URIRef
 from kg.build import build
 from kg.config import Settings
 from kg.errors import QueryError
-from kg.query import format_result, list_queries, load_query, resolve_resource, run_query
+from kg.query import (
+    OxigraphEngine,
+    format_result,
+    list_queries,
+    load_query,
+    oxigraph_store,
+    resolve_resource,
+    run_query,
+)
 
 EXPECTED: list[tuple[str, dict[str, str], tuple[str, ...], tuple[tuple[str, ...], ...]]] = [
     (
@@ -430,10 +438,13 @@ def test_compare_interventions_as_markdown_reproduces_table_1(kg) -> None:
     assert len(lines) == 6
 
 
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 @pytest.mark.parametrize("name", ["IPS", "ips", "Individual placement and support",
                                   "Individual Placement and Support", "https://w3id.org/pikg/id/intervention/ips"])
-def test_intervention_parameter_accepts_label_acronym_or_iri(kg, name: str) -> None:
-    iri = resolve_resource(kg.dataset, name, "pikg:Intervention", "intervention")
+def test_intervention_parameter_accepts_label_acronym_or_iri(kg, name: str, engine: str) -> None:
+    """Regression: on Oxigraph a FILTER nested in a group did not see the bound parameter, so no name resolved."""
+    source = kg.dataset if engine == "rdflib" else OxigraphEngine(oxigraph_store(kg.dataset))
+    iri = resolve_resource(source, name, "pikg:Intervention", "intervention")
     assert iri == URIRef("https://w3id.org/pikg/id/intervention/ips")
 
 

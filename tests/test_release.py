@@ -195,7 +195,7 @@ def test_a_sparql_store_loading_the_release_answers_like_kg_query(kg, release: P
     for spec in specs:
         params = PARAMS.get(spec.name, {})
         expected = run_query(kg.dataset, spec.name, params)
-        assert run_query_oxigraph(store, kg.dataset, spec.name, params) == expected, spec.name
+        assert run_query_oxigraph(store, spec.name, params) == expected, spec.name
 
 
 def test_failed_write_leaves_the_previous_release(kg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
