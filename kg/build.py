@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import RDF, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, Settings, resource_dir
+from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, Settings, expand, resource_dir
 from .errors import display_path
 from .quotes import QuoteCheck, check_quotes, normalise
 from .records import Record, RecordFile, Value, duration_days, load_records
@@ -70,8 +70,7 @@ class KnowledgeGraph:
 
 
 def curie(name: str) -> URIRef:
-    prefix, local = name.split(":", 1)
-    return URIRef(PREFIXES[prefix] + local)
+    return URIRef(expand(name))
 
 
 def graph_iri(settings: Settings, source_id: str) -> URIRef:

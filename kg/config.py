@@ -31,6 +31,23 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
+SHAPES_NS = "https://w3id.org/pikg/shapes#"
+
+
+def compact(iri: str) -> str:
+    """An IRI as prefix:local when one of our prefixes (or the shapes' pikgsh:) covers it, else unchanged."""
+    for prefix, ns in (("pikgsh", SHAPES_NS), *PREFIXES.items()):
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def expand(name: str) -> str:
+    """prefix:local as a full IRI."""
+    prefix, local = name.split(":", 1)
+    return PREFIXES[prefix] + local
+
+
 _PACKAGE = Path(__file__).resolve().parent
 
 

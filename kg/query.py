@@ -21,7 +21,7 @@ import yaml
 from rdflib import XSD, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from .config import PREFIXES, resource_dir
+from .config import expand, resource_dir
 from .errors import QueryError
 from .records import DURATION_HINT, DURATION_RE, duration_days
 
@@ -105,11 +105,6 @@ def load_query(name: str, folder: Path | None = None) -> QuerySpec:
     return parse_header(path)
 
 
-def _expand(curie: str) -> URIRef:
-    prefix, local = curie.split(":", 1)
-    return URIRef(PREFIXES[prefix] + local)
-
-
 class RdflibEngine:
     """Runs SELECT queries on an rdflib dataset (its default graph is the union of the named graphs)."""
 
@@ -145,8 +140,8 @@ def _engine(source: Dataset | Engine) -> Engine:
 
 def resolve_resource(source: Dataset | Engine, text: str, cls: str | None, param: str) -> URIRef:
     """The one resource (of class cls) whose IRI, label, acronym or name is `text`, case-insensitively."""
-    type_clause = f"?r a <{_expand(cls)}> ." if cls else ""
-    names = ", ".join(f"<{_expand(p)}>" for p in _NAME_PROPERTIES)
+    type_clause = f"?r a <{expand(cls)}> ." if cls else ""
+    names = ", ".join(f"<{expand(p)}>" for p in _NAME_PROPERTIES)
     # one group, so that ?wanted is bound where the FILTER sees it on every engine (a VALUES block or rdflib's
     # initBindings)
     query = f"""SELECT DISTINCT ?r WHERE {{

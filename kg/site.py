@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from . import __version__
 from .build import ONTOLOGY_GRAPH, KnowledgeGraph
-from .config import ONTOLOGY_NS, PREFIXES, VOCAB_NS
+from .config import ONTOLOGY_NS, PREFIXES, VOCAB_NS, compact
 from .export import canonical_json, export_graph, new_graph, replace_folder, write_atomic
 from .release import DESCRIPTION, schema_org_dataset, write_release_files
 from .stats import compute_stats
@@ -47,13 +47,6 @@ class Link:
     text: str
     href: str | None = None
     quotes: list[Any] = field(default_factory=list)
-
-
-def _short(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
 
 
 class SiteBuilder:
@@ -91,7 +84,7 @@ class SiteBuilder:
             value = self.data.value(node, prop) or self.ontology.value(node, prop)
             if value is not None:
                 return str(value)
-        return _short(str(node))
+        return compact(str(node))
 
     def href(self, page: str, node: Node) -> str | None:
         if not isinstance(node, URIRef):
@@ -257,7 +250,7 @@ class SiteBuilder:
         for r in self.resources:
             types = sorted(self.data.objects(r, RDF.type), key=str) or [RDFS.Resource]
             groups[types[0]].append(r)
-        items = [{"id": _short(str(t)).replace(":", "-"), "label": self.label(t),
+        items = [{"id": compact(str(t)).replace(":", "-"), "label": self.label(t),
                   "members": sorted((self.link(page, r) for r in rs), key=lambda link: link.text.casefold())}
                  for t, rs in sorted(groups.items(), key=lambda kv: self.label(kv[0]).casefold())]
         self.render(out, page, "resources.html", title="All resources", groups=items)
@@ -276,7 +269,7 @@ class SiteBuilder:
                              if shapes.value(ps, SH[name]) is not None]
                     if shapes.value(ps, SH["in"]) is not None:
                         rules.append("in a concept scheme")
-                    constraints.append({"path": _short(str(shapes.value(ps, SH.path))), "rules": "; ".join(rules),
+                    constraints.append({"path": compact(str(shapes.value(ps, SH.path))), "rules": "; ".join(rules),
                                         "message": str(shapes.value(ps, SH.message))})
                 for sc in sorted(shapes.objects(shape, SH.sparql), key=str):
                     constraints.append({"path": "(rule)", "rules": "SPARQL",
@@ -310,7 +303,7 @@ class SiteBuilder:
                     version_iri=str(onto.value(header, OWL.versionIRI)))
 
     def _term(self, node: Node | None) -> str:
-        return "" if node is None else _short(str(node)) if isinstance(node, URIRef) else str(node)
+        return "" if node is None else compact(str(node)) if isinstance(node, URIRef) else str(node)
 
     def write(self, out: Path) -> None:
         write_release_files(self.kg, out / "download")

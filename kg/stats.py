@@ -7,14 +7,7 @@ from dataclasses import dataclass
 from rdflib import RDF, Graph
 
 from .build import KnowledgeGraph
-from .config import PREFIXES
-
-
-def _short(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+from .config import compact
 
 
 @dataclass(frozen=True)
@@ -28,7 +21,7 @@ def class_counts(graph: Graph) -> dict[str, int]:
     """Instances per class (compact names), sorted by class."""
     members: dict[str, set] = {}
     for s, o in graph.subject_objects(RDF.type):
-        members.setdefault(_short(str(o)), set()).add(s)
+        members.setdefault(compact(str(o)), set()).add(s)
     return {cls: len(nodes) for cls, nodes in sorted(members.items())}
 
 

@@ -12,11 +12,10 @@ from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.term import Node
 
 from .build import KnowledgeGraph, Origin
-from .config import PREFIXES, resource_dir
+from .config import PREFIXES, compact, resource_dir
 
 SH = Namespace(PREFIXES["sh"])
 RDFS_SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
-SHAPES_NS = "https://w3id.org/pikg/shapes#"
 
 
 def load_shapes() -> Graph:
@@ -29,11 +28,8 @@ def load_shapes() -> Graph:
 def _short(node: Node | None) -> str:
     if node is None:
         return ""
-    text = str(node)
-    for prefix, ns in (("pikgsh", SHAPES_NS), *PREFIXES.items()):
-        if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    return f"<{text}>"
+    text = compact(str(node))
+    return text if text != str(node) else f"<{text}>"
 
 
 @dataclass(frozen=True)
