@@ -207,7 +207,9 @@ def export(records_dir: Path | None, sources_dir: Path | None, base_iri: str | N
 
 @cli.command(epilog=_epilog("check"))
 @input_options
-def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None) -> None:
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar while loading records (default: on a terminal, from 20 files up).")
+def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, progress: bool | None) -> None:
     """The curator's quick loop: load, build, check quotes, validate and run the violation queries, writing
     nothing. One line when all is well; exit 1 with the problems otherwise."""
     import time
@@ -219,7 +221,7 @@ def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
     start = time.perf_counter()
     settings = Settings.default(records_dir, sources_dir, base_iri)
     paths = sorted(settings.records_dir.glob("*.yaml")) if settings.records_dir.is_dir() else []
-    if len(paths) >= 20 and sys.stderr.isatty():
+    if progress or (progress is None and len(paths) >= 20 and sys.stderr.isatty()):
         with click.progressbar(length=len(paths), label="Loading records", file=sys.stderr) as bar:
             kg = build_graph(settings, progress=lambda _path: bar.update(1))
     else:

@@ -139,6 +139,25 @@ def _trig(kg: KnowledgeGraph) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
+def _turtle(graph: Graph) -> bytes:
+    """Turtle a person can read: the facts first, then their provenance (passages and reified statements)."""
+    from rdflib import RDF
+
+    pikg = URIRef(PREFIXES["pikg"] + "Passage")
+    machinery = set(graph.subjects(RDF.type, RDF.Statement)) | set(graph.subjects(RDF.type, pikg))
+    facts, provenance = new_graph(), new_graph()
+    for triple in graph:
+        (provenance if triple[0] in machinery else facts).add(triple)
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+
+    def body(part: Graph) -> str:
+        text = part.serialize(format="turtle")
+        return "\n".join(line for line in text.splitlines() if not line.startswith("@prefix")).strip("\n")
+
+    return (f"{head}\n# Facts\n\n{body(facts)}\n\n# Provenance: the quoted passages, and every fact above as an "
+            f"rdf:Statement derived from one of them\n\n{body(provenance)}\n").encode()
+
+
 def _rdfxml(kg: KnowledgeGraph) -> bytes:
     """RDF/XML from pyoxigraph, fed the triples in sorted order so that the bytes are the same every time."""
     import pyoxigraph as ox
@@ -151,7 +170,7 @@ def _rdfxml(kg: KnowledgeGraph) -> bytes:
 
 def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
     if fmt == "turtle":
-        return export_graph(kg).serialize(format="turtle", encoding="utf-8")
+        return _turtle(export_graph(kg))
     if fmt == "nt":
         lines = export_graph(kg).serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
         return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode("utf-8")

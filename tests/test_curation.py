@@ -229,3 +229,19 @@ def test_identity_resolution_sees_hidden_labels(corpus: tuple[Path, Path]) -> No
     hidden = URIRef("http://www.w3.org/2004/02/skos/core#hiddenLabel")
     assert (ID["intervention/ips"], hidden, Literal("individual placement and support intervention", lang="en")) \
         in kg.dataset
+
+
+def test_check_reports_progress_on_a_large_corpus(tmp_path: Path) -> None:
+    """A corpus of many files shows a progress bar while loading (forced here: the test has no terminal)."""
+    records = tmp_path / "records"
+    records.mkdir()
+    text = (FIXTURES / "records" / "valid" / "fixture.yaml").read_text(encoding="utf-8")
+    for n in range(25):
+        own = text.replace("id: fixture\n", f"id: fixture-{n:02}\n").replace(
+            "label: Made-up fixture source\n", f"label: Made-up fixture source {n}\n")
+        (records / f"fixture-{n:02}.yaml").write_text(own, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--progress", "--records", str(records),
+                                      "--sources", str(FIXTURES / "sources")])
+    assert result.exit_code == 0, result.output
+    assert "Loading records" in result.stderr
+    assert result.stdout.startswith("OK: 25 files, 50 records, 300 quotes, ")
