@@ -19,9 +19,14 @@ EXAMPLES = {
                 "  kg validate --data big.nq --max-bytes 500000000",
     "query": "  kg query --list\n  kg query compare-interventions --format markdown\n"
              "  kg query findings-for-intervention --param intervention=IPS\n"
-             "  kg query interventions-by-duration --param max=P3M --format csv",
+             "  kg query interventions-by-duration --param max=P3M --format csv\n"
+             "  kg query peer-led-interventions --endpoint http://127.0.0.1:7878/query",
     "export": "  kg export --format turtle > pikg.ttl\n  kg export --format json-ld --output pikg.jsonld",
     "stats": "  kg stats",
+    "publish": "  kg publish --endpoint http://127.0.0.1:7878/store\n"
+               "  KG_ENDPOINT_TOKEN=… kg publish --endpoint https://example.org/store "
+               "--query-endpoint https://example.org/sparql --update-endpoint https://example.org/update",
+    "serve": "  kg serve\n  kg serve --release release/ --port 8080",
     "site": "  kg site\n  kg site --out public/",
     "serve-site": "  kg serve-site\n  kg serve-site --dir public/ --port 8080",
     "new": "  kg new source my-study-2024 --text-file my-study-2024.txt\n"
@@ -156,8 +161,11 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
               show_default=True)
 @click.option("--list", "list_only", is_flag=True, help="List the bundled queries and their parameters.")
+@click.option("--endpoint", help="Run the query on this remote SPARQL 1.1 query endpoint instead of the records "
+              "(its default graph the union of the named graphs).")
+@click.option("--timeout", type=float, default=30, show_default=True, help="With --endpoint: seconds per request.")
 def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, name: str | None,
-          params: tuple[str, ...], fmt: str, list_only: bool) -> None:
+          params: tuple[str, ...], fmt: str, list_only: bool, endpoint: str | None, timeout: float) -> None:
     """Run a bundled SPARQL query by NAME and print its answer."""
     if list_only or not name:
         from .query import list_queries
@@ -176,6 +184,12 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
 
     settings = Settings.default(records_dir, sources_dir, base_iri)
     given = _parse_params(params)
+    if endpoint:
+        from .query import format_result, run_engine
+        from .remote import RemoteEngine
+
+        click.echo(format_result(run_engine(RemoteEngine(endpoint, timeout), name, given), fmt), nl=False)
+        return
 
     def answer() -> str:
         from .cache import query_store
@@ -363,6 +377,51 @@ def serve_site(site_dir: Path, port: int, host: str) -> None:
         pass
     finally:
         server.server_close()
+
+
+@cli.command(epilog=_epilog("publish"))
+@click.option("--endpoint", required=True, help="The store's Graph Store HTTP Protocol URL (Oxigraph: BASE/store).")
+@click.option("--query-endpoint", help="Its SPARQL query URL (default: BASE/query).")
+@click.option("--update-endpoint", help="Its SPARQL update URL (default: BASE/update).")
+@click.option("--release", "release_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("release"),
+              show_default=True, help="The release folder written by `kg release`.")
+@click.option("--timeout", type=float, default=30, show_default=True, help="Seconds per request.")
+@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+              help="Retries on connection errors and 5xx answers, with exponential backoff.")
+def publish(endpoint: str, query_endpoint: str | None, update_endpoint: str | None, release_dir: Path,
+            timeout: float, retries: int) -> None:
+    """Upload the release to a SPARQL 1.1 store, one named graph per source: each graph goes to a staging graph,
+    its triple count is checked, then it replaces the live graph in one update. Credentials come from
+    KG_ENDPOINT_TOKEN or KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD and are never printed."""
+    from .remote import Endpoints
+    from .remote import publish as publish_release
+
+    for graph, triples in publish_release(release_dir, Endpoints.of(endpoint, query_endpoint, update_endpoint),
+                                          timeout, retries):
+        click.echo(f"Published {graph}: {triples} triples")
+
+
+@cli.command(epilog=_epilog("serve"))
+@click.option("--release", "release_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("release"),
+              show_default=True, help="The release folder written by `kg release`.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--read-write", is_flag=True, help="Accept updates and uploads (read-only by default).")
+@click.option("--location", type=click.Path(path_type=Path, file_okay=False),
+              help="Database folder to keep (default: a temporary one).")
+def serve(release_dir: Path, host: str, port: int, read_write: bool, location: Path | None) -> None:
+    """Serve the release with Oxigraph's SPARQL server (query UI at /, SPARQL at /query), the union of the named
+    graphs as default graph."""
+    import subprocess
+
+    from .remote import serve_command
+
+    command = serve_command(release_dir, host, port, read_write, location)
+    click.echo(f"Serving {display_path(release_dir)}/ at http://{host}:{port}/ (SPARQL: /query; Ctrl-C stops)")
+    try:
+        sys.exit(subprocess.run(command).returncode)
+    except KeyboardInterrupt:
+        pass
 
 
 @cli.command(epilog=_epilog("conflicts"))

@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from rdflib import XSD, Dataset, Literal, URIRef
@@ -131,11 +131,15 @@ class OxigraphEngine:
         return columns, rows
 
 
-Engine = RdflibEngine | OxigraphEngine
+class Engine(Protocol):
+    """Anything that answers a SELECT query with bound variables: rdflib, Oxigraph, a remote endpoint."""
+
+    def select(self, text: str, bindings: dict[str, Node]) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+        ...
 
 
 def _engine(source: Dataset | Engine) -> Engine:
-    return source if isinstance(source, RdflibEngine | OxigraphEngine) else RdflibEngine(source)
+    return RdflibEngine(source) if isinstance(source, Dataset) else source
 
 
 def resolve_resource(source: Dataset | Engine, text: str, cls: str | None, param: str) -> URIRef:

@@ -13,7 +13,7 @@ from kg import __version__
 from kg.cli import cli
 
 COMMANDS = ["build", "release", "check", "validate", "query", "export", "stats", "conflicts", "new", "schema",
-            "import-table", "site", "serve-site"]
+            "import-table", "site", "serve-site", "publish", "serve"]
 
 
 @pytest.fixture()
