@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/browser.sh
-.venv/bin/ruff check kg tests
+.venv/bin/ruff check kg tests benchmarks
 .venv/bin/python -m pytest "$@"

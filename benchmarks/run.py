@@ -1,0 +1,87 @@
+"""Benchmark: the project's pipeline against a plain rdflib + pyshacl one on synthetic corpora.
+
+Usage (from the project root, after `bash scripts/setup.sh`):
+
+    .venv/bin/python benchmarks/run.py --sizes 10000,100000 [--write benchmarks/RESULTS.md]
+
+For each size it generates a corpus (benchmarks/generate.py), then runs, each in a fresh process: our pipeline
+stage by stage (load and build, validate, every export, every bundled query), `kg check`'s work after an edit to
+one source, and the baseline (rdflib parse, pyshacl, rdflib serialise), printing wall times, peak memory and the
+baseline / ours ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+
+def stage(*args: str) -> dict[str, float]:
+    done = subprocess.run([sys.executable, str(HERE / "stage.py"), *args], capture_output=True, text=True,
+                          check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = ""
+    try:
+        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")))
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores{mem}, {cpu}, "
+            f"Python {platform.python_version()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--write", type=Path)
+    args = parser.parse_args()
+    lines = [f"# Benchmark results, {datetime.date.today().isoformat()}", "", f"Machine: {machine()}.", "",
+             "Wall seconds (peak MB). `ours` is the project's pipeline as `kg build` runs it; `baseline` is rdflib "
+             "parse + pyshacl + rdflib serialise of the same graph.", ""]
+    for size in (int(s) for s in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            studies = generate(folder, size)
+            (folder / "out").mkdir()
+            ours = stage("ours", str(folder / "records"), str(folder / "texts"), str(folder / "out"))
+            base = stage("baseline", str(folder / "out" / "pikg.ttl"))
+            check = stage("check", str(folder / "records"), str(folder / "texts"))
+            triples = sum(1 for _ in open(folder / "out" / "pikg.nt", encoding="utf-8"))
+        lines += [f"## {size:,} requested: {triples:,} triples, {studies} studies", "",
+                  "| stage | seconds |", "| --- | --- |"]
+        lines += [f"| ours: {k} | {v:.3f} |" for k, v in ours.items() if k not in ("peak MB", "conforms")]
+        lines += [f"| ours: peak memory | {ours['peak MB']:.0f} MB |",
+                  f"| ours: graph conforms | {bool(ours['conforms'])} |"]
+        lines += [f"| baseline: {k} | {v:.3f} |" for k, v in base.items() if k != "peak MB"]
+        lines += [f"| baseline: peak memory | {base['peak MB']:.0f} MB |",
+                  f"| kg check after editing one source | {check['check']:.3f} ({check['peak MB']:.0f} MB) |",
+                  f"| ratio baseline / ours (total) | {base['total'] / ours['total']:.2f} |", ""]
+        print("\n".join(lines[-(len(ours) + len(base) + 8):]), flush=True)
+    if args.write:
+        args.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

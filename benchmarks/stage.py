@@ -1,0 +1,98 @@
+"""One measured stage of the benchmark, run in a fresh process so that its peak memory is its own.
+
+Prints one JSON object: the stage's timings in seconds and the process's peak resident memory in MB.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ours(records: Path, texts: Path, out: Path) -> dict[str, float]:
+    """The project's pipeline, stage by stage (what `kg build` runs), then every bundled query."""
+    from kg.build import build
+    from kg.config import Settings
+    from kg.export import FORMATS, serialize
+    from kg.query import list_queries, oxigraph_store, run_query_oxigraph
+    from kg.validate import validate
+
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    kg = build(Settings.default(records, texts))
+    times["load + build"] = time.perf_counter() - start
+    t = time.perf_counter()
+    report = validate(kg)
+    times["validate"] = time.perf_counter() - t
+    times["conforms"] = float(report.conforms)
+    for fmt in FORMATS:
+        t = time.perf_counter()
+        data = serialize(kg, fmt)
+        times[f"export {fmt}"] = time.perf_counter() - t
+        (out / f"pikg.{FORMATS[fmt][0]}").write_bytes(data)
+    t = time.perf_counter()
+    store = oxigraph_store(kg.dataset)
+    times["load query store"] = time.perf_counter() - t
+    params = {"interventions-with-component": {"component": "synthetic component 1"},
+              "findings-for-intervention": {"intervention": "SI-1"},
+              "provenance": {"resource": "Synthetic intervention 1"}}
+    for spec in list_queries():
+        t = time.perf_counter()
+        run_query_oxigraph(store, spec.name, params.get(spec.name, {}))
+        times[f"query {spec.name}"] = time.perf_counter() - t
+    times["total"] = time.perf_counter() - start
+    return times
+
+
+def baseline(turtle: Path) -> dict[str, float]:
+    """The straightforward path: rdflib parses the Turtle, pyshacl validates everything, rdflib serialises."""
+    import pyshacl
+    from rdflib import Graph
+
+    from kg.build import load_model
+    from kg.validate import load_shapes
+
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    graph = Graph().parse(turtle, format="turtle")
+    times["parse turtle"] = time.perf_counter() - start
+    ontology, vocab = load_model()
+    t = time.perf_counter()
+    pyshacl.validate(graph + ontology + vocab, shacl_graph=load_shapes(), inference="none", advanced=True)
+    times["validate"] = time.perf_counter() - t
+    for fmt in ("turtle", "json-ld", "nt"):
+        t = time.perf_counter()
+        graph.serialize(format=fmt)
+        times[f"export {fmt}"] = time.perf_counter() - t
+    times["total"] = time.perf_counter() - start
+    return times
+
+
+def check_after_edit(records: Path, texts: Path) -> dict[str, float]:
+    """`kg check`'s work after a curator edits one source file."""
+    from kg.build import build
+    from kg.config import Settings
+    from kg.pipeline import run_pipeline
+
+    edited = records / "synthetic-study-0.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("    design: qualitative-synthesis",
+                                                                  "    design: qualitative-phenomenological-study"),
+                      encoding="utf-8")
+    start = time.perf_counter()
+    result = run_pipeline(build(Settings.default(records, texts)), None)
+    return {"check": time.perf_counter() - start, "ok": float(result.ok)}
+
+
+if __name__ == "__main__":
+    kind, *args = sys.argv[1:]
+    paths = [Path(a) for a in args]
+    result = {"ours": ours, "baseline": baseline, "check": check_after_edit}[kind](*paths)
+    result["peak MB"] = peak_mb()
+    print(json.dumps(result))
