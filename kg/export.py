@@ -126,16 +126,31 @@ def export_dataset(kg: KnowledgeGraph) -> Dataset:
     return out
 
 
+def _sorted(triples: object) -> list:
+    return sorted(triples, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+
+
+def _turtle_body(triples: list) -> str:
+    """Turtle statements without prefix lines, a blank line between subjects (pyoxigraph's writer: fast, and
+    the same bytes for the same sorted triples; literals never span lines, so a subject starts at column 0)."""
+    import pyoxigraph as ox
+
+    from .oxi import triples_to_ox
+
+    text = ox.serialize(triples_to_ox(triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("@prefix")]
+    return "\n".join(("\n" + line) if i and not line.startswith("\t") else line for i, line in enumerate(lines))
+
+
+def _prefix_lines() -> str:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+
+
 def _trig(kg: KnowledgeGraph) -> bytes:
-    """TriG with graphs in IRI order (rdflib's TriG writer orders graphs by hash, which changes per process)."""
-    parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()]
+    """TriG with one block per named graph, in IRI order."""
+    parts = [_prefix_lines()]
     for name in sorted(kg.export_graphs(), key=str):
-        graph = new_graph()
-        for triple in kg.dataset.graph(name):
-            graph.add(triple)
-        body = graph.serialize(format="turtle")
-        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
-        parts.append(f"\n<{name}> {{\n" + "\n".join(lines).strip("\n") + "\n}\n")
+        parts.append(f"\n<{name}> {{\n{_turtle_body(_sorted(kg.dataset.graph(name)))}\n}}\n")
     return "".join(parts).encode("utf-8")
 
 
@@ -145,17 +160,11 @@ def _turtle(graph: Graph) -> bytes:
 
     pikg = URIRef(PREFIXES["pikg"] + "Passage")
     machinery = set(graph.subjects(RDF.type, RDF.Statement)) | set(graph.subjects(RDF.type, pikg))
-    facts, provenance = new_graph(), new_graph()
-    for triple in graph:
-        (provenance if triple[0] in machinery else facts).add(triple)
-    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
-
-    def body(part: Graph) -> str:
-        text = part.serialize(format="turtle")
-        return "\n".join(line for line in text.splitlines() if not line.startswith("@prefix")).strip("\n")
-
-    return (f"{head}\n# Facts\n\n{body(facts)}\n\n# Provenance: the quoted passages, and every fact above as an "
-            f"rdf:Statement derived from one of them\n\n{body(provenance)}\n").encode()
+    triples = _sorted(graph)
+    facts = [t for t in triples if t[0] not in machinery]
+    provenance = [t for t in triples if t[0] in machinery]
+    return (f"{_prefix_lines()}\n# Facts\n\n{_turtle_body(facts)}\n\n# Provenance: the quoted passages, and every "
+            f"fact above as an rdf:Statement derived from one of them\n\n{_turtle_body(provenance)}\n").encode()
 
 
 def _rdfxml(kg: KnowledgeGraph) -> bytes:
@@ -164,8 +173,7 @@ def _rdfxml(kg: KnowledgeGraph) -> bytes:
 
     from .oxi import triples_to_ox
 
-    triples = sorted(export_graph(kg), key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
-    return ox.serialize(triples_to_ox(triples), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    return ox.serialize(triples_to_ox(_sorted(export_graph(kg))), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
 
 
 def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
