@@ -30,12 +30,19 @@ FORMATS: dict[str, tuple[str, str]] = {  # name: (file suffix, media type)
 }
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a web server must be able to read the file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -50,6 +57,8 @@ def replace_folder(out_dir: Path, fill: Callable[[Path], object]) -> dict[str, P
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
         fill(tmp)
+        for folder in (tmp, *(p for p in tmp.rglob("*") if p.is_dir())):
+            os.chmod(folder, 0o777 & ~_umask())  # mkdtemp makes 0700
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
             old.rmdir()

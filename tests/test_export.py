@@ -102,3 +102,17 @@ def test_failed_validation_leaves_previous_release_untouched(tmp_path: Path) -> 
     assert [v.constraint_id for v in result.report.violations] == ["Intervention-aim--MinCount"]
     assert (out / "pikg.ttl").read_text(encoding="utf-8") == "previous release\n"
     assert sorted(p.name for p in out.iterdir()) == ["pikg.ttl"]
+
+
+def test_written_files_are_readable_by_a_web_server(kg, tmp_path: Path) -> None:
+    """Regression: files written through a temporary file kept mkstemp's 0600 mode, and folders mkdtemp's 0700."""
+    from kg.release import write_release
+
+    old = os.umask(0o022)
+    try:
+        written = write_release(kg, tmp_path / "release")
+    finally:
+        os.umask(old)
+    assert {oct(p.stat().st_mode & 0o777) for p in written.values()} == {"0o644"}
+    assert oct((tmp_path / "release").stat().st_mode & 0o777) == "0o755"
+    assert oct((tmp_path / "release" / "interventions").stat().st_mode & 0o777) == "0o755"
