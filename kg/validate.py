@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from .build import KnowledgeGraph, Origin
@@ -16,6 +16,8 @@ from .config import PREFIXES, compact, resource_dir
 
 SH = Namespace(PREFIXES["sh"])
 RDFS_SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
+XSD_STRING = PREFIXES["xsd"] + "string"
+LANG_STRING = PREFIXES["rdf"] + "langString"
 
 
 def load_shapes() -> Graph:
@@ -129,15 +131,53 @@ def _run_sparql_checks(data: Graph, checks: list[SparqlCheck], kg: KnowledgeGrap
     return found
 
 
+def _oxigraph_violations(data: Graph, shapes: Graph, kg: KnowledgeGraph | None) -> list[Violation]:
+    import pyoxigraph as ox
+
+    from .oxi import from_ox, triples_to_ox
+    from .shacl_oxigraph import compile_shapes
+
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples_to_ox(data))
+    found = []
+    for check in compile_shapes(shapes):
+        for row in store.query(check.query):
+            focus = from_ox(row["this"])
+            origin = kg.origin(focus, check.path) if kg else None
+            if check.datatypes:  # judged on the graph as written (see kg.shacl_oxigraph.Check)
+                for value in data.objects(focus, check.path):
+                    datatype = str(value.datatype or XSD_STRING) if isinstance(value, Literal) and not value.language \
+                        else LANG_STRING if isinstance(value, Literal) else None
+                    if datatype not in check.datatypes or getattr(value, "ill_typed", False):
+                        found.append(Violation(focus, check.path, value, check.shape, check.component,
+                                               check.message, origin))
+                continue
+            value = row["value"]  # None when the query has no ?value
+            found.append(Violation(focus, check.path, from_ox(value) if value is not None else None, check.shape,
+                                   check.component, check.message, origin))
+    return found
+
+
+SCALE = 50_000  # triples above which engine "auto" validates on Oxigraph rather than with pyshacl
+
+
 def validate_graph(data: Graph, kg: KnowledgeGraph | None = None, shapes: Graph | None = None,
-                   inplace: bool = False, engine: str = "fast") -> ValidationReport:
+                   inplace: bool = False, engine: str = "auto") -> ValidationReport:
     """Validate one graph (the union, for a built dataset); no inference, so what is checked is what is written.
 
     engine "fast" gives pyshacl the core constraints and runs the SPARQL constraints on Oxigraph; "pyshacl"
-    gives pyshacl everything. `inplace` lets pyshacl use the graph without copying it."""
+    gives pyshacl everything; "oxigraph" runs every constraint as a SPARQL query (kg.shacl_oxigraph), for
+    graphs too large for pyshacl; "auto" is "fast" up to SCALE triples and "oxigraph" beyond. The engines
+    report the same violations (tests/test_shapes.py). `inplace` lets pyshacl use the graph without copying it."""
     import pyshacl
 
     shapes = shapes if shapes is not None else load_shapes()
+    if engine == "auto":
+        engine = "oxigraph" if len(data) > SCALE else "fast"
+    if engine == "oxigraph":
+        found = _oxigraph_violations(data, shapes, kg)
+        found.sort(key=lambda v: (str(v.origin or ""), v.constraint, str(v.focus), str(v.value)))
+        return ValidationReport(not found, tuple(found))
     checks: list[SparqlCheck] = []
     if engine == "fast":
         shapes, checks = split_shapes(shapes)
