@@ -27,13 +27,10 @@ def class_counts(graph: Graph) -> dict[str, int]:
 
 def compute_stats(kg: KnowledgeGraph) -> Stats:
     """Counts over the published graphs (sources and vocabularies); reification nodes are counted as such."""
-    union = Graph(bind_namespaces="none")
-    graphs: dict[str, int] = {}
-    for name in kg.export_graphs():
-        graph = kg.dataset.graph(name)
-        graphs[str(name)] = len(graph)
-        for triple in graph:
-            union.add(triple)
+    from .export import export_graph
+
+    union = export_graph(kg)
+    graphs = {str(name): len(kg.dataset.graph(name)) for name in kg.export_graphs()}
     return Stats(len(union), graphs, class_counts(union))
 
 

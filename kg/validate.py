@@ -8,14 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, Namespace
 from rdflib.term import Node
 
 from .build import KnowledgeGraph, Origin
 from .config import PREFIXES, compact, resource_dir
 
 SH = Namespace(PREFIXES["sh"])
-RDFS_SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
 XSD_STRING = PREFIXES["xsd"] + "string"
 LANG_STRING = PREFIXES["rdf"] + "langString"
 
@@ -80,39 +79,8 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class SparqlCheck:
-    """A SHACL-SPARQL constraint of a node shape, run as one query instead of one query per focus node."""
-
-    constraint: URIRef
-    target: URIRef
-    query: str
-    message: str
-
-
-def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlCheck]]:
-    """The shapes without their SPARQL constraints (for pyshacl), and those constraints as checks.
-
-    pyshacl parses a SPARQL constraint's query again for every focus node (with rdflib's pure-Python parser),
-    which was two thirds of `kg check`; one query over all focus nodes gives the same results
-    (tests/test_shapes.py compares the two engines on the bundled graph and on every SPARQL fixture)."""
-    prefixes = "".join(f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
-                       for d in sorted(shapes.objects(None, SH.declare), key=lambda d: str(shapes.value(d, SH.prefix))))
-    checks = []
-    core = Graph(bind_namespaces="none")
-    for triple in shapes:
-        if triple[1] != SH.sparql:
-            core.add(triple)
-    for shape, constraint in sorted(shapes.subject_objects(SH.sparql), key=str):
-        inner = str(shapes.value(constraint, SH.select)).replace("$this", "?this")
-        for target in sorted(shapes.objects(shape, SH.targetClass), key=str):
-            query = (f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{\n  {{ {inner} }}\n"
-                     f"  ?this a/<{RDFS_SUBCLASS}>* <{target}> .\n}}")
-            checks.append(SparqlCheck(constraint, target, query, str(shapes.value(constraint, SH.message))))
-    return core, checks
-
-
-def _run_sparql_checks(data: Graph, checks: list[SparqlCheck], kg: KnowledgeGraph | None) -> list[Violation]:
+def _oxigraph_violations(data: Graph, checks: list, kg: KnowledgeGraph | None) -> list[Violation]:
+    """Run compiled constraints (kg.shacl_oxigraph.Check) on an Oxigraph store holding `data`."""
     if not checks:
         return []
     import pyoxigraph as ox
@@ -123,24 +91,6 @@ def _run_sparql_checks(data: Graph, checks: list[SparqlCheck], kg: KnowledgeGrap
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples_to_ox(data))
     found = []
     for check in checks:
-        for row in store.query(check.query):
-            focus = from_ox(row["this"])
-            value = from_ox(row["value"]) if row["value"] is not None else focus
-            found.append(Violation(focus, None, value, check.constraint, SH.SPARQLConstraintComponent,
-                                   check.message, kg.origin(focus) if kg else None))
-    return found
-
-
-def _oxigraph_violations(data: Graph, shapes: Graph, kg: KnowledgeGraph | None) -> list[Violation]:
-    import pyoxigraph as ox
-
-    from .oxi import from_ox, triples_to_ox
-    from .shacl_oxigraph import compile_shapes
-
-    store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples_to_ox(data))
-    found = []
-    for check in compile_shapes(shapes):
         for row in store.query(check.query):
             focus = from_ox(row["this"])
             origin = kg.origin(focus, check.path) if kg else None
@@ -165,23 +115,31 @@ def validate_graph(data: Graph, kg: KnowledgeGraph | None = None, shapes: Graph 
                    inplace: bool = False, engine: str = "auto") -> ValidationReport:
     """Validate one graph (the union, for a built dataset); no inference, so what is checked is what is written.
 
-    engine "fast" gives pyshacl the core constraints and runs the SPARQL constraints on Oxigraph; "pyshacl"
+    engine "fast" gives pyshacl the core constraints and runs the SPARQL constraints on Oxigraph (pyshacl
+    parses a SPARQL constraint again for every focus node, which was two thirds of `kg check`); "pyshacl"
     gives pyshacl everything; "oxigraph" runs every constraint as a SPARQL query (kg.shacl_oxigraph), for
     graphs too large for pyshacl; "auto" is "fast" up to SCALE triples and "oxigraph" beyond. The engines
     report the same violations (tests/test_shapes.py). `inplace` lets pyshacl use the graph without copying it."""
     import pyshacl
 
+    from .shacl_oxigraph import compile_shapes
+
     shapes = shapes if shapes is not None else load_shapes()
     if engine == "auto":
         engine = "oxigraph" if len(data) > SCALE else "fast"
     if engine == "oxigraph":
-        found = _oxigraph_violations(data, shapes, kg)
+        found = _oxigraph_violations(data, compile_shapes(shapes), kg)
         found.sort(key=lambda v: (str(v.origin or ""), v.constraint, str(v.focus), str(v.value)))
         return ValidationReport(not found, tuple(found))
-    checks: list[SparqlCheck] = []
+    checks = []
     if engine == "fast":
-        shapes, checks = split_shapes(shapes)
-    extra = _run_sparql_checks(data, checks, kg)  # before pyshacl, which may change an inplace graph
+        checks = [c for c in compile_shapes(shapes) if c.component == SH.SPARQLConstraintComponent]
+        core = Graph(bind_namespaces="none")
+        for triple in shapes:
+            if triple[1] != SH.sparql:
+                core.add(triple)
+        shapes = core
+    extra = _oxigraph_violations(data, checks, kg)  # before pyshacl, which may change an inplace graph
     _, report, _ = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=inplace,
     )
