@@ -38,7 +38,7 @@ def ours(records: Path, texts: Path, out: Path) -> dict[str, float]:
         times[f"export {fmt}"] = time.perf_counter() - t
         (out / f"pikg.{FORMATS[fmt][0]}").write_bytes(data)
     t = time.perf_counter()
-    store = oxigraph_store(kg.dataset)
+    store = oxigraph_store(kg)
     times["load query store"] = time.perf_counter() - t
     params = {"interventions-with-component": {"component": "synthetic component 1"},
               "findings-for-intervention": {"intervention": "SI-1"},

@@ -3,6 +3,10 @@ graph of their own, and the union as the default view.
 
 Every fact triple is also reified (rdf:Statement with an IRI derived from the triple and its graph) and linked
 with prov:wasDerivedFrom to the passage (oa:TextQuoteSelector) that supports it, so provenance is a query away.
+
+The builder writes each graph as an ordered set of N-Triples statements: that is what the fast engines
+(pyoxigraph's parser, store and serialisers) read, and a million of them take a second or two to make. The
+rdflib Dataset that the library offers as its graph API is parsed from them the first time it is asked for.
 """
 
 from __future__ import annotations
@@ -11,29 +15,51 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rdflib import RDF, XSD, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, Settings, expand, resource_dir
 from .errors import display_path
 from .quotes import QuoteCheck, check_quotes, normalise
 from .records import Record, RecordFile, Value, duration_days, load_records
 
-PIKG = Namespace(PREFIXES["pikg"])
-SKOS = Namespace(PREFIXES["skos"])
-PROV = Namespace(PREFIXES["prov"])
-OA = Namespace(PREFIXES["oa"])
-DCTERMS = Namespace(PREFIXES["dcterms"])
-VOCAB_GRAPH = URIRef(VOCAB_NS)
-ONTOLOGY_GRAPH = URIRef(ONTOLOGY_IRI)
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph, URIRef
 
+VOCAB_GRAPH = VOCAB_NS
+ONTOLOGY_GRAPH = ONTOLOGY_IRI
+XSD = PREFIXES["xsd"]
 _DATATYPES = {
-    "integer": XSD.integer,
-    "positive-integer": XSD.positiveInteger,
-    "nonnegative-integer": XSD.nonNegativeInteger,
-    "language": XSD.language,
+    "integer": "integer",
+    "positive-integer": "positiveInteger",
+    "nonnegative-integer": "nonNegativeInteger",
+    "language": "language",
 }
+
+
+def iri(value: str) -> str:
+    """An IRI as an N-Triples term."""
+    return f"<{value}>"
+
+
+def curie(name: str) -> str:
+    return iri(expand(name))
+
+
+def _literal(value: str, *, lang: str | None = None, datatype: str | None = None) -> str:
+    """A literal as an N-Triples term, escaped by pyoxigraph."""
+    if lang:
+        return str(ox.Literal(value, language=lang))
+    return str(ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None))
+
+
+RDF_TYPE = curie("rdf:type")
+RDF_STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (curie(f"rdf:{n}") for n in
+                                                         ("Statement", "subject", "predicate", "object"))
+DERIVED_FROM = curie("prov:wasDerivedFrom")
+PASSAGE, EXACT, IN_SOURCE, TEXT_FILE = curie("pikg:Passage"), curie("oa:exact"), curie("pikg:inSource"), \
+    curie("pikg:textFile")
 
 
 @dataclass(frozen=True)
@@ -48,37 +74,82 @@ class Origin:
         return f"{display_path(self.file)}:{self.line}: {self.field}"
 
 
+Statements = dict[str, None]  # an ordered set of N-Triples statements "<s> <p> o" (without the final " .")
+
+
 @dataclass
 class KnowledgeGraph:
-    """The built dataset and what is needed to explain it."""
+    """The built dataset and what is needed to explain it.
 
-    dataset: Dataset
+    `graphs` maps each named graph's IRI to its statements; `origins` maps (node IRI, property IRI or None) to
+    the record line that wrote it; `literals` keeps every literal as written for (subject IRI, property IRI),
+    because a store may normalise datatypes (Oxigraph keeps xsd:positiveInteger as xsd:integer)."""
+
+    graphs: dict[str, Statements]
     files: list[RecordFile]
     quotes: QuoteCheck
     settings: Settings
-    origins: dict[tuple[Node, Node | None], Origin] = field(default_factory=dict)
+    origins: dict[tuple[str, str | None], Origin] = field(default_factory=dict)
+    literals: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    _dataset: Any = field(default=None, repr=False, compare=False)
 
-    def origin(self, node: Node, path: Node | None = None) -> Origin | None:
-        return self.origins.get((node, path)) or self.origins.get((node, None))
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_dataset": None}
+
+    def origin(self, node: object, path: object | None = None) -> Origin | None:
+        return self.origins.get((str(node), None if path is None else str(path))) or self.origins.get(
+            (str(node), None))
 
     def source_graphs(self) -> list[URIRef]:
-        return [graph_iri(self.settings, rf.source.id) for rf in self.files]
+        from rdflib import URIRef
+
+        return [URIRef(graph_iri(self.settings, rf.source.id)) for rf in self.files]
 
     def export_graphs(self) -> list[URIRef]:
         """Graphs that make up the published data: the sources' and the vocabularies."""
-        return [*self.source_graphs(), VOCAB_GRAPH]
+        from rdflib import URIRef
+
+        return [*self.source_graphs(), URIRef(VOCAB_GRAPH)]
+
+    def statements(self, graphs: Iterable[object] | None = None) -> Iterable[str]:
+        for name in graphs if graphs is not None else self.graphs:
+            yield from self.graphs[str(name)]
+
+    def nquads(self, graphs: Iterable[object] | None = None) -> bytes:
+        """N-Quads of the given graphs (all by default), a graph's statements in the order they were made."""
+        names = [str(g) for g in graphs] if graphs is not None else list(self.graphs)
+        return "".join(f"{s} <{g}> .\n" for g in names for s in self.graphs[g]).encode("utf-8")
+
+    def union(self, graphs: Iterable[object] | None = None) -> list[str]:
+        """The sorted statements of the union of the given graphs (the published ones by default)."""
+        return sorted(set(self.statements(graphs if graphs is not None else self.export_graphs())))
+
+    @property
+    def triples(self) -> int:
+        return len(set(self.statements(self.export_graphs())))
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset as rdflib's Dataset (union default graph), parsed on first use."""
+        if self._dataset is None:
+            from rdflib import Dataset
+
+            dataset = Dataset(default_union=True)
+            for prefix, ns in PREFIXES.items():
+                dataset.bind(prefix, ns)
+            dataset.parse(data=self.nquads().decode("utf-8"), format="nquads")
+            self._dataset = dataset
+        return self._dataset
 
 
-def curie(name: str) -> URIRef:
-    return URIRef(expand(name))
-
-
-def graph_iri(settings: Settings, source_id: str) -> URIRef:
-    return URIRef(f"{settings.base_iri}graph/{source_id}")
+def graph_iri(settings: Settings, source_id: str) -> str:
+    return f"{settings.base_iri}graph/{source_id}"
 
 
 def load_model() -> tuple[Graph, Graph]:
     """The ontology and the vocabularies, each parsed from its packaged Turtle file."""
+    from rdflib import Graph
+
     folder = resource_dir("ontology")
     ontology, vocab = Graph(), Graph()
     ontology.parse(folder / "pikg.ttl", format="turtle")
@@ -86,19 +157,27 @@ def load_model() -> tuple[Graph, Graph]:
     return ontology, vocab
 
 
-def concepts_by_scheme(vocab: Graph) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for concept, scheme in vocab.subject_objects(SKOS.inScheme):
-        out.setdefault(str(scheme)[len(VOCAB_NS) :], set()).add(str(concept).rsplit("/", 1)[1])
-    return out
+def model_statements(name: str) -> Statements:
+    """A packaged Turtle file's triples as N-Triples statements, read by pyoxigraph."""
+    triples = ox.parse(path=str(resource_dir("ontology") / name), format=ox.RdfFormat.TURTLE)
+    return dict.fromkeys(f"{t.subject} {t.predicate} {t.object}" for t in triples)
 
 
-def concept_labels(vocab: Graph) -> dict[str, dict[str, str]]:
+def concepts_by_scheme(vocab: Graph | None = None) -> dict[str, set[str]]:
+    return {scheme: set(concepts) for scheme, concepts in concept_labels(vocab).items()}
+
+
+def concept_labels(vocab: Graph | None = None) -> dict[str, dict[str, str]]:
     """Scheme → concept id → preferred label: how sheets and people name controlled values."""
+    in_scheme, pref = expand("skos:inScheme"), expand("skos:prefLabel")
+    triples = vocab if vocab is not None else [
+        (t.subject.value, t.predicate.value, t.object.value)
+        for t in ox.parse(path=str(resource_dir("ontology") / "vocabularies.ttl"), format=ox.RdfFormat.TURTLE)]
+    labels = {str(s): str(o) for s, p, o in triples if str(p) == pref}
     out: dict[str, dict[str, str]] = {}
-    for concept, scheme in vocab.subject_objects(SKOS.inScheme):
-        label = vocab.value(concept, SKOS.prefLabel)
-        out.setdefault(str(scheme)[len(VOCAB_NS):], {})[str(concept).rsplit("/", 1)[1]] = str(label or "")
+    for s, p, o in triples:
+        if str(p) == in_scheme:
+            out.setdefault(str(o)[len(VOCAB_NS):], {})[str(s).rsplit("/", 1)[1]] = labels.get(str(s), "")
     return out
 
 
@@ -111,136 +190,142 @@ class _Builder:
         self.kg = kg
         self.base = kg.settings.base_iri
 
-    def node(self, segment: str, rid: str) -> URIRef:
-        return URIRef(f"{self.base}{segment}/{rid}")
+    def node(self, segment: str, rid: str) -> str:
+        return f"{self.base}{segment}/{rid}"
 
-    def passage(self, graph: Graph, rf: RecordFile, quote: str, quote_in: str | None) -> URIRef:
+    def passage(self, graph: Statements, rf: RecordFile, quote: str, quote_in: str | None) -> str:
         text = normalise(quote)
-        iri = URIRef(f"{self.base}passage/{rf.source.id}/{_hash(quote_in or '', text, size=12)}")
-        graph.add((iri, RDF.type, PIKG.Passage))
-        graph.add((iri, OA.exact, Literal(text)))
-        graph.add((iri, PIKG.inSource, self.node("source", rf.source.id)))
+        node = f"<{self.base}passage/{rf.source.id}/{_hash(quote_in or '', text, size=12)}>"
+        graph[f"{node} {RDF_TYPE} {PASSAGE}"] = None
+        graph[f"{node} {EXACT} {_literal(text)}"] = None
+        graph[f"{node} {IN_SOURCE} <{self.node('source', rf.source.id)}>"] = None
         if quote_in:
-            graph.add((iri, PIKG.textFile, Literal(quote_in)))
-        return iri
+            graph[f"{node} {TEXT_FILE} {_literal(quote_in)}"] = None
+        return node
 
-    def fact(self, graph: Graph, triple: tuple[Node, Node, Node], passage: URIRef) -> None:
-        s, p, o = triple
-        graph.add(triple)
-        stmt = URIRef(f"{self.base}statement/{_hash(s.n3(), p.n3(), o.n3(), str(graph.identifier))}")
-        graph.add((stmt, RDF.type, RDF.Statement))
-        graph.add((stmt, RDF.subject, s))
-        graph.add((stmt, RDF.predicate, p))
-        graph.add((stmt, RDF.object, o))
-        graph.add((stmt, PROV.wasDerivedFrom, passage))
+    def fact(self, graph: Statements, graph_name: str, s: str, p: str, o: str, passage: str) -> None:
+        graph[f"{s} {p} {o}"] = None
+        if o[0] == '"':
+            self.kg.literals.setdefault((s[1:-1], p[1:-1]), []).append(o)
+        stmt = f"<{self.base}statement/{_hash(s, p, o, graph_name)}>"
+        graph[f"{stmt} {RDF_TYPE} {RDF_STATEMENT}"] = None
+        graph[f"{stmt} {RDF_SUBJECT} {s}"] = None
+        graph[f"{stmt} {RDF_PREDICATE} {p}"] = None
+        graph[f"{stmt} {RDF_OBJECT} {o}"] = None
+        graph[f"{stmt} {DERIVED_FROM} {passage}"] = None
 
-    def literal(self, kind: str, item: object) -> Node:
+    def literal(self, kind: str, item: object) -> str:
         if kind in ("text", "alias"):
-            return Literal(item, lang="en")
+            return _literal(str(item), lang="en")
         if kind == "string":
-            return Literal(item)
+            return _literal(str(item))
         if kind == "boolean":
-            return Literal("true" if item else "false", datatype=XSD.boolean)
+            return _literal("true" if item else "false", datatype=XSD + "boolean")
         if kind == "date":
-            return Literal(item, datatype=XSD.gYear if len(str(item)) == 4 else XSD.date, normalize=False)
-        return Literal(str(item), datatype=_DATATYPES[kind], normalize=False)
+            return _literal(str(item), datatype=XSD + ("gYear" if len(str(item)) == 4 else "date"))
+        return _literal(str(item), datatype=XSD + _DATATYPES[kind])
 
-    def object_of(self, kind: str, item: object) -> Node:
+    def object_of(self, kind: str, item: object) -> str:
         if kind.startswith("ref:"):
             from .schema import SECTION_BY_NAME
 
-            return self.node(SECTION_BY_NAME[kind[4:]].segment, str(item))
+            return iri(self.node(SECTION_BY_NAME[kind[4:]].segment, str(item)))
         if kind.startswith("concept:"):
-            return URIRef(f"{VOCAB_NS}{kind[8:]}/{item}")
+            return iri(f"{VOCAB_NS}{kind[8:]}/{item}")
         return self.literal(kind, item)
 
-    def source(self, rf: RecordFile) -> Graph:
+    def source(self, rf: RecordFile) -> tuple[Statements, str]:
         src = rf.source
-        graph = self.kg.dataset.graph(graph_iri(self.kg.settings, src.id))
-        node = self.node("source", src.id)
+        name = graph_iri(self.kg.settings, src.id)
+        graph = self.kg.graphs.setdefault(name, {})
+        node = iri(self.node("source", src.id))
         passage = self.passage(graph, rf, src.quote, None)
         facts = [
-            (node, RDF.type, PIKG.SourceDocument),
-            (node, SKOS.prefLabel, Literal(src.label, lang="en")),
-            (node, PIKG.textFile, Literal(src.text_file)),
+            (RDF_TYPE, curie("pikg:SourceDocument")),
+            (curie("skos:prefLabel"), _literal(src.label, lang="en")),
+            (TEXT_FILE, _literal(src.text_file)),
         ]
         if src.publication:
-            facts.append((node, DCTERMS.source, self.node("publication", src.publication)))
-        for triple in facts:
-            self.fact(graph, triple, passage)
-        self.kg.origins.setdefault((node, None), Origin(str(rf.path), src.line, "source"))
-        return graph
+            facts.append((curie("dcterms:source"), iri(self.node("publication", src.publication))))
+        for p, o in facts:
+            self.fact(graph, name, node, p, o, passage)
+        self.kg.origins.setdefault((node[1:-1], None), Origin(str(rf.path), src.line, "source"))
+        return graph, name
 
-    def record(self, graph: Graph, rf: RecordFile, rec: Record) -> None:
+    def record(self, graph: Statements, name: str, rf: RecordFile, rec: Record) -> None:
         section = rec.section
-        subject = (
-            URIRef(VOCAB_NS + rec.id) if section.by_concept else self.node(section.segment, rec.id)
-        )
+        subject = iri(VOCAB_NS + rec.id) if section.by_concept else iri(self.node(section.segment, rec.id))
         where = f"{section.name}.{rec.id}"
-        self.kg.origins.setdefault((subject, None), Origin(str(rf.path), rec.line, where))
+        self.kg.origins.setdefault((subject[1:-1], None), Origin(str(rf.path), rec.line, where))
         passage = self.passage(graph, rf, rec.quote, rec.quote_in)
         for cls in section.types:
-            self.fact(graph, (subject, RDF.type, curie(cls)), passage)
-        self.fact(graph, (subject, DCTERMS.isReferencedBy, self.node("source", rf.source.id)), passage)
+            self.fact(graph, name, subject, RDF_TYPE, curie(cls), passage)
+        self.fact(graph, name, subject, curie("dcterms:isReferencedBy"), iri(self.node("source", rf.source.id)),
+                  passage)
         if section.scheme:
-            self.fact(graph, (subject, SKOS.inScheme, URIRef(VOCAB_NS + section.scheme)), passage)
+            self.fact(graph, name, subject, curie("skos:inScheme"), iri(VOCAB_NS + section.scheme), passage)
         if section.name == "findings":
-            self.fact(graph, (subject, PIKG.supportingPassage, passage), passage)
+            self.fact(graph, name, subject, curie("pikg:supportingPassage"), passage, passage)
         for value in rec.values:
-            self.value(graph, rf, rec, subject, value, f"{where}.{value.field.name}")
+            self.value(graph, name, rf, rec, subject, value, f"{where}.{value.field.name}")
 
-    def value(self, graph: Graph, rf: RecordFile, rec: Record, subject: URIRef, value: Value, where: str) -> None:
+    def value(self, graph: Statements, name: str, rf: RecordFile, rec: Record, subject: str, value: Value,
+              where: str) -> None:
         fld = value.field
-        predicate = curie(fld.predicate) if fld.predicate else None
-        assert predicate is not None
+        assert fld.predicate is not None
+        predicate = curie(fld.predicate)
         origin = Origin(str(rf.path), value.line, where)
-        self.kg.origins.setdefault((subject, predicate), origin)
-        passage = (
-            self.passage(graph, rf, value.quote, value.quote_in)
-            if (value.quote, value.quote_in) != (rec.quote, rec.quote_in)
-            else self.passage(graph, rf, rec.quote, rec.quote_in)
-        )
+        self.kg.origins.setdefault((subject[1:-1], predicate[1:-1]), origin)
+        passage = self.passage(graph, rf, value.quote, value.quote_in)
+        facts: list[tuple[str, str, str]] = []
         if fld.kind == "duration":
-            self.duration(graph, rf, rec, subject, value, passage, origin)
-            return
-        if fld.kind == "authors":
+            node = iri(f"{subject[1:-1]}/duration/{rf.source.id}")
+            self.kg.origins.setdefault((node[1:-1], None), origin)
+            facts += [
+                (subject, curie("pikg:hasDuration"), node),
+                (node, RDF_TYPE, curie("pikg:DurationSpecification")),
+                (node, curie("pikg:durationQualifier"),
+                 iri(f"{VOCAB_NS}duration-qualifier/{value.extra['qualifier']}")),
+                (node, curie("pikg:durationText"), _literal(value.extra["text"], lang="en")),
+            ]
+            for item in value.items:
+                facts.append((node, curie("pikg:durationValue"), _literal(item, datatype=XSD + "duration")))
+                facts.append((node, curie("pikg:durationInDays"),
+                              _literal(str(duration_days(item)), datatype=XSD + "integer")))
+        elif fld.kind == "authors":
             for position, person_id in enumerate(value.items, start=1):
-                person = self.node("person", person_id)
-                authorship = URIRef(f"{subject}/author/{position}")
-                self.kg.origins.setdefault((authorship, None), origin)
-                for triple in (
-                    (subject, PIKG.hasAuthorship, authorship),
-                    (authorship, RDF.type, PIKG.Authorship),
-                    (authorship, PIKG.author, person),
-                    (authorship, PIKG.authorPosition, Literal(str(position), datatype=XSD.positiveInteger)),
-                    (subject, DCTERMS.creator, person),
-                ):
-                    self.fact(graph, triple, passage)
-            return
-        for item in value.items:
-            obj = self.object_of(fld.kind, item)
-            triple = (obj, predicate, subject) if fld.inverse else (subject, predicate, obj)
-            if fld.inverse:
-                self.kg.origins.setdefault((obj, predicate), origin)
-            self.fact(graph, triple, passage)
+                person = iri(self.node("person", person_id))
+                authorship = iri(f"{subject[1:-1]}/author/{position}")
+                self.kg.origins.setdefault((authorship[1:-1], None), origin)
+                facts += [
+                    (subject, curie("pikg:hasAuthorship"), authorship),
+                    (authorship, RDF_TYPE, curie("pikg:Authorship")),
+                    (authorship, curie("pikg:author"), person),
+                    (authorship, curie("pikg:authorPosition"),
+                     _literal(str(position), datatype=XSD + "positiveInteger")),
+                    (subject, curie("dcterms:creator"), person),
+                ]
+        else:
+            for item in value.items:
+                obj = self.object_of(fld.kind, item)
+                if fld.inverse:
+                    self.kg.origins.setdefault((obj[1:-1], predicate[1:-1]), origin)
+                facts.append((obj, predicate, subject) if fld.inverse else (subject, predicate, obj))
+        for s, p, o in facts:
+            self.fact(graph, name, s, p, o, passage)
 
-    def duration(
-        self, graph: Graph, rf: RecordFile, rec: Record, subject: URIRef, value: Value, passage: URIRef,
-        origin: Origin,
-    ) -> None:
-        node = URIRef(f"{subject}/duration/{rf.source.id}")
-        self.kg.origins.setdefault((node, None), origin)
-        triples: list[tuple[Node, Node, Node]] = [
-            (subject, PIKG.hasDuration, node),
-            (node, RDF.type, PIKG.DurationSpecification),
-            (node, PIKG.durationQualifier, URIRef(f"{VOCAB_NS}duration-qualifier/{value.extra['qualifier']}")),
-            (node, PIKG.durationText, Literal(value.extra["text"], lang="en")),
-        ]
-        for item in value.items:
-            triples.append((node, PIKG.durationValue, Literal(item, datatype=XSD.duration, normalize=False)))
-            triples.append((node, PIKG.durationInDays, Literal(str(duration_days(item)), datatype=XSD.integer)))
-        for triple in triples:
-            self.fact(graph, triple, passage)
+
+def build_files(files: list[RecordFile], quotes: QuoteCheck, settings: Settings) -> KnowledgeGraph:
+    """The graph of already loaded and checked record files."""
+    kg = KnowledgeGraph({}, files, quotes, settings)
+    builder = _Builder(kg)
+    for rf in files:
+        graph, name = builder.source(rf)
+        for rec in rf.records:
+            builder.record(graph, name, rf, rec)
+    kg.graphs[VOCAB_GRAPH] = model_statements("vocabularies.ttl")
+    kg.graphs[ONTOLOGY_GRAPH] = model_statements("pikg.ttl")
+    return kg
 
 
 def build(
@@ -251,23 +336,6 @@ def build(
 ) -> KnowledgeGraph:
     """Load, check and build the knowledge graph from the record files."""
     settings = settings or Settings.default()
-    ontology, vocab = load_model()
-    files = load_records(settings.records_dir, concepts_by_scheme(vocab), progress)
+    files = load_records(settings.records_dir, concepts_by_scheme(), progress)
     quotes = check_quotes(files, settings.sources_dir if check_quotes_against_sources else None)
-    dataset = Dataset(default_union=True)
-    for prefix, ns in PREFIXES.items():
-        dataset.bind(prefix, ns)
-    kg = KnowledgeGraph(dataset, files, quotes, settings)
-    _copy(dataset.graph(ONTOLOGY_GRAPH), ontology)
-    _copy(dataset.graph(VOCAB_GRAPH), vocab)
-    builder = _Builder(kg)
-    for rf in files:
-        graph = builder.source(rf)
-        for rec in rf.records:
-            builder.record(graph, rf, rec)
-    return kg
-
-
-def _copy(target: Graph, triples: Iterable[tuple[Node, Node, Node]]) -> None:
-    for triple in triples:
-        target.add(triple)
+    return build_files(files, quotes, settings)

@@ -54,7 +54,7 @@ def build_cached(settings: Settings, refresh: bool = False) -> KnowledgeGraph:
             pass
     kg = build(settings)
     _store(path, pickle.dumps(kg, protocol=pickle.HIGHEST_PROTOCOL))
-    _store(path.with_suffix(".nq"), kg.dataset.serialize(format="nquads", encoding="utf-8"))
+    _store(path.with_suffix(".nq"), kg.nquads())
     return kg
 
 
@@ -73,7 +73,7 @@ def query_store(settings: Settings) -> Any:
             store = ox.Store()
     from .query import oxigraph_store
 
-    return oxigraph_store(build_cached(settings, refresh=True).dataset)
+    return oxigraph_store(build_cached(settings, refresh=True))
 
 
 def _store(path: Path, data: bytes) -> None:
@@ -112,7 +112,7 @@ def warm_answers(settings: Settings, kg: KnowledgeGraph) -> None:
     from .query import FORMATS, format_result, list_queries, oxigraph_store, run_query_oxigraph
 
     key = cache_key(settings)
-    store = oxigraph_store(kg.dataset)
+    store = oxigraph_store(kg)
     for spec in list_queries():
         if spec.is_violation_check or any(p.required for p in spec.params.values()):
             continue

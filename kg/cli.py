@@ -253,9 +253,9 @@ def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
 
 
 def _concepts() -> dict[str, set[str]]:
-    from .build import concepts_by_scheme, load_model
+    from .build import concepts_by_scheme
 
-    return concepts_by_scheme(load_model()[1])
+    return concepts_by_scheme()
 
 
 @cli.command(epilog=_epilog("new"))
@@ -314,14 +314,14 @@ def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: 
                          records_dir: Path | None) -> None:
     """Turn a data-extraction sheet (CSV) into a record file: Table 1's layout (first header cell `attribute`,
     one column per intervention) or one row per finding. Problems are listed (exit 1), never dropped."""
-    from .build import concept_labels, load_model
+    from .build import concept_labels
     from .config import Settings
     from .export import write_atomic
     from .identity import NameIndex
     from .records import load_records
     from .tables import import_table
 
-    labels = concept_labels(load_model()[1])
+    labels = concept_labels()
     index = NameIndex.of(load_records(Settings.default(records_dir).records_dir, _concepts()))
     known = {section: {name: next(iter(ids)) for name, ids in index.names.get(section, {}).items() if len(ids) == 1}
              for section in ("interventions", "components")}

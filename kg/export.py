@@ -1,8 +1,9 @@
 """Serialise the built graph deterministically and write files atomically.
 
-The same input gives byte-identical files: N-Triples and N-Quads lines are sorted, JSON-LD arrays and keys are
-put in a canonical order, and Turtle/TriG rely on rdflib's sorted subject and predicate order (the graph has
-no blank nodes). Files are written to a temporary name and renamed, so a reader never sees half a file.
+Every format is made from the built N-Triples statements, sorted, by pyoxigraph's writers (Turtle, TriG,
+RDF/XML) or kg.jsonld (JSON-LD, one node object per line, keys and values in a canonical order), so the same
+input gives byte-identical files (the graph has no blank nodes). Files are written to a temporary name and
+renamed, so a reader never sees half a file.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from rdflib import OWL, RDF, RDFS, Dataset, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, Graph
 
 from .build import KnowledgeGraph, load_model
 from .config import ONTOLOGY_NS, PREFIXES
@@ -118,35 +119,21 @@ def new_graph() -> Graph:
 
 
 def export_graph(kg: KnowledgeGraph) -> Graph:
-    """The published data as one graph: the union of the sources' graphs and the vocabularies."""
-    union = new_graph()
-    for name in kg.export_graphs():
-        for triple in kg.dataset.graph(name):
-            union.add(triple)
-    return union
+    """The published data (the union of the sources' graphs and the vocabularies) as an rdflib Graph."""
+    return new_graph().parse(data=ntriples(kg.union()).decode("utf-8"), format="nt")
 
 
-def export_dataset(kg: KnowledgeGraph) -> Dataset:
-    out = Dataset()  # only serialised as N-Quads, which has no prefixes
-    for name in kg.export_graphs():
-        target = out.graph(URIRef(str(name)))
-        for triple in kg.dataset.graph(name):
-            target.add(triple)
-    return out
+def ntriples(statements: Iterable[str]) -> bytes:
+    return "".join(f"{s} .\n" for s in statements).encode("utf-8")
 
 
-def _sorted(triples: object) -> list:
-    return sorted(triples, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
-
-
-def _turtle_body(triples: list) -> str:
+def _turtle_body(statements: list[str]) -> str:
     """Turtle statements without prefix lines, a blank line between subjects (pyoxigraph's writer: fast, and
     the same bytes for the same sorted triples; literals never span lines, so a subject starts at column 0)."""
     import pyoxigraph as ox
 
-    from .oxi import triples_to_ox
-
-    text = ox.serialize(triples_to_ox(triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+    triples = ox.parse(ntriples(statements), format=ox.RdfFormat.N_TRIPLES)
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
     lines = [line for line in text.splitlines() if not line.startswith("@prefix")]
     return "\n".join(("\n" + line) if i and not line.startswith("\t") else line for i, line in enumerate(lines))
 
@@ -158,50 +145,39 @@ def _prefix_lines() -> str:
 def _trig(kg: KnowledgeGraph) -> bytes:
     """TriG with one block per named graph, in IRI order."""
     parts = [_prefix_lines()]
-    for name in sorted(kg.export_graphs(), key=str):
-        parts.append(f"\n<{name}> {{\n{_turtle_body(_sorted(kg.dataset.graph(name)))}\n}}\n")
+    for name in sorted(map(str, kg.export_graphs())):
+        parts.append(f"\n<{name}> {{\n{_turtle_body(sorted(kg.graphs[name]))}\n}}\n")
     return "".join(parts).encode("utf-8")
 
 
-def _turtle(graph: Graph) -> bytes:
+def _turtle(kg: KnowledgeGraph, union: list[str]) -> bytes:
     """Turtle a person can read: the facts first, then their provenance (passages and reified statements)."""
-    from rdflib import RDF
-
-    pikg = URIRef(PREFIXES["pikg"] + "Passage")
-    machinery = set(graph.subjects(RDF.type, RDF.Statement)) | set(graph.subjects(RDF.type, pikg))
-    triples = _sorted(graph)
-    facts = [t for t in triples if t[0] not in machinery]
-    provenance = [t for t in triples if t[0] in machinery]
+    machinery = (f"<{kg.settings.base_iri}statement/", f"<{kg.settings.base_iri}passage/")
+    facts = [s for s in union if not s.startswith(machinery)]
+    provenance = [s for s in union if s.startswith(machinery)]
     return (f"{_prefix_lines()}\n# Facts\n\n{_turtle_body(facts)}\n\n# Provenance: the quoted passages, and every "
             f"fact above as an rdf:Statement derived from one of them\n\n{_turtle_body(provenance)}\n").encode()
 
 
-def _rdfxml(kg: KnowledgeGraph) -> bytes:
-    """RDF/XML from pyoxigraph, fed the triples in sorted order so that the bytes are the same every time."""
+def serialize(kg: KnowledgeGraph, fmt: str, union: list[str] | None = None) -> bytes:
+    """One export of the published graphs; `union` (kg.union()) may be passed in when already computed."""
     import pyoxigraph as ox
 
-    from .oxi import triples_to_ox
-
-    return ox.serialize(triples_to_ox(_sorted(export_graph(kg))), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
-
-
-def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
-    if fmt == "turtle":
-        return _turtle(export_graph(kg))
-    if fmt == "nt":
-        lines = export_graph(kg).serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode("utf-8")
     if fmt == "nquads":
-        lines = export_dataset(kg).serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()
-        return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode("utf-8")
+        return "".join(f"{s} <{name}> .\n" for name in sorted(map(str, kg.export_graphs()))
+                       for s in sorted(kg.graphs[name])).encode("utf-8")
     if fmt == "trig":
         return _trig(kg)
+    union = kg.union() if union is None else union
+    if fmt == "turtle":
+        return _turtle(kg, union)
+    if fmt == "nt":
+        return ntriples(union)
     if fmt == "rdf-xml":
-        return _rdfxml(kg)
+        return ox.serialize(ox.parse(ntriples(union), format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.RDF_XML,
+                            prefixes=PREFIXES)
     if fmt == "json-ld":
-        context = jsonld_context()
-        text = export_graph(kg).serialize(format="json-ld", context=context["@context"], auto_compact=True)
-        doc = canonical_json(json.loads(text))
-        doc = {"@context": context["@context"], **{k: v for k, v in doc.items() if k != "@context"}}
-        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        from .jsonld import document
+
+        return document(jsonld_context()["@context"], union)
     raise ValueError(f"unknown export format {fmt!r}")

@@ -66,7 +66,7 @@ def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None) -> PipelineResult:
     """Validate, run every `*-violation` query, and write the release only when both pass."""
     from .release import write_release
 
-    store = oxigraph_store(kg.dataset)  # the same standard SPARQL, much faster than rdflib's engine
+    store = oxigraph_store(kg)  # the same standard SPARQL, much faster than rdflib's engine
     violations = {
         spec.name: run_query_oxigraph(store, spec.name)
         for spec in list_queries() if spec.is_violation_check

@@ -222,13 +222,17 @@ def run_query(dataset: Dataset, name: str, params: dict[str, str] | None = None,
     return run_engine(RdflibEngine(dataset), name, params, folder)
 
 
-def oxigraph_store(dataset: Dataset) -> Any:
-    """An in-memory Oxigraph store holding the dataset's named graphs: a fast engine for the same queries."""
+def oxigraph_store(dataset: Dataset | Any) -> Any:
+    """An in-memory Oxigraph store holding the named graphs of a built KnowledgeGraph (read from its N-Quads)
+    or of an rdflib Dataset: a fast engine for the same queries."""
     import pyoxigraph as ox
 
     from .oxi import to_ox
 
     store = ox.Store()
+    if hasattr(dataset, "nquads"):
+        store.bulk_load(dataset.nquads(), format=ox.RdfFormat.N_QUADS)
+        return store
     store.extend(
         ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))
         for s, p, o, g in dataset.quads((None, None, None, None))

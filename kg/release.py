@@ -17,8 +17,9 @@ from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from . import __version__
 from .build import KnowledgeGraph
-from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, resource_dir
-from .export import FORMATS, canonical_json, jsonld_context, new_graph, replace_folder, serialize, write_atomic
+from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, expand, resource_dir
+from .export import FORMATS, jsonld_context, new_graph, replace_folder, serialize, write_atomic
+from .jsonld import Compactor, by_subject, parse_literal
 from .stats import Stats, compute_stats
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -42,61 +43,84 @@ MODEL_FILES = {"ontology.ttl": ("ontology", "pikg.ttl"), "vocabularies.ttl": ("o
                "shapes.ttl": ("shapes", "pikg-shapes.ttl")}
 
 
-def _no_remote_documents(url: str, options: dict | None = None) -> Any:
-    from .errors import InputError
+_NOT_NESTED = {expand(n) for n in ("dcterms:isReferencedBy", "dcterms:creator", "pikg:hasAuthorship",
+                                     "skos:inScheme")}
+_CONCEPT_SHOWS = {expand(n) for n in ("skos:prefLabel", "skos:example")}
+_INTERVENTION, _TYPE = expand("pikg:intervention"), expand("rdf:type")
+FRAME_TERMS = {
+    "findings": {"@reverse": "pikg:intervention"},
+    "describedIn": {"@id": "dcterms:isReferencedBy", "@type": "@id"},
+    "label": {"@id": "skos:prefLabel"},
+    "@language": "en",
+}
 
-    raise InputError(f"remote JSON-LD document {url!r} is not fetched; contexts must be given inline")
+
+class ReleaseIndex:
+    """The published statements by subject (without the reification machinery), and each intervention's
+    findings: what the framed documents and the dataset description look up."""
+
+    def __init__(self, kg: KnowledgeGraph, union: list[str]) -> None:
+        machinery = f"<{kg.settings.base_iri}statement/"
+        self.pairs = dict(by_subject(s for s in union if not s.startswith(machinery)))
+        self.findings: dict[str, list[str]] = {}
+        for subject, pairs in self.pairs.items():
+            for p, o in pairs:
+                if p == _INTERVENTION:
+                    self.findings.setdefault(o[1:-1], []).append(subject)
+        intervention = f"<{expand('pikg:Intervention')}>"
+        self.interventions = sorted(s for s, pairs in self.pairs.items() if (_TYPE, intervention) in pairs)
+
+    def value(self, subject: str, predicate: str) -> str | None:
+        return next((o for p, o in self.pairs.get(subject, ()) if p == predicate), None)
 
 
-_NOT_NESTED = (DCTERMS.isReferencedBy, DCTERMS.creator, PIKG.hasAuthorship, SKOS.inScheme)
-
-
-def _intervention_subgraph(kg: KnowledgeGraph, intervention: URIRef) -> Graph:
+def _intervention_subgraph(index: ReleaseIndex, intervention: str) -> dict[str, list[tuple[str, str]]]:
     """The intervention, its findings, and what they point to two steps away (labels of concepts, durations,
     passages and their sources), without the reification machinery."""
-    data = kg.dataset
-    roots = {intervention, *data.subjects(PIKG.intervention, intervention)}
-    out = new_graph()
-    seen: set = set()
-    frontier = set(roots)
+    out: dict[str, list[tuple[str, str]]] = {}
+    seen: set[str] = set()
+    frontier = {intervention, *index.findings.get(intervention, ())}
     for _depth in range(3):
         nxt = set()
-        for node in sorted(frontier, key=str):
+        for node in sorted(frontier):
             if node in seen:
                 continue
             seen.add(node)
-            for p, o in data.predicate_objects(node):
-                if str(node).startswith(VOCAB_NS) and not (
-                    p in (SKOS.prefLabel, SKOS.example) or (p == SKOS.definition and "/recovery-kind/" in str(node))
+            for p, o in index.pairs.get(node, ()):
+                if node.startswith(VOCAB_NS) and not (
+                    p in _CONCEPT_SHOWS or (p == expand("skos:definition") and "/recovery-kind/" in node)
                 ):
                     continue  # a concept shows its label (and a definition that comes from a source)
                 if node != intervention and p in _NOT_NESTED:
                     continue
-                out.add((node, p, o))
-                if isinstance(o, URIRef) and p != RDF.type and o not in seen:
-                    nxt.add(o)
+                out.setdefault(node, []).append((p, o))
+                if o.startswith("<") and p != _TYPE and o[1:-1] not in seen:
+                    nxt.add(o[1:-1])
         frontier = nxt
     return out
 
 
-def framed_intervention(kg: KnowledgeGraph, intervention: URIRef) -> bytes:
+def framed_intervention(kg: KnowledgeGraph, intervention: str, index: ReleaseIndex | None = None) -> bytes:
     """A JSON-LD document a web developer can read without RDF: the intervention with its components, delivery,
-    duration, findings and sources nested inside it (JSON-LD framing, by pyld)."""
-    from pyld import jsonld
+    duration, findings and sources nested inside it (every node it reaches is embedded where referenced)."""
+    index = index or ReleaseIndex(kg, kg.union())
+    intervention = str(intervention)
+    context = [jsonld_context()["@context"], FRAME_TERMS]
+    compactor = Compactor({**context[0], **FRAME_TERMS})
+    nodes = _intervention_subgraph(index, intervention)
 
-    nquads = _intervention_subgraph(kg, intervention).serialize(format="nt")
-    options = {"documentLoader": _no_remote_documents}
-    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads", **options})
-    context = [jsonld_context()["@context"], {
-        "findings": {"@reverse": "pikg:intervention"},
-        "describedIn": {"@id": "dcterms:isReferencedBy", "@type": "@id"},
-        "label": {"@id": "skos:prefLabel"},
-        "@language": "en",
-    }]
-    frame = {"@context": context, "@id": str(intervention), "@embed": "@always", "findings": {}}
-    framed = jsonld.frame(expanded, frame, {**options, "embed": "@always", "omitGraph": True})
-    doc = canonical_json({k: v for k, v in framed.items() if k != "@context"})
-    return (json.dumps({"@context": context, **doc}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    def render(node: str, ancestors: frozenset[str]) -> dict[str, Any]:
+        inside = ancestors | {node}
+
+        def embed(target: str) -> dict[str, Any] | None:
+            return render(target, inside) if target in nodes and target not in inside else None
+
+        findings = [render(f, inside) for f in sorted(index.findings.get(node, ()))] if node == intervention else []
+        return compactor.node(node, nodes.get(node, ()), embed, {"findings": findings} if findings else None)
+
+    doc = render(intervention, frozenset())
+    return (json.dumps({"@context": context, **doc}, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+            ).encode("utf-8")
 
 
 def _sha256(path: Path) -> str:
@@ -163,14 +187,15 @@ def dataset_description(kg: KnowledgeGraph, stats: Stats, folder: Path) -> Graph
     return g
 
 
-def schema_org_dataset(kg: KnowledgeGraph, folder: Path) -> dict[str, Any]:
+def schema_org_dataset(kg: KnowledgeGraph, folder: Path, index: ReleaseIndex | None = None) -> dict[str, Any]:
     """The same description as a schema.org Dataset, which data repositories and dataset search engines read."""
+    index = index or ReleaseIndex(kg, kg.union())
     sources = []
     for rf in kg.files:
         entry: dict[str, Any] = {"@type": "CreativeWork", "name": rf.source.label}
-        doi = kg.dataset.value(URIRef(f"{kg.settings.base_iri}publication/{rf.source.publication}"), PIKG.doi)
+        doi = index.value(f"{kg.settings.base_iri}publication/{rf.source.publication}", str(PIKG.doi))
         if doi is not None:
-            entry["sameAs"] = f"https://doi.org/{doi}"
+            entry["sameAs"] = f"https://doi.org/{parse_literal(doi)[0]}"
         sources.append(entry)
     return {
         "@context": {"@vocab": "http://schema.org/"},
@@ -195,14 +220,16 @@ README = Path(__file__).with_name("release-README.md")
 
 
 def write_release_files(kg: KnowledgeGraph, folder: Path) -> Stats:
-    stats = compute_stats(kg)
+    union = kg.union()
+    stats = compute_stats(kg, union)
     for fmt, (suffix, _) in FORMATS.items():
-        write_atomic(folder / f"pikg.{suffix}", serialize(kg, fmt))
+        write_atomic(folder / f"pikg.{suffix}", serialize(kg, fmt, union))
     write_atomic(folder / "context.jsonld",
                  (json.dumps(jsonld_context(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    for intervention in sorted(kg.dataset.subjects(RDF.type, PIKG.Intervention), key=str):
-        write_atomic(folder / "interventions" / f"{str(intervention).rsplit('/', 1)[1]}.jsonld",
-                     framed_intervention(kg, intervention))
+    index = ReleaseIndex(kg, union)
+    for intervention in index.interventions:
+        write_atomic(folder / "interventions" / f"{intervention.rsplit('/', 1)[1]}.jsonld",
+                     framed_intervention(kg, intervention, index))
     for name, (folder_name, file_name) in MODEL_FILES.items():
         write_atomic(folder / name, (resource_dir(folder_name) / file_name).read_bytes())
     write_atomic(folder / "README.md",
@@ -210,7 +237,7 @@ def write_release_files(kg: KnowledgeGraph, folder: Path) -> Stats:
                  .replace("{description}", DESCRIPTION).encode("utf-8"))
     description = dataset_description(kg, stats, folder)
     write_atomic(folder / "dataset.ttl", description.serialize(format="turtle", encoding="utf-8"))
-    write_atomic(folder / "dataset.jsonld", (json.dumps(schema_org_dataset(kg, folder), ensure_ascii=False,
+    write_atomic(folder / "dataset.jsonld", (json.dumps(schema_org_dataset(kg, folder, index), ensure_ascii=False,
                                                         indent=2) + "\n").encode("utf-8"))
     return stats
 

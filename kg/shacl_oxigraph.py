@@ -27,8 +27,8 @@ SUPPORTED = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH["in"], SH.ha
 class Check:
     """One constraint as one query: it selects ?this (and ?value where there is one) for every violation.
 
-    A datatype check selects the focus nodes' values instead (`datatypes` says which are allowed) and is judged
-    in Python: Oxigraph's store keeps xsd:positiveInteger and the other integer types as xsd:integer, so
+    A datatype check selects every value (`datatypes` says which are allowed) and is judged in Python on the
+    literals as written: Oxigraph's store keeps xsd:positiveInteger and the other integer types as xsd:integer, so
     DATATYPE() in a query cannot tell them apart."""
 
     shape: URIRef
@@ -92,7 +92,7 @@ def _property_checks(shapes: Graph, ps: Node, focus: str) -> list[Check]:
                            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(n)})")
     datatype = shapes.value(ps, SH.datatype)
     if datatype is not None:
-        add("Datatype", f"SELECT DISTINCT ?this WHERE {{ {focus} ?this <{path}> ?any }}", (str(datatype),))
+        add("Datatype", f"SELECT DISTINCT ?this ?value WHERE {{ {each} }}", (str(datatype),))
     cls = shapes.value(ps, SH["class"])
     if cls is not None:
         add("Class", f"SELECT DISTINCT ?this ?value WHERE {{ {each} "
@@ -121,5 +121,5 @@ def _property_checks(shapes: Graph, ps: Node, focus: str) -> list[Check]:
             if kinds != {SH.datatype}:
                 raise NotImplementedError(f"{ps}: only sh:or of sh:datatype alternatives is supported")
             types.append(str(shapes.value(member, SH.datatype)))
-        add("Or", f"SELECT DISTINCT ?this WHERE {{ {focus} ?this <{path}> ?any }}", tuple(types))
+        add("Or", f"SELECT DISTINCT ?this ?value WHERE {{ {each} }}", tuple(types))
     return checks

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from rdflib import RDF, Graph
 
 from .build import KnowledgeGraph
-from .config import compact
+from .config import PREFIXES, compact
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
 @dataclass(frozen=True)
@@ -25,13 +27,18 @@ def class_counts(graph: Graph) -> dict[str, int]:
     return {cls: len(nodes) for cls, nodes in sorted(members.items())}
 
 
-def compute_stats(kg: KnowledgeGraph) -> Stats:
-    """Counts over the published graphs (sources and vocabularies); reification nodes are counted as such."""
-    from .export import export_graph
-
-    union = export_graph(kg)
-    graphs = {str(name): len(kg.dataset.graph(name)) for name in kg.export_graphs()}
-    return Stats(len(union), graphs, class_counts(union))
+def compute_stats(kg: KnowledgeGraph, union: list[str] | None = None) -> Stats:
+    """Counts over the published graphs (sources and vocabularies); reification nodes are counted as such.
+    `union` (kg.union()) may be passed in when already computed."""
+    union = kg.union() if union is None else union
+    graphs = {str(name): len(kg.graphs[str(name)]) for name in kg.export_graphs()}
+    members: dict[str, set[str]] = {}
+    marker = f"<{RDF_TYPE}> <"
+    for statement in union:
+        end = statement.index(" ")
+        if statement.startswith(marker, end + 1):
+            members.setdefault(compact(statement[end + 1 + len(marker):-1]), set()).add(statement[:end])
+    return Stats(len(union), graphs, {cls: len(nodes) for cls, nodes in sorted(members.items())})
 
 
 def format_stats(stats: Stats) -> str:

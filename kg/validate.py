@@ -5,10 +5,13 @@ pyshacl is imported here only, so that commands that do not validate start fast.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from rdflib import RDF, Graph, Literal, Namespace
+import pyoxigraph as ox
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from .build import KnowledgeGraph, Origin
@@ -79,33 +82,54 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-def _oxigraph_violations(data: Graph, checks: list, kg: KnowledgeGraph | None) -> list[Violation]:
-    """Run compiled constraints (kg.shacl_oxigraph.Check) on an Oxigraph store holding `data`."""
-    if not checks:
-        return []
-    import pyoxigraph as ox
+Written = Callable[[Node, Node], Iterable[Node]]  # (focus, path) → the literal values as written
 
-    from .oxi import from_ox, triples_to_ox
 
-    store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples_to_ox(data))
+def store_violations(store: Any, checks: list, written: Written, kg: KnowledgeGraph | None = None,
+                     union: bool = False) -> list[Violation]:
+    """Run compiled constraints (kg.shacl_oxigraph.Check) on an Oxigraph store; `union` queries the union of
+    its named graphs. Datatypes are judged on the literals as written, which `written` gives (see Check)."""
+    from .oxi import from_ox
+
     found = []
     for check in checks:
-        for row in store.query(check.query):
-            focus = from_ox(row["this"])
-            origin = kg.origin(focus, check.path) if kg else None
-            if check.datatypes:  # judged on the graph as written (see kg.shacl_oxigraph.Check)
-                for value in data.objects(focus, check.path):
+        rows = store.query(check.query, use_default_graph_as_union=union)
+        if check.datatypes:  # judged on the graph as written (see kg.shacl_oxigraph.Check)
+            values: dict[Node, list[Node]] = {}
+            for row in rows:
+                focus, value = from_ox(row["this"]), row["value"]
+                listed = values.setdefault(focus, [])
+                if not isinstance(value, ox.Literal):
+                    listed.append(from_ox(value))
+                elif not any(isinstance(v, Literal) for v in listed):
+                    listed.extend(dict.fromkeys(written(focus, check.path)))
+            for focus, listed in values.items():
+                origin = kg.origin(focus, check.path) if kg else None
+                for value in listed:
                     datatype = str(value.datatype or XSD_STRING) if isinstance(value, Literal) and not value.language \
                         else LANG_STRING if isinstance(value, Literal) else None
                     if datatype not in check.datatypes or getattr(value, "ill_typed", False):
                         found.append(Violation(focus, check.path, value, check.shape, check.component,
                                                check.message, origin))
-                continue
+            continue
+        for row in rows:
+            focus = from_ox(row["this"])
             value = row["value"]  # None when the query has no ?value
             found.append(Violation(focus, check.path, from_ox(value) if value is not None else None, check.shape,
-                                   check.component, check.message, origin))
+                                   check.component, check.message, kg.origin(focus, check.path) if kg else None))
     return found
+
+
+def _oxigraph_violations(data: Graph, checks: list, kg: KnowledgeGraph | None) -> list[Violation]:
+    """Run compiled constraints on an Oxigraph store holding the rdflib graph `data`."""
+    if not checks:
+        return []
+    from .oxi import triples_to_ox
+
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples_to_ox(data))
+    return store_violations(store, checks, lambda focus, path: (
+        o for o in data.objects(focus, path) if isinstance(o, Literal)), kg)
 
 
 SCALE = 50_000  # triples above which engine "auto" validates on Oxigraph rather than with pyshacl
@@ -164,28 +188,48 @@ def validate_graph(data: Graph, kg: KnowledgeGraph | None = None, shapes: Graph 
 
 
 def union_graph(kg: KnowledgeGraph) -> Graph:
-    """All named graphs as one graph: what the shapes see."""
-    union = Graph(bind_namespaces="none")
-    for s, p, o, _ in kg.dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    return union
+    """All named graphs (the ontology's too) as one rdflib graph: what the shapes see."""
+    from .export import ntriples
+
+    return Graph(bind_namespaces="none").parse(data=ntriples(set(kg.statements())).decode("utf-8"), format="nt")
 
 
-def _between_sources(kg: KnowledgeGraph, violation: Violation) -> bool:
+def _written(kg: KnowledgeGraph) -> Written:
+    from .jsonld import parse_literal
+
+    def literals(focus: Node, path: Node) -> Iterator[Node]:
+        for term in kg.literals.get((str(focus), str(path)), ()):
+            lexical, language, datatype = parse_literal(term)
+            yield Literal(lexical, lang=language) if language else Literal(
+                lexical, datatype=URIRef(datatype) if datatype else None, normalize=False)
+    return literals
+
+
+def _between_sources(store: Any, kg: KnowledgeGraph, violation: Violation) -> bool:
     """A maxCount violation is a conflict, not an error, when each source states one value and several do."""
     if not str(violation.component).endswith("MaxCountConstraintComponent") or violation.path is None:
         return False
-    stated = [set(kg.dataset.graph(g).objects(violation.focus, violation.path)) for g in kg.source_graphs()]
-    stated = [values for values in stated if values]
-    return len(stated) >= 2 and all(len(values) == 1 for values in stated)
+    sources = {str(g) for g in kg.source_graphs()}
+    stated: dict[str, set[str]] = {}
+    query = f"SELECT ?g ?v WHERE {{ GRAPH ?g {{ <{violation.focus}> <{violation.path}> ?v }} }}"
+    for row in store.query(query):
+        if row["g"].value in sources:
+            stated.setdefault(row["g"].value, set()).add(str(row["v"]))
+    return len(stated) >= 2 and all(len(values) == 1 for values in stated.values())
 
 
-def validate(kg: KnowledgeGraph) -> ValidationReport:
-    """Validate the union of the sources' graphs; sources disagreeing on a single-valued property are reported
-    as conflicts (both values kept, each with its provenance), not as violations."""
-    report = validate_graph(union_graph(kg), kg, inplace=True)
-    conflicts = tuple(v for v in report.violations if _between_sources(kg, v))
-    violations = tuple(v for v in report.violations if v not in conflicts)
+def validate(kg: KnowledgeGraph, store: Any = None) -> ValidationReport:
+    """Validate the union of the sources' graphs, every constraint as one query on Oxigraph (`store`, made from
+    kg when not given); sources disagreeing on a single-valued property are reported as conflicts (both values
+    kept, each with its provenance), not as violations."""
+    from .query import oxigraph_store
+    from .shacl_oxigraph import compile_shapes
+
+    store = oxigraph_store(kg) if store is None else store
+    found = store_violations(store, compile_shapes(load_shapes()), _written(kg), kg, union=True)
+    found.sort(key=lambda v: (str(v.origin or ""), v.constraint, str(v.focus), str(v.value)))
+    conflicts = tuple(v for v in found if _between_sources(store, kg, v))
+    violations = tuple(v for v in found if v not in conflicts)
     return ValidationReport(not violations, violations, conflicts)
 
 

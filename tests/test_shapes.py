@@ -7,8 +7,9 @@ import yaml
 from rdflib import RDF, Graph, Namespace, URIRef
 
 from conftest import FIXTURES
-from kg.build import VOCAB_GRAPH
+from kg.build import VOCAB_GRAPH, KnowledgeGraph
 from kg.config import PREFIXES
+from kg.jsonld import split
 from kg.validate import load_shapes, union_graph, validate, validate_graph
 
 SH = Namespace(PREFIXES["sh"])
@@ -48,9 +49,13 @@ def test_bundled_graph_conforms(kg) -> None:
     assert report.violations == ()
 
 
+def base_graph_of(kg: KnowledgeGraph) -> Graph:
+    return union_graph(kg)
+
+
 @pytest.fixture(scope="module")
 def base_graph(kg) -> Graph:
-    return union_graph(kg)
+    return base_graph_of(kg)
 
 
 @pytest.mark.parametrize("constraint", sorted(FIXTURE_UPDATES))
@@ -67,6 +72,39 @@ def test_fixture_fires_exactly_its_constraint(constraint: str, base_graph: Graph
     at_scale = validate_graph(graph, kg, SHAPES, engine="oxigraph")  # the engine for large graphs agrees
     assert {(v.constraint_id, v.focus) for v in at_scale.violations} == {(v.constraint_id, v.focus)
                                                                           for v in report.violations}
+    built = validate(_as_built(graph, kg))  # and so does the build's own path (statements on a store)
+    assert {(v.constraint_id, v.focus, v.value) for v in built.violations + built.conflicts} == {
+        (v.constraint_id, v.focus, v.value) for v in report.violations}
+
+
+def _as_built(graph: Graph, kg: KnowledgeGraph) -> KnowledgeGraph:
+    """A KnowledgeGraph holding `graph` as its first source's statements, as kg.build would have written them."""
+    statements = dict.fromkeys(sorted(line.removesuffix(" .") for line in graph.serialize(format="nt").splitlines()
+                                      if line.strip()))
+    literals: dict[tuple[str, str], list[str]] = {}
+    for statement in statements:
+        s, p, o = split(statement)
+        if o.startswith('"'):
+            literals.setdefault((s, p), []).append(o)
+    return KnowledgeGraph({str(kg.source_graphs()[0]): statements}, kg.files, kg.quotes, kg.settings, kg.origins,
+                          literals)
+
+
+def test_build_validation_judges_datatypes_as_written(kg) -> None:
+    """Regression: Oxigraph's store keeps "1"^^xsd:positiveInteger as xsd:integer, so the build's validator
+    reads datatypes from the statements as written; an xsd:integer author position is still reported."""
+    positive, integer = f"<{PREFIXES['xsd']}positiveInteger>", f"<{PREFIXES['xsd']}integer>"
+    author = "https://w3id.org/pikg/id/publication/ips-recovery-abstract-2017/author/1"
+    bad = _as_built(base_graph_of(kg), kg)
+    position = (author, PREFIXES["pikg"] + "authorPosition")
+    bad.literals[position] = [v.replace(positive, integer) for v in bad.literals[position]]
+    name = str(kg.source_graphs()[0])
+    bad.graphs[name] = dict.fromkeys(x.replace(positive, integer) if x.startswith(f"<{position[0]}> <{position[1]}>")
+                                     else x for x in bad.graphs[name])
+    report = validate(bad)
+    assert [(v.constraint_id, str(v.focus), v.value.n3()) for v in report.violations] == [
+        ("Authorship-position--Datatype", "https://w3id.org/pikg/id/publication/ips-recovery-abstract-2017/author/1",
+         f'"1"^^{integer}')]
 
 
 def test_the_oxigraph_engine_refuses_what_it_does_not_implement() -> None:
