@@ -8,11 +8,14 @@ renamed, so a reader never sees half a file.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +81,16 @@ def jsonld_context(ontology: Graph | None = None) -> dict[str, Any]:
     """The JSON-LD context, derived from the ontology so that the two cannot drift: one term per class and
     property of ours, object properties typed @id, datatype properties typed by their range."""
     if ontology is None:
-        ontology, _ = load_model()
+        return copy.deepcopy(_packaged_context())
+    return _context(ontology)
+
+
+@functools.cache
+def _packaged_context() -> dict[str, Any]:
+    return _context(load_model()[0])
+
+
+def _context(ontology: Graph) -> dict[str, Any]:
     context: dict[str, Any] = dict(sorted(PREFIXES.items()))
     terms: dict[str, Any] = {}
     for term in sorted(set(ontology.subjects(RDFS.isDefinedBy, None)), key=str):
@@ -142,42 +154,70 @@ def _prefix_lines() -> str:
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
 
 
-def _trig(kg: KnowledgeGraph) -> bytes:
+@dataclass(frozen=True)
+class Published:
+    """What every export is made from: the sorted statements of the union of the published graphs, and of each
+    published graph by IRI. It can be read back from the N-Triples and N-Quads files it writes first, which is
+    how a second process makes the other formats while the first validates."""
+
+    union: list[str]
+    graphs: dict[str, list[str]]
+    base_iri: str
+
+    @classmethod
+    def of(cls, kg: KnowledgeGraph, union: list[str] | None = None) -> Published:
+        return cls(kg.union() if union is None else union,
+                   {name: sorted(kg.graphs[name]) for name in sorted(map(str, kg.export_graphs()))},
+                   kg.settings.base_iri)
+
+    @classmethod
+    def read(cls, folder: Path, base_iri: str, graphs: bool = True) -> Published:
+        """Read back what write_statements wrote (the graphs from pikg.nq only when `graphs`)."""
+        union = [line[:-2] for line in (folder / "pikg.nt").read_text(encoding="utf-8").splitlines()]
+        by_graph: dict[str, list[str]] = {}
+        if graphs:
+            for line in (folder / "pikg.nq").read_text(encoding="utf-8").splitlines():
+                statement, graph, _ = line.rsplit(" ", 2)
+                by_graph.setdefault(graph[1:-1], []).append(statement)
+        return cls(union, by_graph, base_iri)
+
+
+def _trig(data: Published) -> bytes:
     """TriG with one block per named graph, in IRI order."""
     parts = [_prefix_lines()]
-    for name in sorted(map(str, kg.export_graphs())):
-        parts.append(f"\n<{name}> {{\n{_turtle_body(sorted(kg.graphs[name]))}\n}}\n")
+    for name, statements in data.graphs.items():
+        parts.append(f"\n<{name}> {{\n{_turtle_body(statements)}\n}}\n")
     return "".join(parts).encode("utf-8")
 
 
-def _turtle(kg: KnowledgeGraph, union: list[str]) -> bytes:
+def _turtle(data: Published) -> bytes:
     """Turtle a person can read: the facts first, then their provenance (passages and reified statements)."""
-    machinery = (f"<{kg.settings.base_iri}statement/", f"<{kg.settings.base_iri}passage/")
-    facts = [s for s in union if not s.startswith(machinery)]
-    provenance = [s for s in union if s.startswith(machinery)]
+    machinery = (f"<{data.base_iri}statement/", f"<{data.base_iri}passage/")
+    facts = [s for s in data.union if not s.startswith(machinery)]
+    provenance = [s for s in data.union if s.startswith(machinery)]
     return (f"{_prefix_lines()}\n# Facts\n\n{_turtle_body(facts)}\n\n# Provenance: the quoted passages, and every "
             f"fact above as an rdf:Statement derived from one of them\n\n{_turtle_body(provenance)}\n").encode()
 
 
-def serialize(kg: KnowledgeGraph, fmt: str, union: list[str] | None = None) -> bytes:
-    """One export of the published graphs; `union` (kg.union()) may be passed in when already computed."""
+def serialize(kg: KnowledgeGraph | Published, fmt: str) -> bytes:
+    """One export of the published graphs, from a built graph or from what was already gathered of it."""
     import pyoxigraph as ox
 
+    data = kg if isinstance(kg, Published) else Published.of(kg)
     if fmt == "nquads":
-        return "".join(f"{s} <{name}> .\n" for name in sorted(map(str, kg.export_graphs()))
-                       for s in sorted(kg.graphs[name])).encode("utf-8")
+        return "".join(f"{s} <{name}> .\n" for name, statements in data.graphs.items()
+                       for s in statements).encode("utf-8")
     if fmt == "trig":
-        return _trig(kg)
-    union = kg.union() if union is None else union
+        return _trig(data)
     if fmt == "turtle":
-        return _turtle(kg, union)
+        return _turtle(data)
     if fmt == "nt":
-        return ntriples(union)
+        return ntriples(data.union)
     if fmt == "rdf-xml":
-        return ox.serialize(ox.parse(ntriples(union), format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.RDF_XML,
-                            prefixes=PREFIXES)
+        return ox.serialize(ox.parse(ntriples(data.union), format=ox.RdfFormat.N_TRIPLES),
+                            format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
     if fmt == "json-ld":
         from .jsonld import document
 
-        return document(jsonld_context()["@context"], union)
+        return document(jsonld_context()["@context"], data.union)
     raise ValueError(f"unknown export format {fmt!r}")

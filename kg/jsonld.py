@@ -50,6 +50,7 @@ class Compactor:
 
     def __init__(self, context: dict[str, Any]) -> None:
         self.language = context.get("@language")
+        self._compacted: dict[str, str] = {}
         self.prefixes = sorted(((v, k) for k, v in context.items() if isinstance(v, str) and not k.startswith("@")
                                 and v.endswith(("/", "#"))), key=lambda item: -len(item[0]))
         self.terms: dict[str, tuple[str, str | None]] = {}  # property IRI → (term, coercion)
@@ -75,10 +76,12 @@ class Compactor:
         return name
 
     def iri(self, value: str) -> str:
-        for ns, prefix in self.prefixes:
-            if value.startswith(ns) and len(value) > len(ns):
-                return f"{prefix}:{value[len(ns):]}"
-        return value
+        known = self._compacted.get(value)
+        if known is None:
+            known = next((f"{prefix}:{value[len(ns):]}" for ns, prefix in self.prefixes
+                          if value.startswith(ns) and len(value) > len(ns)), value)
+            self._compacted[value] = known
+        return known
 
     def entry(self, predicate: str, obj: str, embed: Embed | None = None) -> tuple[str, Any]:
         """The key and value under which one (predicate, object) goes into a node object; `embed` may give a
@@ -121,8 +124,13 @@ class Compactor:
         return node
 
 
-def _order(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+def _order(value: Any) -> tuple[str, ...]:
+    """Values in a canonical order: plain strings, then references and nodes by IRI, then value objects."""
+    if isinstance(value, str):
+        return ("0", value)
+    if "@id" in value:
+        return ("1", value["@id"], json.dumps(value, sort_keys=True, ensure_ascii=False) if len(value) > 1 else "")
+    return ("2", str(value.get("@value")), str(value.get("@language", "")), str(value.get("@type", "")))
 
 
 def by_subject(statements: Iterable[str]) -> Iterator[tuple[str, list[tuple[str, str]]]]:

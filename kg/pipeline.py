@@ -7,7 +7,9 @@ from pathlib import Path
 
 from .build import KnowledgeGraph
 from .errors import display_path
+from .export import Published, replace_folder, serialize, write_atomic
 from .query import QueryResult, list_queries, oxigraph_store, run_query_oxigraph
+from .release import finish_derived, start_derived, write_derived, write_description, write_statements
 from .stats import Stats, compute_stats
 from .validate import ValidationReport, validate
 
@@ -62,16 +64,61 @@ class PipelineResult:
         return "\n".join(lines)
 
 
-def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None) -> PipelineResult:
-    """Validate, run every `*-violation` query, and write the release only when both pass."""
-    from .release import write_release
+PARALLEL = 200_000  # published triples from which the other formats are made in a second process
 
-    store = oxigraph_store(kg)  # the same standard SPARQL, much faster than rdflib's engine
-    violations = {
-        spec.name: run_query_oxigraph(store, spec.name)
-        for spec in list_queries() if spec.is_violation_check
-    }
-    result = PipelineResult(kg, validate(kg), violations, compute_stats(kg))
-    if result.ok and out_dir is not None:
-        result.written = write_release(kg, out_dir)
-    return result
+
+class _Failed(Exception):
+    """Validation failed: the temporary release folder is dropped and the previous release kept."""
+
+    def __init__(self, result: PipelineResult) -> None:
+        self.result = result
+
+
+def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None) -> PipelineResult:
+    """Validate, run every `*-violation` query, and write the release only when both pass.
+
+    For a large graph the machine's second core makes Turtle, TriG, JSON-LD and the framed documents (from the
+    N-Triples and N-Quads files written first) while this process loads the store and validates."""
+    data = Published.of(kg)
+    stats = compute_stats(kg, data.union)
+
+    def check() -> PipelineResult:
+        store = oxigraph_store(kg)  # the same standard SPARQL, much faster than rdflib's engine
+        violations = {spec.name: run_query_oxigraph(store, spec.name)
+                      for spec in list_queries() if spec.is_violation_check}
+        return PipelineResult(kg, validate(kg, store), violations, stats)
+
+    if out_dir is None:
+        return check()
+
+    def fill(folder: Path) -> None:
+        write_statements(folder, data)
+        if len(data.union) < PARALLEL:
+            result = check()
+            if not result.ok:
+                raise _Failed(result)
+            write_derived(folder, kg.settings.base_iri)
+        else:
+            helper = start_derived(folder, kg.settings.base_iri, ("turtle", "trig", "json-ld"))
+            try:
+                result = check()
+                if result.ok:
+                    write_atomic(folder / "pikg.rdf", serialize(data, "rdf-xml"))
+            except BaseException:
+                helper.kill()
+                raise
+            if not result.ok:
+                helper.kill()
+                helper.communicate()
+                raise _Failed(result)
+            finish_derived(helper)
+        write_description(kg, stats, folder)
+        outcome.append(result)
+
+    outcome: list[PipelineResult] = []
+    try:
+        written = replace_folder(out_dir, fill)
+    except _Failed as failed:
+        return failed.result
+    outcome[0].written = written
+    return outcome[0]

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 from . import __version__
 from .build import KnowledgeGraph
 from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, expand, resource_dir
-from .export import FORMATS, jsonld_context, new_graph, replace_folder, serialize, write_atomic
+from .export import FORMATS, Published, jsonld_context, new_graph, replace_folder, serialize, write_atomic
 from .jsonld import Compactor, by_subject, parse_literal
 from .stats import Stats, compute_stats
 
@@ -59,8 +62,8 @@ class ReleaseIndex:
     """The published statements by subject (without the reification machinery), and each intervention's
     findings: what the framed documents and the dataset description look up."""
 
-    def __init__(self, kg: KnowledgeGraph, union: list[str]) -> None:
-        machinery = f"<{kg.settings.base_iri}statement/"
+    def __init__(self, union: list[str], base_iri: str) -> None:
+        machinery = f"<{base_iri}statement/"
         self.pairs = dict(by_subject(s for s in union if not s.startswith(machinery)))
         self.findings: dict[str, list[str]] = {}
         for subject, pairs in self.pairs.items():
@@ -69,9 +72,6 @@ class ReleaseIndex:
                     self.findings.setdefault(o[1:-1], []).append(subject)
         intervention = f"<{expand('pikg:Intervention')}>"
         self.interventions = sorted(s for s, pairs in self.pairs.items() if (_TYPE, intervention) in pairs)
-
-    def value(self, subject: str, predicate: str) -> str | None:
-        return next((o for p, o in self.pairs.get(subject, ()) if p == predicate), None)
 
 
 def _intervention_subgraph(index: ReleaseIndex, intervention: str) -> dict[str, list[tuple[str, str]]]:
@@ -100,10 +100,12 @@ def _intervention_subgraph(index: ReleaseIndex, intervention: str) -> dict[str, 
     return out
 
 
-def framed_intervention(kg: KnowledgeGraph, intervention: str, index: ReleaseIndex | None = None) -> bytes:
+def framed_intervention(kg: KnowledgeGraph | None, intervention: str, index: ReleaseIndex | None = None) -> bytes:
     """A JSON-LD document a web developer can read without RDF: the intervention with its components, delivery,
     duration, findings and sources nested inside it (every node it reaches is embedded where referenced)."""
-    index = index or ReleaseIndex(kg, kg.union())
+    if index is None:
+        assert kg is not None, "give the built graph or its index"
+        index = ReleaseIndex(kg.union(), kg.settings.base_iri)
     intervention = str(intervention)
     context = [jsonld_context()["@context"], FRAME_TERMS]
     compactor = Compactor({**context[0], **FRAME_TERMS})
@@ -123,17 +125,26 @@ def framed_intervention(kg: KnowledgeGraph, intervention: str, index: ReleaseInd
             ).encode("utf-8")
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha256(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)  # hashlib lets other threads run while it hashes a block
+    return path.stat().st_size, digest.hexdigest()
 
 
-def _distributions(folder: Path) -> list[Path]:
-    """The files the description describes: everything but the description itself."""
-    return sorted((p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("dataset.")),
-                  key=lambda p: p.relative_to(folder).as_posix())
+def distributions(folder: Path) -> dict[str, tuple[int, str]]:
+    """The files the description describes (everything but the description itself): relative path → (size,
+    SHA-256), hashed on two threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = sorted((p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("dataset.")),
+                   key=lambda p: p.relative_to(folder).as_posix())
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip((p.relative_to(folder).as_posix() for p in paths), pool.map(_sha256, paths), strict=True))
 
 
-def dataset_description(kg: KnowledgeGraph, stats: Stats, folder: Path) -> Graph:
+def dataset_description(kg: KnowledgeGraph, stats: Stats, files: dict[str, tuple[int, str]]) -> Graph:
     """VoID + DCAT: what the dataset is, what it holds (triples per class and per named graph), and each file."""
     base = kg.settings.base_iri
     ds = URIRef(f"{base}dataset")
@@ -170,32 +181,30 @@ def dataset_description(kg: KnowledgeGraph, stats: Stats, folder: Path) -> Graph
         g.add((part, RDF.type, VOID.Dataset))
         g.add((part, SD.name, URIRef(name)))
         g.add((part, VOID.triples, Literal(str(count), datatype=XSD.integer)))
-    for path in _distributions(folder):
-        rel = path.relative_to(folder).as_posix()
+    for rel, (size, sha256) in files.items():
         dist = URIRef(f"{ds}/distribution/{rel}")
         checksum = URIRef(f"{dist}/sha256")
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(rel)))
         g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/"
-                                            + MEDIA_TYPES[path.suffix.lstrip(".")])))
-        g.add((dist, DCAT.byteSize, Literal(str(path.stat().st_size), datatype=XSD.nonNegativeInteger)))
+                                            + MEDIA_TYPES[rel.rsplit(".", 1)[1]])))
+        g.add((dist, DCAT.byteSize, Literal(str(size), datatype=XSD.nonNegativeInteger)))
         g.add((dist, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((checksum, SPDX.checksumValue, Literal(_sha256(path), datatype=XSD.hexBinary)))
+        g.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
     return g
 
 
-def schema_org_dataset(kg: KnowledgeGraph, folder: Path, index: ReleaseIndex | None = None) -> dict[str, Any]:
+def schema_org_dataset(kg: KnowledgeGraph, files: dict[str, tuple[int, str]]) -> dict[str, Any]:
     """The same description as a schema.org Dataset, which data repositories and dataset search engines read."""
-    index = index or ReleaseIndex(kg, kg.union())
     sources = []
     for rf in kg.files:
         entry: dict[str, Any] = {"@type": "CreativeWork", "name": rf.source.label}
-        doi = index.value(f"{kg.settings.base_iri}publication/{rf.source.publication}", str(PIKG.doi))
-        if doi is not None:
-            entry["sameAs"] = f"https://doi.org/{parse_literal(doi)[0]}"
+        doi = kg.literals.get((f"{kg.settings.base_iri}publication/{rf.source.publication}", str(PIKG.doi)))
+        if doi:
+            entry["sameAs"] = f"https://doi.org/{parse_literal(doi[0])[0]}"
         sources.append(entry)
     return {
         "@context": {"@vocab": "http://schema.org/"},
@@ -208,10 +217,9 @@ def schema_org_dataset(kg: KnowledgeGraph, folder: Path, index: ReleaseIndex | N
         "creator": {"@type": "Organization", "name": "pikg contributors"},
         "isBasedOn": sources,
         "distribution": [
-            {"@type": "DataDownload", "name": path.relative_to(folder).as_posix(),
-             "encodingFormat": MEDIA_TYPES[path.suffix.lstrip(".")],
-             "contentSize": f"{path.stat().st_size} B", "sha256": _sha256(path)}
-            for path in _distributions(folder)
+            {"@type": "DataDownload", "name": rel, "encodingFormat": MEDIA_TYPES[rel.rsplit(".", 1)[1]],
+             "contentSize": f"{size} B", "sha256": sha256}
+            for rel, (size, sha256) in files.items()
         ],
     }
 
@@ -219,29 +227,72 @@ def schema_org_dataset(kg: KnowledgeGraph, folder: Path, index: ReleaseIndex | N
 README = Path(__file__).with_name("release-README.md")
 
 
-def write_release_files(kg: KnowledgeGraph, folder: Path) -> Stats:
-    union = kg.union()
-    stats = compute_stats(kg, union)
-    for fmt, (suffix, _) in FORMATS.items():
-        write_atomic(folder / f"pikg.{suffix}", serialize(kg, fmt, union))
+FIRST = ("nt", "nquads")  # written from the built graph; every other format is made from these two files
+DERIVED = ("turtle", "trig", "json-ld", "rdf-xml")
+
+
+def write_statements(folder: Path, data: Published) -> None:
+    for fmt in FIRST:
+        write_atomic(folder / f"pikg.{FORMATS[fmt][0]}", serialize(data, fmt))
+
+
+def write_derived(folder: Path, base_iri: str, formats: tuple[str, ...] = DERIVED, framed: bool = True) -> None:
+    """The other formats and the framed documents, from pikg.nt and pikg.nq in `folder`: a second process runs
+    this for a large graph while the first one validates (`python -m kg.release FOLDER BASE_IRI FORMAT…`)."""
+    data = Published.read(folder, base_iri, graphs="trig" in formats)
+    for fmt in formats:
+        write_atomic(folder / f"pikg.{FORMATS[fmt][0]}", serialize(data, fmt))
+    if framed:
+        index = ReleaseIndex(data.union, base_iri)
+        for intervention in index.interventions:
+            write_atomic(folder / "interventions" / f"{intervention.rsplit('/', 1)[1]}.jsonld",
+                         framed_intervention(None, intervention, index))
+
+
+def start_derived(folder: Path, base_iri: str, formats: tuple[str, ...]) -> subprocess.Popen:
+    """write_derived in a new Python process (a new interpreter, so that the caller's script is not re-run)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    return subprocess.Popen([sys.executable, "-m", "kg.release", str(folder), base_iri, *formats], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def finish_derived(process: subprocess.Popen) -> None:
+    _, err = process.communicate()
+    if process.returncode:
+        last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit code {process.returncode}"]
+        raise OSError(f"writing the release formats failed in the helper process: {last[0]}")
+
+
+def write_description(kg: KnowledgeGraph, stats: Stats, folder: Path) -> None:
+    """The context, model files and README, then the dataset descriptions of everything in the folder."""
     write_atomic(folder / "context.jsonld",
                  (json.dumps(jsonld_context(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    index = ReleaseIndex(kg, union)
-    for intervention in index.interventions:
-        write_atomic(folder / "interventions" / f"{intervention.rsplit('/', 1)[1]}.jsonld",
-                     framed_intervention(kg, intervention, index))
     for name, (folder_name, file_name) in MODEL_FILES.items():
         write_atomic(folder / name, (resource_dir(folder_name) / file_name).read_bytes())
     write_atomic(folder / "README.md",
                  README.read_text(encoding="utf-8").replace("{version}", __version__)
                  .replace("{description}", DESCRIPTION).encode("utf-8"))
-    description = dataset_description(kg, stats, folder)
+    files = distributions(folder)
+    description = dataset_description(kg, stats, files)
     write_atomic(folder / "dataset.ttl", description.serialize(format="turtle", encoding="utf-8"))
-    write_atomic(folder / "dataset.jsonld", (json.dumps(schema_org_dataset(kg, folder, index), ensure_ascii=False,
+    write_atomic(folder / "dataset.jsonld", (json.dumps(schema_org_dataset(kg, files), ensure_ascii=False,
                                                         indent=2) + "\n").encode("utf-8"))
+
+
+def write_release_files(kg: KnowledgeGraph, folder: Path) -> Stats:
+    data = Published.of(kg)
+    stats = compute_stats(kg, data.union)
+    write_statements(folder, data)
+    write_derived(folder, kg.settings.base_iri)
+    write_description(kg, stats, folder)
     return stats
 
 
 def write_release(kg: KnowledgeGraph, out_dir: Path) -> dict[str, Path]:
     """Write the release into out_dir, replacing what was there only once the new folder is complete."""
     return replace_folder(out_dir, lambda folder: write_release_files(kg, folder))
+
+
+if __name__ == "__main__":
+    write_derived(Path(sys.argv[1]), sys.argv[2], tuple(sys.argv[3:]))

@@ -25,7 +25,7 @@ from . import __version__
 from .build import ONTOLOGY_GRAPH, KnowledgeGraph
 from .config import ONTOLOGY_NS, PREFIXES, VOCAB_NS, compact
 from .export import canonical_json, export_graph, new_graph, replace_folder, write_atomic
-from .release import DESCRIPTION, schema_org_dataset, write_release_files
+from .release import DESCRIPTION, distributions, schema_org_dataset, write_release_files
 from .stats import compute_stats
 from .validate import load_shapes
 
@@ -121,7 +121,8 @@ class SiteBuilder:
                 name = path.relative_to(out / "download").as_posix()
                 downloads.append({"name": name, "href": f"download/{name}", "size": f"{path.stat().st_size:,} bytes",
                                   "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
-        dataset = json.dumps(schema_org_dataset(self.kg, out / "download"), ensure_ascii=False, sort_keys=True)
+        dataset = json.dumps(schema_org_dataset(self.kg, distributions(out / "download")), ensure_ascii=False,
+                             sort_keys=True)
         sources = [{"label": self.label(s), "href": self.href("index.html", s)}
                    for s in sorted(self.data.subjects(RDF.type, PIKG.SourceDocument), key=str)]
         self.render(out, "index.html", "index.html", title="Psychosocial Intervention Knowledge Graph",

@@ -316,3 +316,33 @@ def test_release_from_other_records(tmp_path: Path) -> None:
     written = write_release(other, tmp_path / "out")
     assert "interventions/ix.jsonld" in written
     assert SEEDS.is_dir()
+
+
+def test_second_process_writes_the_same_release(kg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above PARALLEL triples a helper process makes Turtle, TriG, JSON-LD and the framed documents while the
+    main one validates: the folder must be byte for byte the one written in a single process."""
+    from kg import pipeline
+
+    write_release(kg, tmp_path / "one")
+    monkeypatch.setattr(pipeline, "PARALLEL", 0)
+    result = pipeline.run_pipeline(kg, tmp_path / "two")
+    assert result.ok and len(result.written) == 17
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert one == two
+
+
+def test_a_failing_helper_process_keeps_the_previous_release(kg, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg import pipeline, release
+
+    out = tmp_path / "release"
+    write_release(kg, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    monkeypatch.setattr(pipeline, "PARALLEL", 0)
+    real = release.start_derived
+    monkeypatch.setattr(pipeline, "start_derived", lambda folder, base, formats: real(folder, base, ("bogus",)))
+    with pytest.raises(OSError, match="^writing the release formats failed in the helper process: KeyError: 'bogus'$"):
+        pipeline.run_pipeline(kg, out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["release"]
