@@ -8,16 +8,17 @@ renamed, so a reader never sees half a file.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from rdflib import OWL, RDF, RDFS, Graph
 
@@ -40,17 +41,36 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """A binary file handle whose content replaces `path` only when the block completes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a web server must be able to read the file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    with atomic_writer(path) as handle:
+        handle.write(data)
+
+
+def write_lines(path: Path, lines: Iterable[str], size: int = 50_000) -> None:
+    """Write text lines atomically, a block at a time, so that a large file is never held in memory."""
+    with atomic_writer(path) as handle:
+        block: list[str] = []
+        for line in lines:
+            block.append(line)
+            if len(block) >= size:
+                handle.write("".join(block).encode("utf-8"))
+                block.clear()
+        handle.write("".join(block).encode("utf-8"))
 
 
 def replace_folder(out_dir: Path, fill: Callable[[Path], object]) -> dict[str, Path]:
@@ -171,15 +191,16 @@ class Published:
                    kg.settings.base_iri)
 
     @classmethod
-    def read(cls, folder: Path, base_iri: str, graphs: bool = True) -> Published:
-        """Read back what write_statements wrote (the graphs from pikg.nq only when `graphs`)."""
-        union = [line[:-2] for line in (folder / "pikg.nt").read_text(encoding="utf-8").splitlines()]
+    def read(cls, folder: Path, base_iri: str, graphs: bool = True, union: bool = True) -> Published:
+        """Read back what write_statements wrote: the union from pikg.nt, the graphs from pikg.nq."""
+        statements = [line[:-2] for line in (folder / "pikg.nt").read_text(encoding="utf-8").splitlines()] \
+            if union else []
         by_graph: dict[str, list[str]] = {}
         if graphs:
             for line in (folder / "pikg.nq").read_text(encoding="utf-8").splitlines():
                 statement, graph, _ = line.rsplit(" ", 2)
                 by_graph.setdefault(graph[1:-1], []).append(statement)
-        return cls(union, by_graph, base_iri)
+        return cls(statements, by_graph, base_iri)
 
 
 def _trig(data: Published) -> bytes:

@@ -5,11 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import KnowledgeGraph
+import pyoxigraph as ox
+
+from .build import ONTOLOGY_GRAPH, KnowledgeGraph
 from .errors import display_path
-from .export import Published, replace_folder, serialize, write_atomic
+from .export import Published, replace_folder
 from .query import QueryResult, list_queries, oxigraph_store, run_query_oxigraph
-from .release import finish_derived, start_derived, write_derived, write_description, write_statements
+from .release import (
+    finish_derived,
+    start_derived,
+    write_derived,
+    write_description,
+    write_framed,
+    write_rdfxml,
+    write_statements,
+)
 from .stats import Stats, compute_stats
 from .validate import ValidationReport, validate
 
@@ -77,13 +87,19 @@ class _Failed(Exception):
 def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None) -> PipelineResult:
     """Validate, run every `*-violation` query, and write the release only when both pass.
 
-    For a large graph the machine's second core makes Turtle, TriG, JSON-LD and the framed documents (from the
-    N-Triples and N-Quads files written first) while this process loads the store and validates."""
+    For a large graph the machine's second core makes Turtle, TriG and JSON-LD (from the N-Triples and N-Quads
+    files written first) while this process loads the store, validates, and writes RDF/XML and the framed
+    documents."""
     data = Published.of(kg)
     stats = compute_stats(kg, data.union)
 
-    def check() -> PipelineResult:
-        store = oxigraph_store(kg)  # the same standard SPARQL, much faster than rdflib's engine
+    def check(folder: Path | None = None) -> PipelineResult:
+        if folder is None:
+            store = oxigraph_store(kg)  # the same standard SPARQL, much faster than rdflib's engine
+        else:  # the N-Quads just written, and the ontology, which the shapes' class targets need
+            store = ox.Store()
+            store.load(path=str(folder / "pikg.nq"), format=ox.RdfFormat.N_QUADS)
+            store.load(kg.nquads([ONTOLOGY_GRAPH]), format=ox.RdfFormat.N_QUADS)
         violations = {spec.name: run_query_oxigraph(store, spec.name)
                       for spec in list_queries() if spec.is_violation_check}
         return PipelineResult(kg, validate(kg, store), violations, stats)
@@ -101,9 +117,10 @@ def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None) -> PipelineResult:
         else:
             helper = start_derived(folder, kg.settings.base_iri, ("turtle", "trig", "json-ld"))
             try:
-                result = check()
+                result = check(folder)
                 if result.ok:
-                    write_atomic(folder / "pikg.rdf", serialize(data, "rdf-xml"))
+                    write_rdfxml(folder)
+                    write_framed(folder, data)
             except BaseException:
                 helper.kill()
                 raise

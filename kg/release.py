@@ -21,7 +21,17 @@ from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 from . import __version__
 from .build import KnowledgeGraph
 from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, expand, resource_dir
-from .export import FORMATS, Published, jsonld_context, new_graph, replace_folder, serialize, write_atomic
+from .export import (
+    FORMATS,
+    Published,
+    atomic_writer,
+    jsonld_context,
+    new_graph,
+    replace_folder,
+    serialize,
+    write_atomic,
+    write_lines,
+)
 from .jsonld import Compactor, by_subject, parse_literal
 from .stats import Stats, compute_stats
 
@@ -232,21 +242,43 @@ DERIVED = ("turtle", "trig", "json-ld", "rdf-xml")
 
 
 def write_statements(folder: Path, data: Published) -> None:
-    for fmt in FIRST:
-        write_atomic(folder / f"pikg.{FORMATS[fmt][0]}", serialize(data, fmt))
+    write_lines(folder / "pikg.nt", (f"{s} .\n" for s in data.union))
+    write_lines(folder / "pikg.nq", (f"{s} <{name}> .\n" for name, statements in data.graphs.items()
+                                     for s in statements))
+
+
+def write_rdfxml(folder: Path) -> None:
+    """RDF/XML streamed by pyoxigraph from pikg.nt to the file (the triples in the same sorted order)."""
+    import pyoxigraph as ox
+
+    with atomic_writer(folder / "pikg.rdf") as handle:
+        ox.serialize(ox.parse(path=str(folder / "pikg.nt"), format=ox.RdfFormat.N_TRIPLES), handle,
+                     format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
 
 
 def write_derived(folder: Path, base_iri: str, formats: tuple[str, ...] = DERIVED, framed: bool = True) -> None:
     """The other formats and the framed documents, from pikg.nt and pikg.nq in `folder`: a second process runs
-    this for a large graph while the first one validates (`python -m kg.release FOLDER BASE_IRI FORMAT…`)."""
-    data = Published.read(folder, base_iri, graphs="trig" in formats)
-    for fmt in formats:
+    this for a large graph while the first one validates (`python -m kg.release FOLDER BASE_IRI FORMAT…`).
+    TriG is made first and its graphs let go before the union is read, to keep the process small."""
+    if "trig" in formats:
+        write_atomic(folder / "pikg.trig", serialize(Published.read(folder, base_iri, union=False), "trig"))
+    if "rdf-xml" in formats:
+        write_rdfxml(folder)
+    rest = [fmt for fmt in formats if fmt not in ("trig", "rdf-xml")]
+    if not rest and not framed:
+        return
+    data = Published.read(folder, base_iri, graphs=False)
+    for fmt in rest:
         write_atomic(folder / f"pikg.{FORMATS[fmt][0]}", serialize(data, fmt))
     if framed:
-        index = ReleaseIndex(data.union, base_iri)
-        for intervention in index.interventions:
-            write_atomic(folder / "interventions" / f"{intervention.rsplit('/', 1)[1]}.jsonld",
-                         framed_intervention(None, intervention, index))
+        write_framed(folder, data)
+
+
+def write_framed(folder: Path, data: Published) -> None:
+    index = ReleaseIndex(data.union, data.base_iri)
+    for intervention in index.interventions:
+        write_atomic(folder / "interventions" / f"{intervention.rsplit('/', 1)[1]}.jsonld",
+                     framed_intervention(None, intervention, index))
 
 
 def start_derived(folder: Path, base_iri: str, formats: tuple[str, ...]) -> subprocess.Popen:
