@@ -58,8 +58,11 @@ def main() -> None:
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
     lines = [f"# Benchmark results, {datetime.date.today().isoformat()}", "", f"Machine: {machine()}.", "",
-             "Wall seconds (peak MB). `ours` is the project's pipeline as `kg build` runs it; `baseline` is rdflib "
-             "parse + pyshacl + rdflib serialise of the same graph.", ""]
+             "Wall seconds (peak MB). `ours` is the project's pipeline as `kg build` runs it (records → validated "
+             "graph → release folder, a helper process on the second core); `baseline` is rdflib parse + pyshacl + "
+             "rdflib serialise (3 formats) of the same graph. Queries run on an Oxigraph store loaded from the "
+             "release. `kg check after editing one source` rebuilds and revalidates everything (no incremental "
+             "check yet).", ""]
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -71,13 +74,15 @@ def main() -> None:
             triples = sum(1 for _ in open(folder / "out" / "pikg.nt", encoding="utf-8"))
         lines += [f"## {size:,} requested: {triples:,} triples, {studies} studies", "",
                   "| stage | seconds |", "| --- | --- |"]
-        lines += [f"| ours: {k} | {v:.3f} |" for k, v in ours.items() if k not in ("peak MB", "conforms")]
-        lines += [f"| ours: peak memory | {ours['peak MB']:.0f} MB |",
+        lines += [f"| ours: {k} | {v:.3f} |" for k, v in ours.items()
+                  if k not in ("peak MB", "helper peak MB", "conforms")]
+        lines += [f"| ours: peak memory, main process + helper process | {ours['peak MB']:.0f} MB + "
+                  f"{ours['helper peak MB']:.0f} MB |",
                   f"| ours: graph conforms | {bool(ours['conforms'])} |"]
         lines += [f"| baseline: {k} | {v:.3f} |" for k, v in base.items() if k != "peak MB"]
         lines += [f"| baseline: peak memory | {base['peak MB']:.0f} MB |",
                   f"| kg check after editing one source | {check['check']:.3f} ({check['peak MB']:.0f} MB) |",
-                  f"| ratio baseline / ours (total) | {base['total'] / ours['total']:.2f} |", ""]
+                  f"| ratio baseline / ours (total) | {base['total'] / ours['total (kg build)']:.2f} |", ""]
         print("\n".join(lines[-(len(ours) + len(base) + 8):]), flush=True)
     if args.write:
         args.write.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -125,10 +125,6 @@ class KnowledgeGraph:
         return sorted(set(self.statements(graphs if graphs is not None else self.export_graphs())))
 
     @property
-    def triples(self) -> int:
-        return len(set(self.statements(self.export_graphs())))
-
-    @property
     def dataset(self) -> Dataset:
         """The dataset as rdflib's Dataset (union default graph), parsed on first use."""
         if self._dataset is None:

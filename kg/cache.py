@@ -106,13 +106,13 @@ def _answer_path(key: str, query_file: Path, params: dict[str, str], fmt: str) -
     return cache_dir() / f"{key}-{digest.hexdigest()[:32]}.txt"
 
 
-def warm_answers(settings: Settings, kg: KnowledgeGraph) -> None:
+def warm_answers(settings: Settings, kg: KnowledgeGraph, store: Any = None) -> None:
     """Answer every query that needs no parameter, in every format, so that the first `kg query` after a
-    build reads its answer instead of starting the SPARQL engine."""
+    build reads its answer instead of starting the SPARQL engine (on `store` when the build already has one)."""
     from .query import FORMATS, format_result, list_queries, oxigraph_store, run_query_oxigraph
 
     key = cache_key(settings)
-    store = oxigraph_store(kg)
+    store = oxigraph_store(kg) if store is None else store
     for spec in list_queries():
         if spec.is_violation_check or any(p.required for p in spec.params.values()):
             continue

@@ -94,7 +94,7 @@ def _build_and_release(records_dir: Path | None, sources_dir: Path | None, base_
     click.echo(result.summary())
     if not result.ok:
         sys.exit(1)
-    warm_answers(kg.settings, kg)
+    warm_answers(kg.settings, kg, result.store)
 
 
 @cli.command(epilog=_epilog("build"))

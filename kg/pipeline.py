@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -31,6 +32,7 @@ class PipelineResult:
     violations: dict[str, QueryResult]
     stats: Stats
     written: dict[str, Path] = field(default_factory=dict)
+    store: Any = field(default=None, repr=False)  # the Oxigraph store that was validated, for further queries
 
     @property
     def ok(self) -> bool:
@@ -102,7 +104,7 @@ def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None) -> PipelineResult:
             store.load(kg.nquads([ONTOLOGY_GRAPH]), format=ox.RdfFormat.N_QUADS)
         violations = {spec.name: run_query_oxigraph(store, spec.name)
                       for spec in list_queries() if spec.is_violation_check}
-        return PipelineResult(kg, validate(kg, store), violations, stats)
+        return PipelineResult(kg, validate(kg, store), violations, stats, store=store)
 
     if out_dir is None:
         return check()
