@@ -12,7 +12,7 @@ rdflib Dataset that the library offers as its graph API is parsed from them the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -118,7 +118,7 @@ class KnowledgeGraph:
     def nquads(self, graphs: Iterable[object] | None = None) -> bytes:
         """N-Quads of the given graphs (all by default), a graph's statements in the order they were made."""
         names = [str(g) for g in graphs] if graphs is not None else list(self.graphs)
-        return "".join(f"{s} <{g}> .\n" for g in names for s in self.graphs[g]).encode("utf-8")
+        return "".join(nquad_lines((g, self.graphs[g]) for g in names)).encode("utf-8")
 
     def union(self, graphs: Iterable[object] | None = None) -> list[str]:
         """The sorted statements of the union of the given graphs (the published ones by default)."""
@@ -136,6 +136,11 @@ class KnowledgeGraph:
             dataset.parse(data=self.nquads().decode("utf-8"), format="nquads")
             self._dataset = dataset
         return self._dataset
+
+
+def nquad_lines(graphs: Iterable[tuple[str, Iterable[str]]]) -> Iterator[str]:
+    """N-Quads lines of (graph IRI, statements) pairs."""
+    return (f"{s} <{name}> .\n" for name, statements in graphs for s in statements)
 
 
 def graph_iri(settings: Settings, source_id: str) -> str:

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 from rdflib import OWL, RDF, RDFS, Graph
 
-from .build import KnowledgeGraph, load_model
+from .build import KnowledgeGraph, load_model, nquad_lines
 from .config import ONTOLOGY_NS, PREFIXES
 
 FORMATS: dict[str, tuple[str, str]] = {  # name: (file suffix, media type)
@@ -226,8 +226,7 @@ def serialize(kg: KnowledgeGraph | Published, fmt: str) -> bytes:
 
     data = kg if isinstance(kg, Published) else Published.of(kg)
     if fmt == "nquads":
-        return "".join(f"{s} <{name}> .\n" for name, statements in data.graphs.items()
-                       for s in statements).encode("utf-8")
+        return "".join(nquad_lines(data.graphs.items())).encode("utf-8")
     if fmt == "trig":
         return _trig(data)
     if fmt == "turtle":

@@ -19,7 +19,7 @@ from typing import Any
 from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from . import __version__
-from .build import KnowledgeGraph
+from .build import KnowledgeGraph, nquad_lines
 from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, expand, resource_dir
 from .export import (
     FORMATS,
@@ -237,14 +237,13 @@ def schema_org_dataset(kg: KnowledgeGraph, files: dict[str, tuple[int, str]]) ->
 README = Path(__file__).with_name("release-README.md")
 
 
-FIRST = ("nt", "nquads")  # written from the built graph; every other format is made from these two files
 DERIVED = ("turtle", "trig", "json-ld", "rdf-xml")
 
 
 def write_statements(folder: Path, data: Published) -> None:
+    """pikg.nt and pikg.nq, streamed: every other format is made from these two files."""
     write_lines(folder / "pikg.nt", (f"{s} .\n" for s in data.union))
-    write_lines(folder / "pikg.nq", (f"{s} <{name}> .\n" for name, statements in data.graphs.items()
-                                     for s in statements))
+    write_lines(folder / "pikg.nq", nquad_lines(data.graphs.items()))
 
 
 def write_rdfxml(folder: Path) -> None:
