@@ -58,7 +58,7 @@ def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
     assert lines[3] == ("  Intervention 4, InterventionComponent 15, Study 2, ScholarlyArticle 2, Person 6, Outcome 4, "
                         "Finding 6, Passage 107")
     assert lines[4] == "Validation: conforms to the shapes"
-    assert lines[5] == "Violation queries: 2 run, none returned rows"
+    assert lines[5] == "Violation queries: 3 run, none returned rows"
     assert lines[6].startswith("Wrote 17 files (") and lines[6].endswith(" bytes) to release/:")
     assert lines[7].startswith("  README.md (")
     assert lines[-1] == "  interventions/: 4 framed JSON-LD documents"
@@ -115,7 +115,8 @@ def test_query_list_names_every_query(run) -> None:
     (["query", "nope"], "error: unknown query 'nope'. Known queries: ambiguous-name-violation, "
      "compare-interventions, conflicts, evidence-gaps, findings-for-intervention, group-peer-support, "
      "interventions-by-duration, interventions-with-component, outcomes-by-recovery-kind, peer-led-interventions, "
-     "provenance, recovery-mechanisms, shared-components, studies, unquoted-fact-violation\n"),
+     "provenance, recovery-mechanisms, shared-components, studies, unquoted-fact-violation, "
+     "unsourced-statement-violation\n"),
     (["query", "findings-for-intervention"], "error: query findings-for-intervention needs --param "
      "intervention=VALUE: the intervention, by name, acronym (IPS) or IRI\n"),
     (["query", "findings-for-intervention", "-p", "intervention=XYZ"],

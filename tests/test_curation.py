@@ -18,7 +18,7 @@ from kg.build import build, concepts_by_scheme, load_model
 from kg.cli import cli
 from kg.config import Settings, resource_dir
 from kg.jsonschema import record_schema
-from kg.query import run_query
+from kg.query import oxigraph_store, run_query, run_query_oxigraph
 from kg.records import _read_yaml
 from kg.validate import validate
 
@@ -65,13 +65,15 @@ def test_conflicts_are_kept_and_listed(corpus: tuple[Path, Path]) -> None:
     assert set(kg.dataset.objects(ID["intervention/ips"], PIKG.peerSupport)) == {Literal(True), Literal(False)}
     table = "Table 1 of “The missing link” (BMC Psychology, 2021): an overview of the interventions’ aims and methods"
     third = "A made-up third source (test fixture)"
-    assert run_query(kg.dataset, "conflicts").rows == (
+    expected = (
         ("Individual placement and support", "has duration", "two years (P2Y)", third, "which lasted two years"),
         ("Individual placement and support", "has duration", "Unlimited (open-ended)", table, "Unlimited"),
         ("Individual placement and support", "peer support", "true", third,
          "The made-up programme offered peer support in groups."),
         ("Individual placement and support", "peer support", "false", table, "No"),
     )
+    assert run_query(kg.dataset, "conflicts").rows == expected
+    assert run_query_oxigraph(oxigraph_store(kg), "conflicts").rows == expected
 
 
 def test_kg_conflicts_and_kg_check(corpus: tuple[Path, Path]) -> None:

@@ -4,7 +4,7 @@ safe parameter binding, and the `*-violation` rule."""
 from __future__ import annotations
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import PROV, RDF, Dataset, Literal, Namespace, URIRef
 
 from kg.build import build
 from kg.config import Settings
@@ -17,7 +17,10 @@ from kg.query import (
     oxigraph_store,
     resolve_resource,
     run_query,
+    run_query_oxigraph,
 )
+
+PIKG = Namespace("https://w3id.org/pikg/ontology#")
 
 EXPECTED: list[tuple[str, dict[str, str], tuple[str, ...], tuple[tuple[str, ...], ...]]] = [
     (
@@ -387,6 +390,12 @@ EXPECTED: list[tuple[str, dict[str, str], tuple[str, ...], tuple[tuple[str, ...]
         (),
     ),
     (
+        'unsourced-statement-violation',
+        {},
+        ('graph', 'statement', 's', 'p', 'o'),
+        (),
+    ),
+    (
         'ambiguous-name-violation',
         {},
         ('class', 'name', 'resources'),
@@ -397,7 +406,7 @@ EXPECTED: list[tuple[str, dict[str, str], tuple[str, ...], tuple[tuple[str, ...]
 
 def test_every_bundled_query_has_an_expected_answer() -> None:
     names = {spec.name for spec in list_queries()}
-    assert len(names) == 15
+    assert len(names) == 16
     assert names == {name for name, _, _, _ in EXPECTED}
 
 
@@ -483,7 +492,7 @@ def test_ambiguous_name_lists_candidates(kg) -> None:
      "Known queries: ambiguous-name-violation, compare-interventions, conflicts, evidence-gaps, findings-for-intervention, "
      "group-peer-support, interventions-by-duration, interventions-with-component, outcomes-by-recovery-kind, "
      "peer-led-interventions, provenance, recovery-mechanisms, shared-components, studies, "
-     "unquoted-fact-violation"),
+     "unquoted-fact-violation, unsourced-statement-violation"),
     ("findings-for-intervention", {}, "query findings-for-intervention needs --param intervention=VALUE: "
      "the intervention, by name, acronym (IPS) or IRI"),
     ("findings-for-intervention", {"intervention": "IPS", "outcome": "x"},
@@ -501,7 +510,7 @@ def test_query_errors(kg, name: str, params: dict[str, str], message: str) -> No
 
 def test_violation_queries_are_named_by_role() -> None:
     checks = [spec.name for spec in list_queries() if spec.is_violation_check]
-    assert checks == ["ambiguous-name-violation", "unquoted-fact-violation"]
+    assert checks == ["ambiguous-name-violation", "unquoted-fact-violation", "unsourced-statement-violation"]
     assert "must return no rows" in load_query("unquoted-fact-violation").question
 
 
@@ -515,3 +524,21 @@ def test_unquoted_fact_violation_finds_a_fact_without_passage(kg) -> None:
     assert run_query(fresh.dataset, "unquoted-fact-violation").rows == (
         ("https://w3id.org/pikg/id/graph/missing-link-table-1", *(str(t) for t in triple)),
     )
+
+
+def test_unsourced_statement_violation_finds_a_foreign_or_missing_passage(kg) -> None:
+    """A statement citing a passage of another source, or none, is reported; on rdflib and on Oxigraph."""
+    fresh = build(Settings.default(sources_dir=kg.settings.sources_dir))
+    table = fresh.dataset.graph(URIRef("https://w3id.org/pikg/id/graph/missing-link-table-1"))
+    abstract = URIRef("https://w3id.org/pikg/id/graph/ips-recovery-abstract")
+    abstract_passage = next(fresh.dataset.graph(abstract).subjects(RDF.type, PIKG.Passage))
+    statements = sorted(table.subjects(RDF.type, RDF.Statement))
+    foreign, bare = statements[0], statements[1]
+    table.set((foreign, PROV.wasDerivedFrom, abstract_passage))
+    table.remove((bare, PROV.wasDerivedFrom, None))
+    expected = tuple(sorted(
+        ("https://w3id.org/pikg/id/graph/missing-link-table-1", str(st), *(str(table.value(st, p)) for p in
+                                                                          (RDF.subject, RDF.predicate, RDF.object)))
+        for st in (foreign, bare)))
+    assert run_query(fresh.dataset, "unsourced-statement-violation").rows == expected
+    assert run_query_oxigraph(oxigraph_store(fresh.dataset), "unsourced-statement-violation").rows == expected

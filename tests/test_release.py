@@ -191,7 +191,7 @@ def test_a_sparql_store_loading_the_release_answers_like_kg_query(kg, release: P
     store.load(path=str(release / "ontology.ttl"), format=ox.RdfFormat.TURTLE,
                to_graph=ox.NamedNode("https://w3id.org/pikg/ontology"))
     specs = list_queries()
-    assert len(specs) == 15
+    assert len(specs) == 16
     for spec in specs:
         params = PARAMS.get(spec.name, {})
         expected = run_query(kg.dataset, spec.name, params)

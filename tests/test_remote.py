@@ -92,7 +92,7 @@ def test_publish_then_every_query_answers_remotely_as_locally(kg, release: Path,
     assert dict(publish(release, server.endpoints)) == GRAPHS
     engine = RemoteEngine(server.endpoints.query)
     specs = list_queries()
-    assert len(specs) == 15
+    assert len(specs) == 16
     for spec in specs:
         params = PARAMS.get(spec.name, {})
         assert run_engine(engine, spec.name, params) == run_query(kg.dataset, spec.name, params), spec.name
