@@ -190,6 +190,7 @@ class _Builder:
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
         self.base = kg.settings.base_iri
+        self.origins, self.literals = kg.origins, kg.literals  # or one file's own, see build_files
 
     def node(self, segment: str, rid: str) -> str:
         return f"{self.base}{segment}/{rid}"
@@ -207,7 +208,7 @@ class _Builder:
     def fact(self, graph: Statements, graph_name: str, s: str, p: str, o: str, passage: str) -> None:
         graph[f"{s} {p} {o}"] = None
         if o[0] == '"':
-            self.kg.literals.setdefault((s[1:-1], p[1:-1]), []).append(o)
+            self.literals.setdefault((s[1:-1], p[1:-1]), []).append(o)
         stmt = f"<{self.base}statement/{_hash(s, p, o, graph_name)}>"
         graph[f"{stmt} {RDF_TYPE} {RDF_STATEMENT}"] = None
         graph[f"{stmt} {RDF_SUBJECT} {s}"] = None
@@ -250,14 +251,14 @@ class _Builder:
             facts.append((curie("dcterms:source"), iri(self.node("publication", src.publication))))
         for p, o in facts:
             self.fact(graph, name, node, p, o, passage)
-        self.kg.origins.setdefault((node[1:-1], None), Origin(str(rf.path), src.line, "source"))
+        self.origins.setdefault((node[1:-1], None), Origin(str(rf.path), src.line, "source"))
         return graph, name
 
     def record(self, graph: Statements, name: str, rf: RecordFile, rec: Record) -> None:
         section = rec.section
         subject = iri(VOCAB_NS + rec.id) if section.by_concept else iri(self.node(section.segment, rec.id))
         where = f"{section.name}.{rec.id}"
-        self.kg.origins.setdefault((subject[1:-1], None), Origin(str(rf.path), rec.line, where))
+        self.origins.setdefault((subject[1:-1], None), Origin(str(rf.path), rec.line, where))
         passage = self.passage(graph, rf, rec.quote, rec.quote_in)
         for cls in section.types:
             self.fact(graph, name, subject, RDF_TYPE, curie(cls), passage)
@@ -276,12 +277,12 @@ class _Builder:
         assert fld.predicate is not None
         predicate = curie(fld.predicate)
         origin = Origin(str(rf.path), value.line, where)
-        self.kg.origins.setdefault((subject[1:-1], predicate[1:-1]), origin)
+        self.origins.setdefault((subject[1:-1], predicate[1:-1]), origin)
         passage = self.passage(graph, rf, value.quote, value.quote_in)
         facts: list[tuple[str, str, str]] = []
         if fld.kind == "duration":
             node = iri(f"{subject[1:-1]}/duration/{rf.source.id}")
-            self.kg.origins.setdefault((node[1:-1], None), origin)
+            self.origins.setdefault((node[1:-1], None), origin)
             facts += [
                 (subject, curie("pikg:hasDuration"), node),
                 (node, RDF_TYPE, curie("pikg:DurationSpecification")),
@@ -297,7 +298,7 @@ class _Builder:
             for position, person_id in enumerate(value.items, start=1):
                 person = iri(self.node("person", person_id))
                 authorship = iri(f"{subject[1:-1]}/author/{position}")
-                self.kg.origins.setdefault((authorship[1:-1], None), origin)
+                self.origins.setdefault((authorship[1:-1], None), origin)
                 facts += [
                     (subject, curie("pikg:hasAuthorship"), authorship),
                     (authorship, RDF_TYPE, curie("pikg:Authorship")),
@@ -310,22 +311,44 @@ class _Builder:
             for item in value.items:
                 obj = self.object_of(fld.kind, item)
                 if fld.inverse:
-                    self.kg.origins.setdefault((obj[1:-1], predicate[1:-1]), origin)
+                    self.origins.setdefault((obj[1:-1], predicate[1:-1]), origin)
                 facts.append((obj, predicate, subject) if fld.inverse else (subject, predicate, obj))
         for s, p, o in facts:
             self.fact(graph, name, s, p, o, passage)
 
 
-def build_files(files: list[RecordFile], quotes: QuoteCheck, settings: Settings) -> KnowledgeGraph:
-    """The graph of already loaded and checked record files."""
+@dataclass
+class FileParts:
+    """One record file's share of a build (its origins, its literals as written, the names it refers by), kept
+    by `kg check` to re-check that file without the others."""
+
+    origins: dict[tuple[str, str | None], Origin] = field(default_factory=dict)
+    literals: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    refs: frozenset[tuple[str, str]] = frozenset()
+
+
+def build_files(files: list[RecordFile], quotes: QuoteCheck, settings: Settings, *, model: bool = True,
+                parts: dict[str, FileParts] | None = None) -> KnowledgeGraph:
+    """The graph of already loaded and checked record files (and of the ontology and vocabularies, unless
+    `model` is false). `parts`, when given, receives each file's own origins and literals (by path): what
+    `kg check` keeps to re-check one file without the others."""
     kg = KnowledgeGraph({}, files, quotes, settings)
     builder = _Builder(kg)
     for rf in files:
+        if parts is not None:
+            part = parts.setdefault(str(rf.path), FileParts())
+            builder.origins, builder.literals = part.origins, part.literals
         graph, name = builder.source(rf)
         for rec in rf.records:
             builder.record(graph, name, rf, rec)
-    kg.graphs[VOCAB_GRAPH] = model_statements("vocabularies.ttl")
-    kg.graphs[ONTOLOGY_GRAPH] = model_statements("pikg.ttl")
+        if parts is not None:
+            for key, origin in builder.origins.items():
+                kg.origins.setdefault(key, origin)
+            for pair, literals in builder.literals.items():
+                kg.literals.setdefault(pair, []).extend(literals)
+    if model:
+        kg.graphs[VOCAB_GRAPH] = model_statements("vocabularies.ttl")
+        kg.graphs[ONTOLOGY_GRAPH] = model_statements("pikg.ttl")
     return kg
 
 
@@ -334,9 +357,17 @@ def build(
     *,
     check_quotes_against_sources: bool = True,
     progress: Callable[[Path], None] | None = None,
+    parts: dict[str, FileParts] | None = None,
+    per_file: dict[str, QuoteCheck] | None = None,
 ) -> KnowledgeGraph:
-    """Load, check and build the knowledge graph from the record files."""
+    """Load, check and build the knowledge graph from the record files (`parts` and `per_file`, when given,
+    receive each file's share of the build and of the quote check)."""
     settings = settings or Settings.default()
-    files = load_records(settings.records_dir, concepts_by_scheme(), progress)
-    quotes = check_quotes(files, settings.sources_dir if check_quotes_against_sources else None)
-    return build_files(files, quotes, settings)
+    unresolved: list[RecordFile] | None = [] if parts is not None else None
+    files = load_records(settings.records_dir, concepts_by_scheme(), progress, unresolved)
+    if parts is not None and unresolved is not None:
+        from .identity import references
+
+        parts.update((str(rf.path), FileParts(refs=references(rf))) for rf in unresolved)
+    quotes = check_quotes(files, settings.sources_dir if check_quotes_against_sources else None, per_file)
+    return build_files(files, quotes, settings, parts=parts)

@@ -36,7 +36,7 @@ EXAMPLES = {
     "import-table": "  kg import-table table1.csv --source-id my-review-table-1 --text-file table1.txt "
                     "--out records/my-review-table-1.yaml\n"
                     "  kg import-table findings.csv --source-id my-study --text-file my-study.txt --delimiter ';'",
-    "check": "  kg check\n  kg check --records my-records/ --sources my-texts/",
+    "check": "  kg check\n  kg check --records my-records/ --sources my-texts/\n  kg check --full",
     "conflicts": "  kg conflicts\n  kg conflicts --format csv > conflicts.csv",
 }
 
@@ -223,32 +223,35 @@ def export(records_dir: Path | None, sources_dir: Path | None, base_iri: str | N
 @input_options
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar while loading records (default: on a terminal, from 20 files up).")
-def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, progress: bool | None) -> None:
+@click.option("--full", is_flag=True,
+              help="Check every file again, not only those changed since the last check.")
+def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, progress: bool | None,
+          full: bool) -> None:
     """The curator's quick loop: load, build, check quotes, validate and run the violation queries, writing
-    nothing. One line when all is well; exit 1 with the problems otherwise."""
+    nothing to the release. After the first check, only the record files (and source texts) changed since are
+    read, and only what they change is validated again. One line when all is well; exit 1 with the problems
+    otherwise."""
     import time
 
-    from .build import build as build_graph
     from .config import Settings
-    from .pipeline import run_pipeline
+    from .recheck import check as run_check
 
     start = time.perf_counter()
     settings = Settings.default(records_dir, sources_dir, base_iri)
     paths = sorted(settings.records_dir.glob("*.yaml")) if settings.records_dir.is_dir() else []
     if progress or (progress is None and len(paths) >= 20 and sys.stderr.isatty()):
         with click.progressbar(length=len(paths), label="Loading records", file=sys.stderr) as bar:
-            kg = build_graph(settings, progress=lambda _path: bar.update(1))
+            result = run_check(settings, full, progress=lambda _path: bar.update(1))
     else:
-        kg = build_graph(settings)
-    result = run_pipeline(kg, None)
+        result = run_check(settings, full)
     elapsed = time.perf_counter() - start
     if not result.ok:
         click.echo(result.summary())
         sys.exit(1)
-    stats, quotes = result.stats, kg.quotes
-    missing = f" (NOT checked: {', '.join(quotes.missing_texts)})" if quotes.missing_texts else ""
-    click.echo(f"OK: {len(kg.files)} files, {sum(len(f.records) for f in kg.files)} records, {quotes.checked} "
-               f"quotes{missing}, {stats.triples} triples, conforms, {len(result.report.conflicts)} conflicts "
+    read = result.inputs
+    missing = f" (NOT checked: {', '.join(read.quotes.missing_texts)})" if read.quotes.missing_texts else ""
+    click.echo(f"OK: {read.files} files, {read.records} records, {read.quotes.checked} quotes{missing}, "
+               f"{result.stats.triples} triples, conforms, {len(result.report.conflicts)} conflicts "
                f"({elapsed:.2f} s)")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import RecordError, display_path
@@ -42,6 +43,28 @@ class NameIndex:
                 index.add(rec)
         return index
 
+    @classmethod
+    def merge(cls, indexes: Iterable[NameIndex]) -> NameIndex:
+        """One index of several files' indexes, given in file order."""
+        merged = cls()
+        for index in indexes:
+            for section, ids in index.ids.items():
+                merged.ids.setdefault(section, set()).update(ids)
+            for section, names in index.names.items():
+                into = merged.names.setdefault(section, {})
+                for name, rids in names.items():
+                    into.setdefault(name, set()).update(rids)
+            for key, where in index.where.items():
+                merged.where.setdefault(key, where)
+        return merged
+
+    def keys(self) -> set[tuple[str, str, str]]:
+        """What this index answers, as ("id", section, id) and ("name", section, name) lookups plus the ids."""
+        found = {("id", section, rid) for section, ids in self.ids.items() for rid in ids}
+        found.update(("name", section, f"{name}\0{rid}") for section, names in self.names.items()
+                     for name, rids in names.items() for rid in rids)
+        return found
+
     def add(self, rec: Record) -> None:
         section = rec.section.name
         self.ids.setdefault(section, set()).add(rec.id)
@@ -74,9 +97,26 @@ class NameIndex:
                          f"Known {section}: {shown or 'none'}")
 
 
-def resolve_references(files: list[RecordFile]) -> list[RecordFile]:
-    """Check every reference and replace names by the ids they resolve to."""
-    index = NameIndex.of(files)
+def _target(kind: str) -> str | None:
+    """The section a field of this kind refers to, if it refers to one."""
+    return "persons" if kind == "authors" else kind[4:] if kind.startswith("ref:") else None
+
+
+def references(rf: RecordFile) -> frozenset[tuple[str, str]]:
+    """Every (section, name or id) a file refers to, as written."""
+    refs = {("publications", rf.source.publication)} if rf.source.publication is not None else set()
+    for rec in rf.records:
+        for val in rec.values:
+            target = _target(val.field.kind)
+            if target is not None:
+                refs.update((target, str(item)) for item in val.items)
+    return frozenset(refs)
+
+
+def resolve_references(files: list[RecordFile], index: NameIndex | None = None) -> list[RecordFile]:
+    """Check every reference and replace names by the ids they resolve to (in `index`, by default the files'
+    own)."""
+    index = NameIndex.of(files) if index is None else index
     out = []
     for rf in files:
         pub = rf.source.publication
@@ -91,8 +131,7 @@ def resolve_references(files: list[RecordFile]) -> list[RecordFile]:
         for rec in rf.records:
             values = []
             for val in rec.values:
-                kind = val.field.kind
-                target = "persons" if kind == "authors" else kind[4:] if kind.startswith("ref:") else None
+                target = _target(val.field.kind)
                 if target is not None:
                     try:
                         items = tuple(index.resolve(target, str(item)) for item in val.items)

@@ -12,6 +12,7 @@ from .build import ONTOLOGY_GRAPH, KnowledgeGraph
 from .errors import display_path
 from .export import Published, replace_folder
 from .query import QueryResult, list_queries, oxigraph_store, run_query_oxigraph
+from .quotes import QuoteCheck
 from .release import (
     finish_derived,
     start_derived,
@@ -25,9 +26,25 @@ from .stats import Stats, compute_stats
 from .validate import ValidationReport, validate
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What a check read, as its summary tells it."""
+
+    files: int
+    records: int
+    quotes: QuoteCheck
+    records_dir: Path
+    sources_dir: Path | None
+
+    @classmethod
+    def of(cls, kg: KnowledgeGraph) -> Inputs:
+        return cls(len(kg.files), sum(len(f.records) for f in kg.files), kg.quotes, kg.settings.records_dir,
+                   kg.settings.sources_dir)
+
+
 @dataclass
 class PipelineResult:
-    kg: KnowledgeGraph
+    inputs: Inputs
     report: ValidationReport
     violations: dict[str, QueryResult]
     stats: Stats
@@ -39,13 +56,12 @@ class PipelineResult:
         return self.report.conforms and not any(r.rows for r in self.violations.values())
 
     def summary(self) -> str:
-        kg, files = self.kg, self.kg.files
-        n_records = sum(len(f.records) for f in files)
-        where = display_path(kg.settings.sources_dir) if kg.settings.sources_dir else "nowhere"
-        lines = [f"Records: {len(files)} files, {n_records} records ({display_path(kg.settings.records_dir)})"]
-        quotes = f"Quotes: {kg.quotes.checked} checked verbatim against the source texts in {where}"
-        if kg.quotes.missing_texts:
-            quotes += f"; NOT checked (text not found): {', '.join(kg.quotes.missing_texts)}"
+        read = self.inputs
+        where = display_path(read.sources_dir) if read.sources_dir else "nowhere"
+        lines = [f"Records: {read.files} files, {read.records} records ({display_path(read.records_dir)})"]
+        quotes = f"Quotes: {read.quotes.checked} checked verbatim against the source texts in {where}"
+        if read.quotes.missing_texts:
+            quotes += f"; NOT checked (text not found): {', '.join(read.quotes.missing_texts)}"
         lines.append(quotes)
         lines.append(f"Triples: {self.stats.triples} in {len(self.stats.graphs)} named graphs")
         main = ["pikg:Intervention", "pikg:InterventionComponent", "pikg:Study", "schema:ScholarlyArticle",
@@ -86,8 +102,9 @@ class _Failed(Exception):
         self.result = result
 
 
-def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None) -> PipelineResult:
-    """Validate, run every `*-violation` query, and write the release only when both pass.
+def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None, store: Any = None) -> PipelineResult:
+    """Validate (on `store` when given, which must hold kg's graphs), run every `*-violation` query, and write
+    the release only when both pass.
 
     For a large graph the machine's second core makes Turtle, TriG and JSON-LD (from the N-Triples and N-Quads
     files written first) while this process loads the store, validates, and writes RDF/XML and the framed
@@ -96,15 +113,15 @@ def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None) -> PipelineResult:
     stats = compute_stats(kg, data.union)
 
     def check(folder: Path | None = None) -> PipelineResult:
-        if folder is None:
-            store = oxigraph_store(kg)  # the same standard SPARQL, much faster than rdflib's engine
+        if folder is None:  # the same standard SPARQL, much faster than rdflib's engine
+            loaded = oxigraph_store(kg) if store is None else store
         else:  # the N-Quads just written, and the ontology, which the shapes' class targets need
-            store = ox.Store()
-            store.load(path=str(folder / "pikg.nq"), format=ox.RdfFormat.N_QUADS)
-            store.load(kg.nquads([ONTOLOGY_GRAPH]), format=ox.RdfFormat.N_QUADS)
-        violations = {spec.name: run_query_oxigraph(store, spec.name)
+            loaded = ox.Store()
+            loaded.load(path=str(folder / "pikg.nq"), format=ox.RdfFormat.N_QUADS)
+            loaded.load(kg.nquads([ONTOLOGY_GRAPH]), format=ox.RdfFormat.N_QUADS)
+        violations = {spec.name: run_query_oxigraph(loaded, spec.name)
                       for spec in list_queries() if spec.is_violation_check}
-        return PipelineResult(kg, validate(kg, store), violations, stats, store=store)
+        return PipelineResult(Inputs.of(kg), validate(kg, loaded), violations, stats, store=loaded)
 
     if out_dir is None:
         return check()

@@ -52,8 +52,10 @@ class QuoteCheck:
     missing_texts: tuple[str, ...]
 
 
-def check_quotes(files: list[RecordFile], sources_dir: Path | None) -> QuoteCheck:
-    """Raise QuoteError for the first quote not found in its text; skip sources whose text is unavailable."""
+def check_quotes(files: list[RecordFile], sources_dir: Path | None,
+                 per_file: dict[str, QuoteCheck] | None = None) -> QuoteCheck:
+    """Raise QuoteError for the first quote not found in its text; skip sources whose text is unavailable.
+    `per_file`, when given, receives each file's own counts (by path)."""
     texts: dict[str, str | None] = {}
 
     def text_of(name: str) -> str | None:
@@ -64,6 +66,7 @@ def check_quotes(files: list[RecordFile], sources_dir: Path | None) -> QuoteChec
 
     checked, missing = 0, set()
     for rf in files:
+        before, missing_here = checked, set()
         items = [(rf.source.quote, None, rf.source.lines["quote"], "source.quote")]
         for rec in rf.records:
             items.append((rec.quote, rec.quote_in, rec.quote_line, f"{rec.section.name}.{rec.id}.quote"))
@@ -76,7 +79,7 @@ def check_quotes(files: list[RecordFile], sources_dir: Path | None) -> QuoteChec
             name = quote_in or rf.source.text_file
             text = text_of(name)
             if text is None:
-                missing.add(name)
+                missing_here.add(name)
                 continue
             checked += 1
             if normalise(quote) not in text:
@@ -85,4 +88,15 @@ def check_quotes(files: list[RecordFile], sources_dir: Path | None) -> QuoteChec
                     f"quote not found verbatim in {name}: {quote!r}; the closest passage is "
                     f"{closest_passage(quote, text)!r}",
                 )
+        missing |= missing_here
+        if per_file is not None:
+            per_file[str(rf.path)] = QuoteCheck(checked - before, tuple(sorted(missing_here)))
     return QuoteCheck(checked, tuple(sorted(missing)))
+
+
+def texts_quoted(rf: RecordFile) -> frozenset[str]:
+    """The names of the source texts a file's quotes are checked against."""
+    names = {rf.source.text_file}
+    for rec in rf.records:
+        names.update(q for q in (rec.quote_in, *(v.quote_in for v in rec.values)) if q)
+    return frozenset(names)

@@ -378,10 +378,12 @@ def _check_record(
 
 
 def load_records(
-    records_dir: Path, concepts: Mapping[str, set[str]], progress: Callable[[Path], None] | None = None
+    records_dir: Path, concepts: Mapping[str, set[str]], progress: Callable[[Path], None] | None = None,
+    unresolved: list[RecordFile] | None = None,
 ) -> list[RecordFile]:
     """Load every *.yaml file of a folder, in name order, and check references across them; `progress` is
-    called after each file (a large corpus shows a progress bar)."""
+    called after each file (a large corpus shows a progress bar); `unresolved` receives the files as written,
+    before names were resolved to ids."""
     if not records_dir.is_dir():
         raise RecordError(str(records_dir), None, None, "records folder not found")
     paths = sorted(records_dir.glob("*.yaml"))
@@ -399,5 +401,8 @@ def load_records(
                               f"source id {rf.source.id!r} is already used by {seen[rf.source.id]}")
         seen[rf.source.id] = rf.path
     from .identity import resolve_references
+
+    if unresolved is not None:
+        unresolved.extend(files)
 
     return resolve_references(files)

@@ -38,6 +38,17 @@ class Check:
     query: str
     datatypes: tuple[str, ...] = ()
 
+    @property
+    def looks_beyond_focus(self) -> bool:
+        """Whether a result may change with the triples of the nodes the focus node points at (sh:class looks at
+        a value's types, a SPARQL constraint may follow a path), not only with the focus node's own triples."""
+        return self.component in (SH.ClassConstraintComponent, SH.SPARQLConstraintComponent)
+
+    def on(self, nodes: list[str]) -> str:
+        """The query restricted to the given focus nodes (IRIs): what `kg check` re-runs after an edit."""
+        values = f"VALUES ?this {{ {' '.join(f'<{n}>' for n in nodes)} }}\n"
+        return self.query.replace(FOCUS, values)
+
 
 def _targets(shapes: Graph, node_shape: Node) -> list[str]:
     patterns = [f"?this a/{SUBCLASS}* <{c}> ." for c in shapes.objects(node_shape, SH.targetClass)]
@@ -45,8 +56,11 @@ def _targets(shapes: Graph, node_shape: Node) -> list[str]:
     return sorted(patterns)
 
 
+FOCUS = "# focus nodes\n"  # where Check.on() puts a VALUES block of the focus nodes to check
+
+
 def _focus(target: str) -> str:
-    return f"{{ SELECT DISTINCT ?this WHERE {{ {target} }} }}"
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {FOCUS}{target} }} }}"
 
 
 def compile_shapes(shapes: Graph) -> list[Check]:
@@ -59,7 +73,8 @@ def compile_shapes(shapes: Graph) -> list[Check]:
             for ps in sorted(shapes.objects(node_shape, SH.property), key=str):
                 checks += _property_checks(shapes, ps, focus)
             for constraint in sorted(shapes.objects(node_shape, SH.sparql), key=str):
-                inner = str(shapes.value(constraint, SH.select)).replace("$this", "?this")
+                inner = str(shapes.value(constraint, SH.select)).replace("$this", "?this").replace(
+                    "WHERE {", "WHERE { " + FOCUS, 1)
                 query = f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{\n  {{ {inner} }}\n  {focus}\n}}"
                 checks.append(Check(constraint, SH.SPARQLConstraintComponent, None,
                                     str(shapes.value(constraint, SH.message)), query))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
@@ -85,15 +85,24 @@ class ValidationReport:
 Written = Callable[[Node, Node], Iterable[Node]]  # (focus, path) → the literal values as written
 
 
-def store_violations(store: Any, checks: list, written: Written, kg: KnowledgeGraph | None = None,
-                     union: bool = False) -> list[Violation]:
+class Origins(Protocol):
+    def origin(self, node: object, path: object | None = None) -> Origin | None: ...
+
+
+def store_violations(store: Any, checks: list, written: Written, kg: Origins | None = None,
+                     union: bool = False, nodes_for: Callable[[Any], list[str]] | None = None) -> list[Violation]:
     """Run compiled constraints (kg.shacl_oxigraph.Check) on an Oxigraph store; `union` queries the union of
-    its named graphs. Datatypes are judged on the literals as written, which `written` gives (see Check)."""
+    its named graphs. Datatypes are judged on the literals as written, which `written` gives (see Check).
+    `nodes_for`, when given, names the focus nodes to check for each constraint (all of them otherwise)."""
     from .oxi import from_ox
 
     found = []
     for check in checks:
-        rows = store.query(check.query, use_default_graph_as_union=union)
+        nodes = nodes_for(check) if nodes_for else None
+        if nodes is not None and not nodes:
+            continue
+        query = check.query if nodes is None else check.on(nodes)
+        rows = store.query(query, use_default_graph_as_union=union)
         if check.datatypes:  # judged on the graph as written (see kg.shacl_oxigraph.Check)
             values: dict[Node, list[Node]] = {}
             for row in rows:
@@ -195,21 +204,26 @@ def union_graph(kg: KnowledgeGraph) -> Graph:
 
 
 def _written(kg: KnowledgeGraph) -> Written:
+    return written_literals(lambda focus, path: kg.literals.get((focus, path), ()))
+
+
+def written_literals(get: Callable[[str, str], Iterable[str]]) -> Written:
+    """The literals as written (N-Triples terms that `get` gives for a focus node and a property) as rdflib
+    terms, for the datatype checks."""
     from .jsonld import parse_literal
 
     def literals(focus: Node, path: Node) -> Iterator[Node]:
-        for term in kg.literals.get((str(focus), str(path)), ()):
+        for term in get(str(focus), str(path)):
             lexical, language, datatype = parse_literal(term)
             yield Literal(lexical, lang=language) if language else Literal(
                 lexical, datatype=URIRef(datatype) if datatype else None, normalize=False)
     return literals
 
 
-def _between_sources(store: Any, kg: KnowledgeGraph, violation: Violation) -> bool:
+def _between_sources(store: Any, sources: set[str], violation: Violation) -> bool:
     """A maxCount violation is a conflict, not an error, when each source states one value and several do."""
     if not str(violation.component).endswith("MaxCountConstraintComponent") or violation.path is None:
         return False
-    sources = {str(g) for g in kg.source_graphs()}
     stated: dict[str, set[str]] = {}
     query = f"SELECT ?g ?v WHERE {{ GRAPH ?g {{ <{violation.focus}> <{violation.path}> ?v }} }}"
     for row in store.query(query):
@@ -227,8 +241,14 @@ def validate(kg: KnowledgeGraph, store: Any = None) -> ValidationReport:
 
     store = oxigraph_store(kg) if store is None else store
     found = store_violations(store, compile_shapes(load_shapes()), _written(kg), kg, union=True)
-    found.sort(key=lambda v: (str(v.origin or ""), v.constraint, str(v.focus), str(v.value)))
-    conflicts = tuple(v for v in found if _between_sources(store, kg, v))
+    return report_of(store, {str(g) for g in kg.source_graphs()}, found)
+
+
+def report_of(store: Any, sources: set[str], found: list[Violation]) -> ValidationReport:
+    """The report of what the constraints found, in a stable order, with conflicts between the `sources`
+    (graph IRIs) set apart."""
+    found = sorted(found, key=lambda v: (str(v.origin or ""), v.constraint, str(v.focus), str(v.value)))
+    conflicts = tuple(v for v in found if _between_sources(store, sources, v))
     violations = tuple(v for v in found if v not in conflicts)
     return ValidationReport(not violations, violations, conflicts)
 

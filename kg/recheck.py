@@ -1,0 +1,429 @@
+"""`kg check` after an edit: validate what changed, not the whole graph again.
+
+The first check builds and validates everything, and keeps in the cache folder an on-disk Oxigraph store of the
+dataset, each record file's graph (with its origins and literals as written) and the report. The next check
+compares the record files and source texts with what it saw (size and time, then content hash), loads and
+builds only the changed files against the name index of all files, replaces their named graphs in the store,
+and re-runs each compiled constraint only on the nodes the change can reach: the subjects and objects of the
+triples added or removed (a node's own values decide every property constraint), and for sh:class and SPARQL
+constraints, which look one step further, also the nodes that point at those subjects (not through the
+reification's rdf:subject and rdf:object: no shape targets a statement). Per-graph violation queries run on the
+changed graphs only. Whatever the shortcut cannot vouch for (no usable state; the package, ontology, shapes or
+queries changed; a changed name that another file refers by; a source id taken twice) makes it check everything,
+and tests compare its reports with full checks after a series of edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from . import __version__
+from .build import VOCAB_GRAPH, FileParts, Origin, Statements, build, build_files, concepts_by_scheme, nquad_lines
+from .cache import cache_dir
+from .config import PREFIXES, Settings, compact, resource_dir
+from .export import write_atomic
+from .identity import NameIndex, normalise_name, references, resolve_references
+from .pipeline import Inputs, PipelineResult, run_pipeline
+from .query import OxigraphEngine, QueryResult, _result, _text, list_queries, run_query_oxigraph
+from .quotes import QuoteCheck, check_quotes, texts_quoted
+from .records import load_file
+from .stats import Stats
+from .validate import ValidationReport, Violation, load_shapes, report_of, store_violations, written_literals
+
+STATE_FORMAT = 1
+RDF = PREFIXES["rdf"]
+_STATEMENT_TYPE = (ox.NamedNode(RDF + "type"), ox.NamedNode(RDF + "Statement"))
+_POINTERS = f"<{RDF}subject>, <{RDF}object>"  # the reification's: followed by no constraint
+
+
+class _Fallback(Exception):
+    """The change is one the shortcut cannot vouch for: check everything."""
+
+
+@dataclass
+class FileState:
+    """What a check saw of one record file."""
+
+    stamp: tuple[int, int]  # modification time (ns) and size, to skip hashing unchanged files
+    digest: str
+    source_id: str
+    graph: str
+    texts: frozenset[str]
+    records: int
+    quotes: QuoteCheck
+    names: NameIndex  # the ids and names it defines
+    refs: frozenset[tuple[str, str]]  # the names it refers by
+    triples: int
+
+
+@dataclass
+class CheckState:
+    model: str  # the package, ontology, shapes and queries it was made with
+    files: dict[str, FileState]  # by path, in name order
+    texts: dict[str, tuple[tuple[int, int], str] | None]  # source text name → stamp and digest (None: missing)
+    report: ValidationReport
+    queries: dict[str, QueryResult]
+    stats: Stats
+
+
+def check(settings: Settings, full: bool = False, progress: Callable[[Path], None] | None = None
+          ) -> PipelineResult:
+    """Check the records: only what changed since the last check, or everything when `full` (or when the
+    shortcut cannot vouch for the change). Raises RecordError/QuoteError like `build`."""
+    folder = _folder(settings)
+    state = None if full else _load_state(folder)
+    if state is not None and state.model == _model(settings):
+        try:
+            return _recheck(settings, folder, state, progress)
+        except _Fallback:
+            pass
+    return _full(settings, folder, progress)
+
+
+def _folder(settings: Settings) -> Path:
+    where = f"{settings.records_dir.resolve()}\0{settings.sources_dir and settings.sources_dir.resolve()}"
+    return cache_dir() / "check" / hashlib.sha256(f"{where}\0{settings.base_iri}".encode()).hexdigest()[:24]
+
+
+def _model(settings: Settings) -> str:
+    digest = hashlib.sha256(f"{STATE_FORMAT}\0{__version__}\0{settings.base_iri}".encode())
+    for kind in ("ontology", "shapes", "queries"):
+        for path in sorted(resource_dir(kind).iterdir()):
+            if path.is_file():
+                digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _load_state(folder: Path) -> CheckState | None:
+    try:
+        with (folder / "state.pickle").open("rb") as handle:
+            state = pickle.load(handle)
+        return state if isinstance(state, CheckState) else None
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _text_state(settings: Settings, name: str) -> tuple[tuple[int, int], str] | None:
+    path = settings.sources_dir / name if settings.sources_dir else None
+    return (_stamp(path), _digest(path)) if path is not None and path.is_file() else None
+
+
+def _text_moved(settings: Settings, name: str, known: tuple[tuple[int, int], str] | None) -> bool:
+    path = settings.sources_dir / name if settings.sources_dir else None
+    if path is None or not path.is_file():
+        return known is not None
+    return known is None or (_stamp(path) != known[0] and _digest(path) != known[1])
+
+
+def _entry(folder: Path, key: str) -> Path:
+    return folder / "graphs" / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
+
+
+def _read_entry(folder: Path, key: str) -> tuple[Statements, FileParts]:
+    try:
+        with _entry(folder, key).open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError) as exc:
+        raise _Fallback from exc
+
+
+def _open_store(folder: Path) -> Any:
+    try:
+        return ox.Store(str(folder / "store"))
+    except OSError:  # another check holds it, or it is damaged
+        return None
+
+
+def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | None) -> PipelineResult:
+    parts: dict[str, FileParts] = {}
+    per_file: dict[str, QuoteCheck] = {}
+    kg = build(settings, progress=progress, parts=parts, per_file=per_file)
+    (folder / "state.pickle").unlink(missing_ok=True)
+    shutil.rmtree(folder / "store", ignore_errors=True)
+    shutil.rmtree(folder / "graphs", ignore_errors=True)
+    store = _open_store(folder) if _writable(folder) else None
+    if store is None:
+        return run_pipeline(kg, None)
+    store.bulk_load(kg.nquads(), format=ox.RdfFormat.N_QUADS)
+    result = run_pipeline(kg, None, store=store)
+    files = {}
+    for rf in kg.files:
+        key, graph = str(rf.path), _graph_of(kg.graphs, rf.source.id, settings)
+        write_atomic(_entry(folder, key), pickle.dumps((kg.graphs[graph], parts[key]), pickle.HIGHEST_PROTOCOL))
+        files[key] = FileState(_stamp(rf.path), _digest(rf.path), rf.source.id, graph, texts_quoted(rf),
+                               len(rf.records), per_file[key], NameIndex.of([rf]), parts[key].refs,
+                               len(kg.graphs[graph]))
+    texts = {name: _text_state(settings, name) for name in sorted({t for f in files.values() for t in f.texts})}
+    _save(folder, CheckState(_model(settings), files, texts, result.report, result.violations, result.stats))
+    result.store = None
+    return result
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return os.access(folder, os.W_OK)
+    except OSError:
+        return False
+
+
+def _save(folder: Path, state: CheckState) -> None:
+    write_atomic(folder / "state.pickle", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+
+
+def _graph_of(graphs: dict[str, Statements], source_id: str, settings: Settings) -> str:
+    from .build import graph_iri
+
+    name = graph_iri(settings, source_id)
+    assert name in graphs
+    return name
+
+
+def _changed(settings: Settings, state: CheckState) -> tuple[dict[str, Path], list[str], list[str],
+                                                             dict[str, tuple[tuple[int, int], str]]]:
+    """The record files now, those changed or new (by path, in name order), those removed, and fresh stamps."""
+    if not settings.records_dir.is_dir():
+        raise _Fallback
+    current = {str(p): p for p in sorted(settings.records_dir.glob("*.yaml"))}
+    if not current:
+        raise _Fallback
+    changed, seen = [], {}
+    for key, path in current.items():
+        known = state.files.get(key)
+        stamp = _stamp(path)
+        if known is not None and known.stamp == stamp:
+            continue
+        digest = _digest(path)
+        seen[key] = (stamp, digest)
+        if known is None or known.digest != digest:
+            changed.append(key)
+    moved = {name for name, known in state.texts.items() if _text_moved(settings, name, known)}
+    if moved:
+        changed = sorted({*changed, *(k for k, f in state.files.items() if k in current and f.texts & moved)})
+    removed = [key for key in state.files if key not in current]
+    return current, changed, removed, seen
+
+
+def _recheck(settings: Settings, folder: Path, state: CheckState, progress: Callable[[Path], None] | None
+             ) -> PipelineResult:
+    current, changed, removed, seen = _changed(settings, state)
+    for key, (stamp, _) in seen.items():
+        if key in state.files and key not in changed:
+            state.files[key].stamp = stamp
+    if not changed and not removed:
+        if seen:
+            _save(folder, state)
+        return _outcome(settings, state)
+    concepts = concepts_by_scheme()
+    raw = []
+    for key in changed:
+        raw.append(load_file(current[key], concepts))
+        if progress:
+            progress(current[key])
+    gone = set(changed) | set(removed)
+    kept = {k: f for k, f in state.files.items() if k not in gone}
+    ids = [f.source_id for f in kept.values()] + [rf.source.id for rf in raw]
+    if len(ids) != len(set(ids)):
+        raise _Fallback  # the full check says which files share a source id
+    fresh = {str(rf.path): NameIndex.of([rf]) for rf in raw}
+    touched = {k for f in (state.files[k] for k in gone if k in state.files) for k in f.names.keys()} ^ {
+        k for index in fresh.values() for k in index.keys()}
+    lookups = {(kind, section, name.split("\0")[0]) for kind, section, name in touched}
+    for other in kept.values():
+        if any(("id", section, text) in lookups or ("name", section, normalise_name(text)) in lookups
+               for section, text in other.refs):
+            raise _Fallback  # another file refers by a name this change defines, drops or makes ambiguous
+    index = NameIndex.merge(fresh[k] if k in fresh else state.files[k].names for k in current)
+    files = resolve_references(raw, index)
+    per_file: dict[str, QuoteCheck] = {}
+    quotes = check_quotes(files, settings.sources_dir, per_file)
+    parts = {str(rf.path): FileParts(refs=references(rf)) for rf in raw}
+    built = build_files(files, quotes, settings, model=False, parts=parts)
+    store = _open_store(folder)
+    if store is None:
+        raise _Fallback
+    (folder / "state.pickle").unlink(missing_ok=True)  # until the store and the state agree again
+    old = {state.files[k].graph: _read_entry(folder, k)[0] for k in gone if k in state.files}
+    graphs_before = {f.graph for f in state.files.values()} | {VOCAB_GRAPH}
+    for rf in files:
+        state.files[str(rf.path)] = FileState(
+            seen[str(rf.path)][0] if str(rf.path) in seen else _stamp(rf.path),
+            seen[str(rf.path)][1] if str(rf.path) in seen else _digest(rf.path), rf.source.id,
+            _graph_of(built.graphs, rf.source.id, settings), texts_quoted(rf), len(rf.records),
+            per_file[str(rf.path)], fresh[str(rf.path)], parts[str(rf.path)].refs,
+            len(built.graphs[_graph_of(built.graphs, rf.source.id, settings)]))
+    for key in removed:
+        del state.files[key]
+    state.files = dict(sorted(state.files.items()))
+    graphs_after = {f.graph for f in state.files.values()} | {VOCAB_GRAPH}
+    diff = _parse({s for g in old.keys() | built.graphs.keys()
+                   for s in old.get(g, {}).keys() ^ built.graphs.get(g, {}).keys()})
+    before = [_in(store, t, graphs_before) for t in diff]
+    for graph in old:
+        store.clear_graph(ox.NamedNode(graph))
+        store.remove_graph(ox.NamedNode(graph))
+    store.load("".join(nquad_lines(built.graphs.items())).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    after = [_in(store, t, graphs_after) for t in diff]
+    state.stats = _stats(state, diff, before, after)
+    entries = {k: (built.graphs[state.files[k].graph], parts[k]) for k in parts}
+    found = _revalidate(store, folder, state, diff, entries, gone)
+    state.report = report_of(store, {f.graph for f in state.files.values()}, found)
+    state.queries = _requery(store, state, old.keys() | built.graphs.keys(), built.graphs.keys())
+    for key, entry in entries.items():
+        write_atomic(_entry(folder, key), pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))
+    for key in removed:
+        _entry(folder, key).unlink(missing_ok=True)
+    state.texts = {name: _text_state(settings, name)
+                   for name in sorted({t for f in state.files.values() for t in f.texts})}
+    _save(folder, state)
+    return _outcome(settings, state)
+
+
+def _parse(statements: Iterable[str]) -> list[ox.Triple]:
+    text = "".join(f"{s} .\n" for s in sorted(statements))
+    return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+
+
+def _in(store: Any, triple: ox.Triple, graphs: set[str]) -> bool:
+    """Whether a triple is in the published union (the given graphs)."""
+    return any(isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in graphs
+               for q in store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None))
+
+
+def _stats(state: CheckState, diff: list[ox.Triple], before: list[bool], after: list[bool]) -> Stats:
+    triples, classes = state.stats.triples, dict(state.stats.classes)
+    for triple, was, now in zip(diff, before, after, strict=True):
+        if was == now:
+            continue
+        step = 1 if now else -1
+        triples += step
+        if triple.predicate == _STATEMENT_TYPE[0]:
+            name = compact(triple.object.value)
+            classes[name] = classes.get(name, 0) + step
+            if not classes[name]:
+                del classes[name]
+    graphs = {f.graph: f.triples for f in state.files.values()}
+    graphs[VOCAB_GRAPH] = state.stats.graphs[VOCAB_GRAPH]
+    return Stats(triples, graphs, dict(sorted(classes.items())))
+
+
+class _Files:
+    """The per-file build parts, read from the state folder as needed, and the files that mention a node."""
+
+    def __init__(self, store: Any, folder: Path, state: CheckState, fresh: dict[str, tuple[Statements, FileParts]]
+                 ) -> None:
+        self.store, self.folder, self.fresh = store, folder, fresh
+        self.order = list(state.files)
+        self.by_graph = {f.graph: k for k, f in state.files.items()}
+        self.loaded: dict[str, FileParts] = {}
+
+    def parts(self, key: str) -> FileParts:
+        if key in self.fresh:
+            return self.fresh[key][1]
+        if key not in self.loaded:
+            self.loaded[key] = _read_entry(self.folder, key)[1]
+        return self.loaded[key]
+
+    def mentioning(self, node: str, literal_only: bool = False) -> list[str]:
+        """The files whose graphs mention a node (as subject, or as object too), in file order."""
+        if literal_only:
+            query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{node}> ?p ?o FILTER (isLiteral(?o)) }} }}"
+        else:
+            query = (f"SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?g {{ <{node}> ?p ?o }} }} "
+                     f"UNION {{ GRAPH ?g {{ ?s ?p <{node}> }} }} }}")
+        keys = {self.by_graph.get(row["g"].value) for row in self.store.query(query)}
+        return [k for k in self.order if k in keys]
+
+    def origin(self, node: object, path: object | None = None) -> Origin | None:
+        """As KnowledgeGraph.origin: the first file (in name order) that wrote this property, else the node."""
+        keys = self.mentioning(str(node))
+        for wanted in ((str(node), None if path is None else str(path)), (str(node), None)):
+            for key in keys:
+                found = self.parts(key).origins.get(wanted)
+                if found is not None:
+                    return found
+        return None
+
+    def literals(self, focus: str, path: str) -> Iterable[str]:
+        for key in self.mentioning(focus, literal_only=True):
+            yield from self.parts(key).literals.get((focus, path), ())
+
+
+def _reaches(check: Any) -> bool:
+    return str(check.component).endswith(("#ClassConstraintComponent", "#SPARQLConstraintComponent"))
+
+
+def _revalidate(store: Any, folder: Path, state: CheckState, diff: list[ox.Triple],
+                fresh: dict[str, tuple[Statements, FileParts]], gone: set[str]) -> list[Violation]:
+    """The cached violations, with those of the nodes the change reaches found again."""
+    from .shacl_oxigraph import compile_shapes
+
+    statements = {t.subject.value for t in diff if (t.predicate, t.object) == _STATEMENT_TYPE}
+    subjects = {t.subject.value for t in diff if isinstance(t.subject, ox.NamedNode)} - statements
+    own = subjects | {t.object.value for t in diff if isinstance(t.object, ox.NamedNode)} - statements
+    reach = set(own)
+    if subjects:
+        values = " ".join(f"<{s}>" for s in sorted(subjects))
+        query = (f"SELECT DISTINCT ?x WHERE {{ VALUES ?s {{ {values} }} ?x ?p ?s "
+                 f"FILTER (isIRI(?x) && ?p NOT IN ({_POINTERS})) }}")
+        reach.update(row["x"].value for row in store.query(query, use_default_graph_as_union=True))
+    reach -= statements
+    own_nodes, reach_nodes = sorted(own), sorted(reach)
+    files = _Files(store, folder, state, fresh)
+    found = store_violations(store, compile_shapes(load_shapes()), written_literals(files.literals), files,
+                             union=True, nodes_for=lambda check: reach_nodes if _reaches(check) else own_nodes)
+    for violation in (*state.report.violations, *state.report.conflicts):
+        if str(violation.focus) in (reach if _reaches(violation) else own):
+            continue
+        if violation.origin is not None and violation.origin.file in gone:
+            violation = replace(violation, origin=files.origin(violation.focus, violation.path))
+        found.append(violation)
+    return found
+
+
+def _requery(store: Any, state: CheckState, changed: set[str], present: Iterable[str]) -> dict[str, QueryResult]:
+    """The violation queries' rows: those with a graph column again for the changed graphs only."""
+    out = {}
+    values = " ".join(f"<{g}>" for g in sorted(present))
+    for spec in list_queries():
+        if not spec.is_violation_check:
+            continue
+        cached = state.queries.get(spec.name)
+        if cached is None or "graph" not in cached.columns:
+            out[spec.name] = run_query_oxigraph(store, spec.name)
+            continue
+        at = cached.columns.index("graph")
+        rows = [row for row in cached.rows if row[at] not in changed]
+        if values:
+            head, sep, tail = spec.text.partition("WHERE {")
+            columns, answer = OxigraphEngine(store).select(f"{head}{sep}\n  VALUES ?graph {{ {values} }}{tail}", {})
+            rows += _result(spec, columns, [tuple(_text(term) for term in row) for row in answer]).rows
+        out[spec.name] = QueryResult(cached.columns, tuple(sorted(rows, key=lambda row: row[at])))
+    return out
+
+
+def _outcome(settings: Settings, state: CheckState) -> PipelineResult:
+    files = state.files.values()
+    quotes = QuoteCheck(sum(f.quotes.checked for f in files),
+                        tuple(sorted({m for f in files for m in f.quotes.missing_texts})))
+    inputs = Inputs(len(state.files), sum(f.records for f in files), quotes, settings.records_dir,
+                    settings.sources_dir)
+    return PipelineResult(inputs, state.report, state.queries, state.stats)

@@ -1,0 +1,138 @@
+"""`kg check` after an edit validates only what changed: after every edit of a series, its report must be the
+full check's, word for word, and the edits that need no full check must not run one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURES, SEEDS
+from kg import recheck
+from kg.cli import cli
+from kg.config import Settings, resource_dir
+from kg.errors import QuoteError
+from kg.pipeline import PipelineResult
+
+THIRD = FIXTURES / "records" / "third-source" / "fixture-third-source.yaml"
+
+
+def _seen(result: PipelineResult) -> tuple:
+    """Everything a check reports, as text."""
+    def listed(violations: tuple) -> list[tuple[str, ...]]:
+        return [(v.constraint_id, str(v.focus), str(v.value), str(v.origin), v.message) for v in violations]
+
+    return (listed(result.report.violations), listed(result.report.conflicts),
+            {name: (r.columns, r.rows) for name, r in result.violations.items()},
+            result.stats, result.inputs)
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    records, texts = tmp_path / "records", tmp_path / "texts"
+    records.mkdir()
+    texts.mkdir()
+    for path in resource_dir("records").glob("*.yaml"):
+        shutil.copy(path, records)
+    shutil.copy(THIRD, records)
+    for path in SEEDS.iterdir():
+        shutil.copy(path, texts)
+    shutil.copy(FIXTURES / "sources" / "fixture-third-source.txt", texts)
+    return records, texts
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_each_edit_gives_the_full_checks_report(corpus: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    records, texts = corpus
+    settings = Settings.default(records, texts)
+    third = records / "fixture-third-source.yaml"
+    abstract = records / "ips-recovery-abstract.yaml"
+    first = recheck.check(settings)
+    assert [v.constraint_id for v in first.report.conflicts] == ["Intervention-peerSupport--MaxCount"]
+    full_check = recheck._full
+
+    def incremental_only(*args: object) -> PipelineResult:
+        raise AssertionError("a full check ran")
+
+    hedged, conflict = "Finding-hedgeMatchesStrength--SPARQL", "Intervention-peerSupport--MaxCount"
+    edits = [
+        # (file, old, new, whether the shortcut must vouch for it, violations and conflicts after it)
+        (third, "    strength: stated\n", "    strength: stated\n    hedge: {value: helped, quote: \"IPS) helped\"}\n",
+         True, [hedged], [conflict]),  # a hedged finding marked "stated"
+        (third, "    sample_size: 20\n",
+         "    sample_size: 20\n    country: {value: Denmark, quote: \"In this made-up study\"}\n",
+         True, [hedged], [conflict]),
+        (third, "peer_support: {value: true,", "peer_support: {value: false,", True, [hedged], []),  # both say no
+        (third, "    evaluates: individual placement and support intervention\n", "    evaluates: imr\n", True,
+         [hedged, "Finding-studyEvaluatesIntervention--SPARQL"], []),  # one step from the finding
+        (third, "    evaluates: imr\n", "    evaluates: [imr, ips]\n", True, [hedged], []),
+        (abstract, "    sample_size: 12\n", "    sample_size: 13\n", True, [hedged], []),
+        # a record id that another file refers by leaves this file: the full check decides
+        (third, "interventions:\n  ips:\n", "interventions:\n  ips-two:\n", False,
+         [hedged, "Intervention-aim--MinCount", "Intervention-component--MinCount", "Intervention-name--MinCount"], []),
+    ]
+    for path, old, new, vouched, violations, conflicts in edits:
+        _edit(path, old, new)
+        monkeypatch.setattr(recheck, "_full", incremental_only if vouched else full_check)
+        quick = recheck.check(settings)
+        monkeypatch.setattr(recheck, "_full", full_check)
+        monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "fresh-cache"))
+        full = recheck.check(settings, full=True)
+        monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+        assert _seen(quick) == _seen(full), (old, new)
+        assert sorted({v.constraint_id for v in quick.report.violations}) == violations
+        assert [v.constraint_id for v in quick.report.conflicts] == conflicts
+
+
+def test_reports_after_edits_name_the_right_lines(corpus: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+                                                   ) -> None:
+    """A violation found before an edit keeps its record line right when lines above it move."""
+    records, texts = corpus
+    settings = Settings.default(records, texts)
+    third = records / "fixture-third-source.yaml"
+    _edit(third, "    strength: stated\n", "    strength: stated\n    hedge: {value: helped, quote: \"IPS) helped\"}\n")
+    before = recheck.check(settings)
+    assert [str(v).split(": ")[0] for v in before.report.violations] == [f"{third}:33"]
+    _edit(third, "source:\n", "# a line more, and no triple changes\nsource:\n")
+    after = recheck.check(settings)
+    assert [str(v).split(": ")[0] for v in after.report.violations] == [f"{third}:34"]
+
+
+def test_a_changed_source_text_checks_its_quotes_again(corpus: tuple[Path, Path]) -> None:
+    records, texts = corpus
+    settings = Settings.default(records, texts)
+    recheck.check(settings)
+    _edit(texts / "fixture-third-source.txt", "which lasted two years", "which lasted three years")
+    with pytest.raises(QuoteError) as info:
+        recheck.check(settings)
+    assert str(info.value).startswith(f"{records / 'fixture-third-source.yaml'}:20: interventions.ips.duration: "
+                                      "quote not found verbatim in fixture-third-source.txt: 'which lasted two years'")
+
+
+def test_kg_check_twice_and_after_an_edit(corpus: tuple[Path, Path]) -> None:
+    records, texts = corpus
+    runner = CliRunner()
+    args = ["check", "--records", str(records), "--sources", str(texts)]
+    for _ in range(2):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("OK: 3 files, 61 records, 144 quotes, 3171 triples, conforms, 1 conflicts (")
+    _edit(records / "fixture-third-source.yaml", "    strength: stated\n",
+          "    strength: stated\n    hedge: {value: helped, quote: \"IPS) helped\"}\n")
+    failed = runner.invoke(cli, args)
+    assert failed.exit_code == 1
+    assert ("fixture-third-source.yaml:33: findings.fixture-ips-personal-recovery: A hedged finding (suggested, "
+            "possible, apparent) keeps the source's hedge wording; a stated one has none. "
+            "[pikgsh:Finding-hedgeMatchesStrength SPARQL; focus "
+            "<https://w3id.org/pikg/id/finding/fixture-ips-personal-recovery>]\n") in failed.output
+    full = runner.invoke(cli, [*args, "--full"])
+    assert full.output == failed.output
