@@ -5,9 +5,9 @@ Usage (from the project root, after `bash scripts/setup.sh`):
     .venv/bin/python benchmarks/run.py --sizes 10000,100000 [--write benchmarks/RESULTS.md]
 
 For each size it generates a corpus (benchmarks/generate.py), then runs, each in a fresh process: our pipeline
-stage by stage (load and build, validate, every export, every bundled query), `kg check`'s work after an edit to
-one source, and the baseline (rdflib parse, pyshacl, rdflib serialise), printing wall times, peak memory and the
-baseline / ours ratio.
+stage by stage (load and build, validate, every export, every bundled query), `kg check` (first on the corpus,
+then after an edit to one source), and the baseline (rdflib parse, pyshacl, rdflib serialise), printing wall
+times, peak memory and the baseline / ours ratio.
 """
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ def main() -> None:
              "Wall seconds (peak MB). `ours` is the project's pipeline as `kg build` runs it (records → validated "
              "graph → release folder, a helper process on the second core); `baseline` is rdflib parse + pyshacl + "
              "rdflib serialise (3 formats) of the same graph. Queries run on an Oxigraph store loaded from the "
-             "release. `kg check after editing one source` rebuilds and revalidates everything (no incremental "
-             "check yet).", ""]
+             "release. `kg check` is the command in a fresh process: first on the corpus (it checks everything and "
+             "keeps the state in its cache), then after editing one source (it checks what changed).", ""]
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -81,9 +81,10 @@ def main() -> None:
                   f"| ours: graph conforms | {bool(ours['conforms'])} |"]
         lines += [f"| baseline: {k} | {v:.3f} |" for k, v in base.items() if k != "peak MB"]
         lines += [f"| baseline: peak memory | {base['peak MB']:.0f} MB |",
-                  f"| kg check after editing one source | {check['check']:.3f} ({check['peak MB']:.0f} MB) |",
+                  f"| kg check, first run (checks everything) | {check['first']:.3f} ({check['first MB']:.0f} MB) |",
+                  f"| kg check after editing one source | {check['check']:.3f} ({check['check MB']:.0f} MB) |",
                   f"| ratio baseline / ours (total) | {base['total'] / ours['total (kg build)']:.2f} |", ""]
-        print("\n".join(lines[-(len(ours) + len(base) + 8):]), flush=True)
+        print("\n".join(lines[-(len(ours) + len(base) + 9):]), flush=True)
     if args.write:
         args.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -6,8 +6,11 @@ Prints one JSON object: the stage's timings in seconds and the process's peak re
 from __future__ import annotations
 
 import json
+import os
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -72,19 +75,29 @@ def baseline(turtle: Path) -> dict[str, float]:
     return times
 
 
-def check_after_edit(records: Path, texts: Path) -> dict[str, float]:
-    """`kg check`'s work after a curator edits one source file."""
-    from kg.build import build
-    from kg.config import Settings
-    from kg.pipeline import run_pipeline
-
-    edited = records / "synthetic-study-0.yaml"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("    design: qualitative-synthesis",
-                                                                  "    design: qualitative-phenomenological-study"),
-                      encoding="utf-8")
+def _command(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, peak MB and exit code of one command in a fresh process."""
     start = time.perf_counter()
-    result = run_pipeline(build(Settings.default(records, texts)), None)
-    return {"check": time.perf_counter() - start, "ok": float(result.ok)}
+    child = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def check_after_edit(records: Path, texts: Path) -> dict[str, float]:
+    """`kg check` as a curator runs it, each time a fresh process: once (everything is checked, and the state
+    for the next check is kept), then after editing one source (only what changed is checked)."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "KG_CACHE_DIR": cache}
+        command = [sys.executable, "-m", "kg", "check", "--records", str(records), "--sources", str(texts)]
+        first, first_mb, first_code = _command(command, env)
+        edited = records / "synthetic-study-0.yaml"
+        text = edited.read_text(encoding="utf-8")
+        assert "    design: qualitative-synthesis" in text, "the edit would change nothing"
+        edited.write_text(text.replace("    design: qualitative-synthesis",
+                                       "    design: qualitative-phenomenological-study"), encoding="utf-8")
+        after, after_mb, after_code = _command(command, env)
+    return {"first": first, "first MB": first_mb, "check": after, "check MB": after_mb,
+            "ok": float(first_code == after_code == 0)}
 
 
 if __name__ == "__main__":

@@ -72,6 +72,7 @@ class CheckState:
     texts: dict[str, tuple[tuple[int, int], str] | None]  # source text name → stamp and digest (None: missing)
     report: ValidationReport
     queries: dict[str, QueryResult]
+    reads: dict[str, frozenset[str] | None]  # the predicates each violation query names (None: any)
     stats: Stats
 
 
@@ -145,11 +146,22 @@ def _read_entry(folder: Path, key: str) -> tuple[Statements, FileParts]:
         raise _Fallback from exc
 
 
+_OPEN: dict[Path, Any] = {}  # a store stays open for the process: RocksDB lets one handle at a time open it
+
+
 def _open_store(folder: Path) -> Any:
-    try:
-        return ox.Store(str(folder / "store"))
-    except OSError:  # another check holds it, or it is damaged
-        return None
+    path = folder / "store"
+    if path not in _OPEN:
+        try:
+            _OPEN[path] = ox.Store(str(path))
+        except OSError:  # another process holds it, or it is damaged
+            return None
+    return _OPEN[path]
+
+
+def _drop_store(folder: Path) -> None:
+    _OPEN.pop(folder / "store", None)
+    shutil.rmtree(folder / "store", ignore_errors=True)
 
 
 def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | None) -> PipelineResult:
@@ -157,7 +169,7 @@ def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | N
     per_file: dict[str, QuoteCheck] = {}
     kg = build(settings, progress=progress, parts=parts, per_file=per_file)
     (folder / "state.pickle").unlink(missing_ok=True)
-    shutil.rmtree(folder / "store", ignore_errors=True)
+    _drop_store(folder)
     shutil.rmtree(folder / "graphs", ignore_errors=True)
     store = _open_store(folder) if _writable(folder) else None
     if store is None:
@@ -172,7 +184,8 @@ def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | N
                                len(rf.records), per_file[key], NameIndex.of([rf]), parts[key].refs,
                                len(kg.graphs[graph]))
     texts = {name: _text_state(settings, name) for name in sorted({t for f in files.values() for t in f.texts})}
-    _save(folder, CheckState(_model(settings), files, texts, result.report, result.violations, result.stats))
+    reads = {spec.name: _predicates(spec.text) for spec in list_queries() if spec.is_violation_check}
+    _save(folder, CheckState(_model(settings), files, texts, result.report, result.violations, reads, result.stats))
     result.store = None
     return result
 
@@ -286,7 +299,10 @@ def _recheck(settings: Settings, folder: Path, state: CheckState, progress: Call
     entries = {k: (built.graphs[state.files[k].graph], parts[k]) for k in parts}
     found = _revalidate(store, folder, state, diff, entries, gone)
     state.report = report_of(store, {f.graph for f in state.files.values()}, found)
-    state.queries = _requery(store, state, old.keys() | built.graphs.keys(), built.graphs.keys())
+    statements = {t.subject for t in diff if (t.predicate, t.object) == _STATEMENT_TYPE}
+    state.queries = _requery(store, state, old.keys() | built.graphs.keys(), built.graphs.keys(),
+                             {t.predicate.value for t in diff},
+                             {t.predicate.value for t in diff if t.subject not in statements})
     for key, entry in entries.items():
         write_atomic(_entry(folder, key), pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))
     for key in removed:
@@ -399,24 +415,73 @@ def _revalidate(store: Any, folder: Path, state: CheckState, diff: list[ox.Tripl
     return found
 
 
-def _requery(store: Any, state: CheckState, changed: set[str], present: Iterable[str]) -> dict[str, QueryResult]:
-    """The violation queries' rows: those with a graph column again for the changed graphs only."""
+def _predicates(text: str) -> frozenset[str] | None:
+    """The predicates a query's patterns name, or None when a pattern has a variable predicate (any triple
+    may change its answer)."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.term import URIRef
+
+    found: set[str] = set()
+
+    def path(p: object) -> bool:
+        if isinstance(p, URIRef):
+            found.add(str(p))
+            return True
+        if isinstance(p, AlternativePath | SequencePath | NegatedPath):
+            return all(path(a) for a in p.args)
+        if isinstance(p, InvPath):
+            return path(p.arg)
+        if isinstance(p, MulPath):
+            return path(p.path)
+        return False
+
+    def walk(node: object) -> bool:
+        if isinstance(node, dict):
+            return all(all(path(t[1]) for t in value) if key == "triples" else walk(value)
+                       for key, value in node.items())
+        if isinstance(node, list | tuple):
+            return all(walk(item) for item in node)
+        return True
+
+    return frozenset(found) if walk(prepareQuery(text).algebra) else None
+
+
+def _in_graph(text: str, graph: str) -> str:
+    """A per-graph query for one named graph: ?graph replaced by its IRI in the WHERE clause, and bound."""
+    head, sep, tail = text.partition("WHERE {")
+    end = tail.rindex("}")
+    return f"{head}{sep}{tail[:end].replace('?graph', f'<{graph}>')}  BIND (<{graph}> AS ?graph)\n{tail[end:]}"
+
+
+_REIFICATION = frozenset(PREFIXES["rdf"] + n for n in ("Statement", "subject", "predicate", "object")) | {
+    PREFIXES["prov"] + "wasDerivedFrom"}
+
+
+def _requery(store: Any, state: CheckState, changed: set[str], present: Iterable[str], predicates: set[str],
+             of_facts: set[str]) -> dict[str, QueryResult]:
+    """The violation queries' rows: a per-graph query (with a graph column) again for the changed graphs only;
+    another again when the change touches a predicate it names (or it names a variable one). The triples of
+    the reification statements count only for a query that names the reification vocabulary (`of_facts` are
+    the predicates of the other triples): every edit changes statements, and a query about labels and classes
+    should not run again for them."""
     out = {}
-    values = " ".join(f"<{g}>" for g in sorted(present))
     for spec in list_queries():
         if not spec.is_violation_check:
             continue
-        cached = state.queries.get(spec.name)
-        if cached is None or "graph" not in cached.columns:
+        cached, reads = state.queries.get(spec.name), state.reads.get(spec.name)
+        if cached is not None and "graph" in cached.columns:
+            at = cached.columns.index("graph")
+            rows = [row for row in cached.rows if row[at] not in changed]
+            for graph in sorted(present):
+                columns, answer = OxigraphEngine(store).select(_in_graph(spec.text, graph), {})
+                rows += _result(spec, columns, [tuple(_text(term) for term in row) for row in answer]).rows
+            out[spec.name] = QueryResult(cached.columns, tuple(sorted(rows, key=lambda row: row[at])))
+        elif cached is not None and reads is not None and not reads & (predicates if reads & _REIFICATION
+                                                                       else of_facts):
+            out[spec.name] = cached
+        else:
             out[spec.name] = run_query_oxigraph(store, spec.name)
-            continue
-        at = cached.columns.index("graph")
-        rows = [row for row in cached.rows if row[at] not in changed]
-        if values:
-            head, sep, tail = spec.text.partition("WHERE {")
-            columns, answer = OxigraphEngine(store).select(f"{head}{sep}\n  VALUES ?graph {{ {values} }}{tail}", {})
-            rows += _result(spec, columns, [tuple(_text(term) for term in row) for row in answer]).rows
-        out[spec.name] = QueryResult(cached.columns, tuple(sorted(rows, key=lambda row: row[at])))
     return out
 
 

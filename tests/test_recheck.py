@@ -17,6 +17,7 @@ from kg.errors import QuoteError
 from kg.pipeline import PipelineResult
 
 THIRD = FIXTURES / "records" / "third-source" / "fixture-third-source.yaml"
+TABLE = "Table 1 of “The missing link” (BMC Psychology, 2021): an overview of the interventions’ aims and methods"
 
 
 def _seen(result: PipelineResult) -> tuple:
@@ -76,6 +77,8 @@ def test_each_edit_gives_the_full_checks_report(corpus: tuple[Path, Path], monke
          [hedged, "Finding-studyEvaluatesIntervention--SPARQL"], []),  # one step from the finding
         (third, "    evaluates: imr\n", "    evaluates: [imr, ips]\n", True, [hedged], []),
         (abstract, "    sample_size: 12\n", "    sample_size: 13\n", True, [hedged], []),
+        (third, "  label: A made-up third source (test fixture)\n", f"  label: \"{TABLE}\"\n", True, [hedged], []),
+        # two sources of one name: ambiguous-name-violation
         # a record id that another file refers by leaves this file: the full check decides
         (third, "interventions:\n  ips:\n", "interventions:\n  ips-two:\n", False,
          [hedged, "Intervention-aim--MinCount", "Intervention-component--MinCount", "Intervention-name--MinCount"], []),
@@ -91,6 +94,10 @@ def test_each_edit_gives_the_full_checks_report(corpus: tuple[Path, Path], monke
         assert _seen(quick) == _seen(full), (old, new)
         assert sorted({v.constraint_id for v in quick.report.violations}) == violations
         assert [v.constraint_id for v in quick.report.conflicts] == conflicts
+    assert quick.violations["ambiguous-name-violation"].rows == (
+        ("https://w3id.org/pikg/ontology#SourceDocument", TABLE.lower(),
+         "https://w3id.org/pikg/id/source/fixture-third-source; https://w3id.org/pikg/id/source/missing-link-table-1"),
+    )
 
 
 def test_reports_after_edits_name_the_right_lines(corpus: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
