@@ -20,22 +20,25 @@ def peak_mb() -> float:
 
 
 def ours(records: Path, texts: Path, out: Path) -> dict[str, float]:
-    """The project's pipeline as `kg build` runs it (build, then validation and the whole release folder, with
-    its helper process), then every bundled query on a store loaded from the release."""
+    """The project's pipeline as `kg build` runs it (build, then validation, the answers of the bundled queries
+    cached, and the whole release folder, with its helper process), then every bundled query on a store loaded
+    from the release."""
     import pyoxigraph as ox
 
     from kg.build import build
+    from kg.cache import warm_answers
     from kg.config import Settings
     from kg.pipeline import run_pipeline
     from kg.query import list_queries, run_query_oxigraph
 
+    os.environ["KG_CACHE_DIR"] = tempfile.mkdtemp()  # kg build answers the bundled queries into the cache
     times: dict[str, float] = {}
     start = time.perf_counter()
     kg = build(Settings.default(records, texts))
     times["load + build"] = time.perf_counter() - start
     t = time.perf_counter()
-    result = run_pipeline(kg, out)
-    times["validate + violation queries + release (17+ files)"] = time.perf_counter() - t
+    result = run_pipeline(kg, out, on_valid=lambda store: warm_answers(kg.settings, kg, store))
+    times["validate + violation queries + release (17+ files) + cached answers"] = time.perf_counter() - t
     times["total (kg build)"] = time.perf_counter() - start
     times["conforms"] = float(result.ok)
     store = ox.Store()

@@ -90,11 +90,10 @@ def _build_and_release(records_dir: Path | None, sources_dir: Path | None, base_
     from .pipeline import run_pipeline
 
     kg = _build(records_dir, sources_dir, base_iri, cached=False)
-    result = run_pipeline(kg, out_dir)
+    result = run_pipeline(kg, out_dir, on_valid=lambda store: warm_answers(kg.settings, kg, store))
     click.echo(result.summary())
     if not result.ok:
         sys.exit(1)
-    warm_answers(kg.settings, kg, result.store)
 
 
 @cli.command(epilog=_epilog("build"))

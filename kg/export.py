@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -159,15 +161,25 @@ def ntriples(statements: Iterable[str]) -> bytes:
     return "".join(f"{s} .\n" for s in statements).encode("utf-8")
 
 
-def _turtle_body(statements: list[str]) -> str:
-    """Turtle statements without prefix lines, a blank line between subjects (pyoxigraph's writer: fast, and
-    the same bytes for the same sorted triples; literals never span lines, so a subject starts at column 0)."""
+_SUBJECT_START = re.compile(rb"\n(?=[^\t])")
+
+
+def _turtle_body(statements: list[str] | bytes) -> bytes:
+    """Turtle statements (or N-Triples bytes) without prefix lines, a blank line between subjects (pyoxigraph's
+    writer: fast, and the same bytes for the same sorted triples; literals never span lines, so a subject starts
+    at column 0)."""
     import pyoxigraph as ox
 
-    triples = ox.parse(ntriples(statements), format=ox.RdfFormat.N_TRIPLES)
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
-    lines = [line for line in text.splitlines() if not line.startswith("@prefix")]
-    return "\n".join(("\n" + line) if i and not line.startswith("\t") else line for i, line in enumerate(lines))
+    nt = statements if isinstance(statements, bytes) else ntriples(statements)
+    text = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                        prefixes=PREFIXES)
+    del nt
+    start, end = 0, len(text)
+    while text.startswith(b"@prefix", start):
+        start = text.index(b"\n", start) + 1
+    while end > start and text[end - 1] == 10:
+        end -= 1
+    return _SUBJECT_START.sub(b"\n\n", memoryview(text)[start:end])
 
 
 def _prefix_lines() -> str:
@@ -193,31 +205,56 @@ class Published:
     @classmethod
     def read(cls, folder: Path, base_iri: str, graphs: bool = True, union: bool = True) -> Published:
         """Read back what write_statements wrote: the union from pikg.nt, the graphs from pikg.nq."""
-        statements = [line[:-2] for line in (folder / "pikg.nt").read_text(encoding="utf-8").splitlines()] \
-            if union else []
+        statements = []
+        if union:  # line by line: the file's text is never held whole
+            with (folder / "pikg.nt").open(encoding="utf-8", newline="\n") as lines:
+                statements = [line[:-3] for line in lines]
         by_graph: dict[str, list[str]] = {}
         if graphs:
-            for line in (folder / "pikg.nq").read_text(encoding="utf-8").splitlines():
-                statement, graph, _ = line.rsplit(" ", 2)
-                by_graph.setdefault(graph[1:-1], []).append(statement)
+            with (folder / "pikg.nq").open(encoding="utf-8", newline="\n") as lines:
+                for line in lines:
+                    statement, graph, _ = line.rsplit(" ", 2)
+                    by_graph.setdefault(graph[1:-1], []).append(statement)
         return cls(statements, by_graph, base_iri)
 
 
 def _trig(data: Published) -> bytes:
     """TriG with one block per named graph, in IRI order."""
-    parts = [_prefix_lines()]
+    parts = [_prefix_lines().encode()]
     for name, statements in data.graphs.items():
-        parts.append(f"\n<{name}> {{\n{_turtle_body(statements)}\n}}\n")
-    return "".join(parts).encode("utf-8")
+        parts += [f"\n<{name}> {{\n".encode(), _turtle_body(statements), b"\n}\n"]
+    return b"".join(parts)
 
 
 def _turtle(data: Published) -> bytes:
-    """Turtle a person can read: the facts first, then their provenance (passages and reified statements)."""
-    machinery = (f"<{data.base_iri}statement/", f"<{data.base_iri}passage/")
-    facts = [s for s in data.union if not s.startswith(machinery)]
-    provenance = [s for s in data.union if s.startswith(machinery)]
-    return (f"{_prefix_lines()}\n# Facts\n\n{_turtle_body(facts)}\n\n# Provenance: the quoted passages, and every "
-            f"fact above as an rdf:Statement derived from one of them\n\n{_turtle_body(provenance)}\n").encode()
+    buffer = io.BytesIO()
+    write_turtle(buffer, data.union, data.base_iri)
+    return buffer.getvalue()
+
+
+def write_turtle(handle: BinaryIO, source: Path | list[str], base_iri: str) -> None:
+    """Turtle a person can read, from sorted statements or the sorted N-Triples file: the facts first, then their
+    provenance (passages and reified statements). Sorted, the lines of each provenance kind are one run, cut out
+    whole; each part is written as it is made, so that a large graph is not held twice."""
+    nt = source.read_bytes() if isinstance(source, Path) else ntriples(source)
+    runs = []
+    for kind in ("passage/", "statement/"):
+        prefix = f"<{base_iri}{kind}".encode()
+        first = 0 if nt.startswith(prefix) else nt.find(b"\n" + prefix) + 1
+        if first or nt.startswith(prefix):
+            last = nt.rfind(b"\n" + prefix) + 1 or first
+            runs.append((first, nt.index(b"\n", last) + 1))
+    cuts = [0, *(i for run in sorted(runs) for i in run), len(nt)]
+    facts = b"".join(nt[a:b] for a, b in zip(cuts[::2], cuts[1::2], strict=True))
+    provenance = b"".join(nt[a:b] for a, b in sorted(runs))
+    del nt
+    handle.write(f"{_prefix_lines()}\n# Facts\n\n".encode())
+    handle.write(_turtle_body(facts))
+    del facts
+    handle.write(b"\n\n# Provenance: the quoted passages, and every fact above as an rdf:Statement derived from "
+                 b"one of them\n\n")
+    handle.write(_turtle_body(provenance))
+    handle.write(b"\n")
 
 
 def serialize(kg: KnowledgeGraph | Published, fmt: str) -> bytes:
@@ -239,5 +276,5 @@ def serialize(kg: KnowledgeGraph | Published, fmt: str) -> bytes:
     if fmt == "json-ld":
         from .jsonld import document
 
-        return document(jsonld_context()["@context"], data.union)
+        return "".join(document(jsonld_context()["@context"], data.union)).encode("utf-8")
     raise ValueError(f"unknown export format {fmt!r}")

@@ -148,11 +148,13 @@ def by_subject(statements: Iterable[str]) -> Iterator[tuple[str, list[tuple[str,
         yield current, pairs
 
 
-def document(context: dict[str, Any], statements: Iterable[str]) -> bytes:
-    """The whole graph as one JSON-LD document, one node object per line (sorted statements in)."""
+def document(context: dict[str, Any], statements: Iterable[str]) -> Iterator[str]:
+    """The whole graph as one JSON-LD document, one node object per line (sorted statements in), as a stream of
+    text that a large graph writes to its file as it goes."""
     compactor = Compactor(context)
-    nodes = (json.dumps(compactor.node(s, pairs), ensure_ascii=False, sort_keys=True)
-             for s, pairs in by_subject(statements))
-    body = ",\n".join(nodes)
-    head = json.dumps({"@context": context}, ensure_ascii=False, indent=2)[:-2]
-    return f'{head},\n  "@graph": [\n{body}\n]}}\n'.encode()
+    yield json.dumps({"@context": context}, ensure_ascii=False, indent=2)[:-2] + ',\n  "@graph": [\n'
+    separator = ""
+    for s, pairs in by_subject(statements):
+        yield separator + json.dumps(compactor.node(s, pairs), ensure_ascii=False, sort_keys=True)
+        separator = ",\n"
+    yield "\n]}\n"

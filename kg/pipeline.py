@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,12 +16,12 @@ from .export import Published, replace_folder
 from .query import QueryResult, list_queries, oxigraph_store, run_query_oxigraph
 from .quotes import QuoteCheck
 from .release import (
+    checksums,
     finish_derived,
     start_derived,
     write_derived,
     write_description,
     write_framed,
-    write_rdfxml,
     write_statements,
 )
 from .stats import Stats, compute_stats
@@ -49,7 +51,7 @@ class PipelineResult:
     violations: dict[str, QueryResult]
     stats: Stats
     written: dict[str, Path] = field(default_factory=dict)
-    store: Any = field(default=None, repr=False)  # the Oxigraph store that was validated, for further queries
+    store: Any = field(default=None, repr=False)  # the validated Oxigraph store (when nothing was written)
 
     @property
     def ok(self) -> bool:
@@ -102,44 +104,59 @@ class _Failed(Exception):
         self.result = result
 
 
-def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None, store: Any = None) -> PipelineResult:
+def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None, store: Any = None,
+                 on_valid: Callable[[Any], None] | None = None) -> PipelineResult:
     """Validate (on `store` when given, which must hold kg's graphs), run every `*-violation` query, and write
-    the release only when both pass.
+    the release only when both pass. `on_valid` is given the validated store when the graph passes (`kg build`
+    answers the bundled queries on it), and the store is let go before the rest of the release is written.
 
-    For a large graph the machine's second core makes Turtle, TriG and JSON-LD (from the N-Triples and N-Quads
-    files written first) while this process loads the store, validates, and writes RDF/XML and the framed
-    documents."""
+    For a large graph the machine's second core makes Turtle, TriG, JSON-LD and RDF/XML (from the N-Triples and
+    N-Quads files written first, and hashes them) while this process loads the store, validates, and writes the
+    framed documents."""
     data = Published.of(kg)
-    stats = compute_stats(kg, data.union)
 
     def check(folder: Path | None = None) -> PipelineResult:
-        if folder is None:  # the same standard SPARQL, much faster than rdflib's engine
-            loaded = oxigraph_store(kg) if store is None else store
-        else:  # the N-Quads just written, and the ontology, which the shapes' class targets need
-            loaded = ox.Store()
-            loaded.load(path=str(folder / "pikg.nq"), format=ox.RdfFormat.N_QUADS)
-            loaded.load(kg.nquads([ONTOLOGY_GRAPH]), format=ox.RdfFormat.N_QUADS)
-        violations = {spec.name: run_query_oxigraph(loaded, spec.name)
-                      for spec in list_queries() if spec.is_violation_check}
-        return PipelineResult(Inputs.of(kg), validate(kg, loaded), violations, stats, store=loaded)
+        # the counts are Python's work, made while Oxigraph (which lets go of the GIL) loads and queries
+        with ThreadPoolExecutor(1) as pool:
+            stats = pool.submit(compute_stats, kg, data.union)
+            if folder is None:  # the same standard SPARQL, much faster than rdflib's engine
+                loaded = oxigraph_store(kg) if store is None else store
+            else:  # the N-Quads just written, and the ontology, which the shapes' class targets need
+                loaded = ox.Store()
+                loaded.load(path=str(folder / "pikg.nq"), format=ox.RdfFormat.N_QUADS)
+                loaded.load(kg.nquads([ONTOLOGY_GRAPH]), format=ox.RdfFormat.N_QUADS)
+            violations = {spec.name: run_query_oxigraph(loaded, spec.name)
+                          for spec in list_queries() if spec.is_violation_check}
+            report = validate(kg, loaded)
+            return PipelineResult(Inputs.of(kg), report, violations, stats.result(), store=loaded)
+
+    def checked(folder: Path | None = None) -> PipelineResult:
+        result = check(folder)
+        if result.ok and on_valid is not None:
+            on_valid(result.store)
+        if out_dir is not None:
+            result.store = None
+        return result
 
     if out_dir is None:
-        return check()
+        return checked()
 
     def fill(folder: Path) -> None:
         write_statements(folder, data)
+        known = None
         if len(data.union) < PARALLEL:
-            result = check()
+            result = checked()
             if not result.ok:
                 raise _Failed(result)
             write_derived(folder, kg.settings.base_iri)
         else:
-            helper = start_derived(folder, kg.settings.base_iri, ("turtle", "trig", "json-ld"))
+            helper = start_derived(folder, kg.settings.base_iri, ("turtle", "trig", "json-ld", "rdf-xml"))
             try:
-                result = check(folder)
+                result = checked(folder)
                 if result.ok:
-                    write_rdfxml(folder)
                     write_framed(folder, data)
+                    known = checksums(folder, [folder / "pikg.nt", folder / "pikg.nq",
+                                               *sorted((folder / "interventions").glob("*.jsonld"))])
             except BaseException:
                 helper.kill()
                 raise
@@ -147,8 +164,8 @@ def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None, store: Any = None) ->
                 helper.kill()
                 helper.communicate()
                 raise _Failed(result)
-            finish_derived(helper)
-        write_description(kg, stats, folder)
+            known = {**(known or {}), **finish_derived(helper)}
+        write_description(kg, result.stats, folder, known)
         outcome.append(result)
 
     outcome: list[PipelineResult] = []

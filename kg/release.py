@@ -31,8 +31,9 @@ from .export import (
     serialize,
     write_atomic,
     write_lines,
+    write_turtle,
 )
-from .jsonld import Compactor, by_subject, parse_literal
+from .jsonld import Compactor, by_subject, document, parse_literal
 from .stats import Stats, compute_stats
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -143,13 +144,21 @@ def _sha256(path: Path) -> tuple[int, str]:
     return path.stat().st_size, digest.hexdigest()
 
 
-def distributions(folder: Path) -> dict[str, tuple[int, str]]:
+def distributions(folder: Path, known: dict[str, tuple[int, str]] | None = None) -> dict[str, tuple[int, str]]:
     """The files the description describes (everything but the description itself): relative path → (size,
-    SHA-256), hashed on two threads."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    SHA-256), hashed on two threads; `known` ones (see checksums) are not read again."""
+    known = known or {}
     paths = sorted((p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("dataset.")),
                    key=lambda p: p.relative_to(folder).as_posix())
+    fresh = checksums(folder, [p for p in paths if p.relative_to(folder).as_posix() not in known])
+    return {name: known.get(name) or fresh[name] for name in (p.relative_to(folder).as_posix() for p in paths)}
+
+
+def checksums(folder: Path, paths: list[Path]) -> dict[str, tuple[int, str]]:
+    """Size and SHA-256 of finished files (relative path → pair), on two threads: the main process hashes its
+    own files while it waits for the helper."""
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(2) as pool:
         return dict(zip((p.relative_to(folder).as_posix() for p in paths), pool.map(_sha256, paths), strict=True))
 
@@ -263,12 +272,14 @@ def write_derived(folder: Path, base_iri: str, formats: tuple[str, ...] = DERIVE
         write_atomic(folder / "pikg.trig", serialize(Published.read(folder, base_iri, union=False), "trig"))
     if "rdf-xml" in formats:
         write_rdfxml(folder)
-    rest = [fmt for fmt in formats if fmt not in ("trig", "rdf-xml")]
-    if not rest and not framed:
+    if "turtle" in formats:  # from the file's bytes, without a line-by-line copy
+        with atomic_writer(folder / "pikg.ttl") as handle:
+            write_turtle(handle, folder / "pikg.nt", base_iri)
+    if "json-ld" not in formats and not framed:
         return
     data = Published.read(folder, base_iri, graphs=False)
-    for fmt in rest:
-        write_atomic(folder / f"pikg.{FORMATS[fmt][0]}", serialize(data, fmt))
+    if "json-ld" in formats:  # streamed to the file
+        write_lines(folder / "pikg.jsonld", document(jsonld_context()["@context"], data.union), size=1000)
     if framed:
         write_framed(folder, data)
 
@@ -281,22 +292,27 @@ def write_framed(folder: Path, data: Published) -> None:
 
 
 def start_derived(folder: Path, base_iri: str, formats: tuple[str, ...]) -> subprocess.Popen:
-    """write_derived in a new Python process (a new interpreter, so that the caller's script is not re-run)."""
+    """write_derived in a new Python process (a new interpreter, so that the caller's script is not re-run),
+    which then prints the checksums of what it wrote."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])])}
     return subprocess.Popen([sys.executable, "-m", "kg.release", str(folder), base_iri, *formats], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def finish_derived(process: subprocess.Popen) -> None:
-    _, err = process.communicate()
+def finish_derived(process: subprocess.Popen) -> dict[str, tuple[int, str]]:
+    """Wait for the helper; the checksums of the files it wrote."""
+    out, err = process.communicate()
     if process.returncode:
         last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit code {process.returncode}"]
         raise OSError(f"writing the release formats failed in the helper process: {last[0]}")
+    return {name: (size, digest) for name, (size, digest) in json.loads(out).items()}
 
 
-def write_description(kg: KnowledgeGraph, stats: Stats, folder: Path) -> None:
-    """The context, model files and README, then the dataset descriptions of everything in the folder."""
+def write_description(kg: KnowledgeGraph, stats: Stats, folder: Path,
+                      known: dict[str, tuple[int, str]] | None = None) -> None:
+    """The context, model files and README, then the dataset descriptions of everything in the folder (`known`:
+    checksums already taken)."""
     write_atomic(folder / "context.jsonld",
                  (json.dumps(jsonld_context(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     for name, (folder_name, file_name) in MODEL_FILES.items():
@@ -304,7 +320,7 @@ def write_description(kg: KnowledgeGraph, stats: Stats, folder: Path) -> None:
     write_atomic(folder / "README.md",
                  README.read_text(encoding="utf-8").replace("{version}", __version__)
                  .replace("{description}", DESCRIPTION).encode("utf-8"))
-    files = distributions(folder)
+    files = distributions(folder, known)
     description = dataset_description(kg, stats, files)
     write_atomic(folder / "dataset.ttl", description.serialize(format="turtle", encoding="utf-8"))
     write_atomic(folder / "dataset.jsonld", (json.dumps(schema_org_dataset(kg, files), ensure_ascii=False,
@@ -325,5 +341,7 @@ def write_release(kg: KnowledgeGraph, out_dir: Path) -> dict[str, Path]:
     return replace_folder(out_dir, lambda folder: write_release_files(kg, folder))
 
 
-if __name__ == "__main__":
-    write_derived(Path(sys.argv[1]), sys.argv[2], tuple(sys.argv[3:]))
+if __name__ == "__main__":  # the helper: the main process writes the framed documents
+    _folder, _formats = Path(sys.argv[1]), tuple(sys.argv[3:])
+    write_derived(_folder, sys.argv[2], _formats, framed=False)
+    print(json.dumps(checksums(_folder, [_folder / f"pikg.{FORMATS[fmt][0]}" for fmt in _formats])))
