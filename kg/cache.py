@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,21 @@ def build_cached(settings: Settings, refresh: bool = False) -> KnowledgeGraph:
     _store(path, pickle.dumps(kg, protocol=pickle.HIGHEST_PROTOCOL))
     _store(path.with_suffix(".nq"), kg.nquads())
     return kg
+
+
+def remember_release(settings: Settings, kg: KnowledgeGraph, release: Path) -> None:
+    """After `kg build`: the N-Quads that `kg query` loads, copied from the release (with the ontology, which
+    class queries use) rather than written again; the pickled graph is left to the first command that needs it."""
+    from .build import ONTOLOGY_GRAPH
+    from .export import atomic_writer
+
+    try:
+        with atomic_writer(cache_dir() / f"{cache_key(settings)}.nq") as handle, \
+                (release / "pikg.nq").open("rb") as published:
+            shutil.copyfileobj(published, handle, 1 << 22)
+            handle.write(kg.nquads([ONTOLOGY_GRAPH]))
+    except OSError:
+        pass
 
 
 def query_store(settings: Settings) -> Any:

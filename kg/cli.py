@@ -86,14 +86,17 @@ def cli() -> None:
 
 def _build_and_release(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None,
                        out_dir: Path) -> None:
-    from .cache import warm_answers
+    from .build import build as build_graph
+    from .cache import remember_release, warm_answers
+    from .config import Settings
     from .pipeline import run_pipeline
 
-    kg = _build(records_dir, sources_dir, base_iri, cached=False)
+    kg = build_graph(Settings.default(records_dir, sources_dir, base_iri))
     result = run_pipeline(kg, out_dir, on_valid=lambda store: warm_answers(kg.settings, kg, store))
     click.echo(result.summary())
     if not result.ok:
         sys.exit(1)
+    remember_release(kg.settings, kg, out_dir)
 
 
 @cli.command(epilog=_epilog("build"))

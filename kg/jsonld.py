@@ -119,17 +119,27 @@ class Compactor:
         if types:
             node["@type"] = sorted(set(types)) if len(set(types)) > 1 else types[0]
         for key in sorted(out):
-            values = sorted(out[key], key=_order)
-            node[key] = values[0] if len(values) == 1 else values
+            values = out[key]
+            node[key] = values[0] if len(values) == 1 else _sorted(values)
         return node
 
 
+def _sorted(values: list[Any]) -> list[Any]:
+    """Values in a canonical order: plain strings, then references and nodes by IRI (two nodes of one IRI by
+    their JSON, which is only made then), then value objects."""
+    values = sorted(values, key=_order)
+    ids = [v["@id"] for v in values if isinstance(v, dict) and "@id" in v]
+    if len(ids) != len(set(ids)):
+        values.sort(key=lambda v: (*_order(v), json.dumps(v, sort_keys=True, ensure_ascii=False)
+                                   if isinstance(v, dict) and len(v) > 1 else ""))
+    return values
+
+
 def _order(value: Any) -> tuple[str, ...]:
-    """Values in a canonical order: plain strings, then references and nodes by IRI, then value objects."""
     if isinstance(value, str):
         return ("0", value)
     if "@id" in value:
-        return ("1", value["@id"], json.dumps(value, sort_keys=True, ensure_ascii=False) if len(value) > 1 else "")
+        return ("1", value["@id"])
     return ("2", str(value.get("@value")), str(value.get("@language", "")), str(value.get("@type", "")))
 
 

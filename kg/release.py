@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -322,9 +323,25 @@ def write_description(kg: KnowledgeGraph, stats: Stats, folder: Path,
                  .replace("{description}", DESCRIPTION).encode("utf-8"))
     files = distributions(folder, known)
     description = dataset_description(kg, stats, files)
-    write_atomic(folder / "dataset.ttl", description.serialize(format="turtle", encoding="utf-8"))
+    write_atomic(folder / "dataset.ttl", _turtle_of(description))
     write_atomic(folder / "dataset.jsonld", (json.dumps(schema_org_dataset(kg, files), ensure_ascii=False,
                                                         indent=2) + "\n").encode("utf-8"))
+
+
+def _turtle_of(graph: Graph) -> bytes:
+    """A small rdflib graph as Turtle by pyoxigraph's writer (rdflib's took 1.6 s for the 9,000 triples that
+    describe a million-triple release): sorted prefix lines of our own (the writer's order is not fixed), then
+    the subjects in order, a blank line between them."""
+    import pyoxigraph as ox
+
+    from .oxi import triples_to_ox
+
+    triples = sorted(triples_to_ox(graph), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    prefixes = dict(sorted((p, str(ns)) for p, ns in graph.namespaces()))
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    body = b"\n".join(line for line in text.split(b"\n") if line and not line.startswith(b"@prefix"))
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode()
+    return head + b"\n" + re.sub(rb"\n(?=[^\t])", b"\n\n", body) + b"\n"
 
 
 def write_release_files(kg: KnowledgeGraph, folder: Path) -> Stats:
