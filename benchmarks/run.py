@@ -72,6 +72,7 @@ def main() -> None:
             base = stage("baseline", str(folder / "out" / "pikg.ttl"))
             check = stage("check", str(folder / "records"), str(folder / "texts"))
             triples = sum(1 for _ in open(folder / "out" / "pikg.nt", encoding="utf-8"))
+        start = len(lines)
         lines += [f"## {size:,} requested: {triples:,} triples, {studies} studies", "",
                   "| stage | seconds |", "| --- | --- |"]
         lines += [f"| ours: {k} | {v:.3f} |" for k, v in ours.items()
@@ -84,7 +85,7 @@ def main() -> None:
                   f"| kg check, first run (checks everything) | {check['first']:.3f} ({check['first MB']:.0f} MB) |",
                   f"| kg check after editing one source | {check['check']:.3f} ({check['check MB']:.0f} MB) |",
                   f"| ratio baseline / ours (total) | {base['total'] / ours['total (kg build)']:.2f} |", ""]
-        print("\n".join(lines[-(len(ours) + len(base) + 9):]), flush=True)
+        print("\n".join(lines[start:]), flush=True)
     if args.write:
         args.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

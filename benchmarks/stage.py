@@ -95,9 +95,10 @@ def check_after_edit(records: Path, texts: Path) -> dict[str, float]:
         first, first_mb, first_code = _command(command, env)
         edited = records / "synthetic-study-0.yaml"
         text = edited.read_text(encoding="utf-8")
-        assert "    design: qualitative-synthesis" in text, "the edit would change nothing"
-        edited.write_text(text.replace("    design: qualitative-synthesis",
-                                       "    design: qualitative-phenomenological-study"), encoding="utf-8")
+        designs = ("    design: qualitative-synthesis", "    design: qualitative-phenomenological-study")
+        old, new = designs if designs[0] in text else designs[::-1]
+        assert old in text, "the edit would change nothing"
+        edited.write_text(text.replace(old, new), encoding="utf-8")
         after, after_mb, after_code = _command(command, env)
     return {"first": first, "first MB": first_mb, "check": after, "check MB": after_mb,
             "ok": float(first_code == after_code == 0)}

@@ -20,6 +20,7 @@ import os
 import pickle
 import shutil
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -154,26 +155,21 @@ def _open_store(folder: Path) -> Any:
     if path not in _OPEN:
         try:
             _OPEN[path] = ox.Store(str(path))
-        except OSError:  # another process holds it, or it is damaged
+        except (OSError, RuntimeError):  # another process holds it, or it is damaged (delete the cache folder)
             return None
     return _OPEN[path]
-
-
-def _drop_store(folder: Path) -> None:
-    _OPEN.pop(folder / "store", None)
-    shutil.rmtree(folder / "store", ignore_errors=True)
 
 
 def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | None) -> PipelineResult:
     parts: dict[str, FileParts] = {}
     per_file: dict[str, QuoteCheck] = {}
     kg = build(settings, progress=progress, parts=parts, per_file=per_file)
-    (folder / "state.pickle").unlink(missing_ok=True)
-    _drop_store(folder)
-    shutil.rmtree(folder / "graphs", ignore_errors=True)
     store = _open_store(folder) if _writable(folder) else None
-    if store is None:
+    if store is None:  # another check holds the state (or it is damaged): leave it be
         return run_pipeline(kg, None)
+    (folder / "state.pickle").unlink(missing_ok=True)
+    store.clear()  # emptied rather than deleted: this process may still hold it open
+    shutil.rmtree(folder / "graphs", ignore_errors=True)
     store.bulk_load(kg.nquads(), format=ox.RdfFormat.N_QUADS)
     result = run_pipeline(kg, None, store=store)
     files = {}
@@ -184,7 +180,11 @@ def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | N
                                len(rf.records), per_file[key], NameIndex.of([rf]), parts[key].refs,
                                len(kg.graphs[graph]))
     texts = {name: _text_state(settings, name) for name in sorted({t for f in files.values() for t in f.texts})}
-    reads = {spec.name: _predicates(spec.text) for spec in list_queries() if spec.is_violation_check}
+    # on a thread of its own: rdflib's parser keeps tracebacks, and so the frames of its caller, which here would
+    # hold the store open after the check returns
+    with ThreadPoolExecutor(1) as pool:
+        reads = pool.submit(lambda: {spec.name: _predicates(spec.text) for spec in list_queries()
+                                     if spec.is_violation_check}).result()
     _save(folder, CheckState(_model(settings), files, texts, result.report, result.violations, reads, result.stats))
     result.store = None
     return result
@@ -423,28 +423,31 @@ def _predicates(text: str) -> frozenset[str] | None:
     from rdflib.term import URIRef
 
     found: set[str] = set()
-
-    def path(p: object) -> bool:
-        if isinstance(p, URIRef):
-            found.add(str(p))
-            return True
-        if isinstance(p, AlternativePath | SequencePath | NegatedPath):
-            return all(path(a) for a in p.args)
-        if isinstance(p, InvPath):
-            return path(p.arg)
-        if isinstance(p, MulPath):
-            return path(p.path)
-        return False
-
-    def walk(node: object) -> bool:
+    nodes: list[object] = [prepareQuery(text).algebra]
+    paths: list[object] = []
+    while nodes:
+        node = nodes.pop()
         if isinstance(node, dict):
-            return all(all(path(t[1]) for t in value) if key == "triples" else walk(value)
-                       for key, value in node.items())
-        if isinstance(node, list | tuple):
-            return all(walk(item) for item in node)
-        return True
-
-    return frozenset(found) if walk(prepareQuery(text).algebra) else None
+            for key, value in node.items():
+                if key == "triples":
+                    paths.extend(triple[1] for triple in value)
+                else:
+                    nodes.append(value)
+        elif isinstance(node, list | tuple):
+            nodes.extend(node)
+    while paths:
+        path = paths.pop()
+        if isinstance(path, URIRef):
+            found.add(str(path))
+        elif isinstance(path, AlternativePath | SequencePath | NegatedPath):
+            paths.extend(path.args)
+        elif isinstance(path, InvPath):
+            paths.append(path.arg)
+        elif isinstance(path, MulPath):
+            paths.append(path.path)
+        else:  # a variable
+            return None
+    return frozenset(found)
 
 
 def _in_graph(text: str, graph: str) -> str:

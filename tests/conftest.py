@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from kg.build import KnowledgeGraph, build
-from kg.config import Settings
+from kg.config import Settings, resource_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = ROOT.parent / "shared" / "seeds"
 FIXTURE_SOURCES = FIXTURES / "sources"
+THIRD = FIXTURES / "records" / "third-source" / "fixture-third-source.yaml"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -26,3 +28,18 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 def kg() -> KnowledgeGraph:
     assert SEEDS.is_dir(), f"the tests need the source texts in {SEEDS}"
     return build(Settings.default(sources_dir=SEEDS))
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> tuple[Path, Path]:
+    """The bundled records and texts plus the made-up third source (a test fixture, never real data)."""
+    records, texts = tmp_path / "records", tmp_path / "texts"
+    records.mkdir()
+    texts.mkdir()
+    for path in resource_dir("records").glob("*.yaml"):
+        shutil.copy(path, records)
+    shutil.copy(THIRD, records)
+    for path in SEEDS.iterdir():
+        shutil.copy(path, texts)
+    shutil.copy(FIXTURE_SOURCES / "fixture-third-source.txt", texts)
+    return records, texts

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
@@ -13,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Literal, Namespace, URIRef
 
-from conftest import FIXTURES, ROOT, SEEDS
+from conftest import FIXTURES, ROOT, THIRD
 from kg.build import build, concepts_by_scheme, load_model
 from kg.cli import cli
 from kg.config import Settings, resource_dir
@@ -24,22 +23,6 @@ from kg.validate import validate
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 ID = Namespace("https://w3id.org/pikg/id/")
-THIRD = FIXTURES / "records" / "third-source" / "fixture-third-source.yaml"
-
-
-@pytest.fixture()
-def corpus(tmp_path: Path) -> tuple[Path, Path]:
-    """The bundled records and texts plus the made-up third source (a test fixture, never real data)."""
-    records, texts = tmp_path / "records", tmp_path / "texts"
-    records.mkdir()
-    texts.mkdir()
-    for path in resource_dir("records").glob("*.yaml"):
-        shutil.copy(path, records)
-    shutil.copy(THIRD, records)
-    for path in SEEDS.iterdir():
-        shutil.copy(path, texts)
-    shutil.copy(FIXTURES / "sources" / "fixture-third-source.txt", texts)
-    return records, texts
 
 
 def test_names_acronyms_and_aliases_resolve_to_one_node(corpus: tuple[Path, Path]) -> None:

@@ -3,20 +3,19 @@ full check's, word for word, and the edits that need no full check must not run 
 
 from __future__ import annotations
 
-import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, SEEDS
 from kg import recheck
 from kg.cli import cli
-from kg.config import Settings, resource_dir
+from kg.config import Settings
 from kg.errors import QuoteError
 from kg.pipeline import PipelineResult
 
-THIRD = FIXTURES / "records" / "third-source" / "fixture-third-source.yaml"
 TABLE = "Table 1 of “The missing link” (BMC Psychology, 2021): an overview of the interventions’ aims and methods"
 
 
@@ -30,19 +29,9 @@ def _seen(result: PipelineResult) -> tuple:
             result.stats, result.inputs)
 
 
-@pytest.fixture()
-def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    records, texts = tmp_path / "records", tmp_path / "texts"
-    records.mkdir()
-    texts.mkdir()
-    for path in resource_dir("records").glob("*.yaml"):
-        shutil.copy(path, records)
-    shutil.copy(THIRD, records)
-    for path in SEEDS.iterdir():
-        shutil.copy(path, texts)
-    shutil.copy(FIXTURES / "sources" / "fixture-third-source.txt", texts)
-    return records, texts
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -143,3 +132,24 @@ def test_kg_check_twice_and_after_an_edit(corpus: tuple[Path, Path]) -> None:
             "<https://w3id.org/pikg/id/finding/fixture-ips-personal-recovery>]\n") in failed.output
     full = runner.invoke(cli, [*args, "--full"])
     assert full.output == failed.output
+
+
+def test_a_check_while_another_holds_the_state_checks_everything(corpus: tuple[Path, Path]) -> None:
+    """Oxigraph's store opens in one process at a time: a second check runs without it and leaves it be."""
+    records, texts = corpus
+    settings = Settings.default(records, texts)
+    first = recheck.check(settings)
+    store = recheck._folder(settings) / "store"
+    recheck._OPEN.clear()  # as if this were a new process
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); "
+                               "print('open', flush=True); time.sleep(60)", str(store)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"open\n"
+        _edit(records / "fixture-third-source.yaml", "peer_support: {value: true,", "peer_support: {value: false,")
+        second = recheck.check(settings)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert [v.constraint_id for v in first.report.conflicts] == ["Intervention-peerSupport--MaxCount"]
+    assert second.report.conflicts == () and second.ok
+    assert store.is_dir() and (recheck._folder(settings) / "state.pickle").is_file()
