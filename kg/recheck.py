@@ -28,7 +28,17 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import __version__
-from .build import VOCAB_GRAPH, FileParts, Origin, Statements, build, build_files, concepts_by_scheme, nquad_lines
+from .build import (
+    VOCAB_GRAPH,
+    FileParts,
+    Origin,
+    Statements,
+    build,
+    build_files,
+    concepts_by_scheme,
+    graph_iri,
+    nquad_lines,
+)
 from .cache import cache_dir
 from .config import PREFIXES, Settings, compact, resource_dir
 from .export import write_atomic
@@ -174,7 +184,7 @@ def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | N
     result = run_pipeline(kg, None, store=store)
     files = {}
     for rf in kg.files:
-        key, graph = str(rf.path), _graph_of(kg.graphs, rf.source.id, settings)
+        key, graph = str(rf.path), graph_iri(settings, rf.source.id)
         write_atomic(_entry(folder, key), pickle.dumps((kg.graphs[graph], parts[key]), pickle.HIGHEST_PROTOCOL))
         files[key] = FileState(_stamp(rf.path), _digest(rf.path), rf.source.id, graph, texts_quoted(rf),
                                len(rf.records), per_file[key], NameIndex.of([rf]), parts[key].refs,
@@ -200,14 +210,6 @@ def _writable(folder: Path) -> bool:
 
 def _save(folder: Path, state: CheckState) -> None:
     write_atomic(folder / "state.pickle", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
-
-
-def _graph_of(graphs: dict[str, Statements], source_id: str, settings: Settings) -> str:
-    from .build import graph_iri
-
-    name = graph_iri(settings, source_id)
-    assert name in graphs
-    return name
 
 
 def _changed(settings: Settings, state: CheckState) -> tuple[dict[str, Path], list[str], list[str],
@@ -257,8 +259,8 @@ def _recheck(settings: Settings, folder: Path, state: CheckState, progress: Call
     if len(ids) != len(set(ids)):
         raise _Fallback  # the full check says which files share a source id
     fresh = {str(rf.path): NameIndex.of([rf]) for rf in raw}
-    touched = {k for f in (state.files[k] for k in gone if k in state.files) for k in f.names.keys()} ^ {
-        k for index in fresh.values() for k in index.keys()}
+    before = {key for k in gone if k in state.files for key in state.files[k].names.keys()}
+    touched = before ^ {key for index in fresh.values() for key in index.keys()}
     lookups = {(kind, section, name.split("\0")[0]) for kind, section, name in touched}
     for other in kept.values():
         if any(("id", section, text) in lookups or ("name", section, normalise_name(text)) in lookups
@@ -277,12 +279,10 @@ def _recheck(settings: Settings, folder: Path, state: CheckState, progress: Call
     old = {state.files[k].graph: _read_entry(folder, k)[0] for k in gone if k in state.files}
     graphs_before = {f.graph for f in state.files.values()} | {VOCAB_GRAPH}
     for rf in files:
-        state.files[str(rf.path)] = FileState(
-            seen[str(rf.path)][0] if str(rf.path) in seen else _stamp(rf.path),
-            seen[str(rf.path)][1] if str(rf.path) in seen else _digest(rf.path), rf.source.id,
-            _graph_of(built.graphs, rf.source.id, settings), texts_quoted(rf), len(rf.records),
-            per_file[str(rf.path)], fresh[str(rf.path)], parts[str(rf.path)].refs,
-            len(built.graphs[_graph_of(built.graphs, rf.source.id, settings)]))
+        key, graph = str(rf.path), graph_iri(settings, rf.source.id)
+        stamp, digest = seen[key] if key in seen else (_stamp(rf.path), _digest(rf.path))
+        state.files[key] = FileState(stamp, digest, rf.source.id, graph, texts_quoted(rf), len(rf.records),
+                                     per_file[key], fresh[key], parts[key].refs, len(built.graphs[graph]))
     for key in removed:
         del state.files[key]
     state.files = dict(sorted(state.files.items()))
