@@ -7,10 +7,11 @@ builds only the changed files against the name index of all files, replaces thei
 and re-runs each compiled constraint only on the nodes the change can reach: the subjects and objects of the
 triples added or removed (a node's own values decide every property constraint), and for sh:class and SPARQL
 constraints, which look one step further, also the nodes that point at those subjects (not through the
-reification's rdf:subject and rdf:object: no shape targets a statement). Per-graph violation queries run on the
-changed graphs only. Whatever the shortcut cannot vouch for (no usable state; the package, ontology, shapes or
-queries changed; a changed name that another file refers by; a source id taken twice) makes it check everything,
-and tests compare its reports with full checks after a series of edits.
+reification's rdf:subject and rdf:object: no shape targets a statement); a constraint that looked two steps
+from its focus node would need `kg check --full`. Per-graph violation queries run on the changed graphs only.
+Whatever the shortcut cannot vouch for (no usable state; the package, ontology, shapes or queries changed; a
+changed name that another file refers by; a source id taken twice) makes it check everything, and tests compare
+its reports with full checks after a series of edits.
 """
 
 from __future__ import annotations

@@ -319,8 +319,9 @@ def test_release_from_other_records(tmp_path: Path) -> None:
 
 
 def test_second_process_writes_the_same_release(kg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Above PARALLEL triples a helper process makes Turtle, TriG, JSON-LD and the framed documents while the
-    main one validates: the folder must be byte for byte the one written in a single process."""
+    """Above PARALLEL triples a helper process makes Turtle, TriG, JSON-LD and RDF/XML while the main one
+    validates and writes the framed documents: the folder must be byte for byte the one written in a single
+    process."""
     from kg import pipeline
 
     write_release(kg, tmp_path / "one")
@@ -330,6 +331,19 @@ def test_second_process_writes_the_same_release(kg, tmp_path: Path, monkeypatch:
     one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
     assert one == two
+
+
+def test_the_helper_writes_its_formats_only_and_their_checksums(kg, tmp_path: Path) -> None:
+    """Regression: the helper wrote the framed documents too (the main process writes them), 3 s at 1M."""
+    from kg.export import Published
+    from kg.release import distributions, finish_derived, start_derived, write_statements
+
+    write_statements(tmp_path, Published.of(kg))
+    sums = finish_derived(start_derived(tmp_path, kg.settings.base_iri, ("turtle", "trig", "json-ld", "rdf-xml")))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.rdf", "pikg.trig", "pikg.ttl"]
+    assert sums == {name: pair for name, pair in distributions(tmp_path).items()
+                    if name not in ("pikg.nt", "pikg.nq")}
 
 
 def test_a_failing_helper_process_keeps_the_previous_release(kg, tmp_path: Path,
