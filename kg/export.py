@@ -164,7 +164,7 @@ def ntriples(statements: Iterable[str]) -> bytes:
 _SUBJECT_START = re.compile(rb"\n(?=[^\t])")
 
 
-def _turtle_body(statements: list[str] | bytes) -> bytes:
+def _turtle_body(statements: list[str] | bytes, prefixes: dict[str, str] = PREFIXES) -> bytes:
     """Turtle statements (or N-Triples bytes) without prefix lines, a blank line between subjects (pyoxigraph's
     writer: fast, and the same bytes for the same sorted triples; literals never span lines, so a subject starts
     at column 0)."""
@@ -172,7 +172,7 @@ def _turtle_body(statements: list[str] | bytes) -> bytes:
 
     nt = statements if isinstance(statements, bytes) else ntriples(statements)
     text = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
-                        prefixes=PREFIXES)
+                        prefixes=prefixes)
     del nt
     start, end = 0, len(text)
     while text.startswith(b"@prefix", start):
@@ -182,8 +182,14 @@ def _turtle_body(statements: list[str] | bytes) -> bytes:
     return _SUBJECT_START.sub(b"\n\n", memoryview(text)[start:end])
 
 
-def _prefix_lines() -> str:
-    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+def _prefix_lines(prefixes: dict[str, str] = PREFIXES) -> str:
+    """Prefix lines of our own, sorted: pyoxigraph's writer does not keep the order it is given."""
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+
+
+def small_turtle(statements: list[str], prefixes: dict[str, str]) -> bytes:
+    """Turtle of a few sorted statements with the given prefixes (the dataset description)."""
+    return f"{_prefix_lines(prefixes)}\n".encode() + _turtle_body(statements, prefixes) + b"\n"
 
 
 @dataclass(frozen=True)

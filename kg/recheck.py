@@ -134,14 +134,19 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _text_state(settings: Settings, name: str) -> tuple[tuple[int, int], str] | None:
+def _text_path(settings: Settings, name: str) -> Path | None:
     path = settings.sources_dir / name if settings.sources_dir else None
-    return (_stamp(path), _digest(path)) if path is not None and path.is_file() else None
+    return path if path is not None and path.is_file() else None
+
+
+def _text_state(settings: Settings, name: str) -> tuple[tuple[int, int], str] | None:
+    path = _text_path(settings, name)
+    return (_stamp(path), _digest(path)) if path is not None else None
 
 
 def _text_moved(settings: Settings, name: str, known: tuple[tuple[int, int], str] | None) -> bool:
-    path = settings.sources_dir / name if settings.sources_dir else None
-    if path is None or not path.is_file():
+    path = _text_path(settings, name)
+    if path is None:
         return known is not None
     return known is None or (_stamp(path) != known[0] and _digest(path) != known[1])
 
@@ -298,12 +303,12 @@ def _recheck(settings: Settings, folder: Path, state: CheckState, progress: Call
     after = [_in(store, t, graphs_after) for t in diff]
     state.stats = _stats(state, diff, before, after)
     entries = {k: (built.graphs[state.files[k].graph], parts[k]) for k in parts}
-    found = _revalidate(store, folder, state, diff, entries, gone)
+    statements = {t.subject.value for t in diff if (t.predicate, t.object) == _STATEMENT_TYPE}
+    found = _revalidate(store, folder, state, diff, statements, entries, gone)
     state.report = report_of(store, {f.graph for f in state.files.values()}, found)
-    statements = {t.subject for t in diff if (t.predicate, t.object) == _STATEMENT_TYPE}
     state.queries = _requery(store, state, old.keys() | built.graphs.keys(), built.graphs.keys(),
                              {t.predicate.value for t in diff},
-                             {t.predicate.value for t in diff if t.subject not in statements})
+                             {t.predicate.value for t in diff if t.subject.value not in statements})
     for key, entry in entries.items():
         write_atomic(_entry(folder, key), pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))
     for key in removed:
@@ -384,16 +389,12 @@ class _Files:
             yield from self.parts(key).literals.get((focus, path), ())
 
 
-def _reaches(check: Any) -> bool:
-    return str(check.component).endswith(("#ClassConstraintComponent", "#SPARQLConstraintComponent"))
-
-
-def _revalidate(store: Any, folder: Path, state: CheckState, diff: list[ox.Triple],
+def _revalidate(store: Any, folder: Path, state: CheckState, diff: list[ox.Triple], statements: set[str],
                 fresh: dict[str, tuple[Statements, FileParts]], gone: set[str]) -> list[Violation]:
-    """The cached violations, with those of the nodes the change reaches found again."""
-    from .shacl_oxigraph import compile_shapes
+    """The cached violations, with those of the nodes the change reaches found again (`statements`: the
+    reification nodes among the changed triples' subjects, which no shape targets)."""
+    from .shacl_oxigraph import compile_shapes, looks_beyond_focus
 
-    statements = {t.subject.value for t in diff if (t.predicate, t.object) == _STATEMENT_TYPE}
     subjects = {t.subject.value for t in diff if isinstance(t.subject, ox.NamedNode)} - statements
     own = subjects | {t.object.value for t in diff if isinstance(t.object, ox.NamedNode)} - statements
     reach = set(own)
@@ -405,10 +406,11 @@ def _revalidate(store: Any, folder: Path, state: CheckState, diff: list[ox.Tripl
     reach -= statements
     own_nodes, reach_nodes = sorted(own), sorted(reach)
     files = _Files(store, folder, state, fresh)
-    found = store_violations(store, compile_shapes(load_shapes()), written_literals(files.literals), files,
-                             union=True, nodes_for=lambda check: reach_nodes if _reaches(check) else own_nodes)
+    found = store_violations(
+        store, compile_shapes(load_shapes()), written_literals(files.literals), files, union=True,
+        nodes_for=lambda check: reach_nodes if looks_beyond_focus(check.component) else own_nodes)
     for violation in (*state.report.violations, *state.report.conflicts):
-        if str(violation.focus) in (reach if _reaches(violation) else own):
+        if str(violation.focus) in (reach if looks_beyond_focus(violation.component) else own):
             continue
         if violation.origin is not None and violation.origin.file in gone:
             violation = replace(violation, origin=files.origin(violation.focus, violation.path))

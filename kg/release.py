@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +29,7 @@ from .export import (
     new_graph,
     replace_folder,
     serialize,
+    small_turtle,
     write_atomic,
     write_lines,
     write_turtle,
@@ -330,18 +330,11 @@ def write_description(kg: KnowledgeGraph, stats: Stats, folder: Path,
 
 def _turtle_of(graph: Graph) -> bytes:
     """A small rdflib graph as Turtle by pyoxigraph's writer (rdflib's took 1.6 s for the 9,000 triples that
-    describe a million-triple release): sorted prefix lines of our own (the writer's order is not fixed), then
-    the subjects in order, a blank line between them."""
-    import pyoxigraph as ox
-
+    describe a million-triple release)."""
     from .oxi import triples_to_ox
 
-    triples = sorted(triples_to_ox(graph), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    prefixes = dict(sorted((p, str(ns)) for p, ns in graph.namespaces()))
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    body = b"\n".join(line for line in text.split(b"\n") if line and not line.startswith(b"@prefix"))
-    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode()
-    return head + b"\n" + re.sub(rb"\n(?=[^\t])", b"\n\n", body) + b"\n"
+    statements = sorted(f"{t.subject} {t.predicate} {t.object}" for t in triples_to_ox(graph))
+    return small_turtle(statements, {p: str(ns) for p, ns in graph.namespaces()})
 
 
 def write_release_files(kg: KnowledgeGraph, folder: Path) -> Stats:

@@ -38,16 +38,17 @@ class Check:
     query: str
     datatypes: tuple[str, ...] = ()
 
-    @property
-    def looks_beyond_focus(self) -> bool:
-        """Whether a result may change with the triples of the nodes the focus node points at (sh:class looks at
-        a value's types, a SPARQL constraint may follow a path), not only with the focus node's own triples."""
-        return self.component in (SH.ClassConstraintComponent, SH.SPARQLConstraintComponent)
-
     def on(self, nodes: list[str]) -> str:
         """The query restricted to the given focus nodes (IRIs): what `kg check` re-runs after an edit."""
         values = f"VALUES ?this {{ {' '.join(f'<{n}>' for n in nodes)} }}\n"
         return self.query.replace(FOCUS, values)
+
+
+def looks_beyond_focus(component: Node) -> bool:
+    """Whether a result of this constraint component may change with the triples of the nodes the focus node
+    points at (sh:class looks at a value's types, a SPARQL constraint may follow a path), not only with the focus
+    node's own triples."""
+    return component in (SH.ClassConstraintComponent, SH.SPARQLConstraintComponent)
 
 
 def _targets(shapes: Graph, node_shape: Node) -> list[str]:
