@@ -54,6 +54,9 @@ class _Group(click.Group):
             ctx.exit(2)
 
 
+FORCE = click.option("--force", is_flag=True, help="Overwrite the output file even if this command did not write it.")
+
+
 def _epilog(name: str) -> str:
     return "\b\nExamples:\n" + EXAMPLES[name]
 
@@ -89,8 +92,10 @@ def _build_and_release(records_dir: Path | None, sources_dir: Path | None, base_
     from .build import build as build_graph
     from .cache import remember_release, warm_answers
     from .config import Settings
+    from .export import check_output_folder
     from .pipeline import run_pipeline
 
+    check_output_folder(out_dir, "release")  # before the build: a folder that is not ours is never touched
     kg = build_graph(Settings.default(records_dir, sources_dir, base_iri))
     result = run_pipeline(kg, out_dir, on_valid=lambda store: warm_answers(kg.settings, kg, store))
     click.echo(result.summary())
@@ -209,11 +214,14 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
               default="turtle",
               show_default=True)
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
+@FORCE
 def export(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, fmt: str,
-           output: Path | None) -> None:
+           output: Path | None, force: bool) -> None:
     """Export the graph in one format, without validating it (use `kg build` for a checked release)."""
-    from .export import serialize, write_atomic
+    from .export import check_output_file, serialize, write_atomic
 
+    if output:
+        check_output_file(output, force=force)
     data = serialize(_build(records_dir, sources_dir, base_iri), fmt)
     if output:
         write_atomic(output, data)
@@ -292,15 +300,17 @@ def new(kind: str, record_id: str, text_file: str | None, records_dir: Path, rec
 
 @cli.command(epilog=_epilog("schema"))
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
-def schema(output: Path | None) -> None:
+@FORCE
+def schema(output: Path | None, force: bool) -> None:
     """Print the JSON Schema of record files (for editors: autocompletion and checks while typing)."""
     import json
 
-    from .export import write_atomic
-    from .jsonschema import record_schema
+    from .export import check_output_file, write_atomic
+    from .jsonschema import is_record_schema, record_schema
 
     text = json.dumps(record_schema(_concepts()), ensure_ascii=False, indent=2) + "\n"
     if output:
+        check_output_file(output, is_record_schema, force)
         write_atomic(output, text.encode("utf-8"))
     else:
         click.echo(text, nl=False)
@@ -311,17 +321,18 @@ def schema(output: Path | None) -> None:
 @click.option("--source-id", required=True, help="Id of the source the sheet was extracted from.")
 @click.option("--text-file", required=True, help="File name of that source's plain text (for quote checks).")
 @click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Record file to write (default: stdout); an existing file is not overwritten.")
+              help="Record file to write (default: stdout); an existing file is not overwritten without --force.")
+@FORCE
 @click.option("--delimiter", default=",", show_default=True, help="The sheet's field delimiter.")
 @click.option("--records", "records_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Existing records, so that known interventions keep their ids (default: the packaged ones).")
-def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: Path | None, delimiter: str,
-                         records_dir: Path | None) -> None:
+def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: Path | None, force: bool,
+                         delimiter: str, records_dir: Path | None) -> None:
     """Turn a data-extraction sheet (CSV) into a record file: Table 1's layout (first header cell `attribute`,
     one column per intervention) or one row per finding. Problems are listed (exit 1), never dropped."""
     from .build import concept_labels
     from .config import Settings
-    from .export import write_atomic
+    from .export import check_output_file, write_atomic
     from .identity import NameIndex
     from .records import load_records
     from .tables import import_table
@@ -334,8 +345,7 @@ def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: 
     for line, problem in result.problems:
         click.echo(f"{display_path(sheet)}:{line}: {problem}", err=True)
     if out_file:
-        if out_file.exists():
-            raise click.UsageError(f"{display_path(out_file)} exists; choose another --out")
+        check_output_file(out_file, force=force)
         write_atomic(out_file, result.text.encode("utf-8"))
         click.echo(f"Wrote {display_path(out_file)} ({len(result.problems)} problem(s) to check).", err=True)
     else:
@@ -351,9 +361,11 @@ def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: 
 def site(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
     """Write a static site: home page, comparison table, evidence map, a page per resource (with its Turtle
     and JSON-LD), ontology documentation and the release files. Plain HTML and CSS; open it from disk."""
+    from .export import check_output_folder
     from .site import write_site
     from .validate import validate as validate_kg
 
+    check_output_folder(out_dir, "site")
     kg = _build(records_dir, sources_dir, base_iri, cached=False)
     report = validate_kg(kg)
     if not report.conforms:
@@ -454,5 +466,15 @@ def stats(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
     click.echo(format_stats(compute_stats(_build(records_dir, sources_dir, base_iri))))
 
 
+def _stop(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    """The `kg` command. SIGTERM and SIGHUP end it like Ctrl-C does, through every `finally`, so that temporary
+    folders are removed and helper processes stopped."""
+    import signal
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
     cli(prog_name="kg")

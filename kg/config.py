@@ -15,6 +15,7 @@ ONTOLOGY_NS = "https://w3id.org/pikg/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/pikg/ontology"
 VOCAB_NS = "https://w3id.org/pikg/vocab/"
 DEFAULT_BASE_IRI = "https://w3id.org/pikg/id/"
+TITLE = "Psychosocial Intervention Knowledge Graph"  # the dataset's title
 
 PREFIXES: dict[str, str] = {
     "pikg": ONTOLOGY_NS,

@@ -6,14 +6,15 @@ without reading a traceback.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
 def display_path(path: str | Path) -> str:
     """A path relative to the working directory when it is below it: shorter messages, same meaning."""
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))  # links not followed: the name given
+    except (ValueError, OSError):
         return str(path)
 
 
@@ -38,6 +39,10 @@ class RecordError(InputError):
 
 class QuoteError(RecordError):
     """A quote does not occur verbatim in its source text."""
+
+
+class OutputError(InputError):
+    """An output path the command may not write: a folder or file that is not its own earlier output."""
 
 
 class QueryError(InputError):

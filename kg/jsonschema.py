@@ -10,6 +10,7 @@ from .records import DATE_RE, DURATION_RE, ID_RE, LANG_RE
 from .schema import DURATION_QUALIFIERS, RECORD_KEYS, SECTIONS, SOURCE_FIELDS, VALUE_KEYS, Field
 
 TEXT = {"type": "string", "minLength": 1}
+SCHEMA_ID = "https://w3id.org/pikg/record.schema.json"
 
 
 def _item(fld: Field, concepts: Mapping[str, set[str]]) -> dict[str, Any]:
@@ -62,10 +63,20 @@ def record_schema(concepts: Mapping[str, set[str]]) -> dict[str, Any]:
     source["properties"]["id"]["pattern"] = ID_RE.pattern
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://w3id.org/pikg/record.schema.json",
+        "$id": SCHEMA_ID,
         "title": "pikg record file",
         "description": "One source document's curated facts; see records/README.md. Keys of a field written as a "
                        "mapping: " + "; ".join(f"{k}: {d}" for k, d in VALUE_KEYS.items()),
         "type": "object", "additionalProperties": False, "required": ["source"],
         "properties": {"source": source, **sections},
     }
+
+
+def is_record_schema(data: bytes) -> bool:
+    """Whether a file holds a record schema written by `kg schema` (which may then replace it)."""
+    import json
+
+    try:
+        return json.loads(data).get("$id") == SCHEMA_ID
+    except (ValueError, AttributeError):
+        return False

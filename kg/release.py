@@ -20,9 +20,10 @@ from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from . import __version__
 from .build import KnowledgeGraph, nquad_lines
-from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, expand, resource_dir
+from .config import ONTOLOGY_IRI, PREFIXES, TITLE, VOCAB_NS, expand, resource_dir
 from .export import (
     FORMATS,
+    STAMP,
     Published,
     atomic_writer,
     jsonld_context,
@@ -46,7 +47,6 @@ FOAF = Namespace(PREFIXES["foaf"])
 SKOS = Namespace(PREFIXES["skos"])
 PIKG = Namespace(PREFIXES["pikg"])
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-TITLE = "Psychosocial Intervention Knowledge Graph"
 DESCRIPTION = (
     "Psychosocial mental-health interventions (their aims, components, delivery, duration and peer support), the "
     "studies and publications that evaluated them, and their findings on personal and clinical recovery, each "
@@ -149,7 +149,8 @@ def distributions(folder: Path, known: dict[str, tuple[int, str]] | None = None)
     """The files the description describes (everything but the description itself): relative path → (size,
     SHA-256), hashed on two threads; `known` ones (see checksums) are not read again."""
     known = known or {}
-    paths = sorted((p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("dataset.")),
+    paths = sorted((p for p in folder.rglob("*")
+                    if p.is_file() and not p.name.startswith("dataset.") and p.name != STAMP),
                    key=lambda p: p.relative_to(folder).as_posix())
     fresh = checksums(folder, [p for p in paths if p.relative_to(folder).as_posix() not in known])
     return {name: known.get(name) or fresh[name] for name in (p.relative_to(folder).as_posix() for p in paths)}
@@ -298,7 +299,19 @@ def start_derived(folder: Path, base_iri: str, formats: tuple[str, ...]) -> subp
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])])}
     return subprocess.Popen([sys.executable, "-m", "kg.release", str(folder), base_iri, *formats], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=die_with_parent)
+
+
+def die_with_parent() -> None:
+    """In a child process, before exec: ask Linux to kill it when its parent dies, so that a killed `kg build`
+    leaves no helper running (a SIGKILL gives the parent no chance to clean up). Elsewhere a no-op."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def finish_derived(process: subprocess.Popen) -> dict[str, tuple[int, str]]:

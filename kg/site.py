@@ -320,4 +320,4 @@ class SiteBuilder:
 
 def write_site(kg: KnowledgeGraph, out_dir: Path) -> dict[str, Path]:
     """Write the site into out_dir, replacing what was there only once the new folder is complete."""
-    return replace_folder(out_dir, SiteBuilder(kg).write)
+    return replace_folder(out_dir, SiteBuilder(kg).write, "site")

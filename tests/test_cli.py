@@ -63,7 +63,7 @@ def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
     assert lines[7].startswith("  README.md (")
     assert lines[-1] == "  interventions/: 4 framed JSON-LD documents"
     assert sorted(p.name for p in (tmp_path / "release").iterdir()) == [
-        "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "interventions", "ontology.ttl",
+        ".pikg-output", "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "interventions", "ontology.ttl",
         "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.rdf", "pikg.trig", "pikg.ttl", "shapes.ttl", "vocabularies.ttl"]
 
 
@@ -224,4 +224,4 @@ def test_unwritable_output_is_an_input_error(run, tmp_path: Path) -> None:
     (tmp_path / "taken").write_text("a file, not a folder\n", encoding="utf-8")
     result = run("build", "--out", "taken/release", "--sources", str(SEEDS))
     assert result.exit_code == 2
-    assert result.output.splitlines()[-1] == "error: taken: File exists"
+    assert result.output == "error: taken is not a folder; choose another place for taken/release\n"

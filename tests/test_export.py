@@ -55,7 +55,7 @@ def test_two_builds_give_byte_identical_files(tmp_path: Path) -> None:
                        check=True, env=env, capture_output=True)
         digests.append({p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                         for p in sorted(out.rglob("*")) if p.is_file()})
-    assert len(digests[0]) == 17
+    assert len(digests[0]) == 18  # 17 and the folder's stamp
     assert digests[0] == digests[1]
 
 
@@ -95,13 +95,14 @@ def test_failed_validation_leaves_previous_release_untouched(tmp_path: Path) -> 
                                           encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
+    (out / ".pikg-output").write_text("pikg release\n", encoding="utf-8")
     (out / "pikg.ttl").write_text("previous release\n", encoding="utf-8")
     kg = build(Settings.default(records, FIXTURE_SOURCES))
     result = run_pipeline(kg, out)
     assert not result.ok
     assert [v.constraint_id for v in result.report.violations] == ["Intervention-aim--MinCount"]
     assert (out / "pikg.ttl").read_text(encoding="utf-8") == "previous release\n"
-    assert sorted(p.name for p in out.iterdir()) == ["pikg.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == [".pikg-output", "pikg.ttl"]
 
 
 def test_written_files_are_readable_by_a_web_server(kg, tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def _pyld_triples(doc: dict) -> set[tuple]:
 def test_release_has_every_file(release: Path) -> None:
     names = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
     assert names == [
-        "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl",
+        ".pikg-output", "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl",
         "interventions/imr.jsonld", "interventions/ips.jsonld",
         "interventions/learn-how-to-tackle-anxiety-and-depression.jsonld", "interventions/turning-points.jsonld",
         "ontology.ttl", "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.rdf", "pikg.trig", "pikg.ttl", "shapes.ttl",
