@@ -97,7 +97,15 @@ def main() -> None:
                   f"| ratio baseline / ours (total) | {base['total'] / ours['total (kg build)']:.2f} |", ""]
         print("\n".join(lines[start:]), flush=True)
     if args.write:
-        args.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        kept = ""  # the sections other scripts write (quotes.py, validate_data.py) stay, after ours
+        if args.write.is_file():
+            text = args.write.read_text(encoding="utf-8")
+            first = min((text.find(f"\n## {h}") for h in OTHER_SECTIONS if f"\n## {h}" in text), default=-1)
+            kept = text[first:] if first >= 0 else ""
+        args.write.write_text("\n".join(lines) + kept.rstrip("\n") + "\n", encoding="utf-8")
+
+
+OTHER_SECTIONS = ("Quote check", "`kg validate --data`")  # written by benchmarks/quotes.py and validate_data.py
 
 
 if __name__ == "__main__":

@@ -1,26 +1,37 @@
-"""A cache of the built graph and of query answers, so that `kg query` answers at once.
+"""A cache of query answers and of the built dataset's N-Quads, so that `kg query` answers at once.
 
 The key hashes everything the build reads (records, ontology files, source texts, base IRI, package
 version); any change to them builds afresh. A query answer is cached under that key plus the query's text,
 its parameters and the output format, and is read without importing rdflib. The cache lives in
 $KG_CACHE_DIR (default ~/.cache/pikg); if it cannot be read or written, everything works without it.
+
+Nothing in the cache is trusted: every file ends with a line holding the SHA-256 of what precedes it (a comment
+line, so the N-Quads file stays N-Quads), and a file that is truncated, empty, foreign or altered is ignored and
+written again. Nothing read from it can run code: query answers and N-Quads are text, and the state of `kg check`
+is read back by an unpickler that builds only the package's own dataclasses (a planted pickle that names any other
+callable is refused and the state rebuilt). Every write is flushed to disk before it is renamed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import os
 import pickle
-import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import __version__
 from .config import Settings, resource_dir
 
 if TYPE_CHECKING:
     from .build import KnowledgeGraph
+
+SEAL = b"# pikg-cache sha256 "
+_SEAL_LENGTH = len(SEAL) + 64 + 1
 
 
 def cache_dir() -> Path:
@@ -33,43 +44,37 @@ def cache_key(settings: Settings) -> str:
     if settings.sources_dir and settings.sources_dir.is_dir():
         folders.append(settings.sources_dir)
     for folder in folders:
-        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        for path in sorted(p for p in folder.iterdir() if stat.S_ISREG(p.lstat().st_mode)):  # no link leads out
             digest.update(f"\0{path}\0".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:32]
 
 
 def build_cached(settings: Settings, refresh: bool = False) -> KnowledgeGraph:
-    """The built graph, from the cache when its inputs have not changed; `refresh` builds afresh and stores it
-    (what `kg build` does, so that the next `kg query` starts from the cache)."""
+    """The built graph, its N-Quads kept in the cache for `kg query` (the graph itself is built every time: a
+    cached Python object could be swapped for one that runs code when it is read)."""
     from .build import build
 
-    if not settings.records_dir.is_dir():
-        return build(settings)  # let build report the missing folder
-    path = cache_dir() / f"{cache_key(settings)}.pickle"
-    if not refresh:
-        try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
-            pass
     kg = build(settings)
-    _store(path, pickle.dumps(kg, protocol=pickle.HIGHEST_PROTOCOL))
-    _store(path.with_suffix(".nq"), kg.nquads())
+    if settings.records_dir.is_dir():
+        _store(cache_dir() / f"{cache_key(settings)}.nq", kg.nquads())
     return kg
 
 
 def remember_release(settings: Settings, kg: KnowledgeGraph, release: Path) -> None:
     """After `kg build`: the N-Quads that `kg query` loads, copied from the release (with the ontology, which
-    class queries use) rather than written again; the pickled graph is left to the first command that needs it."""
+    class queries use) rather than written again."""
     from .build import ONTOLOGY_GRAPH
     from .export import atomic_writer
 
     try:
-        with atomic_writer(cache_dir() / f"{cache_key(settings)}.nq") as handle, \
+        with atomic_writer(cache_dir() / f"{cache_key(settings)}.nq", durable=True) as handle, \
                 (release / "pikg.nq").open("rb") as published:
-            shutil.copyfileobj(published, handle, 1 << 22)
-            handle.write(kg.nquads([ONTOLOGY_GRAPH]))
+            digest = hashlib.sha256()
+            for block in iter(lambda: published.read(1 << 22), b""):
+                digest.update(block)
+                handle.write(block)
+            _write_sealed(handle, kg.nquads([ONTOLOGY_GRAPH]), digest)
     except OSError:
         pass
 
@@ -80,23 +85,77 @@ def query_store(settings: Settings) -> Any:
     import pyoxigraph as ox
 
     path = cache_dir() / f"{cache_key(settings)}.nq"
-    store = ox.Store()
-    if settings.records_dir.is_dir() and path.is_file():
+    if settings.records_dir.is_dir() and _sealed(path):
+        store = ox.Store()
         try:
             store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
             return store
-        except (OSError, SyntaxError):
-            store = ox.Store()
+        except (OSError, SyntaxError, ValueError):
+            pass
     from .query import oxigraph_store
 
     return oxigraph_store(build_cached(settings, refresh=True))
 
 
+def _write_sealed(handle: BinaryIO, data: bytes, digest: Any = None) -> None:
+    """Write data and the seal line: the SHA-256 of everything written to the file (`digest` has what came
+    before)."""
+    digest = digest or hashlib.sha256()
+    digest.update(data)
+    handle.write(data)
+    handle.write(SEAL + digest.hexdigest().encode() + b"\n")
+
+
+def _sealed(path: Path) -> bool:
+    """Whether a cache file is whole and unaltered: a regular file whose last line is the SHA-256 of the rest."""
+    try:
+        if not path.is_file() or path.is_symlink():
+            return False
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size < _SEAL_LENGTH:
+                return False
+            handle.seek(size - _SEAL_LENGTH)
+            tail = handle.read()
+            if not tail.startswith(SEAL) or not tail.endswith(b"\n"):
+                return False
+            handle.seek(0)
+            digest, left = hashlib.sha256(), size - _SEAL_LENGTH
+            while left:
+                block = handle.read(min(left, 1 << 22))
+                if not block:
+                    return False
+                digest.update(block)
+                left -= len(block)
+            return digest.hexdigest().encode() == tail[len(SEAL):-1]
+    except OSError:
+        return False
+
+
+def _read_sealed(path: Path) -> bytes | None:
+    """A small cache file's content, or None when it is missing, altered or not ours."""
+    return _read_sealed_file(path, 64 << 20)
+
+
+def _read_sealed_file(path: Path, limit: int = 4 << 30) -> bytes | None:
+    try:
+        if not path.is_file() or path.is_symlink() or path.stat().st_size > limit:
+            return None
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    data, tail = blob[:-_SEAL_LENGTH], blob[-_SEAL_LENGTH:]
+    if len(blob) < _SEAL_LENGTH or not tail.startswith(SEAL) or not tail.endswith(b"\n"):
+        return None
+    return data if hashlib.sha256(data).hexdigest().encode() == tail[len(SEAL):-1] else None
+
+
 def _store(path: Path, data: bytes) -> None:
-    from .export import write_atomic
+    from .export import atomic_writer
 
     try:
-        write_atomic(path, data)
+        with atomic_writer(path, durable=True) as handle:
+            _write_sealed(handle, data)
     except OSError:
         pass
 
@@ -107,10 +166,12 @@ def cached_answer(settings: Settings, query_file: Path, params: dict[str, str], 
     if not settings.records_dir.is_dir() or not query_file.is_file():
         return answer()
     path = _answer_path(cache_key(settings), query_file, params, fmt)
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        pass
+    cached = _read_sealed(path)
+    if cached is not None:
+        try:
+            return cached.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     text = answer()
     _store(path, text.encode("utf-8"))
     return text
@@ -135,3 +196,39 @@ def warm_answers(settings: Settings, kg: KnowledgeGraph, store: Any = None) -> N
         result = run_query_oxigraph(store, spec.name)
         for fmt in FORMATS:
             _store(_answer_path(key, spec.path, {}, fmt), format_result(result, fmt).encode("utf-8"))
+
+
+_TERMS = {("rdflib.term", "URIRef"), ("rdflib.term", "Literal"), ("rdflib.term", "BNode")}
+
+
+class _OwnClasses(pickle.Unpickler):
+    """Builds only dataclasses of this package, the RDF terms they hold, and pickle's built-in containers and
+    scalars: a pickle that names os.system or any other callable fails instead of calling it."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _TERMS:
+            return super().find_class(module, name)
+        if module.startswith("kg.") and "." not in name:
+            import importlib
+
+            found = getattr(importlib.import_module(module), name, None)
+            if isinstance(found, type) and dataclasses.is_dataclass(found):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not a class of this package's cached state")
+
+
+def write_state(path: Path, value: Any) -> None:
+    """Pickle a dataclass value of ours into the cache, sealed with its checksum."""
+    _store(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+
+def read_state(path: Path, kind: type | None = None) -> Any:
+    """A value written by write_state, or None when the file is missing, altered, not ours, or not of `kind`."""
+    data = _read_sealed_file(path)
+    if data is None:
+        return None
+    try:
+        value = _OwnClasses(io.BytesIO(data)).load()
+    except Exception:  # whatever the bytes: a state that does not load is rebuilt
+        return None
+    return value if kind is None or isinstance(value, kind) else None

@@ -139,10 +139,8 @@ def validate(records_dir: Path | None, sources_dir: Path | None, base_iri: str |
     from .validate import validate_file
 
     if data:
-        from .stats import class_counts
-
         report, graph = validate_file(data, fmt, max_bytes)
-        main = ", ".join(f"{c.split(':')[1]} {n}" for c, n in class_counts(graph).items() if c.startswith("pikg:"))
+        main = ", ".join(f"{c.split(':')[1]} {n}" for c, n in graph.class_counts().items() if c.startswith("pikg:"))
         click.echo(f"Read {display_path(data)}: {len(graph)} triples ({main or 'no pikg instances'})")
     else:
         report = validate_kg(_build(records_dir, sources_dir, base_iri, cached=False))
@@ -157,6 +155,10 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise click.UsageError(f"--param expects NAME=VALUE, got {item!r}")
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError:
+            raise click.UsageError(f"--param {item!r} is not UTF-8 text; give the value in UTF-8") from None
         params[key.strip()] = value.strip()
     return params
 
@@ -170,10 +172,16 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--list", "list_only", is_flag=True, help="List the bundled queries and their parameters.")
 @click.option("--endpoint", help="Run the query on this remote SPARQL 1.1 query endpoint instead of the records "
               "(its default graph the union of the named graphs).")
-@click.option("--timeout", type=float, default=30, show_default=True, help="With --endpoint: seconds per request.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=86400), default=30, show_default=True,
+              help="With --endpoint: seconds for the whole command, retries and backoff included.")
+@click.option("--allow-service", is_flag=True, help="Allow a query to use SERVICE or LOAD (refused by default: "
+              "they make the engine fetch from the network).")
 def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, name: str | None,
-          params: tuple[str, ...], fmt: str, list_only: bool, endpoint: str | None, timeout: float) -> None:
-    """Run a bundled SPARQL query by NAME and print its answer."""
+          params: tuple[str, ...], fmt: str, list_only: bool, endpoint: str | None, timeout: float,
+          allow_service: bool) -> None:
+    """Run a bundled SPARQL query by NAME and print its answer. A query that would make the engine fetch from
+    the network (SERVICE, LOAD) is refused unless --allow-service is given. CSV cells that a spreadsheet would
+    run as a formula (starting with = + - @) get a leading apostrophe."""
     if list_only or not name:
         from .query import list_queries
 
@@ -187,25 +195,32 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
                 click.echo(f"    --param {param.name}=... ({param.type}, {need}): {param.description}")
         return
     from .cache import cached_answer
-    from .config import Settings, resource_dir
+    from .config import Settings
+    from .query import load_query
 
+    spec = load_query(name, allow_service=allow_service)  # a name, not a path; unknown names fail here
     settings = Settings.default(records_dir, sources_dir, base_iri)
     given = _parse_params(params)
-    if endpoint:
-        from .query import format_result, run_engine
-        from .remote import RemoteEngine
+    if endpoint is not None:
+        import math
 
-        click.echo(format_result(run_engine(RemoteEngine(endpoint, timeout), name, given), fmt), nl=False)
+        from .query import format_result, run_engine
+        from .remote import Deadline, RemoteEngine
+
+        if not math.isfinite(timeout):
+            raise click.BadParameter("must be a number of seconds", param_hint="'--timeout'")
+        engine = RemoteEngine(endpoint, timeout, deadline=Deadline(timeout))
+        click.echo(format_result(run_engine(engine, name, given, allow_service=allow_service), fmt), nl=False)
         return
 
     def answer() -> str:
         from .cache import query_store
-        from .query import format_result, load_query, run_query_oxigraph
+        from .query import format_result, run_query_oxigraph
 
-        load_query(name)  # an unknown name fails before anything is built
-        return format_result(run_query_oxigraph(query_store(settings), name, given), fmt)
+        return format_result(run_query_oxigraph(query_store(settings), name, given, allow_service=allow_service),
+                             fmt)
 
-    click.echo(cached_answer(settings, resource_dir("queries") / f"{name}.rq", given, fmt, answer), nl=False)
+    click.echo(cached_answer(settings, spec.path, given, fmt, answer), nl=False)
 
 
 @cli.command(epilog=_epilog("export"))
@@ -402,16 +417,23 @@ def serve_site(site_dir: Path, port: int, host: str) -> None:
 @click.option("--update-endpoint", help="Its SPARQL update URL (default: BASE/update).")
 @click.option("--release", "release_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("release"),
               show_default=True, help="The release folder written by `kg release`.")
-@click.option("--timeout", type=float, default=30, show_default=True, help="Seconds per request.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=86400), default=30, show_default=True,
+              help="Seconds for each request to the store, its retries and backoff included.")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
-              help="Retries on connection errors and 5xx answers, with exponential backoff.")
+              help="Retries on connection errors and 5xx answers, with exponential backoff (within --timeout).")
 def publish(endpoint: str, query_endpoint: str | None, update_endpoint: str | None, release_dir: Path,
             timeout: float, retries: int) -> None:
     """Upload the release to a SPARQL 1.1 store, one named graph per source: each graph goes to a staging graph,
-    its triple count is checked, then it replaces the live graph in one update. Credentials come from
-    KG_ENDPOINT_TOKEN or KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD and are never printed."""
+    its triple count is checked, then it replaces the live graph in one update. The release's files are read
+    and checked before anything is sent. Credentials come from KG_ENDPOINT_TOKEN or
+    KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD (or the URL) and are never printed."""
+    import math
+
     from .remote import Endpoints
     from .remote import publish as publish_release
+
+    if not math.isfinite(timeout):
+        raise click.BadParameter("must be a number of seconds", param_hint="'--timeout'")
 
     for graph, triples in publish_release(release_dir, Endpoints.of(endpoint, query_endpoint, update_endpoint),
                                           timeout, retries):
@@ -422,23 +444,28 @@ def publish(endpoint: str, query_endpoint: str | None, update_endpoint: str | No
 @click.option("--release", "release_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("release"),
               show_default=True, help="The release folder written by `kg release`.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
-@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port to listen on (0: a free one, shown when serving starts).")
 @click.option("--read-write", is_flag=True, help="Accept updates and uploads (read-only by default).")
 @click.option("--location", type=click.Path(path_type=Path, file_okay=False),
-              help="Database folder to keep (default: a temporary one).")
-def serve(release_dir: Path, host: str, port: int, read_write: bool, location: Path | None) -> None:
+              help="Database folder to keep (default: a temporary one, removed when the server stops).")
+@click.option("--allow-service", is_flag=True,
+              help="Pass every request to Oxigraph unchecked, so SERVICE (federated queries) and LOAD run.")
+def serve(release_dir: Path, host: str, port: int, read_write: bool, location: Path | None,
+          allow_service: bool) -> None:
     """Serve the release with Oxigraph's SPARQL server (query UI at /, SPARQL at /query), the union of the named
-    graphs as default graph."""
-    import subprocess
+    graphs as default graph.
 
-    from .remote import serve_command
+    Oxigraph's server has no switch to turn federation off, so it runs on a private loopback port behind a small
+    proxy on --port that parses each query and update (with rdflib) and answers 400 to SERVICE and LOAD: they
+    would make the server send requests wherever a client asks. A request rdflib cannot parse that may hold
+    either keyword is refused too. --allow-service passes everything through.
 
-    command = serve_command(release_dir, host, port, read_write, location)
-    click.echo(f"Serving {display_path(release_dir)}/ at http://{host}:{port}/ (SPARQL: /query; Ctrl-C stops)")
-    try:
-        sys.exit(subprocess.run(command).returncode)
-    except KeyboardInterrupt:
-        pass
+    SIGTERM, SIGINT or SIGHUP stop the server and remove its temporary database; on Linux the server also dies
+    with `kg serve` when that is killed outright, and the next `kg serve` removes what such a kill left."""
+    from .serve import serve_release
+
+    serve_release(release_dir, host, port, read_write, location, allow_service, echo=click.echo)
 
 
 @cli.command(epilog=_epilog("conflicts"))

@@ -75,6 +75,23 @@ def default_sources_dir() -> Path | None:
     return None
 
 
+def check_base_iri(base: str, given_as: str = "--base-iri") -> str:
+    """The base IRI if it is an absolute IRI (RFC 3987, by Oxigraph's parser), else InputError: data IRIs are
+    written into N-Triples as they are, so a space or `>` would break every file or smuggle triples in."""
+    import pyoxigraph as ox
+
+    from .errors import InputError
+
+    try:
+        ox.NamedNode(base)
+    except ValueError as exc:
+        raise InputError(f"{given_as} {base!r} is not an absolute IRI ({exc}); give one such as "
+                         f"{DEFAULT_BASE_IRI}") from None
+    if not base.startswith(("http://", "https://")):
+        raise InputError(f"{given_as} {base!r}: data IRIs are http or https IRIs; give one such as {DEFAULT_BASE_IRI}")
+    return base
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the inputs are and how data IRIs are minted."""
@@ -90,7 +107,8 @@ class Settings:
         sources_dir: Path | None = None,
         base_iri: str | None = None,
     ) -> Settings:
-        base = base_iri or os.environ.get("KG_BASE_IRI") or DEFAULT_BASE_IRI
+        base = check_base_iri(base_iri or os.environ.get("KG_BASE_IRI") or DEFAULT_BASE_IRI,
+                              "--base-iri" if base_iri else "KG_BASE_IRI")
         if not base.endswith(("/", "#")):
             base += "/"
         return cls(

@@ -95,14 +95,44 @@ def list_queries(folder: Path | None = None) -> list[QuerySpec]:
     return [parse_header(p) for p in sorted((folder or query_dir()).glob("*.rq"))]
 
 
-def load_query(name: str, folder: Path | None = None) -> QuerySpec:
+QUERY_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def load_query(name: str, folder: Path | None = None, allow_service: bool = False) -> QuerySpec:
+    """A bundled query by name (a name, never a path: nothing outside the queries folder runs), refused if it
+    would make the engine reach the network (SERVICE) unless `allow_service`."""
+    if not QUERY_NAME.match(name):
+        raise QueryError(f"{name!r} is not a query name: give the name of a bundled query (lower-case letters, "
+                         "digits and hyphens, no path or .rq); `kg query --list` shows them")
     path = (folder or query_dir()) / f"{name}.rq"
     if not path.is_file():
         known = [p.stem for p in sorted((folder or query_dir()).glob("*.rq"))]
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else "."
         raise QueryError(f"unknown query {name!r}{hint} Known queries: {', '.join(known)}")
-    return parse_header(path)
+    spec = parse_header(path)
+    if not allow_service:
+        refuse_remote_access(spec.text, f"query {name}")
+    return spec
+
+
+_SPARQL_SKIPPED = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''  # long strings
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''  # strings
+    r"|<[^<>\"{}|^`\\\s]*>"  # IRIs
+    r"|#[^\n]*",  # comments
+    re.DOTALL)
+_REMOTE = re.compile(r"(?<![\w?$:])(SERVICE|LOAD)(?![\w:-])", re.IGNORECASE)
+
+
+def refuse_remote_access(text: str, what: str) -> None:
+    """QueryError if a SPARQL text holds SERVICE or LOAD outside its strings, IRIs and comments: either makes the
+    engine fetch from the network, which the bundled queries never need. A lexical check, so it costs nothing
+    and errs only towards refusing (tests compare it with rdflib's parser)."""
+    found = _REMOTE.search(_SPARQL_SKIPPED.sub(" ", text))
+    if found:
+        raise QueryError(f"{what} uses {found.group(1).upper()}, which would make the engine fetch from the network; "
+                         "refused (pass --allow-service to allow it)")
 
 
 class RdflibEngine:
@@ -208,10 +238,10 @@ def _result(spec: QuerySpec, columns: tuple[str, ...], rows: list[tuple[str, ...
 
 
 def run_engine(source: Dataset | Engine, name: str, params: dict[str, str] | None = None,
-               folder: Path | None = None) -> QueryResult:
+               folder: Path | None = None, allow_service: bool = False) -> QueryResult:
     """Run a bundled query by name on an engine, its parameters resolved and bound as RDF terms."""
     engine = _engine(source)
-    spec = load_query(name, folder)
+    spec = load_query(name, folder, allow_service)
     columns, rows = engine.select(spec.text, bind_params(engine, spec, params or {}))
     return _result(spec, columns, [tuple(_text(term) for term in row) for row in rows])
 
@@ -256,9 +286,15 @@ def with_values(text: str, bindings: dict[str, Node]) -> str:
 
 
 def run_query_oxigraph(store: Any, name: str, params: dict[str, str] | None = None,
-                       folder: Path | None = None) -> QueryResult:
+                       folder: Path | None = None, allow_service: bool = False) -> QueryResult:
     """Run a bundled query on Oxigraph (the union of the named graphs as default graph)."""
-    return run_engine(OxigraphEngine(store), name, params, folder)
+    return run_engine(OxigraphEngine(store), name, params, folder, allow_service)
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula: a value starting with = + - @ (or a tab or
+    carriage return) gets a leading apostrophe, as OWASP's advice on CSV injection says."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def format_result(result: QueryResult, fmt: str = "table") -> str:
@@ -268,7 +304,7 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(result.columns)
-        writer.writerows(result.rows)
+        writer.writerows(tuple(spreadsheet_safe(v) for v in row) for row in result.rows)
         return buffer.getvalue()
     if fmt == "markdown":
         def cell(value: str) -> str:

@@ -2,24 +2,25 @@
 
 The first check builds and validates everything, and keeps in the cache folder an on-disk Oxigraph store of the
 dataset, each record file's graph (with its origins and literals as written) and the report. The next check
-compares the record files and source texts with what it saw (size and time, then content hash), loads and
-builds only the changed files against the name index of all files, replaces their named graphs in the store,
-and re-runs each compiled constraint only on the nodes the change can reach: the subjects and objects of the
-triples added or removed (a node's own values decide every property constraint), and for sh:class and SPARQL
-constraints, which look one step further, also the nodes that point at those subjects (not through the
-reification's rdf:subject and rdf:object: no shape targets a statement); a constraint that looked two steps
-from its focus node would need `kg check --full`. Per-graph violation queries run on the changed graphs only.
-Whatever the shortcut cannot vouch for (no usable state; the package, ontology, shapes or queries changed; a
-changed name that another file refers by; a source id taken twice) makes it check everything, and tests compare
-its reports with full checks after a series of edits.
+compares the record files and source texts with what it saw (size and time, then content hash; both taken before
+the file was read, and a time too recent to trust forces the hash, so that an edit saved while a check runs is a
+change to the next one), loads and builds only the changed files against the name index of all files, replaces
+their named graphs in the store, and re-runs each compiled constraint only on the nodes the change can reach:
+the subjects and objects of the triples added or removed (a node's own values decide every property constraint),
+and for sh:class and SPARQL constraints, which look one step further, also the nodes that point at those
+subjects (not through the reification's rdf:subject and rdf:object: no shape targets a statement); a constraint
+that looked two steps from its focus node would need `kg check --full`. Per-graph violation queries run on the
+changed graphs only. Whatever the shortcut cannot vouch for (no usable state; the package, ontology, shapes or
+queries changed; a changed name that another file refers by; a source id taken twice) makes it check everything,
+and tests compare its reports with full checks after a series of edits.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import shutil
+import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -40,13 +41,22 @@ from .build import (
     graph_iri,
     nquad_lines,
 )
-from .cache import cache_dir
+from .cache import cache_dir, read_state, write_state
 from .config import PREFIXES, Settings, compact, resource_dir
-from .export import write_atomic
 from .identity import NameIndex, normalise_name, references, resolve_references
 from .pipeline import Inputs, PipelineResult, run_pipeline
 from .query import OxigraphEngine, QueryResult, _result, _text, list_queries, run_query_oxigraph
-from .quotes import QuoteCheck, check_quotes, texts_quoted
+from .quotes import (
+    QuoteCheck,
+    SourceTextError,
+    Stamp,
+    TextState,
+    check_quotes,
+    file_stamp,
+    same_stamp,
+    source_text_path,
+    texts_quoted,
+)
 from .records import load_file
 from .stats import Stats
 from .validate import ValidationReport, Violation, load_shapes, report_of, store_violations, written_literals
@@ -65,8 +75,8 @@ class _Fallback(Exception):
 class FileState:
     """What a check saw of one record file."""
 
-    stamp: tuple[int, int]  # modification time (ns) and size, to skip hashing unchanged files
-    digest: str
+    stamp: Stamp  # modification time (ns) and size, taken before the file was read, to skip hashing it
+    digest: str  # of the content as it was before the check read it
     source_id: str
     graph: str
     texts: frozenset[str]
@@ -81,7 +91,7 @@ class FileState:
 class CheckState:
     model: str  # the package, ontology, shapes and queries it was made with
     files: dict[str, FileState]  # by path, in name order
-    texts: dict[str, tuple[tuple[int, int], str] | None]  # source text name → stamp and digest (None: missing)
+    texts: dict[str, TextState | None]  # source text name → stamp and digest as read (None: missing)
     report: ValidationReport
     queries: dict[str, QueryResult]
     reads: dict[str, frozenset[str] | None]  # the predicates each violation query names (None: any)
@@ -117,38 +127,81 @@ def _model(settings: Settings) -> str:
 
 
 def _load_state(folder: Path) -> CheckState | None:
+    return read_state(folder / "state.pickle", CheckState)
+
+
+def _stamp(path: Path) -> Stamp:
     try:
-        with (folder / "state.pickle").open("rb") as handle:
-            state = pickle.load(handle)
-        return state if isinstance(state, CheckState) else None
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-        return None
+        return file_stamp(path.stat())
+    except OSError as exc:  # removed or replaced since it was listed
+        raise _Fallback from exc
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    info = path.stat()
-    return info.st_mtime_ns, info.st_size
+class _Unreadable(Exception):
+    """A record file that is gone, not a regular file, or unreadable: the loader says what is wrong with it."""
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The SHA-256 of a record file's bytes, read without blocking (a FIFO named *.yaml is not read)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise _Unreadable from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _Unreadable
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
-def _text_path(settings: Settings, name: str) -> Path | None:
-    path = settings.sources_dir / name if settings.sources_dir else None
-    return path if path is not None and path.is_file() else None
+def _read_digest(path: Path) -> str:
+    try:
+        return _digest(path)
+    except _Unreadable as exc:  # the full check's loader says what is wrong with it
+        raise _Fallback from exc
 
 
-def _text_state(settings: Settings, name: str) -> tuple[tuple[int, int], str] | None:
-    path = _text_path(settings, name)
-    return (_stamp(path), _digest(path)) if path is not None else None
+_UNSEEN: tuple[Stamp, str] = ((-1, -1), "")  # matches no file: the next check looks at it again
 
 
-def _text_moved(settings: Settings, name: str, known: tuple[tuple[int, int], str] | None) -> bool:
-    path = _text_path(settings, name)
+def _record_states(settings: Settings) -> dict[str, tuple[Stamp, str]]:
+    """Each record file's stamp and digest, taken before the build reads it: an edit saved while the check
+    runs then shows as a change to the next check (stamping after the build would vouch for the edit)."""
+    if not settings.records_dir.is_dir():
+        return {}
+    states = {}
+    for path in sorted(settings.records_dir.glob("*.yaml")):
+        try:
+            states[str(path)] = (_stamp(path), _digest(path))
+        except (_Fallback, _Unreadable):
+            continue  # the build reports it
+    return states
+
+
+def _text_moved(settings: Settings, name: str, known: TextState | None, fresh: dict[str, TextState]) -> bool:
+    """Whether a source text differs from its state when last read (a refused name counts as moved: the
+    quote check then says what is wrong with it). An unchanged text with a newer stamp goes into `fresh`, so
+    that the next check need not hash it again."""
+    try:
+        path = source_text_path(settings.sources_dir, name)
+    except SourceTextError:
+        return True
     if path is None:
         return known is not None
-    return known is None or (_stamp(path) != known[0] and _digest(path) != known[1])
+    if known is None:
+        return True
+    try:
+        stamp = file_stamp(path.stat())  # before reading it
+        if same_stamp(known[0], stamp):
+            return False
+        digest = _digest(path)
+    except (OSError, _Unreadable):
+        return True
+    if digest != known[1]:
+        return True
+    if stamp != known[0]:
+        fresh[name] = (stamp, digest)
+    return False
 
 
 def _entry(folder: Path, key: str) -> Path:
@@ -156,11 +209,10 @@ def _entry(folder: Path, key: str) -> Path:
 
 
 def _read_entry(folder: Path, key: str) -> tuple[Statements, FileParts]:
-    try:
-        with _entry(folder, key).open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError) as exc:
-        raise _Fallback from exc
+    entry = read_state(_entry(folder, key), tuple)
+    if entry is None:
+        raise _Fallback
+    return entry
 
 
 _OPEN: dict[Path, Any] = {}  # a store stays open for the process: RocksDB lets one handle at a time open it
@@ -179,6 +231,7 @@ def _open_store(folder: Path) -> Any:
 def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | None) -> PipelineResult:
     parts: dict[str, FileParts] = {}
     per_file: dict[str, QuoteCheck] = {}
+    seen = _record_states(settings)
     kg = build(settings, progress=progress, parts=parts, per_file=per_file)
     store = _open_store(folder) if _writable(folder) else None
     if store is None:  # another check holds the state (or it is damaged): leave it be
@@ -191,11 +244,11 @@ def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | N
     files = {}
     for rf in kg.files:
         key, graph = str(rf.path), graph_iri(settings, rf.source.id)
-        write_atomic(_entry(folder, key), pickle.dumps((kg.graphs[graph], parts[key]), pickle.HIGHEST_PROTOCOL))
-        files[key] = FileState(_stamp(rf.path), _digest(rf.path), rf.source.id, graph, texts_quoted(rf),
-                               len(rf.records), per_file[key], NameIndex.of([rf]), parts[key].refs,
-                               len(kg.graphs[graph]))
-    texts = {name: _text_state(settings, name) for name in sorted({t for f in files.values() for t in f.texts})}
+        write_state(_entry(folder, key), (kg.graphs[graph], parts[key]))
+        stamp, digest = seen.get(key, _UNSEEN)
+        files[key] = FileState(stamp, digest, rf.source.id, graph, texts_quoted(rf), len(rf.records),
+                               per_file[key], NameIndex.of([rf]), parts[key].refs, len(kg.graphs[graph]))
+    texts = _texts_read(files, {}, kg.quotes)
     # on a thread of its own: rdflib's parser keeps tracebacks, and so the frames of its caller, which here would
     # hold the store open after the check returns
     with ThreadPoolExecutor(1) as pool:
@@ -215,12 +268,22 @@ def _writable(folder: Path) -> bool:
 
 
 def _save(folder: Path, state: CheckState) -> None:
-    write_atomic(folder / "state.pickle", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+    write_state(folder / "state.pickle", state)
+
+
+def _texts_read(files: dict[str, FileState], known: dict[str, TextState | None], quotes: QuoteCheck
+                ) -> dict[str, TextState | None]:
+    """The state of each source text the files quote: as this check read it, else as the last check did (a
+    text edited during this check without being read by it then shows as moved next time)."""
+    seen = {**known, **getattr(quotes, "read", {})}
+    return {name: seen.get(name, _UNSEEN) for name in sorted({t for f in files.values() for t in f.texts})}
 
 
 def _changed(settings: Settings, state: CheckState) -> tuple[dict[str, Path], list[str], list[str],
-                                                             dict[str, tuple[tuple[int, int], str]]]:
-    """The record files now, those changed or new (by path, in name order), those removed, and fresh stamps."""
+                                                             dict[str, tuple[Stamp, str]], dict[str, TextState]]:
+    """The record files now, those changed or new (by path, in name order), those removed, the stamps and
+    digests of the files looked at (taken before anything reads them for the build), and the fresher states of
+    unchanged source texts."""
     if not settings.records_dir.is_dir():
         raise _Fallback
     current = {str(p): p for p in sorted(settings.records_dir.glob("*.yaml"))}
@@ -230,27 +293,32 @@ def _changed(settings: Settings, state: CheckState) -> tuple[dict[str, Path], li
     for key, path in current.items():
         known = state.files.get(key)
         stamp = _stamp(path)
-        if known is not None and known.stamp == stamp:
+        if known is not None and same_stamp(known.stamp, stamp):
             continue
-        digest = _digest(path)
-        seen[key] = (stamp, digest)
-        if known is None or known.digest != digest:
+        seen[key] = (stamp, _read_digest(path))
+        if known is None or known.digest != seen[key][1]:
             changed.append(key)
-    moved = {name for name, known in state.texts.items() if _text_moved(settings, name, known)}
+    fresh: dict[str, TextState] = {}
+    moved = {name for name, known in state.texts.items() if _text_moved(settings, name, known, fresh)}
     if moved:
-        changed = sorted({*changed, *(k for k, f in state.files.items() if k in current and f.texts & moved)})
+        quoting = [k for k, f in state.files.items() if k in current and f.texts & moved]
+        for key in quoting:
+            if key not in seen:
+                seen[key] = (_stamp(current[key]), _read_digest(current[key]))
+        changed = sorted({*changed, *quoting})
     removed = [key for key in state.files if key not in current]
-    return current, changed, removed, seen
+    return current, changed, removed, seen, fresh
 
 
 def _recheck(settings: Settings, folder: Path, state: CheckState, progress: Callable[[Path], None] | None
              ) -> PipelineResult:
-    current, changed, removed, seen = _changed(settings, state)
+    current, changed, removed, seen, fresh_texts = _changed(settings, state)
     for key, (stamp, _) in seen.items():
         if key in state.files and key not in changed:
             state.files[key].stamp = stamp
+    state.texts.update(fresh_texts)
     if not changed and not removed:
-        if seen:
+        if seen or fresh_texts:
             _save(folder, state)
         return _outcome(settings, state)
     concepts = concepts_by_scheme()
@@ -286,7 +354,7 @@ def _recheck(settings: Settings, folder: Path, state: CheckState, progress: Call
     graphs_before = {f.graph for f in state.files.values()} | {VOCAB_GRAPH}
     for rf in files:
         key, graph = str(rf.path), graph_iri(settings, rf.source.id)
-        stamp, digest = seen[key] if key in seen else (_stamp(rf.path), _digest(rf.path))
+        stamp, digest = seen.get(key, _UNSEEN)
         state.files[key] = FileState(stamp, digest, rf.source.id, graph, texts_quoted(rf), len(rf.records),
                                      per_file[key], fresh[key], parts[key].refs, len(built.graphs[graph]))
     for key in removed:
@@ -310,11 +378,10 @@ def _recheck(settings: Settings, folder: Path, state: CheckState, progress: Call
                              {t.predicate.value for t in diff},
                              {t.predicate.value for t in diff if t.subject.value not in statements})
     for key, entry in entries.items():
-        write_atomic(_entry(folder, key), pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))
+        write_state(_entry(folder, key), entry)
     for key in removed:
         _entry(folder, key).unlink(missing_ok=True)
-    state.texts = {name: _text_state(settings, name)
-                   for name in sorted({t for f in state.files.values() for t in f.texts})}
+    state.texts = _texts_read(state.files, state.texts, quotes)
     _save(folder, state)
     return _outcome(settings, state)
 

@@ -1,48 +1,231 @@
-"""SPARQL servers beyond one process: run the bundled queries on a remote SPARQL 1.1 endpoint, publish the
-release through the Graph Store HTTP Protocol so that readers never see a half-loaded graph, and serve the
-release with Oxigraph's server.
+"""SPARQL servers beyond one process: run the bundled queries on a remote SPARQL 1.1 endpoint and publish the
+release through the Graph Store HTTP Protocol so that readers never see a half-loaded graph. (`kg serve`, the
+release behind Oxigraph's server, is in kg/serve.py.)
 
-Credentials come from the environment (KG_ENDPOINT_TOKEN, or KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD) and are
-never printed. Connection errors and 5xx answers are retried with exponential backoff; a 4xx answer is an error
-that says what the server refused.
+A remote call is bounded: `timeout` is a deadline for the whole call, retries and backoff included (each attempt
+gets the time left, and runs in a helper thread so that even a DNS lookup or a server that trickles one byte at a
+time cannot pass it); an answer is read up to a size limit; a SPARQL answer that is not SPARQL JSON results is one
+clear error. Credentials come from the environment (KG_ENDPOINT_TOKEN, or KG_ENDPOINT_USER and
+KG_ENDPOINT_PASSWORD) or the URL, and never appear in a message: every message built from remote data goes
+through `redact`. Connection failures and 5xx answers are retried with exponential backoff; a 4xx answer is an
+error that says what the server refused.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
-import subprocess
+import socket
+import ssl
 import sys
-import tempfile
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 import requests
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from .config import ONTOLOGY_IRI
 from .errors import InputError, display_path
 from .query import with_values
 
 CHUNK = 64 * 1024
+MAX_ANSWER_BYTES = 256 * 1024 * 1024  # a SPARQL answer larger than this is refused, not held in memory
+ERROR_BODY_BYTES = 1024 * 1024  # of an error answer, only this much is read (and 200 characters shown)
+SHOWN_BODY_CHARS = 200
+RETRY_STATUS = frozenset({500, 502, 503, 504})
+MASK = "***"
 
 
 class EndpointError(InputError):
-    """The endpoint could not be reached, or refused a request."""
+    """The endpoint could not be reached, or refused a request, or answered something we cannot use."""
 
 
-def make_session(retries: int = 3, backoff: float = 0.5, retry_posts: bool = True) -> requests.Session:
+# --- secrets -----------------------------------------------------------------------------------------------------
+
+def _userinfo_end(text: str, start: int) -> int:
+    """Where the authority that starts at `start` ends (the next /, ?, # or whitespace)."""
+    end = start
+    while end < len(text) and text[end] not in "/?#" and not text[end].isspace():
+        end += 1
+    return end
+
+
+def _redact_userinfo(text: str) -> str:
+    """`scheme://user:password@host` becomes `scheme://user:***@host`; a user name alone (often a token) becomes
+    `***`. The last @ of the authority counts, as it does for urllib3."""
+    out: list[str] = []
+    pos = 0
+    while (found := text.find("://", pos)) != -1:
+        start = found + 3
+        end = _userinfo_end(text, start)
+        at = text.rfind("@", start, end)
+        if at == -1:
+            out.append(text[pos:end])
+        else:
+            user, colon, _ = text[start:at].partition(":")
+            out.append(text[pos:start] + (f"{user}:{MASK}" if colon else MASK) + "@")
+            out.append(text[at + 1 : end])
+        pos = end if end > found else found + 3
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _variants(secret: str) -> set[str]:
+    """A secret as it may be echoed back: as it is, escaped (Python, JSON), percent-encoded, base64-encoded."""
+    found = {secret, quote(secret, safe=""), quote(secret), repr(secret)[1:-1], ascii(secret)[1:-1],
+             json.dumps(secret)[1:-1]}
+    try:
+        found.add(base64.b64encode(secret.encode("utf-8")).decode("ascii"))
+    except UnicodeEncodeError:  # a lone surrogate from the environment
+        pass
+    return {s for s in found if s}
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """The text with the user information of every URL masked and every known secret (and its percent- and
+    base64-encoded forms) replaced by ***. Every message built from an endpoint URL or a server's answer goes
+    through here, so a password in a URL or a token echoed in a 401 body is never printed."""
+    text = _redact_userinfo(text)
+    every: set[str] = set()
+    for secret in secrets:
+        if secret:
+            every |= _variants(secret)
+    for secret in sorted(every, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text
+
+
+def _basic(user: str, password: str) -> str:
+    """The credential part of a Basic Authorization header, as requests builds it."""
+    raw = f"{user}:{password}"
+    try:
+        data = raw.encode("latin1")
+    except UnicodeEncodeError:
+        data = raw.encode("utf-8")
+    return base64.b64encode(data).decode("ascii")
+
+
+def url_secrets(url: str) -> set[str]:
+    """The password (and the Basic credential made from it) of a URL with user information."""
+    try:
+        parts = urlsplit(url)
+        user, password = parts.username, parts.password
+    except ValueError:
+        return set()
+    found: set[str] = set()
+    if password:
+        found |= {password, unquote(password), _basic(unquote(user or ""), unquote(password))}
+    elif user:  # a bare user name in a URL is usually a token
+        found |= {user, unquote(user)}
+    return found
+
+
+def known_secrets(session: requests.Session | None = None) -> set[str]:
+    """Every credential this process may send: the environment's, and the session's Authorization header."""
+    found = {os.environ.get("KG_ENDPOINT_TOKEN", ""), os.environ.get("KG_ENDPOINT_PASSWORD", "")}
+    if session is not None:
+        header = str(session.headers.get("Authorization", ""))
+        found |= {header, header.partition(" ")[2]}
+        if isinstance(session.auth, tuple) and len(session.auth) == 2:
+            user, password = (str(x) for x in session.auth)
+            found |= {password, _basic(user, password)}
+    return {s for s in found if s}
+
+
+def _excerpt(body: bytes, secrets: Iterable[str], truncated: bool = False) -> str:
+    """A server's answer as one short printable line, secrets masked (masked before cutting, so a cut never
+    shows part of a secret)."""
+    text = body.decode("utf-8", "replace")
+    secrets = [s for s in secrets if s]
+    if truncated and secrets:  # a secret cut by the read limit would not be recognised: drop the tail
+        text = text[: max(0, len(text) - max(len(s) for s in secrets) * 2)]
+    text = redact(text, secrets)
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return text[:SHOWN_BODY_CHARS] + ("…" if len(text) > SHOWN_BODY_CHARS else "")
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:g} {unit}"
+    return f"{n} bytes"
+
+
+# --- URLs --------------------------------------------------------------------------------------------------------
+
+def check_url(url: str) -> str:
+    """The URL if it is an absolute http(s) URL with a host; anything else (no scheme, file://, a bad port,
+    spaces) is an input error before anything is sent."""
+    shown = redact(url)
+    if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise InputError(f"{shown!a}: not a URL (it is empty or holds spaces or control characters)")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise InputError(f"{shown}: not an http:// or https:// URL; endpoints are reached over HTTP only "
+                         "(e.g. http://127.0.0.1:7878/query)")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number from 0 to 65535
+    except ValueError:
+        raise InputError(f"{shown}: the port is not a number from 1 to 65535") from None
+    if not parts.hostname:
+        raise InputError(f"{shown}: no host name (e.g. http://127.0.0.1:7878/query)")
+    return url
+
+
+def _host_port(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    host = parts.hostname or ""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+# --- one bounded call --------------------------------------------------------------------------------------------
+
+class Deadline:
+    """The end of a call: every attempt, backoff and read must finish before it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    reason: str
+    content_type: str
+    body: bytes
+    truncated: bool = False
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def make_session() -> requests.Session:
+    """A session that sends the environment's credentials (a bearer token, or Basic user and password). It does
+    not retry: Client does, within the call's deadline."""
     session = requests.Session()
-    methods = {"GET", "PUT", "HEAD"} | ({"POST"} if retry_posts else set())
-    retry = Retry(total=retries, connect=retries, read=retries, status=retries, backoff_factor=backoff,
-                  status_forcelist=(500, 502, 503, 504), allowed_methods=frozenset(methods), raise_on_status=False)
-    session.mount("http://", HTTPAdapter(max_retries=retry))
-    session.mount("https://", HTTPAdapter(max_retries=retry))
+    session.headers["Accept-Encoding"] = "identity"  # the size limit counts what the server sends
     token = os.environ.get("KG_ENDPOINT_TOKEN")
     if token:
         session.headers["Authorization"] = f"Bearer {token}"
@@ -51,21 +234,199 @@ def make_session(retries: int = 3, backoff: float = 0.5, retry_posts: bool = Tru
     return session
 
 
-def _send(session: requests.Session, method: str, url: str, timeout: float, **kwargs: Any) -> requests.Response:
-    try:
-        response = session.request(method, url, timeout=timeout, **kwargs)
-    except requests.exceptions.RetryError as exc:
-        raise EndpointError(f"{method} {url}: the server kept failing ({exc.__class__.__name__}); try again later") \
-            from None
-    except requests.exceptions.RequestException as exc:
-        reason = exc.__class__.__name__.replace("Error", " error")
-        raise EndpointError(f"{method} {url}: could not reach the endpoint ({reason}); is the server running?") \
-            from None
-    if response.status_code >= 400:
-        body = response.text.strip().splitlines()[0][:200] if response.text.strip() else ""
-        raise EndpointError(f"{method} {url}: the endpoint answered {response.status_code} {response.reason}"
-                            + (f": {body}" if body else ""))
-    return response
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and every one it wraps (requests wraps urllib3, which wraps the socket's OSError)."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        item = todo.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        todo.extend(x for x in (item.__cause__, item.__context__, getattr(item, "reason", None), *item.args)
+                    if isinstance(x, BaseException))
+
+
+def _failure(exc: BaseException) -> tuple[str, str]:
+    """What went wrong in an attempt: timeout, dns, refused, tls or other (with a short detail)."""
+    from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, ReadTimeoutError
+
+    chain = list(_chain(exc))
+    if any(isinstance(e, socket.gaierror | NameResolutionError) for e in chain):
+        return "dns", ""
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return "refused", ""
+    if any(isinstance(e, TimeoutError | ConnectTimeoutError | ReadTimeoutError | requests.Timeout) for e in chain):
+        return "timeout", ""
+    if any(isinstance(e, ssl.SSLError | requests.exceptions.SSLError) for e in chain):
+        return "tls", next((str(e) for e in chain if isinstance(e, ssl.SSLError)), "")
+    inner = [e for e in chain if isinstance(e, OSError) and not isinstance(e, requests.RequestException)]
+    if inner:
+        return "other", inner[-1].strerror or inner[-1].__class__.__name__
+    return "other", chain[-1].__class__.__name__
+
+
+def _bounded(work: Callable[[threading.Event], Answer], seconds: float) -> Answer:
+    """Run one attempt in a helper thread and wait at most `seconds` for it: the socket timeouts bound each read,
+    this bounds the whole attempt (a DNS lookup, a server that trickles bytes). An attempt still running after
+    the deadline is told to stop and abandoned (a daemon thread; its own socket timeouts end it)."""
+    box: dict[str, Any] = {}
+    done = threading.Event()
+    cancel = threading.Event()
+
+    def run() -> None:
+        try:
+            box["answer"] = work(cancel)
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="kg-remote-call", daemon=True).start()
+    if not done.wait(max(seconds, 0.0)):
+        cancel.set()
+        raise _OutOfTime
+    if "error" in box:
+        raise box["error"]
+    return box["answer"]
+
+
+class Client:
+    """Sends requests the way every remote call here should: within a deadline, retried with backoff when that
+    is safe, answers read up to a size limit, and every message redacted."""
+
+    def __init__(self, retries: int = 3, backoff: float = 0.5, max_bytes: int = MAX_ANSWER_BYTES,
+                 session: requests.Session | None = None) -> None:
+        self.retries, self.backoff, self.max_bytes = retries, backoff, max_bytes
+        self.session = session or make_session()
+
+    def secrets(self, url: str = "") -> set[str]:
+        return known_secrets(self.session) | url_secrets(url)
+
+    def error(self, text: str, url: str = "") -> EndpointError:
+        return EndpointError(redact(text, self.secrets(url)))
+
+    def _attempt(self, method: str, url: str, seconds: float, body: bytes | Callable[[], Iterable[bytes]] | None,
+                 params: dict[str, str] | None, headers: dict[str, str] | None, cancel: threading.Event) -> Answer:
+        data = body() if callable(body) else body
+        response = self.session.request(method, url, params=params, data=data, headers=headers, stream=True,
+                                        timeout=(seconds, seconds))
+        try:
+            failed = response.status_code >= 400
+            limit = ERROR_BODY_BYTES if failed else self.max_bytes
+            declared = response.headers.get("Content-Length", "")
+            if not failed and declared.isdigit() and int(declared) > limit:
+                raise _TooBig
+            chunks: list[bytes] = []
+            total = 0
+            for chunk in response.iter_content(CHUNK):
+                if cancel.is_set():
+                    raise _Cancelled
+                total += len(chunk)
+                if total > limit:
+                    if not failed:
+                        raise _TooBig
+                    chunks.append(chunk)
+                    return Answer(response.status_code, response.reason or "", "", b"".join(chunks)[:limit], True)
+                chunks.append(chunk)
+            return Answer(response.status_code, response.reason or "",
+                          response.headers.get("Content-Type", ""), b"".join(chunks))
+        finally:
+            response.close()
+
+    def request(self, method: str, url: str, deadline: Deadline, *,
+                body: bytes | Callable[[], Iterable[bytes]] | None = None, params: dict[str, str] | None = None,
+                headers: dict[str, str] | None = None, idempotent: bool = True) -> Answer:
+        """The answer (status < 400) to one call, or an EndpointError that says why not. A refused connection is
+        retried always (nothing was sent); a lost connection and a 5xx answer only if the request is idempotent;
+        no retry starts that could not finish before the deadline."""
+        where = f"{method} {url}"
+        attempts = 0
+
+        def timed_out() -> EndpointError:
+            tries = f" ({attempts} attempts)" if attempts > 1 else ""
+            return self.error(f"{where}: timed out after {deadline.seconds:g} s{tries}", url)
+
+        while True:
+            attempts += 1
+            left = deadline.left()
+            if left <= 0:
+                raise timed_out()
+            try:
+                answer = _bounded(lambda cancel, left=left: self._attempt(method, url, left, body, params, headers,
+                                                                          cancel), left)
+            except _OutOfTime:
+                raise timed_out() from None
+            except _TooBig:
+                raise self.error(f"{where}: the answer is larger than {_size(self.max_bytes)}; stopped reading it "
+                                 "(the limit keeps a runaway answer from filling the memory)", url) from None
+            except requests.exceptions.InvalidHeader:
+                raise self.error(f"{where}: cannot send the request: a credential holds a line break or another "
+                                 "character a header cannot carry (check KG_ENDPOINT_TOKEN, KG_ENDPOINT_USER, "
+                                 "KG_ENDPOINT_PASSWORD)", url) from None
+            except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
+                    requests.exceptions.MissingSchema, ValueError) as exc:
+                raise self.error(f"{where}: cannot send the request: {exc}", url) from None
+            except requests.RequestException as exc:
+                kind, detail = _failure(exc)
+                if kind == "timeout":
+                    raise timed_out() from None
+                problem = {
+                    "dns": f"{where}: cannot resolve the host name {urlsplit(url).hostname} (DNS lookup failed)",
+                    "refused": f"{where}: connection refused by {_host_port(url)} — is the server running?",
+                    "tls": f"{where}: TLS error ({detail})",
+                    "other": f"{where}: the connection failed ({detail})",
+                }[kind]
+                retry = kind == "refused" or (kind == "other" and idempotent)
+            else:
+                if answer.status < 400:
+                    return answer
+                excerpt = _excerpt(answer.body, self.secrets(url), answer.truncated)
+                problem = (f"{where}: the endpoint answered {answer.status} {answer.reason}".rstrip()
+                           + (f": {excerpt}" if excerpt else ""))
+                retry = idempotent and answer.status in RETRY_STATUS
+            wait = self.backoff * 2 ** (attempts - 1)
+            if not retry or attempts > self.retries or wait >= deadline.left():
+                tries = f" (gave up after {attempts} attempts)" if attempts > 1 else ""
+                raise self.error(problem + tries, url)
+            time.sleep(wait)
+
+
+# --- SPARQL results ----------------------------------------------------------------------------------------------
+
+EXPECTED = ('SPARQL JSON results (an object with "head": {"vars": [...]} and "results": {"bindings": [...]})')
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number")
+
+
+def _shape_problem(doc: object) -> str | None:
+    """What is wrong with a SELECT answer's shape, in a few words (None if nothing)."""
+    if not isinstance(doc, dict):
+        return f"got {_kind(doc)}"
+    head, results = doc.get("head"), doc.get("results")
+    if not isinstance(head, dict):
+        return 'got an object without "head"' if head is None else f'"head" is {_kind(head)}'
+    names = head.get("vars")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return '"head" has no "vars" list of names'
+    if not isinstance(results, dict):
+        return ('got an object without "results"' + (' (an ASK answer)' if "boolean" in doc else "")
+                if results is None else f'"results" is {_kind(results)}')
+    bindings = results.get("bindings")
+    if not isinstance(bindings, list):
+        return '"results" has no "bindings" list'
+    for n, row in enumerate(bindings):
+        if not isinstance(row, dict):
+            return f"binding {n + 1} is {_kind(row)}"
+        for name, term in row.items():
+            if not (isinstance(term, dict) and isinstance(term.get("value"), str)
+                    and term.get("type") in ("uri", "bnode", "literal", "typed-literal")):
+                return f'binding {n + 1}: ?{name} is not a term ({{"type": "uri"|"literal"|"bnode", "value": ...}})'
+    return None
 
 
 def _term(binding: dict[str, str]) -> Node:
@@ -74,32 +435,56 @@ def _term(binding: dict[str, str]) -> Node:
         return URIRef(binding["value"])
     if kind == "bnode":
         return BNode(binding["value"])
-    if "xml:lang" in binding:
+    if isinstance(binding.get("xml:lang"), str):
         return Literal(binding["value"], lang=binding["xml:lang"])
     datatype = binding.get("datatype")
-    return Literal(binding["value"], datatype=URIRef(datatype) if datatype else None, normalize=False)
+    return Literal(binding["value"], datatype=URIRef(datatype) if isinstance(datatype, str) else None,
+                   normalize=False)
+
+
+def parse_select(answer: Answer, where: str, secrets: Iterable[str] = ()) -> tuple[tuple[str, ...],
+                                                                                  list[tuple[Node | None, ...]]]:
+    """Columns and rows of a SPARQL JSON SELECT answer; anything else is one error naming the endpoint and what
+    was expected."""
+    try:
+        doc = json.loads(answer.body)
+    except (ValueError, RecursionError):
+        what = answer.content_type.split(";")[0].strip() or "no Content-Type"
+        excerpt = _excerpt(answer.body, secrets)
+        raise EndpointError(redact(f"{where}: the answer is not JSON ({what}: {excerpt or 'empty'}); expected "
+                                   f"{EXPECTED}", secrets)) from None
+    problem = _shape_problem(doc)
+    if problem:
+        raise EndpointError(redact(f"{where}: the answer is not SPARQL JSON results: {problem}; expected "
+                                   f"{EXPECTED}", secrets))
+    columns = tuple(doc["head"]["vars"])
+    try:
+        rows = [tuple(_term(b[c]) if c in b else None for c in columns) for b in doc["results"]["bindings"]]
+    except ValueError as exc:  # a language tag or datatype rdflib refuses
+        raise EndpointError(redact(f"{where}: the answer holds a term that is not RDF ({exc})", secrets)) from None
+    return columns, rows
 
 
 class RemoteEngine:
     """Runs the bundled queries on a SPARQL 1.1 query endpoint (its default graph should be the union of the
-    named graphs: Oxigraph's --union-default-graph, Fuseki's unionDefaultGraph)."""
+    named graphs: Oxigraph's --union-default-graph, Fuseki's unionDefaultGraph). With a `deadline`, every query
+    it sends shares it (`kg query --timeout` bounds the whole command); without, each query gets `timeout`."""
 
-    def __init__(self, endpoint: str, timeout: float = 30, session: requests.Session | None = None) -> None:
-        self.endpoint, self.timeout = endpoint, timeout
-        self.session = session or make_session()
+    def __init__(self, endpoint: str, timeout: float = 30, client: Client | None = None,
+                 deadline: Deadline | None = None) -> None:
+        self.endpoint, self.timeout = check_url(endpoint), timeout
+        self.client = client or Client()
+        self.deadline = deadline
 
     def select(self, text: str, bindings: dict[str, Node]) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
-        response = _send(self.session, "POST", self.endpoint, self.timeout, data=with_values(text, bindings).encode(),
-                         headers={"Content-Type": "application/sparql-query",
-                                  "Accept": "application/sparql-results+json"})
-        try:
-            doc = response.json()
-        except ValueError:
-            raise EndpointError(f"POST {self.endpoint}: the answer is not SPARQL JSON results") from None
-        columns = tuple(doc["head"]["vars"])
-        rows = [tuple(_term(b[c]) if c in b else None for c in columns) for b in doc["results"]["bindings"]]
-        return columns, rows
+        answer = self.client.request(
+            "POST", self.endpoint, self.deadline or Deadline(self.timeout),
+            body=with_values(text, bindings).encode(),
+            headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+        return parse_select(answer, f"POST {self.endpoint}", self.client.secrets(self.endpoint))
 
+
+# --- publishing --------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Endpoints:
@@ -111,10 +496,12 @@ class Endpoints:
 
     @classmethod
     def of(cls, store: str, query: str | None = None, update: str | None = None) -> Endpoints:
+        check_url(store)
         base = store[: -len("/store")] if store.endswith("/store") else None
         if (query is None or update is None) and base is None:
-            raise InputError(f"{store}: give --query-endpoint and --update-endpoint, or a store URL ending in /store")
-        return cls(store, query or f"{base}/query", update or f"{base}/update")
+            raise InputError(f"{redact(store)}: give --query-endpoint and --update-endpoint, or a store URL ending "
+                             "in /store")
+        return cls(store, check_url(query or f"{base}/query"), check_url(update or f"{base}/update"))
 
 
 def body_chunks(data: bytes) -> Iterator[bytes]:
@@ -123,44 +510,81 @@ def body_chunks(data: bytes) -> Iterator[bytes]:
         yield data[start : start + CHUNK]
 
 
-def count_triples(session: requests.Session, endpoints: Endpoints, graph: str, timeout: float) -> int:
-    engine = RemoteEngine(endpoints.query, timeout, session)
+def count_triples(client: Client, endpoints: Endpoints, graph: str, timeout: float) -> int:
+    engine = RemoteEngine(endpoints.query, timeout, client)
     _, rows = engine.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", {})
-    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+    if not rows or rows[0][0] is None:
+        return 0
+    try:
+        return int(str(rows[0][0]))
+    except ValueError:
+        raise client.error(f"POST {endpoints.query}: a triple count that is not a number: {str(rows[0][0])[:50]!r}",
+                           endpoints.query) from None
+
+
+def _read_rdf(path: Path, fmt: Any) -> list[Any]:
+    """Every quad of a release file, or one error naming the file and line (nothing is sent before this)."""
+    import pyoxigraph as ox
+
+    if not path.is_file():
+        raise InputError(f"{display_path(path)}: missing; write the release with `kg release` first")
+    try:
+        return list(ox.parse(path=str(path), format=fmt))
+    except SyntaxError as exc:
+        line = f":{exc.lineno}" if exc.lineno else ""
+        raise InputError(f"{display_path(path)}{line}: not valid {fmt.name}: {exc.msg}") from None
+    except OSError as exc:
+        raise InputError(f"{display_path(path)}: cannot read it: {exc.strerror or exc}") from None
+
+
+def release_graphs(release: Path) -> dict[str, list[Any]]:
+    """The named graphs of a release (pikg.nq, and ontology.ttl in the ontology's graph), checked before any
+    upload: a corrupt or missing file is an error naming it and its line."""
+    import pyoxigraph as ox
+
+    if not release.is_dir():
+        raise InputError(f"{display_path(release)}: no such folder; write the release with `kg release` first")
+    path = release / "pikg.nq"
+    quads = _read_rdf(path, ox.RdfFormat.N_QUADS)
+    if not quads:
+        raise InputError(f"{display_path(path)}: holds no quads; write the release with `kg release` first")
+    graphs: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        if not isinstance(quad.graph_name, ox.NamedNode):
+            raise InputError(f"{display_path(path)}: the triple {quad.subject} {quad.predicate} {quad.object} is "
+                             "not in a named graph; the release's N-Quads hold one named graph per source")
+        graphs.setdefault(quad.graph_name.value, []).append(quad)
+    ontology = _read_rdf(release / "ontology.ttl", ox.RdfFormat.TURTLE)
+    graphs[ONTOLOGY_IRI] = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(ONTOLOGY_IRI)) for q in ontology]
+    return graphs
 
 
 def publish(release: Path, endpoints: Endpoints, timeout: float = 30, retries: int = 3,
-            backoff: float = 0.5) -> list[tuple[str, int]]:
+            backoff: float = 0.5, client: Client | None = None) -> list[tuple[str, int]]:
     """Upload each named graph of the release to a staging graph, check its triple count, then replace the live
-    graph with it in one SPARQL Update (MOVE), so readers see the old graph or the new one, never a mix."""
+    graph with it in one SPARQL Update (MOVE), so readers see the old graph or the new one, never a mix. The
+    whole release is read and checked first; `timeout` bounds each request, its retries included."""
     import pyoxigraph as ox
 
-    path = release / "pikg.nq"
-    if not path.is_file():
-        raise InputError(f"{display_path(release)}: no pikg.nq here; write the release with `kg release` first")
-    graphs: dict[str, list[ox.Quad]] = {}
-    for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-        graphs.setdefault(quad.graph_name.value, []).append(quad)
-    ontology = list(ox.parse(path=str(release / "ontology.ttl"), format=ox.RdfFormat.TURTLE))
-    graphs[ONTOLOGY_IRI] = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(ONTOLOGY_IRI)) for q in ontology]
-    session = make_session(retries, backoff)
-    once = make_session(retries, backoff, retry_posts=False)  # a MOVE is not repeated blindly
+    graphs = release_graphs(release)
+    client = client or Client(retries, backoff)
     done = []
     for graph in sorted(graphs):
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in graphs[graph]]
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         staging = f"{graph}#staging"
-        _send(session, "PUT", endpoints.store, timeout, params={"graph": staging}, data=body_chunks(data),
-              headers={"Content-Type": "application/n-triples"})
-        staged = count_triples(session, endpoints, staging, timeout)
+        client.request("PUT", endpoints.store, Deadline(timeout), params={"graph": staging},
+                       body=lambda data=data: body_chunks(data), headers={"Content-Type": "application/n-triples"})
+        staged = count_triples(client, endpoints, staging, timeout)
         if staged != len(triples):
             raise EndpointError(f"{graph}: the staging graph holds {staged} triples, not {len(triples)}; the live "
                                 "graph was left as it was")
-        try:
-            _send(once, "POST", endpoints.update, timeout, data=f"MOVE <{staging}> TO <{graph}>".encode(),
-                  headers={"Content-Type": "application/sparql-update"})
+        try:  # a MOVE is not repeated blindly: only a refused connection is retried
+            client.request("POST", endpoints.update, Deadline(timeout), idempotent=False,
+                           body=f"MOVE <{staging}> TO <{graph}>".encode(),
+                           headers={"Content-Type": "application/sparql-update"})
         except EndpointError:
-            if count_triples(session, endpoints, graph, timeout) != len(triples):
+            if count_triples(client, endpoints, graph, timeout) != len(triples):
                 raise
         done.append((graph, len(triples)))
     return done
@@ -171,23 +595,3 @@ def oxigraph_binary() -> str:
     if not Path(found).exists():
         raise InputError("the oxigraph server is not installed: pip install oxigraph")
     return found
-
-
-def load_release(release: Path, location: Path) -> None:
-    """Load the release into an Oxigraph database folder (the named graphs, and the ontology for its labels)."""
-    binary = oxigraph_binary()
-    for args in (["--file", str(release / "pikg.nq")],
-                 ["--file", str(release / "ontology.ttl"), "--graph", ONTOLOGY_IRI]):
-        done = subprocess.run([binary, "load", "--location", str(location), *args], capture_output=True, text=True)
-        if done.returncode != 0:
-            raise InputError(f"oxigraph could not load {args[1]}: {done.stderr.strip().splitlines()[-1:]}")
-
-
-def serve_command(release: Path, host: str, port: int, read_write: bool, location: Path | None) -> list[str]:
-    """Load the release and return the command that serves it (loopback and read-only unless asked)."""
-    if not (release / "pikg.nq").is_file():
-        raise InputError(f"{display_path(release)}: no pikg.nq here; write the release with `kg release` first")
-    folder = location or Path(tempfile.mkdtemp(prefix="pikg-oxigraph-"))
-    load_release(release, folder)
-    mode = "serve" if read_write else "serve-read-only"
-    return [oxigraph_binary(), mode, "--location", str(folder), "--bind", f"{host}:{port}", "--union-default-graph"]

@@ -14,6 +14,7 @@ from .errors import InputError, display_path
 from .export import write_atomic
 from .records import ID_RE
 from .schema import SECTION_BY_NAME, SOURCE_FIELDS, Field
+from .tables import check_names
 
 # Fields a record of that section needs (the shapes' minCount 1); the skeleton leaves them for the curator to fill.
 REQUIRED = {
@@ -63,9 +64,16 @@ def record_skeleton(section_name: str, rid: str, concepts: Mapping[str, set[str]
     return "\n".join(lines) + "\n"
 
 
+def scalar(value: str) -> str:
+    """One YAML scalar, quoted and escaped by the YAML library as it needs (the skeleton's structure and comments
+    are fixed text; every value given on the command line goes through here)."""
+    return yaml.safe_dump(value, allow_unicode=True, width=1 << 30).removesuffix("\n...\n").rstrip("\n")
+
+
 def source_skeleton(source_id: str, text_file: str, concepts: Mapping[str, set[str]]) -> str:
     if not ID_RE.match(source_id):
         raise InputError(f"source id {source_id!r}: use lower-case letters, digits and hyphens")
+    check_names(source_id, text_file)
     pub = f"{source_id}-publication"
     lines = [
         "# yaml-language-server: $schema=record.schema.json",
@@ -75,7 +83,7 @@ def source_skeleton(source_id: str, text_file: str, concepts: Mapping[str, set[s
         "source:",
         f"  id: {source_id}  # {SOURCE_FIELDS['id']}",
         f"  label: \"\"  # {SOURCE_FIELDS['label']}",
-        f"  text_file: {text_file}  # {SOURCE_FIELDS['text_file']}",
+        f"  text_file: {scalar(text_file)}  # {SOURCE_FIELDS['text_file']}",
         f"  publication: {pub}  # {SOURCE_FIELDS['publication']}",
         f"  quote: \"\"  # {SOURCE_FIELDS['quote']}",
         "",
@@ -86,6 +94,8 @@ def source_skeleton(source_id: str, text_file: str, concepts: Mapping[str, set[s
 
 
 def new_source(records_dir: Path, source_id: str, text_file: str, concepts: Mapping[str, set[str]]) -> Path:
+    if not ID_RE.match(source_id):
+        raise InputError(f"source id {source_id!r}: use lower-case letters, digits and hyphens")
     path = records_dir / f"{source_id}.yaml"
     if path.exists():
         raise InputError(f"{display_path(path)} already exists; choose another source id")
@@ -102,11 +112,17 @@ def append_record(path: Path, kind: str, rid: str, concepts: Mapping[str, set[st
         raise InputError(f"record id {rid!r}: use lower-case letters, digits and hyphens")
     if not path.is_file():
         raise InputError(f"{display_path(path)}: no such record file; create one with `kg new source`")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{display_path(path)}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"{display_path(path)}: not valid YAML ({exc}); fix it before adding records") from None
+    if not isinstance(data, dict) or not isinstance(data.get(section) or {}, dict):
+        raise InputError(f"{display_path(path)}: not a record file (a mapping with a `source:` section and record "
+                         f"sections); {section} cannot be added to it")
     if rid in (data.get(section) or {}):
         raise InputError(f"{display_path(path)}: {section} already has a record {rid!r}")
     skeleton = record_skeleton(section, rid, concepts)

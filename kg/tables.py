@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from .errors import InputError, display_path
 from .identity import normalise_name
@@ -47,8 +49,46 @@ def slug(text: str) -> str:
     return value if ID_RE.match(value or "") else "record"
 
 
-def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+class Flow(dict):
+    """A field's value with its quote, written on one line as curators write it: `{value: true, quote: …}`."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe emitter: records in block style, lists and Flow mappings on one line, text with a line
+    break or a control character double-quoted with escapes (one line, never a block scalar)."""
+
+
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    style = None if text.isprintable() else '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(list, lambda d, items: d.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=True))
+_Dumper.add_representer(Flow, lambda d, m: d.represent_mapping("tag:yaml.org,2002:map", m, flow_style=True))
+_Dumper.add_representer(str, _text)
+
+
+def emit(data: dict[str, Any]) -> str:
+    """Record-file YAML through the YAML library: whatever a cell holds (a newline, a colon, `#`, quotes) stays a
+    value and can never become a key, a comment or a new record."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                     width=1 << 30)
+
+
+def one_line(text: str) -> str:
+    """Text for a `#` comment: control characters (a newline would end the comment) written as escapes."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def check_names(source_id: str, text_file: str) -> None:
+    """The --source-id is a record id; the --text-file a file name inside the sources folder, not a path."""
+    if not ID_RE.match(source_id):
+        raise InputError(f"--source-id {source_id!r}: use lower-case letters, digits and hyphens")
+    parts = Path(text_file).parts
+    if (not text_file.strip() or Path(text_file).is_absolute() or ".." in parts
+            or not all(ch.isprintable() for ch in text_file)):
+        raise InputError(f"--text-file {text_file!r}: give the name of a file in the sources folder (no absolute "
+                         "path, no .., no control characters)")
 
 
 def read_csv(path: Path, delimiter: str = ",") -> list[tuple[int, list[str]]]:
@@ -60,6 +100,9 @@ def read_csv(path: Path, delimiter: str = ",") -> list[tuple[int, list[str]]]:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(f"{display_path(path)}:{line}: not UTF-8 text ({exc.reason}); save the sheet as "
                          "\"CSV UTF-8\"") from None
+    if len(delimiter) != 1 or delimiter in "\r\n\"":
+        raise InputError(f"--delimiter {delimiter!r}: give one character other than a quote or a line break, "
+                         "such as ',' ';' or a tab")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     try:
@@ -115,6 +158,7 @@ def import_table(path: Path, source_id: str, text_file: str, labels: Mapping[str
     """Read a sheet in either layout; `labels` maps scheme → concept id → label; `known` maps a section
     (interventions, components) to normalised names of existing records and their ids, so that an
     intervention or component the graph already has stays one node."""
+    check_names(source_id, text_file)
     rows = read_csv(path, delimiter)
     header = [h.lower() for h in rows[0][1]]
     if header[0] in ("attribute", ""):
@@ -125,22 +169,34 @@ def import_table(path: Path, source_id: str, text_file: str, labels: Mapping[str
                      "Table 1's layout; a one-row-per-finding sheet has 'intervention' and 'outcome' columns")
 
 
-def _source_block(source_id: str, text_file: str, quote: str, problems: list[tuple[int, str]], path: Path) -> list[str]:
-    lines = ["# yaml-language-server: $schema=record.schema.json",
-             f"# Imported from {path.name} by `kg import-table`; check every value against the source."]
-    lines += [f"# PROBLEM (line {line}): {message}" for line, message in problems]
-    lines += ["", "source:", f"  id: {source_id}", f"  label: {_q('Imported from ' + path.name)}",
-              f"  text_file: {text_file}", f"  quote: {_q(quote)}", ""]
-    return lines
+def _render(source_id: str, text_file: str, quote: str, problems: list[tuple[int, str]], path: Path,
+            sections: dict[str, Any]) -> str:
+    head = ["# yaml-language-server: $schema=record.schema.json",
+            f"# Imported from {one_line(path.name)} by `kg import-table`; check every value against the source."]
+    head += [f"# PROBLEM (line {line}): {one_line(message)}" for line, message in problems]
+    source = {"id": source_id, "label": f"Imported from {path.name}", "text_file": text_file, "quote": quote}
+    blocks = [emit({"source": source}), *(emit({name: body}) for name, body in sections.items() if body)]
+    return "\n".join(head) + "\n\n" + "\n".join(blocks)
+
+
+def _unique(path: Path, line: int, ids: list[str], names: list[str], what: str) -> None:
+    """Two columns (or rows) whose names make the same record id would overwrite each other: an error naming both."""
+    seen: dict[str, str] = {}
+    for rid, name in zip(ids, names, strict=True):
+        if rid in seen:
+            raise InputError(f"{display_path(path)}:{line}: {what} {seen[rid]!r} and {name!r} both make the record "
+                             f"id {rid!r}; rename one of them")
+        seen[rid] = name
 
 
 def _table_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str, text_file: str,
                   labels: Mapping[str, Mapping[str, str]], known: Mapping[str, Mapping[str, str]]) -> Imported:
-    header = rows[0][1]
+    header_line, header = rows[0]
     names = header[1:]
     problems: list[tuple[int, str]] = []
     known_interventions, known_components = known.get("interventions", {}), known.get("components", {})
     ids = [known_interventions.get(normalise_name(n), slug(n)) for n in names]
+    _unique(path, header_line, ids, names, "columns")
     cells: dict[str, dict[str, tuple[int, str]]] = {i: {} for i in ids}
     for line, row in rows[1:]:
         attribute = TABLE_ROWS.get(row[0].lower())
@@ -151,22 +207,26 @@ def _table_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str,
         for rid, cell in zip(ids, row[1:], strict=True):
             if cell:
                 cells[rid][attribute] = (line, cell)
-    components: dict[str, str] = {}
-    examples: dict[str, str] = {}
-    body = ["interventions:"]
+    components: dict[str, dict[str, str]] = {}
+    examples: dict[str, dict[str, str]] = {}
+    interventions: dict[str, dict[str, Any]] = {}
     for rid, name in zip(ids, names, strict=True):
-        body += [f"  {rid}:", f"    quote: {_q(name)}", f"    name: {_q(name)}"]
+        record: dict[str, Any] = {"quote": name, "name": name}
+        interventions[rid] = record
         got = cells[rid]
         for attr in ("acronym", "aim", "note"):
             if attr in got:
-                body.append(f"    {attr}: {_q(got[attr][1])}")
+                record[attr] = got[attr][1]
         if "components" in got:
             line, cell = got["components"]
             parts = [p.strip() for p in re.split(r";" if ";" in cell else r",", cell) if p.strip()]
             part_ids = [known_components.get(normalise_name(p), slug(p)) for p in parts]
             for part, cid in zip(parts, part_ids, strict=True):
-                components.setdefault(cid, part)
-            body.append(f"    components: {{values: [{', '.join(part_ids)}], quote: {_q(cell)}}}")
+                if cid in components and normalise_name(components[cid]["label"]) != normalise_name(part):
+                    problems.append((line, f"{name}: components {components[cid]['label']!r} and {part!r} both make "
+                                           f"the record id {cid!r}; kept the first, check the second"))
+                components.setdefault(cid, Flow({"quote": part, "label": part, "kind": "principle-or-method"}))
+            record["components"] = Flow({"values": list(dict.fromkeys(part_ids)), "quote": cell})
         if "duration" in got:
             line, cell = got["duration"]
             parsed = parse_duration(cell)
@@ -175,22 +235,21 @@ def _table_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str,
                                        "{value: P9M, qualifier: exact|approximate|open-ended, text: …}"))
             else:
                 qualifier, value = parsed
-                shown = f"value: {value}, " if value else ""
-                body.append(f"    duration: {{{shown}qualifier: {qualifier}, text: {_q(cell)}, quote: {_q(cell)}}}")
+                record["duration"] = Flow({**({"value": value} if value else {}), "qualifier": qualifier,
+                                           "text": cell, "quote": cell})
         if "peer_support" in got:
             line, cell = got["peer_support"]
             answer = re.match(r"^(yes|no)\b\W*(.*)$", cell, re.IGNORECASE)
             if answer is None:
                 problems.append((line, f"{name}: peer support {cell!r} is neither yes nor no"))
             else:
-                body.append(f"    peer_support: {{value: {str(answer.group(1).lower() == 'yes').lower()}, "
-                            f"quote: {_q(cell)}}}")
+                record["peer_support"] = Flow({"value": answer.group(1).lower() == "yes", "quote": cell})
                 rest = answer.group(2).strip(" ()")
                 if rest:
                     mode = _concept(rest.removesuffix(" sessions").removesuffix("sessions").strip(),
                                     "delivery-mode", labels)
                     if mode:
-                        body.append(f"    delivery_mode: {{value: {mode}, quote: {_q(cell)}}}")
+                        record["delivery_mode"] = Flow({"value": mode, "quote": cell})
                     else:
                         problems.append((line, f"{name}: delivery mode {rest!r} is not in the delivery-mode "
                                                f"vocabulary; allowed: {', '.join(sorted(labels['delivery-mode']))}"))
@@ -204,20 +263,14 @@ def _table_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str,
                 problems.append((line, f"{name}: {role_text!r} is not in the provider-role vocabulary; allowed: "
                                        f"{', '.join(sorted(labels['provider-role']))}"))
             else:
-                body.append(f"    sessions_led_by: {{value: {role}, quote: {_q(cell)}}}")
+                record["sessions_led_by"] = Flow({"value": role, "quote": cell})
                 if example:
-                    examples[role] = example.group(1).strip()
-    if components:
-        body += ["", "components:"]
-        for cid, label in components.items():
-            body += [f"  {cid}: {{quote: {_q(label)}, label: {_q(label)}, kind: principle-or-method}}"]
-    if examples:
-        body += ["", "concepts:"]
-        for role, example in examples.items():
-            body += [f"  provider-role/{role}: {{quote: {_q(example)}, example: {_q(example)}}}"]
+                    shown = example.group(1).strip()
+                    examples[f"provider-role/{role}"] = Flow({"quote": shown, "example": shown})
     problems.sort()
-    head = _source_block(source_id, text_file, names[0] if names else path.name, problems, path)
-    return Imported("\n".join(head + body) + "\n", problems)
+    text = _render(source_id, text_file, names[0] if names else path.name, problems, path,
+                   {"interventions": interventions, "components": components, "concepts": examples})
+    return Imported(text, problems)
 
 
 def _long_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str, text_file: str,
@@ -227,19 +280,21 @@ def _long_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str, 
     problems = [(header_line, f"unknown column {c!r}, not imported; known columns: {', '.join(LONG_COLUMNS)}")
                 for c in columns if c not in LONG_COLUMNS]
     schemes = {"type": "finding-type", "direction": "direction", "strength": "assertion-strength"}
-    body = ["findings:"]
+    findings: dict[str, dict[str, Any]] = {}
     first_quote = ""
-    for line, row in rows[1:]:
-        cell = dict(zip(columns, row, strict=True))
+    cells = [dict(zip(columns, row, strict=True)) for _line, row in rows[1:]]
+    ids = [slug(cell.get("label") or f"finding-{line}") for (line, _row), cell in zip(rows[1:], cells, strict=True)]
+    _unique(path, header_line, ids, [f"line {line}" for line, _row in rows[1:]], "the findings on")
+    for (line, _row), cell, rid in zip(rows[1:], cells, ids, strict=True):
         quote = cell.get("quote") or cell.get("label", "")
         first_quote = first_quote or quote
-        rid = slug(cell.get("label") or f"finding-{line}")
-        body += [f"  {rid}:  # line {line}", f"    quote: {_q(quote)}"]
+        record: dict[str, Any] = {"quote": quote}
+        findings[rid] = record
         if cell.get("label"):
-            body.append(f"    label: {{value: {_q(cell['label'])}}}")
+            record["label"] = Flow({"value": cell["label"]})
         for col in ("study", "intervention", "outcome", "subgroup"):
             if cell.get(col):
-                body.append(f"    {col}: {_q(cell[col])}")
+                record[col] = cell[col]
         for col, scheme in schemes.items():
             if not cell.get(col):
                 continue
@@ -247,14 +302,12 @@ def _long_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str, 
             if cid is None:
                 problems.append((line, f"{col} {cell[col]!r} is not in the {scheme} vocabulary; allowed: "
                                        f"{', '.join(sorted(labels[scheme]))}"))
-                body.append(f"    # {col}: {_q(cell[col])}  (not in the {scheme} vocabulary)")
             else:
-                body.append(f"    {col}: {cid}")
+                record[col] = cid
         if cell.get("hedge"):
-            body.append(f"    hedge: {_q(cell['hedge'])}")
+            record["hedge"] = cell["hedge"]
         if cell.get("mechanisms"):
-            items = [m.strip() for m in cell["mechanisms"].split(";") if m.strip()]
-            body.append(f"    mechanisms: [{', '.join(_q(m) for m in items)}]")
+            record["mechanisms"] = [m.strip() for m in cell["mechanisms"].split(";") if m.strip()]
     problems.sort()
-    head = _source_block(source_id, text_file, first_quote or path.name, problems, path)
-    return Imported("\n".join(head + body) + "\n", problems)
+    return Imported(_render(source_id, text_file, first_quote or path.name, problems, path, {"findings": findings}),
+                    problems)

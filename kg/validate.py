@@ -5,10 +5,12 @@ pyshacl is imported here only, so that commands that do not validate start fast.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
@@ -16,6 +18,9 @@ from rdflib.term import Node
 
 from .build import KnowledgeGraph, Origin
 from .config import PREFIXES, compact, resource_dir
+
+if TYPE_CHECKING:
+    from .inputs import DataGraph
 
 SH = Namespace(PREFIXES["sh"])
 XSD_STRING = PREFIXES["xsd"] + "string"
@@ -254,12 +259,71 @@ def report_of(store: Any, sources: set[str], found: list[Violation]) -> Validati
 
 
 def validate_file(path: Path, fmt: str | None = None, max_bytes: int | None = None
-                  ) -> tuple[ValidationReport, Graph]:
-    """Validate someone else's RDF file against our shapes, with our ontology and vocabularies beside it;
-    return the report and the graph that was read."""
-    from .build import load_model
+                  ) -> tuple[ValidationReport, DataGraph]:
+    """Validate someone else's RDF file against our shapes, with our ontology and vocabularies beside it, on the
+    Oxigraph engine the build uses (every constraint one query; no rdflib graph of the data, so a million
+    triples take seconds); return the report and the data that was read (DataGraph: len() is its number of
+    triples, class_counts() its instances per class). A problem with the file itself is an InputError (see
+    kg.inputs); rdflib, which still turns the values of violations into terms, never logs a traceback."""
+    from .build import ONTOLOGY_GRAPH, VOCAB_GRAPH
     from .inputs import load_data
+    from .shacl_oxigraph import compile_shapes
 
-    data = load_data(path, fmt, max_bytes).graph
-    ontology, vocab = load_model()
-    return validate_graph(data + ontology + vocab, inplace=True), data
+    checks = compile_shapes(load_shapes())
+    typed = frozenset(str(c.path) for c in checks if c.datatypes and c.path is not None)
+    with _quiet_rdflib():
+        data = load_data(path, fmt, max_bytes, keep=typed)
+        folder = resource_dir("ontology")
+        for name, graph in (("pikg.ttl", ONTOLOGY_GRAPH), ("vocabularies.ttl", VOCAB_GRAPH)):
+            data.store.load(path=str(folder / name), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(graph)))
+        found = store_violations(data.store, checks, _written_in(data), union=True)
+    found.sort(key=lambda v: (str(v.origin or ""), v.constraint, str(v.focus), str(v.value)))
+    return ValidationReport(not found, tuple(found)), data
+
+
+class _Accepted(Literal):
+    """A literal of a datatype kg.lexical judges whose lexical form it accepted: rdflib's narrower reading (its
+    Python dates end at year 9999) does not make it ill-typed."""
+
+    __slots__ = ()
+
+    @property
+    def ill_typed(self) -> bool:
+        return False
+
+
+def _written_in(data: DataGraph) -> Written:
+    """The literals of a focus node and property as the file wrote them: strings from the store (kept as they
+    are), other typed literals from DataGraph.written (the store would give "1"^^xsd:integer for
+    "01"^^xsd:positiveInteger), and the model's from the store."""
+    from .lexical import CHECKED
+    from .oxi import from_ox, to_ox
+
+    def literals(focus: Node, path: Node) -> Iterator[Node]:
+        for quad in data.store.quads_for_pattern(to_ox(focus), ox.NamedNode(str(path)), None, None):
+            value = quad.object
+            if isinstance(value, ox.Literal) and (quad.graph_name != ox.DefaultGraph() or value.datatype.value in (
+                    XSD_STRING, LANG_STRING)):
+                yield from_ox(value)
+        for lexical, datatype in data.written.get((str(focus), str(path)), ()):
+            kind = _Accepted if datatype in CHECKED else Literal
+            yield kind(lexical, datatype=URIRef(datatype), normalize=False)
+    return literals
+
+
+class _DropRdflibWarnings(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.WARNING
+
+
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a warning with a traceback for every literal it cannot convert to a Python value (year
+    10000, say); kg.lexical has judged each literal already, so those are noise."""
+    logger = logging.getLogger("rdflib.term")
+    quiet = _DropRdflibWarnings()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)

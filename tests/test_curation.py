@@ -170,7 +170,7 @@ def test_import_reports_what_it_cannot_place(tmp_path: Path) -> None:
         "sessions led by, sessions_led_by, who leads the sessions",
     ]
     assert "# PROBLEM (line 6): unknown row 'setting'" in result.stdout
-    assert "    peer_support: {value: true, quote: \"yes (online)\"}" in result.stdout
+    assert "    peer_support: {value: true, quote: yes (online)}" in result.stdout
 
 
 def test_import_long_layout(tmp_path: Path) -> None:
@@ -186,7 +186,7 @@ def test_import_long_layout(tmp_path: Path) -> None:
         f"{sheet}:2: direction 'helpful' is not in the direction vocabulary; allowed: beneficial, harmful, mixed, "
         "no-effect",
     ]
-    assert '    intervention: "IPS"' in result.stdout
+    assert "    intervention: IPS" in result.stdout
     assert "    strength: stated" in result.stdout
 
 

@@ -1,17 +1,25 @@
-"""SPARQL servers beyond one process, with a real Oxigraph server (the `oxigraph` package) on loopback:
-publish the release, ask every bundled query remotely, kill the server mid-upload, serve the release."""
+"""SPARQL servers beyond one process, with real servers on loopback and no mock of the HTTP stack: a real
+Oxigraph server (the `oxigraph` package) to publish to, ask every bundled query remotely, kill mid-upload and
+serve the release behind `kg serve`; small http.server servers that hang, trickle, answer `{}`, echo the
+credentials in a 401, or send a huge answer, to check that every remote call ends within its deadline with one
+exact, redacted message."""
 
 from __future__ import annotations
 
+import base64
 import http.server
 import os
+import re
+import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,13 +29,25 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.query import list_queries, run_engine, run_query
 from kg.release import write_release
-from kg.remote import EndpointError, Endpoints, RemoteEngine, count_triples, make_session, oxigraph_binary, publish
+from kg.remote import (
+    Client,
+    EndpointError,
+    Endpoints,
+    RemoteEngine,
+    count_triples,
+    make_session,
+    oxigraph_binary,
+    publish,
+    redact,
+)
+from kg.serve import MARKER, REFUSED_LOAD, REFUSED_SERVICE, refusal, remove_stale_databases
 
 PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
           "findings-for-intervention": {"intervention": "IPS"}, "provenance": {"resource": "Turning Points"}}
 GRAPHS = {"https://w3id.org/pikg/id/graph/ips-recovery-abstract": 1416,
           "https://w3id.org/pikg/id/graph/missing-link-table-1": 1349,
           "https://w3id.org/pikg/ontology": 319, "https://w3id.org/pikg/vocab/": 183}
+EXPECTED = 'expected SPARQL JSON results (an object with "head": {"vars": [...]} and "results": {"bindings": [...]})'
 
 
 def free_port() -> int:
@@ -88,6 +108,80 @@ def server(tmp_path: Path) -> Iterator[Oxigraph]:
     running.kill()
 
 
+@pytest.fixture(autouse=True)
+def _no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("KG_ENDPOINT_TOKEN", "KG_ENDPOINT_USER", "KG_ENDPOINT_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+# --- small real servers ------------------------------------------------------------------------------------------
+
+class Seen:
+    """What a test server received."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
+
+
+@contextmanager
+def http_server(answer: Callable[[http.server.BaseHTTPRequestHandler, bytes], None]) -> Iterator[tuple[str, Seen]]:
+    """A threaded HTTP server on a free loopback port whose every request is answered by `answer(handler, body)`;
+    yields its base URL and what it saw."""
+    seen = Seen()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _any(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.requests.append((self.command, self.path, dict(self.headers), body))
+            try:
+                answer(self, body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        do_GET = do_POST = do_PUT = _any
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def reply(status: int, body: bytes, content_type: str = "application/sparql-results+json"
+          ) -> Callable[[http.server.BaseHTTPRequestHandler, bytes], None]:
+    def answer(handler: http.server.BaseHTTPRequestHandler, _body: bytes) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+@contextmanager
+def silent_port() -> Iterator[int]:
+    """A port that accepts connections (the kernel's backlog) and never answers: a hung server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        yield sock.getsockname()[1]
+
+
+def run_kg(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, float]:
+    start = time.monotonic()
+    result = CliRunner().invoke(cli, list(args), env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output, time.monotonic() - start
+
+
+# --- the Oxigraph store ------------------------------------------------------------------------------------------
+
 def test_publish_then_every_query_answers_remotely_as_locally(kg, release: Path, server: Oxigraph) -> None:
     assert dict(publish(release, server.endpoints)) == GRAPHS
     engine = RemoteEngine(server.endpoints.query)
@@ -96,9 +190,9 @@ def test_publish_then_every_query_answers_remotely_as_locally(kg, release: Path,
     for spec in specs:
         params = PARAMS.get(spec.name, {})
         assert run_engine(engine, spec.name, params) == run_query(kg.dataset, spec.name, params), spec.name
-    session = make_session()
-    assert {g: count_triples(session, server.endpoints, g, 5) for g in GRAPHS} == GRAPHS
-    assert count_triples(session, server.endpoints, "https://w3id.org/pikg/vocab/#staging", 5) == 0
+    client = Client()
+    assert {g: count_triples(client, server.endpoints, g, 5) for g in GRAPHS} == GRAPHS
+    assert count_triples(client, server.endpoints, "https://w3id.org/pikg/vocab/#staging", 5) == 0
 
 
 def test_server_killed_mid_upload_leaves_the_previous_graph_complete(release: Path, server: Oxigraph,
@@ -117,10 +211,11 @@ def test_server_killed_mid_upload_leaves_the_previous_graph_complete(release: Pa
     monkeypatch.setattr(remote, "body_chunks", die_after_first_chunk)
     with pytest.raises(EndpointError) as info:
         publish(release, server.endpoints, timeout=5, retries=1, backoff=0)
-    assert "could not reach the endpoint" in str(info.value) or "kept failing" in str(info.value)
+    assert str(info.value) == (f"PUT {server.base}/store: connection refused by 127.0.0.1:{server.port} — is the "
+                               "server running? (gave up after 2 attempts)")
     server.start()  # the same database folder
-    session = make_session()
-    assert {g: count_triples(session, server.endpoints, g, 5) for g in GRAPHS} == GRAPHS
+    client = Client()
+    assert {g: count_triples(client, server.endpoints, g, 5) for g in GRAPHS} == GRAPHS
 
 
 def test_refusals_and_unreachable_servers_are_clear(release: Path, server: Oxigraph) -> None:
@@ -128,12 +223,12 @@ def test_refusals_and_unreachable_servers_are_clear(release: Path, server: Oxigr
         publish(release, Endpoints.of(f"{server.base}/nope/store"))
     assert str(refused.value) == (f"PUT {server.base}/nope/store: the endpoint answered 404 Not Found: "
                                   "PUT /nope/store is not supported by this server")
-    closed = f"http://127.0.0.1:{free_port()}"
-    result = CliRunner().invoke(cli, ["publish", "--endpoint", f"{closed}/store", "--release", str(release),
-                                      "--retries", "1"])
-    assert result.exit_code == 2
-    assert result.output == (f"error: PUT {closed}/store: could not reach the endpoint (Connection error); "
-                             "is the server running?\n")
+    port = free_port()
+    code, output, _ = run_kg("publish", "--endpoint", f"http://127.0.0.1:{port}/store", "--release", str(release),
+                         "--retries", "1")
+    assert code == 2
+    assert output == (f"error: PUT http://127.0.0.1:{port}/store: connection refused by 127.0.0.1:{port} — is "
+                      "the server running? (gave up after 2 attempts)\n")
 
 
 def test_credentials_are_sent_but_never_printed(release: Path, server: Oxigraph,
@@ -141,62 +236,530 @@ def test_credentials_are_sent_but_never_printed(release: Path, server: Oxigraph,
     monkeypatch.setenv("KG_ENDPOINT_USER", "curator")
     monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "s3cret-password")
     assert make_session().auth == ("curator", "s3cret-password")
-    result = CliRunner().invoke(cli, ["publish", "--endpoint", f"{server.base}/store", "--release", str(release)])
-    assert result.exit_code == 0, result.output
-    assert "s3cret" not in result.output
+    code, output, _ = run_kg("publish", "--endpoint", f"{server.base}/store", "--release", str(release))
+    assert code == 0, output
+    assert "s3cret" not in output
     monkeypatch.setenv("KG_ENDPOINT_TOKEN", "tok-123")
     assert make_session().headers["Authorization"] == "Bearer tok-123"
 
 
 def test_5xx_answers_are_retried_with_backoff() -> None:
     seen: list[float] = []
+    ok = b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]}}'
 
-    class Flaky(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            seen.append(time.monotonic())
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            if len(seen) < 3:
-                self.send_response(503)
-                self.end_headers()
-                return
-            body = b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]}}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/sparql-results+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def flaky(handler: http.server.BaseHTTPRequestHandler, body: bytes) -> None:
+        seen.append(time.monotonic())
+        reply(503 if len(seen) < 3 else 200, b"busy" if len(seen) < 3 else ok)(handler, body)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Flaky)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        engine = RemoteEngine(f"http://127.0.0.1:{httpd.server_address[1]}/query",
-                              session=make_session(retries=3, backoff=0.1))
+    with http_server(flaky) as (base, _):
+        engine = RemoteEngine(f"{base}/query", client=Client(retries=3, backoff=0.1))
         columns, rows = engine.select("SELECT (1 AS ?n) WHERE {}", {})
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert columns == ("n",) and str(rows[0][0]) == "1"
     assert len(seen) == 3
     assert seen[2] - seen[1] >= 0.15  # the second wait is longer than the first
 
 
-def test_kg_serve_serves_the_release_read_only(kg, release: Path, tmp_path: Path) -> None:
+def test_5xx_answers_that_last_end_in_one_message() -> None:
+    with http_server(reply(503, b"overloaded\n", "text/plain")) as (base, seen):
+        with pytest.raises(EndpointError) as info:
+            RemoteEngine(f"{base}/query", client=Client(retries=2, backoff=0.05)).select("ASK {}", {})
+    assert str(info.value) == (f"POST {base}/query: the endpoint answered 503 Service Unavailable: overloaded "
+                               "(gave up after 3 attempts)")
+    assert len(seen.requests) == 3
+
+
+# --- deadlines ---------------------------------------------------------------------------------------------------
+
+def test_timeout_bounds_the_call_against_a_server_that_never_answers() -> None:
+    with silent_port() as port:
+        code, output, elapsed = run_kg("query", "compare-interventions", "--endpoint",
+                                   f"http://127.0.0.1:{port}/query", "--timeout", "1")
+    assert code == 2
+    assert output == f"error: POST http://127.0.0.1:{port}/query: timed out after 1 s\n"
+    assert elapsed < 2.5
+
+
+def test_timeout_bounds_an_answer_that_trickles() -> None:
+    """A server that sends one byte every 0.2 s never trips a per-read timeout; the deadline still holds."""
+    def trickle(handler: http.server.BaseHTTPRequestHandler, _body: bytes) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.end_headers()
+        for _ in range(100):
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.2)
+
+    with http_server(trickle) as (base, _):
+        start = time.monotonic()
+        with pytest.raises(EndpointError) as info:
+            RemoteEngine(f"{base}/query", timeout=1.5).select("ASK {}", {})
+        elapsed = time.monotonic() - start
+    assert str(info.value) == f"POST {base}/query: timed out after 1.5 s"
+    assert elapsed < 2.5
+
+
+def test_retries_against_a_closed_port_stay_within_the_timeout(release: Path) -> None:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--release", str(release), "--port", str(port),
-                                "--location", str(tmp_path / "db")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env={**os.environ}, start_new_session=True)
+    code, output, elapsed = run_kg("publish", "--endpoint", f"http://127.0.0.1:{port}/store", "--release",
+                               str(release), "--retries", "10", "--timeout", "2")
+    assert code == 2
+    assert re.fullmatch(rf"error: PUT http://127\.0\.0\.1:{port}/store: connection refused by 127\.0\.0\.1:{port} "
+                        r"— is the server running\? \(gave up after [23] attempts\)\n", output), output
+    assert elapsed < 2.5
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_timeout_must_be_a_positive_number(value: str, release: Path) -> None:
+    for args in (["query", "compare-interventions", "--endpoint", "http://127.0.0.1:9/query"],
+                 ["publish", "--endpoint", "http://127.0.0.1:9/store", "--release", str(release)]):
+        code, output, _ = run_kg(*args, f"--timeout={value}")
+        assert code == 2, output
+        assert "Error: Invalid value for '--timeout'" in output
+        assert "Traceback" not in output
+
+
+def test_a_refused_connection_a_timeout_and_a_dns_failure_are_told_apart() -> None:
+    port = free_port()
+    with pytest.raises(EndpointError) as refused:
+        RemoteEngine(f"http://127.0.0.1:{port}/query", client=Client(retries=0)).select("ASK {}", {})
+    assert str(refused.value) == (f"POST http://127.0.0.1:{port}/query: connection refused by 127.0.0.1:{port} — "
+                                  "is the server running?")
+    with silent_port() as port, pytest.raises(EndpointError) as hung:
+        RemoteEngine(f"http://127.0.0.1:{port}/query", timeout=0.5).select("ASK {}", {})
+    assert str(hung.value) == f"POST http://127.0.0.1:{port}/query: timed out after 0.5 s"
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/query", process, 30)
-        engine = RemoteEngine(f"http://127.0.0.1:{port}/query")
+        socket.getaddrinfo("nonexistent.invalid", 80)
+    except socket.gaierror:
+        pass
+    else:  # pragma: no cover - a resolver that answers for .invalid
+        pytest.skip("this machine resolves nonexistent.invalid")
+    with pytest.raises(EndpointError) as dns:
+        RemoteEngine("http://nonexistent.invalid/query", timeout=5).select("ASK {}", {})
+    assert str(dns.value) == ("POST http://nonexistent.invalid/query: cannot resolve the host name "
+                              "nonexistent.invalid (DNS lookup failed)")
+
+
+# --- answers -----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "content_type", "problem"), [
+    (b"{}", "application/sparql-results+json", 'not SPARQL JSON results: got an object without "head"'),
+    (b'"abc"', "application/json", "not SPARQL JSON results: got a string"),
+    (b"[]", "application/json", "not SPARQL JSON results: got an array"),
+    (b"42", "application/json", "not SPARQL JSON results: got a number"),
+    (b'{"head": {"vars": ["x"]}}', "application/json", 'not SPARQL JSON results: got an object without "results"'),
+    (b'{"head": {}, "boolean": true}', "application/json", 'not SPARQL JSON results: "head" has no "vars" list of '
+                                                           "names"),
+    (b'{"head": {"vars": ["x"]}, "results": []}', "application/json",
+     'not SPARQL JSON results: "results" is an array'),
+    (b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": 3}]}}', "application/json",
+     'not SPARQL JSON results: binding 1: ?x is not a term ({"type": "uri"|"literal"|"bnode", "value": ...})'),
+    (b"<html><body>Gateway\n\x1b[31mdown</body></html>", "text/html",
+     "not JSON (text/html: <html><body>Gateway [31mdown</body></html>)"),
+    (b"", "application/sparql-results+json", "not JSON (application/sparql-results+json: empty)"),
+])
+def test_answers_that_are_not_sparql_json_results_are_one_clear_error(body: bytes, content_type: str,
+                                                                        problem: str) -> None:
+    with http_server(reply(200, body, content_type)) as (base, _):
+        code, output, _ = run_kg("query", "compare-interventions", "--endpoint", f"{base}/query", "--timeout", "5")
+    assert code == 2
+    assert output == f"error: POST {base}/query: the answer is {problem}; {EXPECTED}\n"
+
+
+def test_a_huge_answer_is_refused_before_it_fills_the_memory() -> None:
+    def declared(handler: http.server.BaseHTTPRequestHandler, _body: bytes) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.send_header("Content-Length", str(10 << 30))
+        handler.end_headers()
+        handler.wfile.write(b'{"head": ')
+
+    with http_server(declared) as (base, _):
+        code, output, elapsed = run_kg("query", "compare-interventions", "--endpoint", f"{base}/query")
+    assert code == 2
+    assert output == (f"error: POST {base}/query: the answer is larger than 256 MiB; stopped reading it (the "
+                      "limit keeps a runaway answer from filling the memory)\n")
+    assert elapsed < 5
+
+    sent: list[int] = []
+
+    def endless(handler: http.server.BaseHTTPRequestHandler, _body: bytes) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.end_headers()
+        block = b" " * 65536
+        for _ in range(10000):  # 640 MiB if nobody stops reading
+            handler.wfile.write(block)
+            sent.append(len(block))
+
+    with http_server(endless) as (base, _):
+        with pytest.raises(EndpointError) as info:
+            RemoteEngine(f"{base}/query", client=Client(max_bytes=1 << 20)).select("ASK {}", {})
+    assert str(info.value) == (f"POST {base}/query: the answer is larger than 1 MiB; stopped reading it (the "
+                               "limit keeps a runaway answer from filling the memory)")
+    assert sum(sent) < 64 << 20
+
+
+def test_error_bodies_are_cut_to_one_printable_line() -> None:
+    body = ("first line\r\n\x1b]0;owned\x07" + "x" * 10000 + "\nlast").encode()
+    with http_server(reply(400, body, "text/plain")) as (base, _):
+        with pytest.raises(EndpointError) as info:
+            RemoteEngine(f"{base}/query").select("ASK {}", {})
+    message = str(info.value)
+    assert message.startswith(f"POST {base}/query: the endpoint answered 400 Bad Request: first line ]0;owned x")
+    assert message.endswith("x…")
+    assert len(message) < 300 and message.isprintable()
+
+
+# --- secrets -----------------------------------------------------------------------------------------------------
+
+def echo_authorization(handler: http.server.BaseHTTPRequestHandler, _body: bytes) -> None:
+    """A 401 that echoes what it was sent, as some servers do."""
+    auth = handler.headers.get("Authorization", "")
+    reply(401, f"denied: Authorization: {auth} (url {handler.path})".encode(), "text/plain")(handler, _body)
+
+
+def test_a_401_echoing_a_bearer_token_does_not_print_it() -> None:
+    with http_server(echo_authorization) as (base, seen):
+        code, output, _ = run_kg("query", "compare-interventions", "--endpoint", f"{base}/query",
+                             env={"KG_ENDPOINT_TOKEN": "tok-s3cret-42"})
+    assert seen.requests[0][2]["Authorization"] == "Bearer tok-s3cret-42"  # sent
+    assert code == 2
+    assert output == (f"error: POST {base}/query: the endpoint answered 401 Unauthorized: denied: Authorization: "
+                      "*** (url /query)\n")
+
+
+def test_a_password_in_the_url_or_the_environment_is_never_printed() -> None:
+    basic = base64.b64encode(b"admin:hunter2").decode()
+    with http_server(echo_authorization) as (base, seen):
+        url = base.replace("http://", "http://admin:hunter2@") + "/query"
+        code, output, _ = run_kg("query", "compare-interventions", "--endpoint", url)
+        assert seen.requests[-1][2]["Authorization"] == f"Basic {basic}"
+        assert code == 2
+        assert output == (f"error: POST {base.replace('http://', 'http://admin:***@')}/query: the endpoint answered "
+                          "401 Unauthorized: denied: Authorization: Basic *** (url /query)\n")
+        code, output, _ = run_kg("query", "compare-interventions", "--endpoint", f"{base}/query",
+                             env={"KG_ENDPOINT_USER": "admin", "KG_ENDPOINT_PASSWORD": "hunter2"})
+        assert code == 2
+        assert output == (f"error: POST {base}/query: the endpoint answered 401 Unauthorized: denied: "
+                          "Authorization: Basic *** (url /query)\n")
+    port = free_port()
+    code, output, _ = run_kg("publish", "--endpoint", f"http://admin:hunter2@127.0.0.1:{port}/store", "--retries", "0",
+                         "--release", str(Path(__file__).parent / "no-such-release"))
+    assert "hunter2" not in output and code == 2
+
+
+@pytest.mark.parametrize(("text", "secrets", "shown"), [
+    ("GET http://admin:hunter2@host/x failed", (), "GET http://admin:***@host/x failed"),
+    ("http://tokenvalue@host/", (), "http://***@host/"),
+    ("http://admin:p@ss@host/q?x=http://a:b@c/", (), "http://admin:***@host/q?x=http://a:***@c/"),
+    ("see https://host/path?user=a@b", (), "see https://host/path?user=a@b"),
+    ("Bearer tok-1 and tok-1 again", ("tok-1",), "Bearer *** and *** again"),
+    ("Basic YWRtaW46aHVudGVyMg==", ("admin:hunter2",), "Basic ***"),
+    ("pw=p%40ss%2F1", ("p@ss/1",), "pw=***"),
+    ("nothing here", ("", "zzz"), "nothing here"),
+])
+def test_redact(text: str, secrets: tuple[str, ...], shown: str) -> None:
+    assert redact(text, secrets) == shown
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("file:///etc/passwd", "file:///etc/passwd: not an http:// or https:// URL; endpoints are reached over HTTP only "
+                           "(e.g. http://127.0.0.1:7878/query)"),
+    ("127.0.0.1:7878/query", "127.0.0.1:7878/query: not an http:// or https:// URL; endpoints are reached over HTTP "
+                             "only (e.g. http://127.0.0.1:7878/query)"),
+    ("http://127.0.0.1:99999/query", "http://127.0.0.1:99999/query: the port is not a number from 1 to 65535"),
+    ("http:///query", "http:///query: no host name (e.g. http://127.0.0.1:7878/query)"),
+    ("http://a:hunter2@exa mple/", "'http://a:***@exa mple/': not a URL (it is empty or holds spaces or control "
+                                   "characters)"),
+])
+def test_endpoints_must_be_http_urls(url: str, message: str) -> None:
+    code, output, _ = run_kg("query", "compare-interventions", "--endpoint", url)
+    assert (code, output) == (2, f"error: {message}\n")
+
+
+# --- publish reads the whole release before sending anything -----------------------------------------------------
+
+def _corrupt_line(path: Path, line: int) -> None:
+    lines = path.read_bytes().split(b"\n")
+    lines[line - 1] = lines[line - 1][:20] + b' "unterminated'
+    path.write_bytes(b"\n".join(lines))
+
+
+def _release_copy(release: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "release"
+    shutil.copytree(release, copy)
+    return copy
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda r: _corrupt_line(r / "pikg.nq", 3), "{nq}:3: not valid N-Quads: "),
+    (lambda r: (r / "pikg.nq").unlink(), "{nq}: missing; write the release with `kg release` first"),
+    (lambda r: (r / "pikg.nq").write_bytes(b""), "{nq}: holds no quads; write the release with `kg release` first"),
+    (lambda r: (r / "pikg.nq").write_bytes(b"<http://a> <http://b> <http://c> .\n"),
+     "{nq}: the triple <http://a> <http://b> <http://c> is not in a named graph; the release's N-Quads hold one "
+     "named graph per source"),
+    (lambda r: (r / "pikg.nq").write_bytes(b'<http://a> <http://b> "\xff" <http://g> .\n'),
+     "{nq}:1: not valid N-Quads: Parser error at line 1 column 24: Invalid UTF-8"),
+    (lambda r: (r / "ontology.ttl").write_text("@prefix : <http://x/> .\n:a :b", encoding="utf-8"),
+     "{ttl}:2: not valid Turtle: "),
+    (lambda r: shutil.rmtree(r), "{release}: no such folder; write the release with `kg release` first"),
+])
+def test_publish_refuses_a_damaged_release_before_sending_anything(release: Path, tmp_path: Path,
+                                                                   damage: Callable[[Path], None],
+                                                                   message: str) -> None:
+    copy = _release_copy(release, tmp_path)
+    damage(copy)
+    with http_server(reply(204, b"")) as (base, seen):
+        code, output, _ = run_kg("publish", "--endpoint", f"{base}/store", "--release", str(copy))
+    assert code == 2
+    expected = "error: " + message.format(nq=copy / "pikg.nq", ttl=copy / "ontology.ttl", release=copy)
+    assert output.startswith(expected), output
+    assert output.count("\n") == 1
+    assert seen.requests == []
+
+
+# --- kg serve ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("SELECT * WHERE { ?s ?p ?o }", None),
+    ('PREFIX service: <http://x/> SELECT ?service WHERE { ?service service:load "SERVICE LOAD" }', None),
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", REFUSED_SERVICE),
+    ("select * { { select * { service silent ?where { ?s ?p ?o } } } }", REFUSED_SERVICE),
+    ("ASK { FILTER EXISTS { SERVICE <http://x/> {} } }", REFUSED_SERVICE),
+    ("ASK { SERVIC\\u0045 <http://x/> {} }", REFUSED_SERVICE),
+    ("INSERT { ?s ?p ?o } WHERE { SERVICE <http://x/> { ?s ?p ?o } }", REFUSED_SERVICE),
+    ("LOAD <http://127.0.0.1:1/x.ttl>", REFUSED_LOAD),
+    ("INSERT DATA { <a:b> <a:c> <a:d> } ; LOAD SILENT <http://x/> INTO GRAPH <http://g/>", REFUSED_LOAD),
+])
+def test_refusal(text: str, reason: str | None) -> None:
+    assert refusal(text) == reason
+
+
+def test_a_query_rdflib_cannot_parse_is_refused_only_if_it_may_hold_service() -> None:
+    assert refusal("SELECT * WHERE { <<?a ?b ?c>> ?p ?o }") is None  # no SERVICE or LOAD: Oxigraph judges it
+    why = refusal("SELECT * WHERE { <<?a ?b ?c>> ?p ?o . SERVICE <http://x/> {} }")
+    assert why is not None and why.startswith("kg serve could not check this request for SERVICE or LOAD")
+    start = time.monotonic()
+    assert refusal("SELECT * WHERE {" * 5000 + " SERVICE") is not None  # deep nesting: refused, no crash
+    assert time.monotonic() - start < 10
+    many = "SELECT * WHERE { " + "?s <http://schema.org/service> ?o . " * 500 + "}"  # past rdflib's usual depth
+    assert refusal(many) is None
+    assert refusal(many.replace("}", "SERVICE <http://x/> { } }")) == REFUSED_SERVICE
+
+
+def test_only_our_own_stale_databases_are_removed(tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    gone = int(dead.stdout)
+    ours = tmp_path / "pikg-oxigraph-old"
+    (ours / "db").mkdir(parents=True)
+    (ours / MARKER).write_text(f"pikg-serve {gone}\n")
+    running = tmp_path / "pikg-oxigraph-running"
+    running.mkdir()
+    (running / MARKER).write_text(f"pikg-serve {os.getpid()}\n")
+    unmarked = tmp_path / "pikg-oxigraph-unmarked"
+    unmarked.mkdir()
+    other = tmp_path / "other-dir"
+    other.mkdir()
+    (other / MARKER).write_text(f"pikg-serve {gone}\n")
+    link = tmp_path / "pikg-oxigraph-link"
+    link.symlink_to(other)
+    assert remove_stale_databases(tmp_path) == [ours]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other-dir", "pikg-oxigraph-link", "pikg-oxigraph-running",
+                                                          "pikg-oxigraph-unmarked"]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+class KgServe:
+    """`kg serve` in a process of its own, with its own TMPDIR."""
+
+    def __init__(self, release: Path, tmp: Path, *args: str) -> None:
+        self.port, self.tmp = free_port(), tmp
+        env = {**os.environ, "TMPDIR": str(tmp)}
+        self.process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--release", str(release), "--port",
+                                         str(self.port), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        env=env, start_new_session=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+        ready, _, _ = select.select([self.process.stdout], [], [], 60)
+        line = self.process.stdout.readline().decode() if ready else ""  # type: ignore[union-attr]
+        assert line.startswith("Serving "), (line, self.process.stderr.read() if self.process.poll() is not None
+                                             else "")  # type: ignore[union-attr]
+        self.banner = line
+        self.oxigraph = _children(self.process.pid)
+        assert len(self.oxigraph) == 1, self.oxigraph
+        cmdline = Path(f"/proc/{self.oxigraph[0]}/cmdline").read_bytes().split(b"\0")
+        self.private = int(cmdline[cmdline.index(b"--bind") + 1].rsplit(b":", 1)[1])
+
+    def databases(self) -> list[str]:
+        return sorted(p.name for p in self.tmp.glob("pikg-oxigraph-*"))
+
+    def stop(self, signum: int) -> int:
+        os.kill(self.process.pid, signum)  # the kg process only, not its group
+        return self.process.wait(15)
+
+    def kill_all(self) -> None:
+        """Whatever is left of the process group (kg serve, and an oxigraph it failed to take along)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(10)
+        for pid in self.oxigraph:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _closed(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return True
+    return False
+
+
+def service_target() -> Callable[[http.server.BaseHTTPRequestHandler, bytes], None]:
+    return reply(200, b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}')
+
+
+def test_kg_serve_serves_the_release_read_only(kg, release: Path, tmp_path: Path) -> None:
+    served = KgServe(release, tmp_path)
+    try:
+        assert served.banner == (f"Serving {release}/ at {served.url}/ (SPARQL: /query; read-only; SERVICE and LOAD "
+                                 "refused; Ctrl-C stops)\n")
+        engine = RemoteEngine(f"{served.url}/query")
         assert run_engine(engine, "compare-interventions") == run_query(kg.dataset, "compare-interventions")
-        put = requests.put(f"http://127.0.0.1:{port}/store", params={"default": ""}, timeout=5,
+        put = requests.put(f"{served.url}/store", params={"default": ""}, timeout=5,
                            data=b"<http://a> <http://b> <http://c> .",
                            headers={"Content-Type": "application/n-triples"})
         assert put.status_code == 403
-        assert requests.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200  # the query UI
+        assert requests.get(f"{served.url}/", timeout=5).status_code == 200  # the query UI
+        assert len(served.databases()) == 1
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(10)
+        served.kill_all()
+
+
+def test_kg_serve_read_write_takes_a_publish_through_its_guard(release: Path, tmp_path: Path) -> None:
+    """A publish streams chunked uploads to /store and sends MOVE to /update: both pass the guard."""
+    served = KgServe(release, tmp_path, "--read-write")
+    try:
+        assert "read-write; SERVICE and LOAD refused" in served.banner
+        endpoints = Endpoints.of(f"{served.url}/store")
+        assert dict(publish(release, endpoints)) == GRAPHS
+        client = Client()
+        assert {g: count_triples(client, endpoints, g, 5) for g in GRAPHS} == GRAPHS
+        load = requests.post(f"{served.url}/update", data={"update": "LOAD <http://127.0.0.1:9/x.ttl>"}, timeout=10)
+        assert (load.status_code, load.text) == (400, REFUSED_LOAD + "\n")
+        assert served.stop(signal.SIGTERM) == 0
+        assert served.databases() == []
+    finally:
+        served.kill_all()
+
+
+def test_kg_serve_refuses_service_and_load_and_stops_cleanly_on_sigterm(release: Path, tmp_path: Path) -> None:
+    with http_server(service_target()) as (target, seen):
+        served = KgServe(release, tmp_path)
+        try:
+            federated = f"SELECT * WHERE {{ SERVICE <{target}/sparql> {{ ?s ?p ?o }} }}"
+            answers = [
+                requests.get(f"{served.url}/query", params={"query": federated}, timeout=10),
+                requests.post(f"{served.url}/query", data=federated.encode(), timeout=10,
+                              headers={"Content-Type": "application/sparql-query"}),
+                requests.post(f"{served.url}/sparql", data={"query": federated}, timeout=10),
+                requests.post(f"{served.url}/query", data=federated.encode(), timeout=10,
+                              headers={"Content-Type": "text/plain"}),
+                requests.post(f"{served.url}/query", data=iter([federated.encode()]), timeout=10,
+                              headers={"Content-Type": "application/sparql-query"}),  # chunked
+            ]
+            for answer in answers:
+                assert (answer.status_code, answer.text) == (400, REFUSED_SERVICE + "\n")
+            load = requests.post(f"{served.url}/update", data=f"LOAD <{target}/x.ttl>".encode(), timeout=10,
+                                 headers={"Content-Type": "application/sparql-update"})
+            assert (load.status_code, load.text) == (400, REFUSED_LOAD + "\n")
+            gzipped = requests.post(f"{served.url}/query", data=b"\x1f\x8b", timeout=10,
+                                    headers={"Content-Type": "application/sparql-query",
+                                             "Content-Encoding": "gzip"})
+            assert gzipped.status_code == 415
+            assert seen.requests == []  # the target was never reached
+            normal = requests.get(f"{served.url}/query", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+                                  headers={"Accept": "application/sparql-results+json"}, timeout=10)
+            assert normal.status_code == 200
+            assert int(normal.json()["results"]["bindings"][0]["n"]["value"]) > 3000
+            assert served.databases() != []
+            assert served.stop(signal.SIGTERM) == 0
+            assert not _running(served.oxigraph[0])
+            assert _closed(served.private) and _closed(served.port)
+            assert served.databases() == []
+        finally:
+            served.kill_all()
+
+
+def test_kg_serve_allow_service_lets_service_through_and_stops_on_sighup(release: Path, tmp_path: Path) -> None:
+    with http_server(service_target()) as (target, seen):
+        served = KgServe(release, tmp_path, "--allow-service")
+        try:
+            assert "every request passed through" in served.banner
+            federated = f"SELECT * WHERE {{ SERVICE <{target}/sparql> {{ ?s ?p ?o }} }}"
+            answer = requests.get(f"{served.url}/query", params={"query": federated}, timeout=20,
+                                  headers={"Accept": "application/sparql-results+json"})
+            assert answer.status_code == 200, answer.text
+            assert seen.requests, "Oxigraph did not send the SERVICE request"
+            assert served.stop(signal.SIGHUP) == 0
+            assert not _running(served.oxigraph[0])
+            assert served.databases() == []
+        finally:
+            served.kill_all()
+
+
+def test_kg_serve_killed_outright_takes_oxigraph_along_and_the_next_run_cleans_up(release: Path,
+                                                                                  tmp_path: Path) -> None:
+    first = KgServe(release, tmp_path)
+    try:
+        stale = first.databases()
+        assert len(stale) == 1
+        assert first.stop(signal.SIGKILL) == -signal.SIGKILL
+        deadline = time.monotonic() + 10  # the kernel kills the child (PR_SET_PDEATHSIG); its threads take a moment
+        while (_running(first.oxigraph[0]) or not _closed(first.private)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(first.oxigraph[0])
+        assert _closed(first.private)
+        assert first.databases() == stale  # nobody could remove it
+    finally:
+        first.kill_all()
+    second = KgServe(release, tmp_path)
+    try:
+        assert len(second.databases()) == 1 and second.databases() != stale
+        assert second.stop(signal.SIGINT) == 0
+        assert second.databases() == []
+    finally:
+        second.kill_all()
+
+
+def test_kg_serve_errors_are_one_line(release: Path, tmp_path: Path) -> None:
+    code, output, _ = run_kg("serve", "--release", str(tmp_path / "none"))
+    assert (code, output) == (2, f"error: {tmp_path / 'none' / 'pikg.nq'}: missing; write the release with "
+                                 "`kg release` first\n")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        code, output, _ = run_kg("serve", "--release", str(release), "--port", str(port))
+    assert (code, output) == (2, f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n")

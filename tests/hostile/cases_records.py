@@ -1,0 +1,99 @@
+"""Hostile record folders: YAML that expands without bound, recurses, blocks, or is not text (issue 11, item 5)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from case import Case
+
+CHECK = ("check", "--records", "{records}", "--sources", "{sources}")
+BUILD = ("build", "--records", "{records}", "--sources", "{sources}", "--out", "{ws}/out")
+
+
+def _write(name: str, text: str | bytes):
+    def setup(ws: Path) -> None:
+        path = ws / "records" / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return setup
+
+
+def _bomb(levels: int, width: int) -> str:
+    lines = [f"a0: &a0 [{', '.join(['x'] * width)}]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * width)}]" for i in range(1, levels)]
+    return "\n".join(lines) + f"\nsource: *a{levels - 1}\n"
+
+
+def _edit(name: str, old: str, new: str):
+    def setup(ws: Path) -> None:
+        path = ws / "records" / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return setup
+
+
+ABSTRACT = "ips-recovery-abstract.yaml"
+
+
+def _fifo(ws: Path) -> None:
+    os.mkfifo(ws / "records" / "zz-pipe.yaml")
+
+
+def _no_code_ran(ws: Path) -> None:
+    assert not (ws / "pwned").exists(), "a YAML tag ran code"
+
+
+def _no_out(ws: Path) -> None:
+    assert not (ws / "out").exists(), "a release was written from bad records"
+
+
+CASES = [
+    Case("yaml-alias-bomb", CHECK, 2, ("bomb.yaml", "aliases expand to more values"), _write("bomb.yaml", _bomb(9, 10)),
+         seconds=10),
+    Case("yaml-alias-bomb-build", BUILD, 2, ("aliases expand",), _write("bomb.yaml", _bomb(7, 10)), after=_no_out),
+    Case("yaml-cyclic-alias", CHECK, 2, ("cycle.yaml:1", "refers to the collection that contains it"),
+         _write("cycle.yaml", "x: &c [*c]\nsource: *c\n")),
+    Case("yaml-cyclic-mapping", CHECK, 2, ("a cycle",), _write("cycle.yaml", "source: &s {id: x, self: *s}\n")),
+    Case("yaml-deep-flow", CHECK, 2, ("nested more than 64 levels",),
+         _write("deep.yaml", "source: " + "[" * 900 + "]" * 900 + "\n")),
+    Case("yaml-deeper-than-libyaml", CHECK, 2, ("not valid YAML", "maximum nesting depth"),
+         _write("deep.yaml", "source: " + "[" * 100_000 + "]" * 100_000 + "\n")),
+    Case("yaml-deep-block", CHECK, 2, ("nested more than 64 levels",), _write("deep.yaml", "source:\n  " + "- " * 200 + "x\n")),
+    Case("fifo-record-file", CHECK, 2, ("zz-pipe.yaml", "not a regular file"), _fifo, seconds=10),
+    Case("fifo-record-file-build", BUILD, 2, ("not a regular file",), _fifo, seconds=10, after=_no_out),
+    Case("record-not-utf8", CHECK, 2, ("latin.yaml", "not UTF-8 text"), _write("latin.yaml", b"source:\n  id: caf\xe9\n")),
+    Case("record-empty", CHECK, 2, ("empty.yaml:1", "the file is empty"), _write("empty.yaml", "")),
+    Case("record-a-list", CHECK, 2, ("list.yaml:1", "expected a mapping with a `source:` section"),
+         _write("list.yaml", "- 1\n- 2\n")),
+    Case("record-python-tag", CHECK, 2, ("tag.yaml:1", "expected a mapping of source fields"),
+         _write("tag.yaml", "source: !!python/object/apply:os.system ['touch pwned']\n"), after=_no_code_ran),
+    Case("record-huge-file", CHECK, 2, ("huge.yaml", "over the limit"),
+         _write("huge.yaml", "source:\n  quote: \"" + "x" * (9 * 1024 * 1024) + "\"\n"), seconds=20),
+    Case("record-key-not-text", CHECK, 2, ("keys.yaml:1", "keys must be text"), _write("keys.yaml", "[1]: x\n")),
+    Case("record-duplicate-key", CHECK, 2, ("dup.yaml:2", "duplicate key"), _write("dup.yaml", "source: {}\nsource: {}\n")),
+    Case("record-date-february-30", CHECK, 2, (f"{ABSTRACT}:30", "'2017-02-30' is not a valid xsd:date"),
+         _edit(ABSTRACT, "value: 2017-09-22", "value: 2017-02-30")),
+    Case("record-date-month-13", CHECK, 2, (f"{ABSTRACT}:46", "events.together-against-stigma-2017.start", "2017-13-20"),
+         _edit(ABSTRACT, "value: 2017-09-20", "value: 2017-13-20")),
+    Case("record-year-arabic-indic", CHECK, 2, ("expected a date YYYY-MM-DD or a year YYYY",),
+         _edit("missing-link-table-1.yaml", 'value: "2021"', 'value: "\u0662\u0660\u0662\u0661"')),
+    Case("record-duration-arabic-indic", CHECK, 2, ("expected an xsd:duration",),
+         _edit("missing-link-table-1.yaml", "value: P9M", "value: P\u0669M")),
+    Case("record-control-character", BUILD, 2, (f"{ABSTRACT}:30", "control character U+0001"),
+         _edit(ABSTRACT, 'quote: "Publication date22. Sep 2017"', 'quote: "Publication\\x01date22. Sep 2017"'),
+         after=_no_out),
+    Case("record-nul-character", CHECK, 2, ("control character U+0000",),
+         _edit(ABSTRACT, 'quote: "Publication date22. Sep 2017"', 'quote: "Publication\\0date22. Sep 2017"')),
+    Case("records-folder-missing", ("check", "--records", "{ws}/nowhere"), 2, ("nowhere: records folder not found",),
+         unchanged=("sources",)),
+    Case("records-folder-empty", ("check", "--records", "{ws}/keep"), 2, ("no record files",)),
+    Case("base-iri-injection", ("export", "--format", "nt", "--base-iri", "https://ex.org/a> <b> <c> ."), 2,
+         ("--base-iri", "not an absolute IRI", "Invalid IRI code point '>'")),
+    Case("base-iri-with-space", ("export", "--format", "nt", "--base-iri", "https://ex.org/a b/"), 2,
+         ("not an absolute IRI", "' '")),
+    Case("base-iri-relative", ("build", "--base-iri", "data/", "--out", "{ws}/out"), 2,
+         ("--base-iri 'data/' is not an absolute IRI", "No scheme"), after=_no_out),
+    Case("base-iri-env-not-http", ("stats",), 2, ("KG_BASE_IRI 'file:///etc/'", "http or https"),
+         env={"KG_BASE_IRI": "file:///etc/"}),
+]

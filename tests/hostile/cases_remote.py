@@ -1,0 +1,127 @@
+"""Hostile inputs for the remote commands (`kg query --endpoint`, `kg publish`, `kg serve`): bad timeouts, URLs
+that are not http(s), unreachable endpoints with many retries (time bound), credentials that must not be
+printed, damaged release folders. No case needs a server: the unreachable one is port 9 on loopback (discard,
+closed on any ordinary machine); servers that hang, echo credentials or answer nonsense are in
+tests/test_remote.py."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from case import INPUTS, Case
+
+REMOTE = INPUTS / "remote"
+CLOSED = "http://127.0.0.1:9"
+QUERY = ("query", "compare-interventions", "--endpoint")
+
+
+def release(nq: str | None = "good.nq", ontology: str | None = "ontology.ttl") -> Callable[[Path], None]:
+    """A setup that writes a small release folder at ws/keep/release from the inputs (None: the file is left
+    out)."""
+    def setup(ws: Path) -> None:
+        folder = ws / "keep" / "release"
+        folder.mkdir(parents=True)
+        if nq:
+            shutil.copy(REMOTE / nq, folder / "pikg.nq")
+        if ontology:
+            shutil.copy(REMOTE / ontology, folder / "ontology.ttl")
+
+    return setup
+
+
+def tmpdir(ws: Path) -> None:
+    (ws / "tmp").mkdir()
+
+
+def no_database_left(ws: Path) -> None:
+    left = sorted(p.name for p in (ws / "tmp").glob("pikg-oxigraph-*"))
+    assert left == [], left
+
+
+def publish(*args: str) -> tuple[str, ...]:
+    return ("publish", "--release", "{ws}/keep/release", *args)
+
+
+CASES: list[Case] = [
+    # --timeout is a positive number of seconds
+    Case("remote-query-timeout-zero", (*QUERY, f"{CLOSED}/query", "--timeout", "0"), 2,
+         ("invalid value for '--timeout'", "0<x<=86400")),
+    Case("remote-query-timeout-negative", (*QUERY, f"{CLOSED}/query", "--timeout", "-1"), 2,
+         ("invalid value for '--timeout'",)),
+    Case("remote-query-timeout-nan", (*QUERY, f"{CLOSED}/query", "--timeout", "nan"), 2,
+         ("invalid value for '--timeout'", "number of seconds")),
+    Case("remote-query-timeout-inf", (*QUERY, f"{CLOSED}/query", "--timeout", "inf"), 2,
+         ("invalid value for '--timeout'",)),
+    Case("remote-query-timeout-text", (*QUERY, f"{CLOSED}/query", "--timeout", "soon"), 2,
+         ("invalid value for '--timeout'",)),
+    Case("remote-publish-timeout-zero", publish("--endpoint", f"{CLOSED}/store", "--timeout", "0"), 2,
+         ("invalid value for '--timeout'",), setup=release()),
+    Case("remote-publish-retries-eleven", publish("--endpoint", f"{CLOSED}/store", "--retries", "11"), 2,
+         ("invalid value for '--retries'",), setup=release()),
+    # unreachable endpoints: within the timeout, retries included, and said as it is
+    Case("remote-publish-retries-10-closed-port", publish("--endpoint", f"{CLOSED}/store", "--retries", "10",
+                                                          "--timeout", "2"), 2,
+         ("connection refused by 127.0.0.1:9", "is the server running", "gave up after"),
+         setup=release(), seconds=6),
+    Case("remote-query-closed-port", (*QUERY, f"{CLOSED}/query", "--timeout", "1.5"), 2,
+         ("POST http://127.0.0.1:9/query: connection refused by 127.0.0.1:9",), seconds=6),
+    Case("remote-query-dns-failure", (*QUERY, "http://nonexistent.invalid/query", "--timeout", "3"), 2,
+         ("cannot resolve the host name nonexistent.invalid",), seconds=8),
+    # credentials never printed
+    Case("remote-password-in-query-url", (*QUERY, "http://admin:hunter2@127.0.0.1:9/query", "--timeout", "1"), 2,
+         ("http://admin:***@127.0.0.1:9/query", "connection refused"), absent=("hunter2",), seconds=6),
+    Case("remote-password-in-publish-url", publish("--endpoint", "http://admin:hunter2@127.0.0.1:9/store",
+                                                   "--retries", "0"), 2,
+         ("http://admin:***@127.0.0.1:9/store",), setup=release(), absent=("hunter2",)),
+    Case("remote-token-as-url-user", (*QUERY, "http://tok-hostile-5ecret@127.0.0.1:9/query", "--timeout", "1"), 2,
+         ("http://***@127.0.0.1:9/query",), env={"KG_ENDPOINT_TOKEN": "tok-hostile-5ecret"},
+         absent=("tok-hostile-5ecret", "5ecret"), seconds=6),
+    Case("remote-env-password-in-url-query", (*QUERY, "http://127.0.0.1:9/query?pw=pa55-hostile", "--timeout", "1"),
+         2, ("connection refused",), env={"KG_ENDPOINT_USER": "curator", "KG_ENDPOINT_PASSWORD": "pa55-hostile"},
+         absent=("pa55-hostile",), seconds=6),
+    Case("remote-token-with-line-break", (*QUERY, f"{CLOSED}/query", "--timeout", "2"), 2,
+         ("a credential holds a line break",), env={"KG_ENDPOINT_TOKEN": "tok-line\nInjected: yes"},
+         absent=("tok-line", "Injected")),
+    Case("remote-password-in-bad-url", (*QUERY, "ftp://admin:hunter2@127.0.0.1/query"), 2,
+         ("ftp://admin:***@127.0.0.1/query", "not an http:// or https:// URL"), absent=("hunter2",)),
+    # endpoints are http(s) URLs, nothing else
+    Case("remote-endpoint-file-url", (*QUERY, "file:///etc/passwd"), 2,
+         ("file:///etc/passwd: not an http:// or https:// URL",), absent=("root:",)),
+    Case("remote-endpoint-without-scheme", (*QUERY, "127.0.0.1:7878/query"), 2, ("not an http:// or https:// URL",)),
+    Case("remote-endpoint-host-port-only", (*QUERY, "localhost:7878"), 2, ("not an http:// or https:// URL",)),
+    Case("remote-endpoint-empty", (*QUERY, ""), 2, ("not a url",)),
+    Case("remote-endpoint-bad-port", (*QUERY, "http://127.0.0.1:99999/query"), 2,
+         ("the port is not a number from 1 to 65535",)),
+    Case("remote-endpoint-no-host", (*QUERY, "http:///query"), 2, ("no host name",)),
+    Case("remote-endpoint-control-characters", (*QUERY, "http://127.0.0.1:9/\x1b[31mquery"), 2,
+         ("not a url",), absent=("\x1b",)),
+    Case("remote-publish-update-endpoint-file", publish("--endpoint", f"{CLOSED}/store", "--update-endpoint",
+                                                        "file:///etc/passwd"), 2,
+         ("file:///etc/passwd: not an http:// or https:// URL",), setup=release()),
+    Case("remote-publish-endpoint-not-a-store", publish("--endpoint", f"{CLOSED}/sparql"), 2,
+         ("give --query-endpoint and --update-endpoint",), setup=release()),
+    # a damaged release: one line naming file and line, nothing sent (the endpoint is closed anyway)
+    Case("remote-publish-corrupt-nq", publish("--endpoint", f"{CLOSED}/store"), 2,
+         ("pikg.nq:2: not valid N-Quads",), setup=release("corrupt.nq")),
+    Case("remote-publish-nq-not-utf8", publish("--endpoint", f"{CLOSED}/store"), 2,
+         ("pikg.nq:1: not valid N-Quads", "utf-8"), setup=release("not-utf8.nq")),
+    Case("remote-publish-nq-default-graph", publish("--endpoint", f"{CLOSED}/store"), 2,
+         ("is not in a named graph",), setup=release("default-graph.nq")),
+    Case("remote-publish-nq-missing", publish("--endpoint", f"{CLOSED}/store"), 2,
+         ("pikg.nq: missing", "kg release"), setup=release(None)),
+    Case("remote-publish-ontology-truncated", publish("--endpoint", f"{CLOSED}/store"), 2,
+         ("ontology.ttl:", "not valid Turtle"), setup=release(ontology="truncated-ontology.ttl")),
+    Case("remote-publish-missing-release", ("publish", "--endpoint", f"{CLOSED}/store", "--release", "{ws}/nope"), 2,
+         ("nope: no such folder",)),
+    # kg serve: a missing or broken release is one line, and no temporary database is left behind
+    Case("remote-serve-missing-release", ("serve", "--release", "{ws}/nope", "--port", "0"), 2,
+         ("nope/pikg.nq: missing", "kg release"), setup=tmpdir, env={"TMPDIR": "{ws}/tmp"}, after=no_database_left),
+    Case("remote-serve-corrupt-release", ("serve", "--release", "{ws}/keep/release", "--port", "0"), 2,
+         ("pikg.nq: oxigraph could not load it", "line 2"),
+         setup=lambda ws: (release("corrupt.nq")(ws), tmpdir(ws)) and None, env={"TMPDIR": "{ws}/tmp"},
+         after=no_database_left, seconds=20),
+    Case("remote-serve-port-out-of-range", ("serve", "--release", "{ws}/keep/release", "--port", "70000"), 2,
+         ("invalid value for '--port'",), setup=release()),
+]

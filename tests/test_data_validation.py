@@ -1,0 +1,396 @@
+"""`kg validate --data` and kg.lexical: XSD lexical forms judged exactly (ASCII digits, real dates), control
+characters, bounded JSON-LD nesting and literal sizes, the size limit's setting, and the Oxigraph engine reporting
+what the rdflib + pyshacl path reported."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg.errors import InputError
+from kg.inputs import MAX_JSON_DEPTH, MAX_LITERAL_CHARS, max_input_bytes
+from kg.lexical import CHECKED, XSD, character_name, check_lexical, control_character, days_in_month
+from kg.stats import class_counts, compute_stats
+from kg.validate import union_graph, validate_file, validate_graph
+
+# ------------------------------------------------------------------------------------------ kg.lexical
+
+VALID = [
+    ("integer", "12"), ("integer", "-0"), ("integer", "+007"), ("integer", "9" * 6000),
+    ("nonNegativeInteger", "0"), ("nonNegativeInteger", "-0"), ("nonNegativeInteger", "+12"),
+    ("positiveInteger", "1"), ("positiveInteger", "+01"), ("nonPositiveInteger", "-5"), ("nonPositiveInteger", "0"),
+    ("negativeInteger", "-1"), ("long", "9223372036854775807"), ("long", "-9223372036854775808"),
+    ("int", "2147483647"), ("short", "-32768"), ("byte", "127"), ("byte", "-128"), ("unsignedByte", "255"),
+    ("unsignedLong", "18446744073709551615"),
+    ("decimal", "1.5"), ("decimal", "-.5"), ("decimal", "1."), ("decimal", "+10"),
+    ("double", "1e5"), ("double", "-1.5E-3"), ("double", "INF"), ("double", "-INF"), ("double", "NaN"),
+    ("float", ".5e1"),
+    ("boolean", "true"), ("boolean", "false"), ("boolean", "1"), ("boolean", "0"),
+    ("date", "2016-02-29"), ("date", "2000-02-29"), ("date", "2017-09-22"), ("date", "2017-09-22Z"),
+    ("date", "2017-09-22+14:00"), ("date", "-0044-03-15"), ("date", "0000-02-29"), ("date", "10000-01-01"),
+    ("dateTime", "2017-09-22T10:30:00"), ("dateTime", "2017-09-22T10:30:00.123Z"),
+    ("dateTime", "2017-09-22T24:00:00"), ("dateTime", "2016-02-29T00:00:00-05:00"),
+    ("time", "23:59:59"), ("gYear", "2017"), ("gYear", "-0001"), ("gYear", "0000"), ("gYear", "12017"),
+    ("gYear", "2017Z"), ("gYearMonth", "2017-12"), ("gYearMonth", "2017-01+01:00"),
+    ("gMonth", "--12"), ("gDay", "---31"), ("gMonthDay", "--02-29"),
+    ("duration", "P49D"), ("duration", "P9M"), ("duration", "P1Y2M3DT4H5M6.5S"), ("duration", "PT1H"),
+    ("duration", "-P1D"), ("yearMonthDuration", "P1Y2M"), ("dayTimeDuration", "P1DT2H"),
+    ("language", "en"), ("language", "en-GB"), ("language", "da-DK-x-abc"),
+    ("hexBinary", ""), ("hexBinary", "0FAb"), ("base64Binary", "QUJD"), ("base64Binary", "QUI="),
+    ("base64Binary", "QQ=="), ("anyURI", "https://w3id.org/pikg/"), ("anyURI", "relative/path#x"),
+    ("string", "tab\tline\nreturn\r ok"), ("normalizedString", "a  b"), ("token", "a b"),
+]
+
+INVALID = [
+    ("integer", "twelve", "not a valid xsd:integer"),
+    ("integer", "12\n", "not a valid xsd:integer"),  # `$` would have matched before the line feed
+    ("integer", " 12", "not a valid xsd:integer"),
+    ("integer", "١٢", "not a valid xsd:integer (digits must be ASCII 0-9)"),
+    ("integer", "1.0", "not a valid xsd:integer"),
+    ("positiveInteger", "0", "not a valid xsd:positiveInteger (less than 1)"),
+    ("positiveInteger", "-3", "not a valid xsd:positiveInteger (less than 1)"),
+    ("nonNegativeInteger", "-1", "not a valid xsd:nonNegativeInteger (less than 0)"),
+    ("negativeInteger", "0", "not a valid xsd:negativeInteger (more than -1)"),
+    ("nonPositiveInteger", "1", "not a valid xsd:nonPositiveInteger (more than 0)"),
+    ("byte", "128", "not a valid xsd:byte (more than 127)"),
+    ("unsignedInt", "-1", "not a valid xsd:unsignedInt (less than 0)"),
+    ("long", "9" * 40, f"not a valid xsd:long (more than {2**63 - 1})"),
+    ("long", "-" + "9" * 40, f"not a valid xsd:long (less than {-2**63})"),
+    ("decimal", "1e5", "not a valid xsd:decimal"),
+    ("decimal", ".", "not a valid xsd:decimal"),
+    ("double", "inf", "not a valid xsd:double"),
+    ("boolean", "True", "not a valid xsd:boolean"),
+    ("boolean", "yes", "not a valid xsd:boolean"),
+    ("date", "2017-02-30", "not a valid xsd:date (2017-02 has 28 days)"),
+    ("date", "1900-02-29", "not a valid xsd:date (1900-02 has 28 days)"),
+    ("date", "2017-04-31", "not a valid xsd:date (2017-04 has 30 days)"),
+    ("date", "2017-13-01", "not a valid xsd:date (no month 13)"),
+    ("date", "2017-00-10", "not a valid xsd:date (no month 00)"),
+    ("date", "2017-9-22", "not a valid xsd:date"),
+    ("date", "02017-09-22", "not a valid xsd:date"),
+    ("date", "2017-09-22+15:00", "not a valid xsd:date"),
+    ("date", "٢٠١٧-٠٩-٢٢", "not a valid xsd:date (digits must be ASCII 0-9)"),
+    ("dateTime", "2017-09-22", "not a valid xsd:dateTime"),
+    ("dateTime", "2017-09-22T24:00:01", "not a valid xsd:dateTime"),
+    ("dateTime", "2017-02-29T10:00:00", "not a valid xsd:dateTime (2017-02 has 28 days)"),
+    ("dateTime", "2017-09-22T10:60:00", "not a valid xsd:dateTime"),
+    ("gYear", "٢٠١٧", "not a valid xsd:gYear (digits must be ASCII 0-9)"),
+    ("gYear", "17", "not a valid xsd:gYear"),
+    ("gYear", "2017-01", "not a valid xsd:gYear"),
+    ("gYearMonth", "2017-13", "not a valid xsd:gYearMonth (no month 13)"),
+    ("gYearMonth", "2017", "not a valid xsd:gYearMonth"),
+    ("gMonthDay", "--02-30", "not a valid xsd:gMonthDay (month 02 has 29 days)"),
+    ("duration", "P7W", "not a valid xsd:duration (write weeks as days: P49D)"),
+    ("duration", "P2W", "not a valid xsd:duration (write weeks as days: P14D)"),
+    ("duration", "P", "not a valid xsd:duration"),
+    ("duration", "PT", "not a valid xsd:duration"),
+    ("duration", "P1YT", "not a valid xsd:duration"),
+    ("duration", "P1.5Y", "not a valid xsd:duration"),
+    ("duration", "P٣M", "not a valid xsd:duration (digits must be ASCII 0-9)"),
+    ("yearMonthDuration", "P1D", "not a valid xsd:yearMonthDuration"),
+    ("dayTimeDuration", "P1Y", "not a valid xsd:dayTimeDuration"),
+    ("language", "englishlanguage", "not a valid xsd:language"),
+    ("language", "en_GB", "not a valid xsd:language"),
+    ("language", "", "not a valid xsd:language"),
+    ("hexBinary", "0FA", "not a valid xsd:hexBinary"),
+    ("hexBinary", "GG", "not a valid xsd:hexBinary"),
+    ("base64Binary", "QR==", "not a valid xsd:base64Binary"),
+    ("anyURI", "http://a b", "not a valid xsd:anyURI (a space at character 9)"),
+    ("anyURI", "http://a\x7fb", "not a valid xsd:anyURI (the control character U+007F at character 9)"),
+    ("string", "bad\x01", "not a valid xsd:string (control character U+0001 at character 4)"),
+    ("normalizedString", "a\tb", "not a valid xsd:normalizedString (tab or line break)"),
+    ("token", " a", "not a valid xsd:token (leading, trailing or double spaces)"),
+]
+
+
+@pytest.mark.parametrize(("local", "text"), VALID)
+def test_valid_lexical_forms(local: str, text: str) -> None:
+    assert XSD + local in CHECKED
+    assert check_lexical(XSD + local, text) is None
+
+
+@pytest.mark.parametrize(("local", "text", "reason"), INVALID)
+def test_invalid_lexical_forms_say_why(local: str, text: str, reason: str) -> None:
+    assert check_lexical(XSD + local, text) == reason
+
+
+def test_other_datatypes_are_not_judged() -> None:
+    assert check_lexical("http://example.org/myType", "anything") is None
+    assert check_lexical(XSD + "NOTATION", "anything") is None
+    assert check_lexical("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", "x") is None
+
+
+def test_days_in_month() -> None:
+    assert [days_in_month("2017", m) for m in range(1, 13)] == [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    assert days_in_month("2016", 2) == days_in_month("2000", 2) == days_in_month("0000", 2) == 29
+    assert days_in_month("1900", 2) == days_in_month("-0100", 2) == 28
+    assert days_in_month("9" * 5000 + "2000", 2) == 29  # no int() of the whole year
+
+
+@pytest.mark.parametrize(("text", "index"), [
+    ("plain text, tab\t, line\n, return\r", None), ("", None), ("é ü ٢ 漢字 🙂", None),
+    ("\x00", 0), ("ab\x08", 2), ("a\x0bb", 1), ("a\x0cb", 1), ("x\x0e", 1), ("x\x1f", 1), ("DEL\x7f", 3),
+    ("C1\x85", 2), ("C1\x9f", 2), ("\ufffe", 0), ("x\uffff", 1), ("lone \ud800", 5), ("lone \udfff", 5),
+    ("\xa0 no-break space is fine", None),
+])
+def test_control_character(text: str, index: int | None) -> None:
+    assert control_character(text) == index
+
+
+def test_character_name() -> None:
+    assert character_name("\x01") == "U+0001"
+    assert character_name("\ufffe") == "U+FFFE"
+
+
+# ------------------------------------------------------------------------------------------ kg validate --data
+
+XSD_PREFIX = f"@prefix xsd: <{XSD}> .\n"
+
+
+def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("feb30.ttl", XSD_PREFIX + '\n<http://example.org/a> <http://example.org/d> "2017-02-30"^^xsd:date .\n',
+     "feb30.ttl:3: ill-typed literal '2017-02-30': not a valid xsd:date (2017-02 has 28 days)"),
+    ("month13.nt", f'<http://example.org/a> <http://example.org/d> "2017-13"^^<{XSD}gYearMonth> .\n',
+     "month13.nt:1: ill-typed literal '2017-13': not a valid xsd:gYearMonth (no month 13)"),
+    ("arabic.ttl", XSD_PREFIX + '<http://example.org/a> <http://example.org/y> "٢٠١٧"^^xsd:gYear .\n',
+     "arabic.ttl:2: ill-typed literal '٢٠١٧': not a valid xsd:gYear (digits must be ASCII 0-9)"),
+    ("feb30.jsonld", '{\n "@id": "http://example.org/a",\n "http://example.org/d": {"@value": "2017-02-30", '
+     f'"@type": "{XSD}date"}}\n}}\n',
+     "feb30.jsonld:3: ill-typed literal '2017-02-30': not a valid xsd:date (2017-02 has 28 days)"),
+    ("feb30.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+     ' <rdf:Description rdf:about="http://example.org/a">\n'
+     f'  <d xmlns="http://example.org/" rdf:datatype="{XSD}date">2017-02-30</d>\n'
+     ' </rdf:Description>\n</rdf:RDF>\n',
+     "feb30.rdf:4: ill-typed literal '2017-02-30': not a valid xsd:date (2017-02 has 28 days)"),
+    ("control.nt", '<http://example.org/a> <http://example.org/b> "bad \\u0001 value" .\n',
+     "control.nt:1: control character U+0001 at character 5 of the literal 'bad \\x01 value'; only tab, line feed "
+     "and carriage return are allowed"),
+    ("control-raw.ttl", '\n<http://example.org/a> <http://example.org/b> "raw \x1b escape" .\n',
+     "control-raw.ttl:2: control character U+001B at character 5 of the literal 'raw \\x1b escape'; only tab, "
+     "line feed and carriage return are allowed"),
+    ("control-lang.ttl", '<http://example.org/a> <http://example.org/b> "text \\u007F here"@en .\n',
+     "control-lang.ttl:1: control character U+007F at character 6 of the literal 'text \\x7f here'; only tab, "
+     "line feed and carriage return are allowed"),
+    ("star.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b << ex:c ex:d ex:e >> .\n",
+     "star.ttl:2: RDF-star triple terms are not supported"),
+    ("truncated.nq", "<http://example.org/a> <http://example.org/b> <http://example.org/c> <http://example.org/g> .\n"
+     '<http://example.org/a> <http://example.org/b> "trunc',
+     "truncated.nq:2: not valid nquads: Parser error at line 2 between columns 47 and 53: Unexpected end of file"),
+    ("remote-in-array.jsonld", '{\n "@context": [\n  {"ex": "http://example.org/"},\n  "https://schema.org/"\n ],\n'
+     ' "@id": "ex:a"\n}\n',
+     "remote-in-array.jsonld:4: the remote JSON-LD context 'https://schema.org/' is not fetched; put the context "
+     "inline (the release's context.jsonld holds ours)"),
+    ("scoped.jsonld", '{"@context": {"p": {"@id": "http://example.org/p", "@context": "http://example.org/c"}},\n'
+     ' "@id": "http://example.org/a", "p": {"@id": "http://example.org/b"}}\n',
+     "scoped.jsonld:1: the remote JSON-LD context 'http://example.org/c' is not fetched; put the context inline "
+     "(the release's context.jsonld holds ours)"),
+    ("escaped.jsonld", '{"\\u0040context": "http://example.org/c", "@id": "http://example.org/a"}\n',
+     "escaped.jsonld:1: the remote JSON-LD context 'http://example.org/c' is not fetched; put the context inline "
+     "(the release's context.jsonld holds ours)"),
+    ("doctype.rdf", '<?xml version="1.0"?>\n<!doctype rdf:RDF>\n'
+     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
+     "doctype.rdf:2: RDF/XML with a DOCTYPE or entity declarations is refused (entities can read files or "
+     "expand without bound)"),
+])
+def test_bad_data_is_one_message_with_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str,
+                                                     content: str, message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, name, content)
+    with pytest.raises(InputError) as info:
+        validate_file(Path(name))
+    assert str(info.value) == message
+
+
+def test_json_ld_nesting_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    def nested(depth: int) -> str:  # the outer object is one level, each array one more
+        return '{"@id": "http://example.org/a",\n "http://example.org/p": ' + "[" * (depth - 1) + "1" + \
+            "]" * (depth - 1) + "}\n"
+
+    _write(tmp_path, "deep.jsonld", nested(MAX_JSON_DEPTH))
+    report, data = validate_file(Path("deep.jsonld"))
+    assert report.conforms and len(data) == 1
+    _write(tmp_path, "deeper.jsonld", nested(MAX_JSON_DEPTH + 1))
+    with pytest.raises(InputError) as info:
+        validate_file(Path("deeper.jsonld"))
+    assert str(info.value) == "deeper.jsonld:2: JSON nested more than 512 levels deep is refused"
+    _write(tmp_path, "abyss.jsonld", nested(100_000))
+    with pytest.raises(InputError, match="nested more than 512 levels"):
+        validate_file(Path("abyss.jsonld"))
+
+
+def test_json_ld_strings_with_brackets_and_escapes_do_not_count_as_nesting(tmp_path: Path) -> None:
+    doc = {"@context": {"ex": "http://example.org/"}, "@id": "ex:a",
+           "ex:text": "[[[{{{ \" \\ " * 600, "ex:more": ["]]]", "}}}"]}
+    path = _write(tmp_path, "strings.jsonld", json.dumps(doc))
+    report, data = validate_file(path)
+    assert report.conforms and len(data) == 3
+
+
+@pytest.mark.parametrize("size", [MAX_LITERAL_CHARS + 1, 20 * 1024 * 1024])
+def test_huge_literals_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "huge.nt", '<http://example.org/a> <http://example.org/b> "small" .\n'
+           '<http://example.org/a> <http://example.org/b> "' + "x" * size + '" .\n')
+    with pytest.raises(InputError) as info:
+        validate_file(Path("huge.nt"))
+    assert str(info.value) == (
+        f"huge.nt:2: a literal of {size:,} characters is over the limit of 1,048,576 characters"
+        if size < 16 * 1024 * 1024 else
+        "huge.nt:2: a literal or IRI of more than 16 MiB; literals are limited to 1,048,576 characters")
+
+
+def test_a_literal_at_the_limit_is_read(tmp_path: Path) -> None:
+    path = _write(tmp_path, "long.nt", '<http://example.org/a> <http://example.org/b> "' + "x" * MAX_LITERAL_CHARS
+                  + '" .\n')
+    report, data = validate_file(path)
+    assert report.conforms and len(data) == 1
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "1e6", "١٠٠", "12 MB"])
+def test_a_bad_size_limit_setting_is_one_message(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("KG_MAX_INPUT_BYTES", value)
+    with pytest.raises(InputError) as info:
+        max_input_bytes()
+    assert str(info.value) == ("KG_MAX_INPUT_BYTES must be a positive whole number of bytes, such as 104857600 "
+                               f"(100 MiB); got {value!r}")
+
+
+def test_the_size_limit_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("KG_MAX_INPUT_BYTES", raising=False)
+    assert max_input_bytes() == 100 * 1024 * 1024
+    monkeypatch.setenv("KG_MAX_INPUT_BYTES", " 2048 ")
+    assert max_input_bytes() == 2048
+    monkeypatch.setenv("KG_MAX_INPUT_BYTES", "50")
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "a.nt", "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    with pytest.raises(InputError, match=r"a\.nt: 71 bytes is over the input limit of 50 bytes"):
+        validate_file(Path("a.nt"))
+    report, _ = validate_file(Path("a.nt"), max_bytes=100)  # --max-bytes wins
+    assert report.conforms
+
+
+def test_an_empty_file_is_an_empty_graph_that_conforms(tmp_path: Path) -> None:
+    report, data = validate_file(_write(tmp_path, "empty.ttl", ""))
+    assert report.conforms and len(data) == 0 and data.class_counts() == {}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_only_regular_files_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "x.ttl")  # opening it would block until a writer comes
+    else:
+        (tmp_path / "x.ttl").mkdir()
+    with pytest.raises(InputError) as info:
+        validate_file(Path("x.ttl"))
+    assert str(info.value) == ("x.ttl: not a regular file (a FIFO, socket or device is never read)" if kind == "fifo"
+                               else "x.ttl: is a folder; give an RDF file")
+
+
+def test_named_graphs_are_merged_and_counted_once(tmp_path: Path) -> None:
+    triple = "<http://example.org/a> <http://example.org/b> <http://example.org/c>"
+    path = _write(tmp_path, "g.nq", f"{triple} <http://example.org/g1> .\n{triple} <http://example.org/g2> .\n"
+                  f"{triple} .\n<http://example.org/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                  "<https://w3id.org/pikg/ontology#Mechanism> "
+                  "<http://example.org/g1> .\n")
+    _, data = validate_file(path)
+    assert len(data) == 2
+    assert data.class_counts() == {"pikg:Mechanism": 1}
+
+
+def test_blank_nodes_of_the_data_do_not_merge_with_the_ontologys(tmp_path: Path) -> None:
+    """The ontology's Turtle has blank nodes too; the file's are renamed on reading, so a `_:b0` of theirs is
+    never one of ours."""
+    labels = "".join(f"_:b{i} <http://example.org/p> _:ub1bL{i}C1 .\n" for i in range(50))
+    report, data = validate_file(_write(tmp_path, "b.nt", labels))
+    assert report.conforms and len(data) == 50
+    assert not any(str(s).startswith("b") and len(str(s)) < 6 for s, _ in data.subject_objects(
+        "http://example.org/p"))
+
+
+def test_datatypes_are_judged_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Oxigraph's store keeps "01"^^xsd:positiveInteger as "1"^^xsd:integer; the report names the literal the
+    file wrote, and an xsd:integer where xsd:positiveInteger is required is still a violation."""
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "positions.ttl", XSD_PREFIX + "@prefix pikg: <https://w3id.org/pikg/ontology#> .\n"
+           '<http://example.org/as1> a pikg:Authorship ; pikg:authorPosition "01"^^xsd:positiveInteger ;\n'
+           "  pikg:author <http://example.org/p1> .\n"
+           '<http://example.org/as2> a pikg:Authorship ; pikg:authorPosition "2"^^xsd:integer ;\n'
+           "  pikg:author <http://example.org/p1> .\n"
+           "<http://example.org/p1> a <http://xmlns.com/foaf/0.1/Person> ;\n"
+           '  <http://xmlns.com/foaf/0.1/name> "P" .\n')
+    report, _ = validate_file(Path("positions.ttl"))
+    datatype = [(v.constraint_id, str(v.focus), v.value.n3()) for v in report.violations
+                if v.constraint_id.endswith("Datatype")]
+    assert datatype == [("Authorship-position--Datatype", "http://example.org/as2", f'"2"^^<{XSD}integer>')]
+
+
+def test_rdflib_never_logs_a_traceback(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A year past 9999 is a valid xsd:date that rdflib cannot turn into a Python date: it would log a warning
+    with a traceback and call the literal ill-typed. kg.lexical's judgement stands, and nothing is logged."""
+    _write(tmp_path, "far.ttl", XSD_PREFIX + "@prefix schema: <http://schema.org/> .\n"
+           '<http://example.org/e> a schema:Event ; schema:startDate "10000-01-01"^^xsd:date ;\n'
+           '  schema:endDate "10000-01-02"^^xsd:date ; schema:name "E" .\n')
+    with caplog.at_level(logging.DEBUG):
+        report, _ = validate_file(tmp_path / "far.ttl")
+    assert not [r for r in caplog.records if r.name.startswith("rdflib") and r.levelno >= logging.WARNING]
+    assert not [v for v in report.violations if v.constraint_id.endswith("Datatype")], str(report)
+
+
+def test_class_counts_are_those_of_the_graph(kg, tmp_path: Path) -> None:
+    from kg.export import serialize
+
+    path = _write(tmp_path, "pikg.nt", serialize(kg, "nt"))
+    report, data = validate_file(path)
+    assert report.conforms
+    assert len(data) == 2944
+    assert data.class_counts() == class_counts(data) == compute_stats(kg).classes
+
+
+# --------------------------------------------------------------------- the same report as rdflib + pyshacl
+
+FIXTURES_TO_COMPARE = [  # one or more of each kind of constraint, the datatype ones above all
+    "Authorship-author--Class", "Authorship-author--MaxCount", "Authorship-position--Datatype",
+    "Authorship-position--MinCount", "Component-scheme--HasValue", "Duration-days--MinInclusive",
+    "Duration-value--Datatype", "Event-start--Datatype", "Finding-direction--In", "Intervention-aim--MinCount",
+    "Intervention-peerLedByPeers--SPARQL", "Intervention-peerSupport--Datatype", "Publication-doi--Pattern",
+    "Publication-issued--Or", "Publication-language--Datatype", "Study-sampleSize--Datatype",
+]
+
+
+@pytest.fixture(scope="module")
+def union(kg) -> Graph:
+    return union_graph(kg)
+
+
+@pytest.mark.parametrize("constraint", FIXTURES_TO_COMPARE)
+def test_the_oxigraph_path_reports_what_pyshacl_reported(constraint: str, union: Graph, kg, tmp_path: Path) -> None:
+    """validate_file used to parse into rdflib and run pyshacl; it now streams into Oxigraph. On a violating
+    fixture of each kind of constraint, both name the same constraints, focus nodes and values."""
+    from test_shapes import FIXTURE_UPDATES, UPDATE_PROLOGUE
+
+    graph = Graph(bind_namespaces="none")
+    for triple in union:
+        graph.add(triple)
+    graph.update(UPDATE_PROLOGUE + FIXTURE_UPDATES[constraint])
+    path = tmp_path / "fixture.nt"
+    graph.serialize(path, format="nt", encoding="utf-8")
+    before = validate_graph(Graph(bind_namespaces="none").parse(path, format="nt"), engine="fast")
+    report, _ = validate_file(path)
+    assert not report.conforms
+    assert {(v.constraint_id, v.focus, v.value) for v in report.violations} == {
+        (v.constraint_id, v.focus, v.value) for v in before.violations}
+    assert {v.message for v in report.violations} == {v.message for v in before.violations}
