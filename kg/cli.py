@@ -54,6 +54,21 @@ class _Group(click.Group):
             ctx.exit(2)
 
 
+class _Seconds(click.FloatRange):
+    """A positive number of seconds, at most a day (FloatRange alone lets `nan` through)."""
+
+    name = "number of seconds"
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True, max=86400)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if seconds != seconds:  # nan
+            self.fail("must be a number of seconds", param, ctx)
+        return seconds
+
+
 FORCE = click.option("--force", is_flag=True, help="Overwrite the output file even if this command did not write it.")
 
 
@@ -172,7 +187,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--list", "list_only", is_flag=True, help="List the bundled queries and their parameters.")
 @click.option("--endpoint", help="Run the query on this remote SPARQL 1.1 query endpoint instead of the records "
               "(its default graph the union of the named graphs).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=86400), default=30, show_default=True,
+@click.option("--timeout", type=_Seconds(), default=30, show_default=True,
               help="With --endpoint: seconds for the whole command, retries and backoff included.")
 @click.option("--allow-service", is_flag=True, help="Allow a query to use SERVICE or LOAD (refused by default: "
               "they make the engine fetch from the network).")
@@ -202,13 +217,9 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
     settings = Settings.default(records_dir, sources_dir, base_iri)
     given = _parse_params(params)
     if endpoint is not None:
-        import math
-
         from .query import format_result, run_engine
         from .remote import Deadline, RemoteEngine
 
-        if not math.isfinite(timeout):
-            raise click.BadParameter("must be a number of seconds", param_hint="'--timeout'")
         engine = RemoteEngine(endpoint, timeout, deadline=Deadline(timeout))
         click.echo(format_result(run_engine(engine, name, given, allow_service=allow_service), fmt), nl=False)
         return
@@ -417,7 +428,7 @@ def serve_site(site_dir: Path, port: int, host: str) -> None:
 @click.option("--update-endpoint", help="Its SPARQL update URL (default: BASE/update).")
 @click.option("--release", "release_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("release"),
               show_default=True, help="The release folder written by `kg release`.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=86400), default=30, show_default=True,
+@click.option("--timeout", type=_Seconds(), default=30, show_default=True,
               help="Seconds for each request to the store, its retries and backoff included.")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
               help="Retries on connection errors and 5xx answers, with exponential backoff (within --timeout).")
@@ -427,13 +438,8 @@ def publish(endpoint: str, query_endpoint: str | None, update_endpoint: str | No
     its triple count is checked, then it replaces the live graph in one update. The release's files are read
     and checked before anything is sent. Credentials come from KG_ENDPOINT_TOKEN or
     KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD (or the URL) and are never printed."""
-    import math
-
     from .remote import Endpoints
     from .remote import publish as publish_release
-
-    if not math.isfinite(timeout):
-        raise click.BadParameter("must be a number of seconds", param_hint="'--timeout'")
 
     for graph, triples in publish_release(release_dir, Endpoints.of(endpoint, query_endpoint, update_endpoint),
                                           timeout, retries):
