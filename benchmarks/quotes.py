@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.build import concepts_by_scheme
-from kg.errors import QuoteError
-from kg.quotes import check_quotes, closest_passage, normalise
-from kg.records import load_file
+from kg.base.errors import QuoteError
+from kg.load.quotes import check_quotes, closest_passage, normalise
+from kg.load.records import load_file
+from kg.model.build import concepts_by_scheme
 
 CASES = ((500, 200_000), (10_000, 1_000_000))
 SEED = 20261123

@@ -26,11 +26,11 @@ def ours(records: Path, texts: Path, out: Path) -> dict[str, float]:
     from the release."""
     import pyoxigraph as ox
 
-    from kg.build import build
-    from kg.cache import warm_answers
-    from kg.config import Settings
+    from kg.base.config import Settings
+    from kg.model.build import build
     from kg.pipeline import run_pipeline
-    from kg.query import list_queries, run_query_oxigraph
+    from kg.query.cache import warm_answers
+    from kg.query.sparql import list_queries, run_query_oxigraph
 
     os.environ["KG_CACHE_DIR"] = tempfile.mkdtemp()  # kg build answers the bundled queries into the cache
     times: dict[str, float] = {}
@@ -60,12 +60,12 @@ def parts(records: Path, texts: Path, out: Path) -> dict[str, float]:
     core while it validates): the store, validation, the violation queries, and each file of the release."""
     import pyoxigraph as ox
 
-    from kg.build import ONTOLOGY_GRAPH, build
-    from kg.config import Settings
-    from kg.export import Published
-    from kg.query import list_queries, run_query_oxigraph
-    from kg.release import write_derived, write_framed, write_statements
-    from kg.validate import validate
+    from kg.base.config import Settings
+    from kg.check.validate import validate
+    from kg.model.build import ONTOLOGY_GRAPH, build
+    from kg.publish.export import Published
+    from kg.publish.release import write_derived, write_framed, write_statements
+    from kg.query.sparql import list_queries, run_query_oxigraph
 
     times: dict[str, float] = {}
 
@@ -98,8 +98,8 @@ def baseline(turtle: Path) -> dict[str, float]:
     import pyshacl
     from rdflib import Graph
 
-    from kg.build import load_model
-    from kg.validate import load_shapes
+    from kg.check.validate import load_shapes
+    from kg.model.build import load_model
 
     times: dict[str, float] = {}
     start = time.perf_counter()

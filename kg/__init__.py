@@ -3,8 +3,8 @@
 The pipeline, one module per stage: records (load) → build (graph) → validate (SHACL) → query (SPARQL) →
 export (files). Import what you need:
 
-    from kg.build import build
-    from kg.query import run_query, format_result
+    from kg.model.build import build
+    from kg.query.sparql import run_query, format_result
     kg = build()
     print(format_result(run_query(kg.dataset, "compare-interventions"), "markdown"))
 """

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .errors import KGError, display_path
+from kg import __version__
+from kg.base.errors import KGError, display_path
 
 EXAMPLES = {
     "build": "  kg build\n  kg build --out release/ --base-iri https://example.org/pikg/",
@@ -90,8 +90,8 @@ def input_options(func: Any) -> Any:
 def _build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, cached: bool = True):
     """The built graph; read-only commands take it from the cache when the inputs have not changed, the others
     build afresh (and refresh the cache)."""
-    from .cache import build_cached
-    from .config import Settings
+    from kg.base.config import Settings
+    from kg.query.cache import build_cached
 
     return build_cached(Settings.default(records_dir, sources_dir, base_iri), refresh=not cached)
 
@@ -104,11 +104,11 @@ def cli() -> None:
 
 def _build_and_release(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None,
                        out_dir: Path) -> None:
-    from .build import build as build_graph
-    from .cache import remember_release, warm_answers
-    from .config import Settings
-    from .export import check_output_folder
-    from .pipeline import run_pipeline
+    from kg.base.config import Settings
+    from kg.model.build import build as build_graph
+    from kg.pipeline import run_pipeline
+    from kg.publish.export import check_output_folder
+    from kg.query.cache import remember_release, warm_answers
 
     check_output_folder(out_dir, "release")  # before the build: a folder that is not ours is never touched
     kg = build_graph(Settings.default(records_dir, sources_dir, base_iri))
@@ -150,8 +150,8 @@ def release(records_dir: Path | None, sources_dir: Path | None, base_iri: str | 
 def validate(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, data: Path | None,
              fmt: str | None, max_bytes: int | None) -> None:
     """Validate the graph against the SHACL shapes; exit 1 if it does not conform."""
-    from .validate import validate as validate_kg
-    from .validate import validate_file
+    from kg.check.validate import validate as validate_kg
+    from kg.check.validate import validate_file
 
     if data:
         report, graph = validate_file(data, fmt, max_bytes)
@@ -198,7 +198,7 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
     the network (SERVICE, LOAD) is refused unless --allow-service is given. CSV cells that a spreadsheet would
     run as a formula (starting with = + - @) get a leading apostrophe."""
     if list_only or not name:
-        from .query import list_queries
+        from kg.query.sparql import list_queries
 
         if not list_only:
             raise click.UsageError("give a query NAME, or --list to see them")
@@ -209,24 +209,24 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
                 need = "required" if param.required else "optional"
                 click.echo(f"    --param {param.name}=... ({param.type}, {need}): {param.description}")
         return
-    from .cache import cached_answer
-    from .config import Settings
-    from .query import load_query
+    from kg.base.config import Settings
+    from kg.query.cache import cached_answer
+    from kg.query.sparql import load_query
 
     spec = load_query(name, allow_service=allow_service)  # a name, not a path; unknown names fail here
     settings = Settings.default(records_dir, sources_dir, base_iri)
     given = _parse_params(params)
     if endpoint is not None:
-        from .query import format_result, run_engine
-        from .remote import Deadline, RemoteEngine
+        from kg.publish.remote import Deadline, RemoteEngine
+        from kg.query.sparql import format_result, run_engine
 
         engine = RemoteEngine(endpoint, timeout, deadline=Deadline(timeout))
         click.echo(format_result(run_engine(engine, name, given, allow_service=allow_service), fmt), nl=False)
         return
 
     def answer() -> str:
-        from .cache import query_store
-        from .query import format_result, run_query_oxigraph
+        from kg.query.cache import query_store
+        from kg.query.sparql import format_result, run_query_oxigraph
 
         return format_result(run_query_oxigraph(query_store(settings), name, given, allow_service=allow_service),
                              fmt)
@@ -244,7 +244,7 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
 def export(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, fmt: str,
            output: Path | None, force: bool) -> None:
     """Export the graph in one format, without validating it (use `kg build` for a checked release)."""
-    from .export import check_output_file, serialize, write_atomic
+    from kg.publish.export import check_output_file, serialize, write_atomic
 
     if output:
         check_output_file(output, force=force)
@@ -269,8 +269,8 @@ def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
     otherwise."""
     import time
 
-    from .config import Settings
-    from .recheck import check as run_check
+    from kg.base.config import Settings
+    from kg.check.recheck import check as run_check
 
     start = time.perf_counter()
     settings = Settings.default(records_dir, sources_dir, base_iri)
@@ -292,7 +292,7 @@ def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
 
 
 def _concepts() -> dict[str, set[str]]:
-    from .build import concepts_by_scheme
+    from kg.model.build import concepts_by_scheme
 
     return concepts_by_scheme()
 
@@ -310,7 +310,7 @@ def _concepts() -> dict[str, set[str]]:
 def new(kind: str, record_id: str, text_file: str | None, records_dir: Path, record_file: Path | None) -> None:
     """Scaffold a record file for a new source (bibliographic fields first), or append a record skeleton to
     one. The comments say what each field means and which values are allowed; fill in every ""."""
-    from .scaffold import append_record, new_source
+    from kg.load.scaffold import append_record, new_source
 
     if kind == "source":
         if not text_file:
@@ -331,8 +331,8 @@ def schema(output: Path | None, force: bool) -> None:
     """Print the JSON Schema of record files (for editors: autocompletion and checks while typing)."""
     import json
 
-    from .export import check_output_file, write_atomic
-    from .jsonschema import is_record_schema, record_schema
+    from kg.load.jsonschema import is_record_schema, record_schema
+    from kg.publish.export import check_output_file, write_atomic
 
     text = json.dumps(record_schema(_concepts()), ensure_ascii=False, indent=2) + "\n"
     if output:
@@ -356,12 +356,12 @@ def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: 
                          delimiter: str, records_dir: Path | None) -> None:
     """Turn a data-extraction sheet (CSV) into a record file: Table 1's layout (first header cell `attribute`,
     one column per intervention) or one row per finding. Problems are listed (exit 1), never dropped."""
-    from .build import concept_labels
-    from .config import Settings
-    from .export import check_output_file, write_atomic
-    from .identity import NameIndex
-    from .records import load_records
-    from .tables import import_table
+    from kg.base.config import Settings
+    from kg.load.identity import NameIndex
+    from kg.load.records import load_records
+    from kg.load.tables import import_table
+    from kg.model.build import concept_labels
+    from kg.publish.export import check_output_file, write_atomic
 
     labels = concept_labels()
     index = NameIndex.of(load_records(Settings.default(records_dir).records_dir, _concepts()))
@@ -387,9 +387,9 @@ def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: 
 def site(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
     """Write a static site: home page, comparison table, evidence map, a page per resource (with its Turtle
     and JSON-LD), ontology documentation and the release files. Plain HTML and CSS; open it from disk."""
-    from .export import check_output_folder
-    from .site import write_site
-    from .validate import validate as validate_kg
+    from kg.check.validate import validate as validate_kg
+    from kg.publish.export import check_output_folder
+    from kg.publish.site import write_site
 
     check_output_folder(out_dir, "site")
     kg = _build(records_dir, sources_dir, base_iri, cached=False)
@@ -410,7 +410,7 @@ def site(records_dir: Path | None, sources_dir: Path | None, base_iri: str | Non
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 def serve_site(site_dir: Path, port: int, host: str) -> None:
     """Serve the site folder over HTTP for a quick look (Ctrl-C stops it)."""
-    from .serve import serve_folder
+    from kg.publish.serve import serve_folder
 
     server = serve_folder(site_dir, host, port)
     click.echo(f"Serving {display_path(site_dir)}/ at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
@@ -438,8 +438,8 @@ def publish(endpoint: str, query_endpoint: str | None, update_endpoint: str | No
     its triple count is checked, then it replaces the live graph in one update. The release's files are read
     and checked before anything is sent. Credentials come from KG_ENDPOINT_TOKEN or
     KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD (or the URL) and are never printed."""
-    from .remote import Endpoints
-    from .remote import publish as publish_release
+    from kg.publish.remote import Endpoints
+    from kg.publish.remote import publish as publish_release
 
     for graph, triples in publish_release(release_dir, Endpoints.of(endpoint, query_endpoint, update_endpoint),
                                           timeout, retries):
@@ -469,7 +469,7 @@ def serve(release_dir: Path, host: str, port: int, read_write: bool, location: P
 
     SIGTERM, SIGINT or SIGHUP stop the server and remove its temporary database; on Linux the server also dies
     with `kg serve` when that is killed outright, and the next `kg serve` removes what such a kill left."""
-    from .serve import serve_release
+    from kg.publish.serve import serve_release
 
     serve_release(release_dir, host, port, read_write, location, allow_service, echo=click.echo)
 
@@ -481,7 +481,7 @@ def serve(release_dir: Path, host: str, port: int, read_write: bool, location: P
 def conflicts(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, fmt: str) -> None:
     """List where sources disagree on a single-valued property: each value with its source and quote.
     Nothing is overwritten; both values stay in the graph. Exit 0 either way."""
-    from .query import format_result, run_query
+    from kg.query.sparql import format_result, run_query
 
     result = run_query(_build(records_dir, sources_dir, base_iri).dataset, "conflicts")
     if not result.rows and fmt == "table":
@@ -494,7 +494,7 @@ def conflicts(records_dir: Path | None, sources_dir: Path | None, base_iri: str 
 @input_options
 def stats(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None) -> None:
     """Print triple counts per named graph and instance counts per class."""
-    from .stats import compute_stats, format_stats
+    from kg.model.stats import compute_stats, format_stats
 
     click.echo(format_stats(compute_stats(_build(records_dir, sources_dir, base_iri))))
 

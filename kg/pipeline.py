@@ -10,12 +10,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .build import ONTOLOGY_GRAPH, KnowledgeGraph
-from .errors import display_path
-from .export import Published, replace_folder
-from .query import QueryResult, list_queries, oxigraph_store, run_query_oxigraph
-from .quotes import QuoteCheck
-from .release import (
+from kg.base.errors import display_path
+from kg.check.validate import ValidationReport, validate
+from kg.load.quotes import QuoteCheck
+from kg.model.build import ONTOLOGY_GRAPH, KnowledgeGraph
+from kg.model.stats import Stats, compute_stats
+from kg.publish.export import Published, replace_folder
+from kg.publish.release import (
     checksums,
     finish_derived,
     start_derived,
@@ -24,8 +25,7 @@ from .release import (
     write_framed,
     write_statements,
 )
-from .stats import Stats, compute_stats
-from .validate import ValidationReport, validate
+from kg.query.sparql import QueryResult, list_queries, oxigraph_store, run_query_oxigraph
 
 
 @dataclass(frozen=True)

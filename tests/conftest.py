@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import KnowledgeGraph, build
-from kg.config import Settings, resource_dir
+from kg.base.config import Settings, resource_dir
+from kg.model.build import KnowledgeGraph, build
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

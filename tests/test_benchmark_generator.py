@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-from kg.build import build
-from kg.config import Settings
-from kg.stats import compute_stats
-from kg.validate import validate
+from kg.base.config import Settings
+from kg.check.validate import validate
+from kg.model.build import build
+from kg.model.stats import compute_stats
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 

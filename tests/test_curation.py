@@ -13,13 +13,13 @@ from click.testing import CliRunner
 from rdflib import Literal, Namespace, URIRef
 
 from conftest import FIXTURES, ROOT, THIRD
-from kg.build import build, concepts_by_scheme, load_model
+from kg.base.config import Settings, resource_dir
+from kg.check.validate import validate
 from kg.cli import cli
-from kg.config import Settings, resource_dir
-from kg.jsonschema import record_schema
-from kg.query import oxigraph_store, run_query, run_query_oxigraph
-from kg.records import _read_yaml
-from kg.validate import validate
+from kg.load.jsonschema import record_schema
+from kg.load.records import _read_yaml
+from kg.model.build import build, concepts_by_scheme, load_model
+from kg.query.sparql import oxigraph_store, run_query, run_query_oxigraph
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 ID = Namespace("https://w3id.org/pikg/id/")

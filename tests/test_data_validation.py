@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.errors import InputError
-from kg.inputs import MAX_JSON_DEPTH, MAX_LITERAL_CHARS, max_input_bytes
-from kg.lexical import CHECKED, XSD, character_name, check_lexical, control_character, days_in_month
-from kg.stats import class_counts, compute_stats
-from kg.validate import union_graph, validate_file, validate_graph
+from kg.base.errors import InputError
+from kg.base.lexical import CHECKED, XSD, character_name, check_lexical, control_character, days_in_month
+from kg.check.data import MAX_JSON_DEPTH, MAX_LITERAL_CHARS, max_input_bytes
+from kg.check.validate import union_graph, validate_file, validate_graph
+from kg.model.stats import class_counts, compute_stats
 
 # ------------------------------------------------------------------------------------------ kg.lexical
 
@@ -351,7 +351,7 @@ def test_rdflib_never_logs_a_traceback(tmp_path: Path, caplog: pytest.LogCapture
 
 
 def test_class_counts_are_those_of_the_graph(kg, tmp_path: Path) -> None:
-    from kg.export import serialize
+    from kg.publish.export import serialize
 
     path = _write(tmp_path, "pikg.nt", serialize(kg, "nt"))
     report, data = validate_file(path)

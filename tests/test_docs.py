@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conftest import ROOT
-from kg.query import list_queries
-from kg.schema import format_reference
+from kg.load.schema import format_reference
+from kg.query.sparql import list_queries
 
 
 def test_record_format_reference_is_generated_from_the_schema() -> None:

@@ -15,10 +15,10 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from conftest import FIXTURE_SOURCES, FIXTURES, SEEDS
-from kg.build import build
-from kg.config import ONTOLOGY_NS, Settings
-from kg.export import export_graph, jsonld_context, serialize, write_atomic
+from kg.base.config import ONTOLOGY_NS, Settings
+from kg.model.build import build
 from kg.pipeline import run_pipeline
+from kg.publish.export import export_graph, jsonld_context, serialize, write_atomic
 
 
 def _assert_isomorphic(expected: Graph, actual: Graph) -> None:
@@ -107,7 +107,7 @@ def test_failed_validation_leaves_previous_release_untouched(tmp_path: Path) -> 
 
 def test_written_files_are_readable_by_a_web_server(kg, tmp_path: Path) -> None:
     """Regression: files written through a temporary file kept mkstemp's 0600 mode, and folders mkdtemp's 0700."""
-    from kg.release import write_release
+    from kg.publish.release import write_release
 
     old = os.umask(0o022)
     try:

@@ -10,10 +10,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.build import concepts_by_scheme
-from kg.config import resource_dir
-from kg.errors import KGError
-from kg.records import load_records
+from kg.base.config import resource_dir
+from kg.base.errors import KGError
+from kg.load.records import load_records
+from kg.model.build import concepts_by_scheme
 
 CONCEPTS = concepts_by_scheme()
 REAL = sorted(resource_dir("records").glob("*.yaml"))[0].read_bytes()

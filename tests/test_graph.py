@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rdflib import RDF, XSD, Literal, Namespace, URIRef
 
-from kg.build import KnowledgeGraph, build
-from kg.config import Settings
+from kg.base.config import Settings
+from kg.model.build import KnowledgeGraph, build
 
 ID = Namespace("https://w3id.org/pikg/id/")
 PIKG = Namespace("https://w3id.org/pikg/ontology#")

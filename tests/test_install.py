@@ -40,7 +40,7 @@ def test_installed_command_answers_from_a_temporary_directory(installed: Path, t
 
 def test_installed_package_is_not_the_checkout(installed: Path) -> None:
     python = installed.parent / "python"
-    out = subprocess.run([str(python), "-c", "import kg.config as c; print(c.resource_dir('shapes'))"],
+    out = subprocess.run([str(python), "-c", "import kg.base.config as c; print(c.resource_dir('shapes'))"],
                          capture_output=True, text=True, check=True, cwd="/")
     assert "site-packages/kg/data/shapes" in out.stdout
     assert sys.prefix not in out.stdout

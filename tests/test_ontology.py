@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rdflib import OWL, RDF, RDFS, Namespace, URIRef
 
-from kg.build import ONTOLOGY_GRAPH, VOCAB_GRAPH, load_model
-from kg.config import ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
+from kg.base.config import ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
+from kg.model.build import ONTOLOGY_GRAPH, VOCAB_GRAPH, load_model
 
 SKOS = Namespace(PREFIXES["skos"])
 DCTERMS = Namespace(PREFIXES["dcterms"])

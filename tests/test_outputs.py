@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, SEEDS
+from kg.base.errors import OutputError
 from kg.cli import cli
-from kg.errors import OutputError
-from kg.export import STAMP, replace_folder
+from kg.publish.export import STAMP, replace_folder
 
 
 @pytest.fixture()
@@ -168,7 +168,7 @@ def test_stale_temporaries_of_ours_are_removed_and_others_kept(kg, tmp_path: Pat
     foreign = tmp_path / ".out.new-mine"  # someone else's folder with a name like ours
     foreign.mkdir()
     (foreign / "keep.txt").write_text("keep\n")
-    from kg.release import write_release_files
+    from kg.publish.release import write_release_files
 
     replace_folder(out, lambda folder: write_release_files(kg, folder))
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.new-mine", "out"]
@@ -197,7 +197,7 @@ def test_sigterm_removes_the_temporary_folder(tmp_path: Path) -> None:
         import os, signal, time
         from pathlib import Path
         from kg.cli import _stop
-        from kg.export import replace_folder
+        from kg.publish.export import replace_folder
         signal.signal(signal.SIGTERM, _stop)
         def fill(folder):
             (folder / "part.nt").write_text("x")
@@ -215,7 +215,7 @@ def test_the_helper_process_dies_with_its_parent(tmp_path: Path) -> None:
     pid_file = tmp_path / "child.pid"
     script = textwrap.dedent(f"""
         import subprocess, sys, time
-        from kg.release import die_with_parent
+        from kg.publish.release import die_with_parent
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], preexec_fn=die_with_parent)
         open({str(pid_file)!r}, "w").write(str(child.pid))
         time.sleep(60)

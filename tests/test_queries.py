@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from rdflib import PROV, RDF, Dataset, Literal, Namespace, URIRef
 
-from kg.build import build
-from kg.config import Settings
-from kg.errors import QueryError
-from kg.query import (
+from kg.base.config import Settings
+from kg.base.errors import QueryError
+from kg.model.build import build
+from kg.query.sparql import (
     OxigraphEngine,
     format_result,
     list_queries,

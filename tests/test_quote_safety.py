@@ -14,12 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURE_SOURCES, FIXTURES
-from kg import recheck
-from kg.build import build
+from kg.base.config import Settings
+from kg.base.errors import QuoteError, RecordError
+from kg.check import recheck
 from kg.cli import cli
-from kg.config import Settings
-from kg.errors import QuoteError, RecordError
-from kg.quotes import (
+from kg.load.quotes import (
     SHOWN,
     WORD_MAX,
     SourceTextError,
@@ -29,6 +28,7 @@ from kg.quotes import (
     same_stamp,
     source_text_path,
 )
+from kg.model.build import build
 
 SECRET = "KG_ENDPOINT_TOKEN=s3cr3t-do-not-print"
 VALID = FIXTURES / "records" / "valid" / "fixture.yaml"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import recheck
+from kg.base.config import Settings
+from kg.base.errors import QuoteError
+from kg.check import recheck
 from kg.cli import cli
-from kg.config import Settings
-from kg.errors import QuoteError
 from kg.pipeline import PipelineResult
 
 TABLE = "Table 1 of “The missing link” (BMC Psychology, 2021): an overview of the interventions’ aims and methods"

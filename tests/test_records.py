@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_SOURCES, FIXTURES
-from kg.build import build
-from kg.config import Settings
-from kg.errors import QuoteError, RecordError
+from kg.base.config import Settings
+from kg.base.errors import QuoteError, RecordError
+from kg.model.build import build
 
 INVALID = sorted((FIXTURES / "records" / "invalid").glob("*.yaml"))
 

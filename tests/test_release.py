@@ -14,15 +14,15 @@ from pyld import jsonld
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from conftest import FIXTURE_SOURCES, FIXTURES, SEEDS
-from kg.build import build
-from kg.config import Settings
-from kg.errors import InputError
-from kg.export import export_graph, jsonld_context
-from kg.oxi import quads_from_ox
-from kg.query import list_queries, run_query, run_query_oxigraph
-from kg.release import write_release
-from kg.stats import class_counts, compute_stats
-from kg.validate import validate_file
+from kg.base.config import Settings
+from kg.base.errors import InputError
+from kg.base.terms import quads_from_ox
+from kg.check.validate import validate_file
+from kg.model.build import build
+from kg.model.stats import class_counts, compute_stats
+from kg.publish.export import export_graph, jsonld_context
+from kg.publish.release import write_release
+from kg.query.sparql import list_queries, run_query, run_query_oxigraph
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -206,7 +206,7 @@ def test_failed_write_leaves_the_previous_release(kg, tmp_path: Path, monkeypatc
     def explode(*args: object) -> bytes:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("kg.release.framed_intervention", explode)
+    monkeypatch.setattr("kg.publish.release.framed_intervention", explode)
     with pytest.raises(OSError):
         write_release(kg, out)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -335,8 +335,8 @@ def test_second_process_writes_the_same_release(kg, tmp_path: Path, monkeypatch:
 
 def test_the_helper_writes_its_formats_only_and_their_checksums(kg, tmp_path: Path) -> None:
     """Regression: the helper wrote the framed documents too (the main process writes them), 3 s at 1M."""
-    from kg.export import Published
-    from kg.release import distributions, finish_derived, start_derived, write_statements
+    from kg.publish.export import Published
+    from kg.publish.release import distributions, finish_derived, start_derived, write_statements
 
     write_statements(tmp_path, Published.of(kg))
     sums = finish_derived(start_derived(tmp_path, kg.settings.base_iri, ("turtle", "trig", "json-ld", "rdf-xml")))
@@ -348,7 +348,8 @@ def test_the_helper_writes_its_formats_only_and_their_checksums(kg, tmp_path: Pa
 
 def test_a_failing_helper_process_keeps_the_previous_release(kg, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg import pipeline, release
+    from kg import pipeline
+    from kg.publish import release
 
     out = tmp_path / "release"
     write_release(kg, out)

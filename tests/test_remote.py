@@ -27,9 +27,8 @@ import requests
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.query import list_queries, run_engine, run_query
-from kg.release import write_release
-from kg.remote import (
+from kg.publish.release import write_release
+from kg.publish.remote import (
     Client,
     EndpointError,
     Endpoints,
@@ -40,7 +39,8 @@ from kg.remote import (
     publish,
     redact,
 )
-from kg.serve import MARKER, REFUSED_LOAD, REFUSED_SERVICE, refusal, remove_stale_databases
+from kg.publish.serve import MARKER, REFUSED_LOAD, REFUSED_SERVICE, refusal, remove_stale_databases
+from kg.query.sparql import list_queries, run_engine, run_query
 
 PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
           "findings-for-intervention": {"intervention": "IPS"}, "provenance": {"resource": "Turning Points"}}
@@ -198,7 +198,7 @@ def test_publish_then_every_query_answers_remotely_as_locally(kg, release: Path,
 def test_server_killed_mid_upload_leaves_the_previous_graph_complete(release: Path, server: Oxigraph,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     publish(release, server.endpoints)
-    from kg import remote
+    from kg.publish import remote
 
     original = remote.body_chunks
 

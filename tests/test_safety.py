@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from rdflib.plugins.sparql import prepareQuery
 
 from conftest import FIXTURES
-from kg.cache import SEAL, _read_sealed, _sealed, _store
+from kg.base.config import Settings, check_base_iri
+from kg.base.errors import InputError, QueryError, RecordError
 from kg.cli import cli
-from kg.config import Settings, check_base_iri
-from kg.errors import InputError, QueryError, RecordError
-from kg.query import QueryResult, format_result, list_queries, load_query, refuse_remote_access, spreadsheet_safe
-from kg.records import load_file
-from kg.tables import emit, import_table
+from kg.load.records import load_file
+from kg.load.tables import emit, import_table
+from kg.query.cache import SEAL, _read_sealed, _sealed, _store
+from kg.query.sparql import QueryResult, format_result, list_queries, load_query, refuse_remote_access, spreadsheet_safe
 
 
 def _record(tmp_path: Path, text: str) -> Path:
@@ -60,7 +60,7 @@ def test_honest_aliases_still_work(tmp_path: Path) -> None:
 
 
 def _concepts() -> dict[str, set[str]]:
-    from kg.build import concepts_by_scheme
+    from kg.model.build import concepts_by_scheme
 
     return concepts_by_scheme()
 
@@ -185,8 +185,8 @@ class _Pwn:
 
 def test_a_planted_state_pickle_never_runs(tmp_path: Path) -> None:
     """Even sealed with a right checksum, a pickle naming anything but our dataclasses is refused, not run."""
-    from kg.cache import read_state, write_state
-    from kg.stats import Stats
+    from kg.model.stats import Stats
+    from kg.query.cache import read_state, write_state
 
     path = tmp_path / "state.pickle"
     write_state(path, _Pwn(tmp_path / "pwned"))

@@ -7,10 +7,10 @@ import yaml
 from rdflib import RDF, Graph, Namespace, URIRef
 
 from conftest import FIXTURES
-from kg.build import VOCAB_GRAPH, KnowledgeGraph
-from kg.config import PREFIXES
-from kg.jsonld import split
-from kg.validate import load_shapes, union_graph, validate, validate_graph
+from kg.base.config import PREFIXES
+from kg.check.validate import load_shapes, union_graph, validate, validate_graph
+from kg.model.build import VOCAB_GRAPH, KnowledgeGraph
+from kg.publish.jsonld import split
 
 SH = Namespace(PREFIXES["sh"])
 SKOS = Namespace(PREFIXES["skos"])
@@ -108,7 +108,7 @@ def test_build_validation_judges_datatypes_as_written(kg) -> None:
 
 
 def test_the_oxigraph_engine_refuses_what_it_does_not_implement() -> None:
-    from kg.shacl_oxigraph import compile_shapes
+    from kg.check.engine import compile_shapes
 
     shapes = Graph().parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
         <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:property <urn:p> .

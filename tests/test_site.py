@@ -20,10 +20,10 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from conftest import FIXTURE_SOURCES, FIXTURES, ROOT
-from kg.build import build
-from kg.config import Settings
-from kg.serve import serve_folder
-from kg.site import write_site
+from kg.base.config import Settings
+from kg.model.build import build
+from kg.publish.serve import serve_folder
+from kg.publish.site import write_site
 
 ARTIFACTS = ROOT / "test-artifacts"
 

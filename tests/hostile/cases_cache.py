@@ -88,7 +88,7 @@ def _planted_state(ws: Path) -> None:
            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     subprocess.run([sys.executable, "-m", "kg", "check", "--records", str(ws / "records"), "--sources",
                     str(ws / "sources")], env=env, check=True, capture_output=True)
-    from kg.cache import write_state
+    from kg.query.cache import write_state
 
     states = sorted((ws / "cache").rglob("*.pickle"))
     assert states

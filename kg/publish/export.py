@@ -1,7 +1,7 @@
 """Serialise the built graph deterministically and write files atomically.
 
 Every format is made from the built N-Triples statements, sorted, by pyoxigraph's writers (Turtle, TriG,
-RDF/XML) or kg.jsonld (JSON-LD, one node object per line, keys and values in a canonical order), so the same
+RDF/XML) or kg.publish.jsonld (JSON-LD, one node object per line, keys and values in a canonical order), so the same
 input gives byte-identical files (the graph has no blank nodes). Files are written to a temporary name and
 renamed, so a reader never sees half a file.
 """
@@ -24,9 +24,9 @@ from typing import Any, BinaryIO
 
 from rdflib import OWL, RDF, RDFS, Graph
 
-from .build import KnowledgeGraph, load_model, nquad_lines
-from .config import ONTOLOGY_NS, PREFIXES, TITLE
-from .errors import OutputError, display_path
+from kg.base.config import ONTOLOGY_NS, PREFIXES, TITLE
+from kg.base.errors import OutputError, display_path
+from kg.model.build import KnowledgeGraph, load_model, nquad_lines
 
 FORMATS: dict[str, tuple[str, str]] = {  # name: (file suffix, media type)
     "turtle": ("ttl", "text/turtle"),
@@ -391,7 +391,7 @@ def serialize(kg: KnowledgeGraph | Published, fmt: str) -> bytes:
         return ox.serialize(ox.parse(ntriples(data.union), format=ox.RdfFormat.N_TRIPLES),
                             format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
     if fmt == "json-ld":
-        from .jsonld import document
+        from kg.publish.jsonld import document
 
         return "".join(document(jsonld_context()["@context"], data.union)).encode("utf-8")
     raise ValueError(f"unknown export format {fmt!r}")

@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from .errors import QuoteError, RecordError, display_path
-from .records import RecordFile
+from kg.base.errors import QuoteError, RecordError, display_path
+from kg.load.records import RecordFile
 
 _WS = re.compile(r"\s+")
 _WORD_START = re.compile(r"[\s(“\"]")  # a passage starts after one of these (or at the start of the text)

@@ -8,14 +8,14 @@ are refused, and so is a file that grows past it while being read.
 The file is streamed: pyoxigraph parses it (stricter than rdflib, and it reports the line) and each triple goes
 into an in-memory `pyoxigraph.Store`, the engine the build validates on; no rdflib graph of the data is built, so
 a million triples take seconds and well under the build's memory. While streaming, every literal is checked:
-its lexical form against its XSD datatype (kg.lexical: ASCII digits, real calendar dates, durations without
+its lexical form against its XSD datatype (kg.base.lexical: ASCII digits, real calendar dates, durations without
 weeks), no control character, at most MAX_LITERAL_CHARS characters.
 
 The contract: a problem with the file itself (not RDF, not UTF-8, too large, an ill-typed literal, a control
 character, a literal too long, JSON nested too deep, something that would be fetched) is one InputError naming
 the file and, where it can be found, the line, and the command exits 2 — the same as a syntax error, because an
 ill-typed literal is not a value the shapes can judge. What the shapes find in well-formed data is a violation
-(exit 1), reported by kg.validate.validate_file.
+(exit 1), reported by kg.check.validate.validate_file.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import InputError, display_path
-from .lexical import CONTROL_RE, XSD, character_name, check_lexical, control_character
+from kg.base.errors import InputError, display_path
+from kg.base.lexical import CONTROL_RE, XSD, character_name, check_lexical, control_character
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # A literal longer than this is refused: our own longest literal (a quoted passage) is a few kilobytes, and a
@@ -87,7 +87,7 @@ class DataGraph:
 
     def class_counts(self) -> dict[str, int]:
         """Instances per class (compact names), sorted by class: kg.stats.class_counts, counted by the store."""
-        from .config import compact
+        from kg.base.config import compact
 
         counts: dict[str, int] = {}
         query = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
@@ -99,7 +99,7 @@ class DataGraph:
     def subject_objects(self, predicate: object) -> Iterator[tuple[Any, Any]]:
         """(subject, object) pairs of a property as rdflib terms, like rdflib's Graph.subject_objects, so that
         code written for a graph (kg.stats.class_counts) reads this one too."""
-        from .oxi import from_ox
+        from kg.base.terms import from_ox
 
         for quad in self.store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, ox.DefaultGraph()):
             yield from_ox(quad.subject), from_ox(quad.object)

@@ -16,11 +16,11 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from .build import KnowledgeGraph, Origin
-from .config import PREFIXES, compact, resource_dir
+from kg.base.config import PREFIXES, compact, resource_dir
+from kg.model.build import KnowledgeGraph, Origin
 
 if TYPE_CHECKING:
-    from .inputs import DataGraph
+    from kg.check.data import DataGraph
 
 SH = Namespace(PREFIXES["sh"])
 XSD_STRING = PREFIXES["xsd"] + "string"
@@ -99,7 +99,7 @@ def store_violations(store: Any, checks: list, written: Written, kg: Origins | N
     """Run compiled constraints (kg.shacl_oxigraph.Check) on an Oxigraph store; `union` queries the union of
     its named graphs. Datatypes are judged on the literals as written, which `written` gives (see Check).
     `nodes_for`, when given, names the focus nodes to check for each constraint (all of them otherwise)."""
-    from .oxi import from_ox
+    from kg.base.terms import from_ox
 
     found = []
     for check in checks:
@@ -138,7 +138,7 @@ def _oxigraph_violations(data: Graph, checks: list, kg: KnowledgeGraph | None) -
     """Run compiled constraints on an Oxigraph store holding the rdflib graph `data`."""
     if not checks:
         return []
-    from .oxi import triples_to_ox
+    from kg.base.terms import triples_to_ox
 
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples_to_ox(data))
@@ -160,7 +160,7 @@ def validate_graph(data: Graph, kg: KnowledgeGraph | None = None, shapes: Graph 
     report the same violations (tests/test_shapes.py). `inplace` lets pyshacl use the graph without copying it."""
     import pyshacl
 
-    from .shacl_oxigraph import compile_shapes
+    from kg.check.engine import compile_shapes
 
     shapes = shapes if shapes is not None else load_shapes()
     if engine == "auto":
@@ -203,7 +203,7 @@ def validate_graph(data: Graph, kg: KnowledgeGraph | None = None, shapes: Graph 
 
 def union_graph(kg: KnowledgeGraph) -> Graph:
     """All named graphs (the ontology's too) as one rdflib graph: what the shapes see."""
-    from .export import ntriples
+    from kg.publish.export import ntriples
 
     return Graph(bind_namespaces="none").parse(data=ntriples(set(kg.statements())).decode("utf-8"), format="nt")
 
@@ -215,7 +215,7 @@ def _written(kg: KnowledgeGraph) -> Written:
 def written_literals(get: Callable[[str, str], Iterable[str]]) -> Written:
     """The literals as written (N-Triples terms that `get` gives for a focus node and a property) as rdflib
     terms, for the datatype checks."""
-    from .jsonld import parse_literal
+    from kg.publish.jsonld import parse_literal
 
     def literals(focus: Node, path: Node) -> Iterator[Node]:
         for term in get(str(focus), str(path)):
@@ -241,8 +241,8 @@ def validate(kg: KnowledgeGraph, store: Any = None) -> ValidationReport:
     """Validate the union of the sources' graphs, every constraint as one query on Oxigraph (`store`, made from
     kg when not given); sources disagreeing on a single-valued property are reported as conflicts (both values
     kept, each with its provenance), not as violations."""
-    from .query import oxigraph_store
-    from .shacl_oxigraph import compile_shapes
+    from kg.check.engine import compile_shapes
+    from kg.query.sparql import oxigraph_store
 
     store = oxigraph_store(kg) if store is None else store
     found = store_violations(store, compile_shapes(load_shapes()), _written(kg), kg, union=True)
@@ -264,10 +264,10 @@ def validate_file(path: Path, fmt: str | None = None, max_bytes: int | None = No
     Oxigraph engine the build uses (every constraint one query; no rdflib graph of the data, so a million
     triples take seconds); return the report and the data that was read (DataGraph: len() is its number of
     triples, class_counts() its instances per class). A problem with the file itself is an InputError (see
-    kg.inputs); rdflib, which still turns the values of violations into terms, never logs a traceback."""
-    from .build import ONTOLOGY_GRAPH, VOCAB_GRAPH
-    from .inputs import load_data
-    from .shacl_oxigraph import compile_shapes
+    kg.check.data); rdflib, which still turns the values of violations into terms, never logs a traceback."""
+    from kg.check.data import load_data
+    from kg.check.engine import compile_shapes
+    from kg.model.build import ONTOLOGY_GRAPH, VOCAB_GRAPH
 
     checks = compile_shapes(load_shapes())
     typed = frozenset(str(c.path) for c in checks if c.datatypes and c.path is not None)
@@ -282,7 +282,7 @@ def validate_file(path: Path, fmt: str | None = None, max_bytes: int | None = No
 
 
 class _Accepted(Literal):
-    """A literal of a datatype kg.lexical judges whose lexical form it accepted: rdflib's narrower reading (its
+    """A literal of a datatype kg.base.lexical judges whose lexical form it accepted: rdflib's narrower reading (its
     Python dates end at year 9999) does not make it ill-typed."""
 
     __slots__ = ()
@@ -296,8 +296,8 @@ def _written_in(data: DataGraph) -> Written:
     """The literals of a focus node and property as the file wrote them: strings from the store (kept as they
     are), other typed literals from DataGraph.written (the store would give "1"^^xsd:integer for
     "01"^^xsd:positiveInteger), and the model's from the store."""
-    from .lexical import CHECKED
-    from .oxi import from_ox, to_ox
+    from kg.base.lexical import CHECKED
+    from kg.base.terms import from_ox, to_ox
 
     def literals(focus: Node, path: Node) -> Iterator[Node]:
         for quad in data.store.quads_for_pattern(to_ox(focus), ox.NamedNode(str(path)), None, None):
@@ -319,7 +319,7 @@ class _DropRdflibWarnings(logging.Filter):
 @contextmanager
 def _quiet_rdflib() -> Iterator[None]:
     """rdflib logs a warning with a traceback for every literal it cannot convert to a Python value (year
-    10000, say); kg.lexical has judged each literal already, so those are noise."""
+    10000, say); kg.base.lexical has judged each literal already, so those are noise."""
     logger = logging.getLogger("rdflib.term")
     quiet = _DropRdflibWarnings()
     logger.addFilter(quiet)

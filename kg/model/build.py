@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, Settings, expand, resource_dir
-from .errors import display_path
-from .quotes import QuoteCheck, check_quotes, normalise
-from .records import Record, RecordFile, Value, duration_days, load_records
+from kg.base.config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, Settings, expand, resource_dir
+from kg.base.errors import display_path
+from kg.load.quotes import QuoteCheck, check_quotes, normalise
+from kg.load.records import Record, RecordFile, Value, duration_days, load_records
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph, URIRef
@@ -229,7 +229,7 @@ class _Builder:
 
     def object_of(self, kind: str, item: object) -> str:
         if kind.startswith("ref:"):
-            from .schema import SECTION_BY_NAME
+            from kg.load.schema import SECTION_BY_NAME
 
             return iri(self.node(SECTION_BY_NAME[kind[4:]].segment, str(item)))
         if kind.startswith("concept:"):
@@ -366,7 +366,7 @@ def build(
     unresolved: list[RecordFile] | None = [] if parts is not None else None
     files = load_records(settings.records_dir, concepts_by_scheme(), progress, unresolved)
     if parts is not None and unresolved is not None:
-        from .identity import references
+        from kg.load.identity import references
 
         parts.update((str(rf.path), FileParts(refs=references(rf))) for rf in unresolved)
     quotes = check_quotes(files, settings.sources_dir if check_quotes_against_sources else None, per_file)

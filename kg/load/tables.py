@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, display_path
-from .identity import normalise_name
-from .records import ID_RE
+from kg.base.errors import InputError, display_path
+from kg.load.identity import normalise_name
+from kg.load.records import ID_RE
 
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
            "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24}

@@ -21,13 +21,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from rdflib import OWL, RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from . import __version__
-from .build import ONTOLOGY_GRAPH, KnowledgeGraph
-from .config import ONTOLOGY_NS, PREFIXES, VOCAB_NS, compact
-from .export import canonical_json, export_graph, new_graph, replace_folder, write_atomic
-from .release import DESCRIPTION, distributions, schema_org_dataset, write_release_files
-from .stats import compute_stats
-from .validate import load_shapes
+from kg import __version__
+from kg.base.config import ONTOLOGY_NS, PREFIXES, VOCAB_NS, compact
+from kg.check.validate import load_shapes
+from kg.model.build import ONTOLOGY_GRAPH, KnowledgeGraph
+from kg.model.stats import compute_stats
+from kg.publish.export import canonical_json, export_graph, new_graph, replace_folder, write_atomic
+from kg.publish.release import DESCRIPTION, distributions, schema_org_dataset, write_release_files
 
 SKOS = Namespace(PREFIXES["skos"])
 PIKG = Namespace(ONTOLOGY_NS)

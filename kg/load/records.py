@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from .errors import RecordError
-from .lexical import XSD, character_name, check_lexical, control_character
-from .schema import (
+from kg.base.errors import RecordError
+from kg.base.lexical import XSD, character_name, check_lexical, control_character
+from kg.load.schema import (
     DURATION_QUALIFIERS,
     RECORD_KEYS,
     SECTION_BY_NAME,
@@ -463,7 +463,7 @@ def load_records(
             raise RecordError(str(rf.path), rf.source.lines["id"], "source.id",
                               f"source id {rf.source.id!r} is already used by {seen[rf.source.id]}")
         seen[rf.source.id] = rf.path
-    from .identity import resolve_references
+    from kg.load.identity import resolve_references
 
     if unresolved is not None:
         unresolved.extend(files)

@@ -29,24 +29,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import __version__
-from .build import (
-    VOCAB_GRAPH,
-    FileParts,
-    Origin,
-    Statements,
-    build,
-    build_files,
-    concepts_by_scheme,
-    graph_iri,
-    nquad_lines,
-)
-from .cache import cache_dir, read_state, write_state
-from .config import PREFIXES, Settings, compact, resource_dir
-from .identity import NameIndex, normalise_name, references, resolve_references
-from .pipeline import Inputs, PipelineResult, run_pipeline
-from .query import OxigraphEngine, QueryResult, _result, _text, list_queries, run_query_oxigraph
-from .quotes import (
+from kg import __version__
+from kg.base.config import PREFIXES, Settings, compact, resource_dir
+from kg.check.validate import ValidationReport, Violation, load_shapes, report_of, store_violations, written_literals
+from kg.load.identity import NameIndex, normalise_name, references, resolve_references
+from kg.load.quotes import (
     QuoteCheck,
     SourceTextError,
     Stamp,
@@ -57,9 +44,22 @@ from .quotes import (
     source_text_path,
     texts_quoted,
 )
-from .records import load_file
-from .stats import Stats
-from .validate import ValidationReport, Violation, load_shapes, report_of, store_violations, written_literals
+from kg.load.records import load_file
+from kg.model.build import (
+    VOCAB_GRAPH,
+    FileParts,
+    Origin,
+    Statements,
+    build,
+    build_files,
+    concepts_by_scheme,
+    graph_iri,
+    nquad_lines,
+)
+from kg.model.stats import Stats
+from kg.pipeline import Inputs, PipelineResult, run_pipeline
+from kg.query.cache import cache_dir, read_state, write_state
+from kg.query.sparql import OxigraphEngine, QueryResult, _result, _text, list_queries, run_query_oxigraph
 
 STATE_FORMAT = 1
 RDF = PREFIXES["rdf"]
@@ -460,7 +460,7 @@ def _revalidate(store: Any, folder: Path, state: CheckState, diff: list[ox.Tripl
                 fresh: dict[str, tuple[Statements, FileParts]], gone: set[str]) -> list[Violation]:
     """The cached violations, with those of the nodes the change reaches found again (`statements`: the
     reification nodes among the changed triples' subjects, which no shape targets)."""
-    from .shacl_oxigraph import compile_shapes, looks_beyond_focus
+    from kg.check.engine import compile_shapes, looks_beyond_focus
 
     subjects = {t.subject.value for t in diff if isinstance(t.subject, ox.NamedNode)} - statements
     own = subjects | {t.object.value for t in diff if isinstance(t.object, ox.NamedNode)} - statements

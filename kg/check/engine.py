@@ -15,7 +15,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from .config import PREFIXES
+from kg.base.config import PREFIXES
 
 SH = Namespace(PREFIXES["sh"])
 SUBCLASS = f"<{PREFIXES['rdfs']}subClassOf>"

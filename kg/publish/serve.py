@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
-from .config import ONTOLOGY_IRI
-from .errors import InputError, display_path
-from .remote import oxigraph_binary
+from kg.base.config import ONTOLOGY_IRI
+from kg.base.errors import InputError, display_path
+from kg.publish.remote import oxigraph_binary
 
 PREFIX = "pikg-oxigraph-"
 MARKER = ".pikg-serve"

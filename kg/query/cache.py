@@ -24,11 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import __version__
-from .config import Settings, resource_dir
+from kg import __version__
+from kg.base.config import Settings, resource_dir
 
 if TYPE_CHECKING:
-    from .build import KnowledgeGraph
+    from kg.model.build import KnowledgeGraph
 
 SEAL = b"# pikg-cache sha256 "
 _SEAL_LENGTH = len(SEAL) + 64 + 1
@@ -53,7 +53,7 @@ def cache_key(settings: Settings) -> str:
 def build_cached(settings: Settings, refresh: bool = False) -> KnowledgeGraph:
     """The built graph, its N-Quads kept in the cache for `kg query` (the graph itself is built every time: a
     cached Python object could be swapped for one that runs code when it is read)."""
-    from .build import build
+    from kg.model.build import build
 
     kg = build(settings)
     if settings.records_dir.is_dir():
@@ -64,8 +64,8 @@ def build_cached(settings: Settings, refresh: bool = False) -> KnowledgeGraph:
 def remember_release(settings: Settings, kg: KnowledgeGraph, release: Path) -> None:
     """After `kg build`: the N-Quads that `kg query` loads, copied from the release (with the ontology, which
     class queries use) rather than written again."""
-    from .build import ONTOLOGY_GRAPH
-    from .export import atomic_writer
+    from kg.model.build import ONTOLOGY_GRAPH
+    from kg.publish.export import atomic_writer
 
     try:
         with atomic_writer(cache_dir() / f"{cache_key(settings)}.nq", durable=True) as handle, \
@@ -92,7 +92,7 @@ def query_store(settings: Settings) -> Any:
             return store
         except (OSError, SyntaxError, ValueError):
             pass
-    from .query import oxigraph_store
+    from kg.query.sparql import oxigraph_store
 
     return oxigraph_store(build_cached(settings, refresh=True))
 
@@ -151,7 +151,7 @@ def _read_sealed_file(path: Path, limit: int = 4 << 30) -> bytes | None:
 
 
 def _store(path: Path, data: bytes) -> None:
-    from .export import atomic_writer
+    from kg.publish.export import atomic_writer
 
     try:
         with atomic_writer(path, durable=True) as handle:
@@ -186,7 +186,7 @@ def _answer_path(key: str, query_file: Path, params: dict[str, str], fmt: str) -
 def warm_answers(settings: Settings, kg: KnowledgeGraph, store: Any = None) -> None:
     """Answer every query that needs no parameter, in every format, so that the first `kg query` after a
     build reads its answer instead of starting the SPARQL engine (on `store` when the build already has one)."""
-    from .query import FORMATS, format_result, list_queries, oxigraph_store, run_query_oxigraph
+    from kg.query.sparql import FORMATS, format_result, list_queries, oxigraph_store, run_query_oxigraph
 
     key = cache_key(settings)
     store = oxigraph_store(kg) if store is None else store

@@ -1,6 +1,6 @@
 """SPARQL servers beyond one process: run the bundled queries on a remote SPARQL 1.1 endpoint and publish the
 release through the Graph Store HTTP Protocol so that readers never see a half-loaded graph. (`kg serve`, the
-release behind Oxigraph's server, is in kg/serve.py.)
+release behind Oxigraph's server, is in kg/publish/serve.py.)
 
 A remote call is bounded: `timeout` is a deadline for the whole call, retries and backoff included (each attempt
 gets the time left, and runs in a helper thread so that even a DNS lookup or a server that trickles one byte at a
@@ -32,9 +32,9 @@ import requests
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .config import ONTOLOGY_IRI
-from .errors import InputError, display_path
-from .query import with_values
+from kg.base.config import ONTOLOGY_IRI
+from kg.base.errors import InputError, display_path
+from kg.query.sparql import with_values
 
 CHUNK = 64 * 1024
 MAX_ANSWER_BYTES = 256 * 1024 * 1024  # a SPARQL answer larger than this is refused, not held in memory

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .errors import RecordError, display_path
-from .records import Record, RecordFile, Value
+from kg.base.errors import RecordError, display_path
+from kg.load.records import Record, RecordFile, Value
 
 NAME_FIELDS = ("label", "name", "alt_names", "acronym", "aliases")
 

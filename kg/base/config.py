@@ -49,7 +49,7 @@ def expand(name: str) -> str:
     return PREFIXES[prefix] + local
 
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # kg/: its data/ (a wheel) or its parent (a checkout) holds the model
 
 
 def resource_dir(name: str) -> Path:
@@ -80,7 +80,7 @@ def check_base_iri(base: str, given_as: str = "--base-iri") -> str:
     written into N-Triples as they are, so a space or `>` would break every file or smuggle triples in."""
     import pyoxigraph as ox
 
-    from .errors import InputError
+    from kg.base.errors import InputError
 
     try:
         ox.NamedNode(base)

@@ -21,9 +21,9 @@ import yaml
 from rdflib import XSD, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from .config import expand, resource_dir
-from .errors import QueryError
-from .records import DURATION_HINT, DURATION_RE, duration_days
+from kg.base.config import expand, resource_dir
+from kg.base.errors import QueryError
+from kg.load.records import DURATION_HINT, DURATION_RE, duration_days
 
 FORMATS = ("table", "csv", "json", "markdown")
 _NAME_PROPERTIES = (
@@ -153,7 +153,7 @@ class OxigraphEngine:
         self.store = store
 
     def select(self, text: str, bindings: dict[str, Node]) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
-        from .oxi import from_ox
+        from kg.base.terms import from_ox
 
         solutions = self.store.query(with_values(text, bindings), use_default_graph_as_union=True)
         columns = tuple(v.value for v in solutions.variables)
@@ -257,7 +257,7 @@ def oxigraph_store(dataset: Dataset | Any) -> Any:
     or of an rdflib Dataset: a fast engine for the same queries."""
     import pyoxigraph as ox
 
-    from .oxi import to_ox
+    from kg.base.terms import to_ox
 
     store = ox.Store()
     if hasattr(dataset, "nquads"):

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from rdflib import RDF, Graph
 
-from .build import KnowledgeGraph
-from .config import PREFIXES, compact
+from kg.base.config import PREFIXES, compact
+from kg.model.build import KnowledgeGraph
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 

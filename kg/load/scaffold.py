@@ -1,4 +1,4 @@
-"""Record skeletons for curators, generated from the record format (kg.schema) so that the comments always say
+"""Record skeletons for curators, generated from the record format (kg.load.schema) so that the comments always say
 what each field means and which values it allows. `kg new source` writes a new file; `kg new intervention`
 (study, finding, …) appends a record to an existing file, leaving the rest of it as it was."""
 
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError, display_path
-from .export import write_atomic
-from .records import ID_RE
-from .schema import SECTION_BY_NAME, SOURCE_FIELDS, Field
-from .tables import check_names
+from kg.base.errors import InputError, display_path
+from kg.load.records import ID_RE
+from kg.load.schema import SECTION_BY_NAME, SOURCE_FIELDS, Field
+from kg.load.tables import check_names
+from kg.publish.export import write_atomic
 
 # Fields a record of that section needs (the shapes' minCount 1); the skeleton leaves them for the curator to fill.
 REQUIRED = {

@@ -18,10 +18,11 @@ from typing import Any
 
 from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 
-from . import __version__
-from .build import KnowledgeGraph, nquad_lines
-from .config import ONTOLOGY_IRI, PREFIXES, TITLE, VOCAB_NS, expand, resource_dir
-from .export import (
+from kg import __version__
+from kg.base.config import ONTOLOGY_IRI, PREFIXES, TITLE, VOCAB_NS, expand, resource_dir
+from kg.model.build import KnowledgeGraph, nquad_lines
+from kg.model.stats import Stats, compute_stats
+from kg.publish.export import (
     FORMATS,
     STAMP,
     Published,
@@ -35,8 +36,7 @@ from .export import (
     write_lines,
     write_turtle,
 )
-from .jsonld import Compactor, by_subject, document, parse_literal
-from .stats import Stats, compute_stats
+from kg.publish.jsonld import Compactor, by_subject, document, parse_literal
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -268,7 +268,7 @@ def write_rdfxml(folder: Path) -> None:
 
 def write_derived(folder: Path, base_iri: str, formats: tuple[str, ...] = DERIVED, framed: bool = True) -> None:
     """The other formats and the framed documents, from pikg.nt and pikg.nq in `folder`: a second process runs
-    this for a large graph while the first one validates (`python -m kg.release FOLDER BASE_IRI FORMAT…`).
+    this for a large graph while the first one validates (`python -m kg.publish.release FOLDER BASE_IRI FORMAT…`).
     TriG is made first and its graphs let go before the union is read, to keep the process small."""
     if "trig" in formats:
         write_atomic(folder / "pikg.trig", serialize(Published.read(folder, base_iri, union=False), "trig"))
@@ -297,8 +297,8 @@ def start_derived(folder: Path, base_iri: str, formats: tuple[str, ...]) -> subp
     """write_derived in a new Python process (a new interpreter, so that the caller's script is not re-run),
     which then prints the checksums of what it wrote."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    return subprocess.Popen([sys.executable, "-m", "kg.release", str(folder), base_iri, *formats], env=env,
+        [str(Path(__file__).resolve().parents[2]), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    return subprocess.Popen([sys.executable, "-m", "kg.publish.release", str(folder), base_iri, *formats], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=die_with_parent)
 
 
@@ -344,7 +344,7 @@ def write_description(kg: KnowledgeGraph, stats: Stats, folder: Path,
 def _turtle_of(graph: Graph) -> bytes:
     """A small rdflib graph as Turtle by pyoxigraph's writer (rdflib's took 1.6 s for the 9,000 triples that
     describe a million-triple release)."""
-    from .oxi import triples_to_ox
+    from kg.base.terms import triples_to_ox
 
     statements = sorted(f"{t.subject} {t.predicate} {t.object}" for t in triples_to_ox(graph))
     return small_turtle(statements, {p: str(ns) for p, ns in graph.namespaces()})

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .config import PREFIXES
+from kg.base.config import PREFIXES
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 Embed = Callable[[str], "dict[str, Any] | None"]
@@ -23,7 +23,7 @@ XSD_STRING = PREFIXES["xsd"] + "string"
 
 
 def split(statement: str) -> tuple[str, str, str]:
-    """Subject IRI, predicate IRI and object term of an N-Triples statement written by kg.build."""
+    """Subject IRI, predicate IRI and object term of an N-Triples statement written by kg.model.build."""
     s, p, o = statement.split(" ", 2)
     return s[1:-1], p[1:-1], o
 
