@@ -142,7 +142,8 @@ def test_broken_record_file_exits_2_without_traceback(run, tmp_path: Path) -> No
     assert result.exit_code == 2
     assert result.output == (
         "error: records/wrong-duration.yaml:11: interventions.ix.duration.value: expected an xsd:duration such as "
-        "P9M, P3M or P49D (P[nY][nM][nD][T[nH][nM][nS]]; write weeks as days), got '9 monts'\n"
+        "P9M, P3M or P49D (P[nY][nM][nD][T[nH][nM][nS]], each number of at most 6 digits; write weeks as days), "
+        "got '9 monts'\n"
     )
     assert not (tmp_path / "out").exists()
 

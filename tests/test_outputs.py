@@ -96,6 +96,19 @@ def test_our_own_release_an_empty_folder_and_an_old_release_are_replaced(run, tm
     assert _tree(tmp_path / "empty") == first
 
 
+def test_a_folder_with_a_copy_of_our_description_is_still_not_ours(run, tmp_path: Path) -> None:
+    """Regression (second hostile probe): an unstamped folder holding our dataset.ttl beside a .git was replaced."""
+    assert run("build", "--out", "out").exit_code == 0
+    pub = tmp_path / "pub"
+    (pub / ".git").mkdir(parents=True)
+    (pub / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (pub / "dataset.ttl").write_bytes((tmp_path / "out" / "dataset.ttl").read_bytes())
+    before = _tree(pub)
+    result = run("build", "--out", "pub")
+    assert (result.exit_code, result.output) == (2, "error: pub is not a pikg release; choose an empty or new folder\n")
+    assert _tree(pub) == before
+
+
 def test_a_site_replaces_its_own_site(run, tmp_path: Path) -> None:
     assert run("site", "--out", "public").exit_code == 0
     assert (tmp_path / "public" / STAMP).read_text() == "pikg site\n"
@@ -163,15 +176,17 @@ def test_stale_temporaries_of_ours_are_removed_and_others_kept(kg, tmp_path: Pat
     stale_new.mkdir()
     (stale_new / STAMP).write_text("pikg release\n")
     (stale_new / "pikg.nt").write_text("<a> <b> <c> .\n")
-    stale_old = tmp_path / ".out.old-def456"  # emptied before the kill
-    stale_old.mkdir()
-    foreign = tmp_path / ".out.new-mine"  # someone else's folder with a name like ours
+    stale_old = tmp_path / ".out.old-def456"  # its removal cut short: the stamp goes last
+    (stale_old / "interventions").mkdir(parents=True)
+    (stale_old / STAMP).write_text("pikg release\n")
+    foreign = tmp_path / ".out.new-mine"  # someone else's folders with names like ours
     foreign.mkdir()
     (foreign / "keep.txt").write_text("keep\n")
+    (tmp_path / ".out.old-empty").mkdir()
     from kg.publish.release import write_release_files
 
     replace_folder(out, lambda folder: write_release_files(kg, folder))
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.new-mine", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.new-mine", ".out.old-empty", "out"]
     assert (foreign / "keep.txt").read_text() == "keep\n"
 
 

@@ -498,7 +498,7 @@ def test_ambiguous_name_lists_candidates(kg) -> None:
     ("findings-for-intervention", {"intervention": "IPS", "outcome": "x"},
      "query findings-for-intervention has no parameter 'outcome'; its parameters: intervention"),
     ("interventions-by-duration", {"max": "3 months"}, "parameter max: expected an xsd:duration such as P9M, "
-     "P3M or P49D (P[nY][nM][nD][T[nH][nM][nS]]; write weeks as days), got '3 months'"),
+     "P3M or P49D (P[nY][nM][nD][T[nH][nM][nS]], each number of at most 6 digits; write weeks as days), got '3 months'"),
     ("interventions-with-component", {"component": "IPS"},
      "parameter component: no InterventionComponent is named 'IPS' (give a label, an acronym or an IRI)"),
 ])

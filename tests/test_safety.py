@@ -4,6 +4,7 @@ the cache's seals, and YAML written by the curation tools."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,89 @@ def test_new_source_writes_the_text_file_name_through_yaml(tmp_path: Path, monke
     data = yaml.safe_load(Path("records/my-study.yaml").read_text(encoding="utf-8"))
     assert data["source"]["text_file"] == "my: study #1.txt"
 
+
+
+# Regressions from the second hostile probe
+
+
+def test_durations_count_their_hours_and_stay_small() -> None:
+    from kg.base.lexical import DURATION_RE, duration_days
+
+    assert duration_days("PT2000H") == 83
+    assert duration_days("P1Y2M3DT25H") == 365 + 60 + 3 + 1
+    assert duration_days("P49D") == 49
+    assert DURATION_RE.match("P999999Y") and not DURATION_RE.match("P1000000Y")
+    assert not DURATION_RE.match("P" + "9" * 5000 + "D") and not DURATION_RE.match("-P9M")
+
+
+def test_a_duration_parameter_in_hours_compares_in_days(kg) -> None:
+    from kg.query.sparql import run_query
+
+    rows = run_query(kg.dataset, "interventions-by-duration", {"max": "PT2000H"}).rows
+    assert [row[0] for row in rows] == ["Learn how to tackle anxiety and depression"]
+    with pytest.raises(QueryError, match="each number of at most 6 digits"):
+        run_query(kg.dataset, "interventions-by-duration", {"max": "P26000000000000000Y"})
+
+
+def test_a_record_file_linking_out_of_the_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.load.records import load_records
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "secret.yml").write_text("source:\n  gho_SECRET: 1\n")
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "s.yaml").symlink_to(tmp_path / "secret.yml")
+    with pytest.raises(RecordError) as caught:
+        load_records(tmp_path / "records", _concepts())
+    assert str(caught.value) == ("records/s.yaml: a link leading out of the records folder; record files are read "
+                                 "only inside it")
+
+
+def test_new_never_replaces_a_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(FIXTURES / "records" / "valid" / "fixture.yaml", tmp_path / "real.yaml")
+    Path("link.yaml").symlink_to(tmp_path / "real.yaml")
+    result = CliRunner().invoke(cli, ["new", "intervention", "x", "--file", "link.yaml"])
+    assert (result.exit_code, result.output) == (2, "error: link.yaml is a link; give the record file itself\n")
+    assert Path("link.yaml").is_symlink()
+    Path("records").mkdir()
+    Path("records/d.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    result = CliRunner().invoke(cli, ["new", "source", "d", "--text-file", "d.txt"])
+    assert (result.exit_code, result.output) == (2, "error: records/d.yaml already exists; choose another source id\n")
+    assert Path("records/d.yaml").is_symlink()
+
+
+def test_a_long_value_gives_a_message_of_bounded_length() -> None:
+    error = RecordError("x.yaml", 3, "studies.s.sample_size", f"expected an integer, got {'9' * 4000!r}")
+    assert len(str(error)) < 1100
+    assert str(error).startswith("x.yaml:3: studies.s.sample_size: expected an integer, got '9999")
+    assert str(error).endswith("9999'")
+
+
+def test_import_table_refuses_a_control_character(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("attribute,Programme X\naim,To\x00help\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-table", str(sheet), "--source-id", "x", "--text-file", "x.txt"])
+    assert (result.exit_code, result.output) == (
+        2, f"error: {sheet}:2: control character U+0000 in the cell 'To\\\\x00help'; remove it\n")
+
+
+def test_data_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    from kg.check.validate import validate_file
+
+    path = tmp_path / "bom.ttl"
+    path.write_bytes(b"\xef\xbb\xbf<https://example.org/a> <https://example.org/b> \"c\" .\n")
+    report, graph = validate_file(path)
+    assert len(graph) == 1 and report.conforms
+
+
+def test_a_base_iri_with_user_information_is_refused() -> None:
+    with pytest.raises(InputError) as caught:
+        check_base_iri("http://u:p@example.org/")
+    assert str(caught.value) == ("--base-iri: a base IRI with user information (user:password@) would put it into "
+                                 "every IRI of the data; give one without it")
+
+
+def test_table_output_escapes_control_characters() -> None:
+    result = QueryResult(("label",), (("a\x1b[31mred\x00",),))
+    assert format_result(result, "table") == "label\n----------------\na\\x1b[31mred\\x00\n(1 row)\n"
+    assert "\\x1b" in format_result(result, "markdown")

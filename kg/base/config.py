@@ -87,6 +87,9 @@ def check_base_iri(base: str, given_as: str = "--base-iri") -> str:
     except ValueError as exc:
         raise InputError(f"{given_as} {base!r} is not an absolute IRI ({exc}); give one such as "
                          f"{DEFAULT_BASE_IRI}") from None
+    if "@" in base.split("/")[2] if base.count("/") >= 2 else False:
+        raise InputError(f"{given_as}: a base IRI with user information (user:password@) would put it into every "
+                         "IRI of the data; give one without it")
     if not base.startswith(("http://", "https://")):
         raise InputError(f"{given_as} {base!r}: data IRIs are http or https IRIs; give one such as {DEFAULT_BASE_IRI}")
     return base

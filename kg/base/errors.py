@@ -28,10 +28,15 @@ class InputError(KGError):
     """Bad input: a record file, a parameter, a file name. Exit code 2."""
 
 
+MAX_PROBLEM = 1000  # characters of a record error's problem; longer ones keep their start and end
+
+
 class RecordError(InputError):
     """A record file breaks the record format; the message starts with `file:line: field:`."""
 
     def __init__(self, file: str, line: int | None, field: str | None, problem: str) -> None:
+        if len(problem) > MAX_PROBLEM:  # a value quoted in full could fill a screen (a 4,000-digit number)
+            problem = f"{problem[:MAX_PROBLEM - 100]} … {problem[-90:]}"
         self.file, self.line, self.field, self.problem = file, line, field, problem
         where = f"{display_path(file)}:{line}" if line else display_path(file)
         super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")

@@ -7,7 +7,7 @@ not a day. Every rule below uses ASCII digits only, full matches, and checks dat
 Gregorian) calendar. Lexical forms are judged as written, without XSD's whitespace collapsing: " 12" is refused,
 as rdflib and Oxigraph would not read it as 12 either.
 
-Durations follow the project's rule (kg.records.DURATION_RE): P[nY][nM][nD][T[nH][nM][n[.n]S]], no weeks
+Durations follow the project's rule (DURATION_RE below): P[nY][nM][nD][T[nH][nM][n[.n]S]], no weeks
 (XSD has none; "P7W" gets the hint to write days).
 
 Control characters are refused in every literal (`control_character`): the C0 controls except tab, line feed
@@ -72,6 +72,28 @@ _INTEGER_RANGES: dict[str, tuple[int | None, int | None]] = {
     "unsignedByte": (0, 2**8 - 1),
 }
 _STRINGS = ("string", "normalizedString", "token")
+
+
+_NUMBER = r"([0-9]{1,6})"  # at most 999,999 of a unit: far beyond any intervention, and day counts fit 64 bits
+# The record format's durations: xsd:duration without a sign, weeks or fractions other than seconds (see
+# shared/reference/datatypes.md); ASCII digits only (Python's \d also matches Arabic-Indic and other digits).
+DURATION_RE = re.compile(
+    rf"^P(?=[0-9]|T[0-9])(?:{_NUMBER}Y)?(?:{_NUMBER}M)?(?:{_NUMBER}D)?"
+    rf"(?:T(?=[0-9])(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:([0-9]{{1,6}}(?:\.[0-9]{{1,9}})?)S)?)?$"
+)
+DURATION_HINT = ("an xsd:duration such as P9M, P3M or P49D (P[nY][nM][nD][T[nH][nM][nS]], each number of at most "
+                 "6 digits; write weeks as days)")
+
+
+def duration_days(value: str) -> int:
+    """Comparable length of a record-format duration, in whole days: a year counts 365 days, a month 30; hours,
+    minutes and seconds add the whole days they make (the ontology's pikg:durationInDays states the rule)."""
+    found = DURATION_RE.match(value)
+    if found is None:
+        raise ValueError(f"not a duration of the record format: {value!r}")
+    years, months, days, hours, minutes = (int(g or 0) for g in found.groups()[:5])
+    seconds = hours * 3600 + minutes * 60 + float(found.group(6) or 0)
+    return years * 365 + months * 30 + days + int(seconds // 86400)
 
 
 def control_character(text: str) -> int | None:

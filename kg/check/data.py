@@ -310,8 +310,10 @@ def load_data(path: Path, fmt: str | None = None, max_bytes: int | None = None,
         _check_bytes(path, fmt, limit)
     store = ox.Store()
     written: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    parser = ox.parse(path=str(path), format=OX_FORMATS[fmt], base_iri=path.resolve().as_uri(),
-                      rename_blank_nodes=True)
+    handle = path.open("rb")  # a regular file (checked above)
+    if handle.read(3) != b"\xef\xbb\xbf":  # a UTF-8 byte order mark, which editors write and the parsers refuse
+        handle.seek(0)
+    parser = ox.parse(handle, format=OX_FORMATS[fmt], base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
     try:
         store.extend(_quads(parser, path, keep, written, fmt in ("nquads", "trig", "json-ld")))
     except SyntaxError as exc:
@@ -326,6 +328,8 @@ def load_data(path: Path, fmt: str | None = None, max_bytes: int | None = None,
             raise
         raise InputError(f"{_where(path, _long_line(path))}: a literal or IRI of more than 16 MiB; literals are "
                          f"limited to {MAX_LITERAL_CHARS:,} characters") from None
+    finally:
+        handle.close()
     return DataGraph(store, path, fmt, len(store), written)  # the default graph only: no other graph yet
 
 

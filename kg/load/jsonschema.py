@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kg.load.records import DATE_RE, DURATION_RE, ID_RE, LANG_RE
+from kg.base.lexical import DURATION_RE
+from kg.load.records import DATE_RE, ID_RE, LANG_RE
 from kg.load.schema import DURATION_QUALIFIERS, RECORD_KEYS, SECTIONS, SOURCE_FIELDS, VALUE_KEYS, Field
 
 TEXT = {"type": "string", "minLength": 1}

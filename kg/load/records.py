@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from kg.base.errors import RecordError
-from kg.base.lexical import XSD, character_name, check_lexical, control_character
+from kg.base.lexical import DURATION_HINT, DURATION_RE, XSD, character_name, check_lexical, control_character
 from kg.load.schema import (
     DURATION_QUALIFIERS,
     RECORD_KEYS,
@@ -32,14 +32,6 @@ from kg.load.schema import (
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE_RE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$")  # ASCII digits only
 LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
-# xsd:duration without weeks or fractions other than seconds (see shared/reference/datatypes.md); ASCII digits
-# only (Python's \d also matches Arabic-Indic and other digits, which XSD does not).
-DURATION_RE = re.compile(
-    r"^-?P(?=[0-9]|T[0-9])(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)D)?"
-    r"(?:T(?=[0-9])(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+(?:\.[0-9]+)?)S)?)?$"
-)
-DURATION_HINT = "an xsd:duration such as P9M, P3M or P49D (P[nY][nM][nD][T[nH][nM][nS]]; write weeks as days)"
-
 
 @dataclass(frozen=True)
 class Value:
@@ -341,17 +333,9 @@ def _check_duration(path: Path, raw: _Map, where: str, fld: Field, quote: str, q
         vline = raw.key_lines.get("value", line)
         if value is None:
             raise RecordError(str(path), vline, f"{where}.value", f"missing: expected {DURATION_HINT}")
-        if not isinstance(value, str) or not DURATION_RE.match(value) or value.startswith("-"):
+        if not isinstance(value, str) or not DURATION_RE.match(value):
             raise RecordError(str(path), vline, f"{where}.value", f"expected {DURATION_HINT}, got {value!r}")
     return Value(fld, (value,) if value else (), quote, quote_in, line, {"qualifier": qualifier, "text": text})
-
-
-def duration_days(value: str) -> int:
-    """Comparable length of a duration: a year counts 365 days, a month 30 (the ontology states the rule)."""
-    m = DURATION_RE.match(value)
-    assert m, value
-    years, months, days = (int(g or 0) for g in m.groups()[:3])
-    return years * 365 + months * 30 + days
 
 
 def _check_source(path: Path, data: _Map) -> SourceRecord:
@@ -452,8 +436,12 @@ def load_records(
     paths = sorted(records_dir.glob("*.yaml"))
     if not paths:
         raise RecordError(str(records_dir), None, None, "no record files (*.yaml) in this folder")
+    inside = records_dir.resolve()
     files = []
     for path in paths:
+        if not path.resolve().is_relative_to(inside):  # a link may point anywhere; what is out there is not ours
+            raise RecordError(str(path), None, None, "a link leading out of the records folder; record files are "
+                              "read only inside it")
         files.append(load_file(path, concepts))
         if progress:
             progress(path)

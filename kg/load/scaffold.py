@@ -97,7 +97,7 @@ def new_source(records_dir: Path, source_id: str, text_file: str, concepts: Mapp
     if not ID_RE.match(source_id):
         raise InputError(f"source id {source_id!r}: use lower-case letters, digits and hyphens")
     path = records_dir / f"{source_id}.yaml"
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise InputError(f"{display_path(path)} already exists; choose another source id")
     write_atomic(path, source_skeleton(source_id, text_file, concepts).encode("utf-8"))
     return path
@@ -110,6 +110,8 @@ def append_record(path: Path, kind: str, rid: str, concepts: Mapping[str, set[st
     section = KINDS[kind]
     if not ID_RE.match(rid):
         raise InputError(f"record id {rid!r}: use lower-case letters, digits and hyphens")
+    if path.is_symlink():
+        raise InputError(f"{display_path(path)} is a link; give the record file itself")
     if not path.is_file():
         raise InputError(f"{display_path(path)}: no such record file; create one with `kg new source`")
     try:

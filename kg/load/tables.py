@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from kg.base.errors import InputError, display_path
+from kg.base.lexical import character_name, control_character
 from kg.load.identity import normalise_name
 from kg.load.records import ID_RE
 
@@ -110,6 +111,11 @@ def read_csv(path: Path, delimiter: str = ",") -> list[tuple[int, list[str]]]:
             rows.append((reader.line_num, [cell.strip() for cell in row]))
     except csv.Error as exc:
         raise InputError(f"{display_path(path)}:{reader.line_num}: not valid CSV: {exc}") from None
+    for line, row in rows:
+        for cell in row:
+            if (bad := control_character(cell)) is not None:
+                raise InputError(f"{display_path(path)}:{line}: control character {character_name(cell[bad])} in the "
+                                 f"cell {one_line(cell[:60])!r}; remove it")
     rows = [(n, r) for n, r in rows if any(r)]
     if not rows:
         raise InputError(f"{display_path(path)}: the sheet is empty")

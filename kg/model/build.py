@@ -21,8 +21,9 @@ import pyoxigraph as ox
 
 from kg.base.config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, Settings, expand, resource_dir
 from kg.base.errors import display_path
+from kg.base.lexical import duration_days
 from kg.load.quotes import QuoteCheck, check_quotes, normalise
-from kg.load.records import Record, RecordFile, Value, duration_days, load_records
+from kg.load.records import Record, RecordFile, Value, load_records
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph, URIRef

@@ -89,12 +89,33 @@ def _stamp_text(kind: str) -> bytes:
     return f"pikg {kind}\n".encode()
 
 
+RELEASE_FILES = frozenset({"README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "ontology.ttl",
+                           "vocabularies.ttl", "shapes.ttl", "pikg.ttl", "pikg.nt", "pikg.rdf", "pikg.jsonld",
+                           "pikg.trig", "pikg.nq", "interventions"})
+
+
 def _legacy(folder: Path, kind: str) -> bool:
-    """A release or site written before folders were stamped: its dataset description names our dataset."""
-    description = folder / ("dataset.ttl" if kind == "release" else "download/dataset.ttl")
+    """A release written before folders were stamped: its dataset description names our dataset and it holds
+    nothing but release files (a folder that also holds anything else, such as a .git, is someone's)."""
+    if kind != "release":
+        return False
     try:
+        names = {p.name for p in folder.iterdir()}
+        framed = folder / "interventions"
+        if not names <= RELEASE_FILES or (framed.exists() and (framed.is_symlink() or not framed.is_dir() or any(
+                not p.name.endswith(".jsonld") or not p.is_file() or p.is_symlink() for p in framed.iterdir()))):
+            return False
+        description = folder / "dataset.ttl"
         mark = f'"{TITLE}"@en'.encode()
         return description.is_file() and not description.is_symlink() and mark in description.read_bytes()
+    except OSError:
+        return False
+
+
+def _stamped(folder: Path, kind: str) -> bool:
+    stamp = folder / STAMP
+    try:
+        return stamp.is_file() and not stamp.is_symlink() and stamp.read_bytes() == _stamp_text(kind)
     except OSError:
         return False
 
@@ -107,12 +128,9 @@ def is_our_folder(folder: Path, kind: str) -> bool:
     try:
         if not any(folder.iterdir()):
             return True
-        stamp = folder / STAMP
-        if stamp.is_file() and not stamp.is_symlink() and stamp.read_bytes() == _stamp_text(kind):
-            return True
     except OSError:
         return False
-    return _legacy(folder, kind)
+    return _stamped(folder, kind) or _legacy(folder, kind)
 
 
 def check_output_folder(out_dir: Path, kind: str) -> Path:
@@ -152,13 +170,31 @@ def _folder_lock(parent: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def _remove_tree(folder: Path) -> None:
+    """Remove a folder of ours with its stamp last, so that a removal cut short leaves a folder the next run
+    still recognises as ours."""
+    for entry in folder.iterdir():
+        if entry.name == STAMP:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    (folder / STAMP).unlink(missing_ok=True)
+    folder.rmdir()
+
+
 def _remove_stale(target: Path, kind: str) -> None:
-    """Temporary siblings left by a killed run of ours (`.NAME.new-*`, `.NAME.old-*`, stamped or empty); only
-    called under the folder lock, so none of them belongs to a running command."""
+    """Temporary siblings left by a killed run of ours (`.NAME.new-*`, `.NAME.old-*` that carry our stamp: a new
+    folder is stamped before anything else is written, an old one loses its stamp last); only called under the
+    folder lock, so none of them belongs to a running command."""
     for sibling in target.parent.glob(f".{target.name}.*-*"):
         if sibling.name.split("-", 1)[0] in (f".{target.name}.new", f".{target.name}.old") \
-                and not sibling.is_symlink() and is_our_folder(sibling, kind):
-            shutil.rmtree(sibling, ignore_errors=True)
+                and sibling.is_dir() and not sibling.is_symlink() and _stamped(sibling, kind):
+            try:
+                _remove_tree(sibling)
+            except OSError:
+                pass
 
 
 def replace_folder(out_dir: Path, fill: Callable[[Path], object], kind: str = "release") -> dict[str, Path]:
@@ -182,7 +218,12 @@ def replace_folder(out_dir: Path, fill: Callable[[Path], object], kind: str = "r
                 old.rmdir()
                 target.rename(old)
                 tmp.rename(target)
-                shutil.rmtree(old, ignore_errors=True)  # writable (checked above); a leftover goes next run
+                if not _stamped(old, kind):  # an empty folder or an unstamped release: stamp it, then remove it
+                    (old / STAMP).write_bytes(_stamp_text(kind))
+                try:
+                    _remove_tree(old)  # writable (checked above); what is left goes on the next run
+                except OSError:
+                    pass
             else:
                 tmp.rename(target)
         except BaseException:

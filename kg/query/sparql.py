@@ -23,9 +23,10 @@ from rdflib.term import Node
 
 from kg.base.config import expand, resource_dir
 from kg.base.errors import QueryError
-from kg.load.records import DURATION_HINT, DURATION_RE, duration_days
+from kg.base.lexical import DURATION_HINT, DURATION_RE, duration_days
 
 FORMATS = ("table", "csv", "json", "markdown")
+TABLE_WIDTH = 60  # characters a table column shows before it cuts a value with …
 _NAME_PROPERTIES = (
     "skos:prefLabel", "skos:altLabel", "skos:hiddenLabel", "pikg:acronym", "foaf:name", "schema:name",
     "dcterms:title",
@@ -209,7 +210,7 @@ def bind_params(source: Dataset | Engine, spec: QuerySpec, given: dict[str, str]
         if param.type == "resource":
             bindings[name] = resolve_resource(source, value, param.cls, name)
         elif param.type == "duration":
-            if not DURATION_RE.match(value) or value.startswith("-"):
+            if not DURATION_RE.match(value):
                 raise QueryError(f"parameter {name}: expected {DURATION_HINT}, got {value!r}")
             bindings[f"{name}_days"] = Literal(str(duration_days(value)), datatype=XSD.integer)
         else:
@@ -297,6 +298,11 @@ def spreadsheet_safe(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+def printable(value: str) -> str:
+    """Text for a terminal: control characters (a server's escape sequences, a NUL) written as escapes."""
+    return value if value.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+
+
 def format_result(result: QueryResult, fmt: str = "table") -> str:
     if fmt == "json":
         return json.dumps(result.as_dicts(), ensure_ascii=False, indent=2) + "\n"
@@ -308,19 +314,20 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         return buffer.getvalue()
     if fmt == "markdown":
         def cell(value: str) -> str:
-            return value.replace("|", "\\|").replace("\n", " ")
+            return printable(value.replace("|", "\\|").replace("\n", " "))
 
         lines = ["| " + " | ".join(result.columns) + " |", "| " + " | ".join("---" for _ in result.columns) + " |"]
         lines.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in result.rows)
         return "\n".join(lines) + "\n"
     if fmt == "table":
-        widths = [min(60, max([len(c), *(len(r[i]) for r in result.rows)])) for i, c in enumerate(result.columns)]
+        rows = [tuple(printable(v) for v in row) for row in result.rows]
+        widths = [min(TABLE_WIDTH, max([len(c), *(len(r[i]) for r in rows)])) for i, c in enumerate(result.columns)]
 
         def line(values: tuple[str, ...]) -> str:
             cells = (v if len(v) <= w else v[: w - 1] + "…" for v, w in zip(values, widths, strict=True))
             return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
 
-        out = [line(result.columns), line(tuple("-" * w for w in widths)), *(line(r) for r in result.rows)]
+        out = [line(result.columns), line(tuple("-" * w for w in widths)), *(line(r) for r in rows)]
         out.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
         return "\n".join(s.rstrip() for s in out) + "\n"
     raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

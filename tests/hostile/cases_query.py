@@ -34,4 +34,10 @@ CASES = [
     Case("query-duration-not-ascii", ("query", "interventions-by-duration", "-p", "max=P\u0669M"), 2,
          ("expected an xsd:duration",)),
     Case("query-bad-format", ("query", "compare-interventions", "--format", "xlsx"), 2, ("Invalid value for '--format'",)),
+    Case("query-duration-5000-digits", ("query", "interventions-by-duration", "-p", "max=P" + "9" * 5000 + "D"), 2,
+         ("expected an xsd:duration", "each number of at most 6 digits")),
+    Case("query-duration-overflows-days", ("query", "interventions-by-duration", "-p", "max=P26000000000000000Y"), 2,
+         ("expected an xsd:duration",)),
+    Case("query-duration-in-hours", ("query", "interventions-by-duration", "-p", "max=PT2000H", "--format", "csv"), 0,
+         ("Learn how to tackle anxiety and depression,7 weeks,P49D,49,exact",)),
 ]

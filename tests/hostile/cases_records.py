@@ -36,6 +36,11 @@ def _edit(name: str, old: str, new: str):
 ABSTRACT = "ips-recovery-abstract.yaml"
 
 
+def _secret_link(ws: Path) -> None:
+    (ws / "home" / "sec.yml").write_text("source:\n  id: zz\ngho_SECRET456: 1\n")
+    (ws / "records" / "s.yaml").symlink_to(ws / "home" / "sec.yml")
+
+
 def _fifo(ws: Path) -> None:
     os.mkfifo(ws / "records" / "zz-pipe.yaml")
 
@@ -85,6 +90,10 @@ CASES = [
          after=_no_out),
     Case("record-nul-character", CHECK, 2, ("control character U+0000",),
          _edit(ABSTRACT, 'quote: "Publication date22. Sep 2017"', 'quote: "Publication\\0date22. Sep 2017"')),
+    Case("record-duration-5000-digits", CHECK, 2, ("missing-link-table-1.yaml:124", "each number of at most 6 digits"),
+         _edit("missing-link-table-1.yaml", "value: P9M", "value: P" + "9" * 5000 + "D")),
+    Case("record-file-links-out", CHECK, 2, ("s.yaml", "a link leading out of the records folder"), _secret_link,
+         absent=("gho_SECRET456",)),
     Case("records-folder-missing", ("check", "--records", "{ws}/nowhere"), 2, ("nowhere: records folder not found",),
          unchanged=("sources",)),
     Case("records-folder-empty", ("check", "--records", "{ws}/keep"), 2, ("no record files",)),
