@@ -6,7 +6,8 @@ Usage (from the project root, after `bash scripts/setup.sh`):
 
 It first times `kg query` on the bundled graph from a cold start. For each size it then generates a corpus
 (benchmarks/generate.py) and runs, each in a fresh process: our pipeline as kg build runs it (load and build,
-then validation and the release with its helper process) and every bundled query; each stage of kg build alone;
+then kg.pipeline.release_graph, the function the command calls: the verdict and the release with its helper
+process) and every bundled query; each stage of kg build alone;
 `kg check` (first on the corpus, then after an edit to one source); and the baseline (rdflib parse, pyshacl,
 rdflib serialise), printing wall times, peak memory and the baseline / ours ratio.
 """

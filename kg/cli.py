@@ -11,6 +11,7 @@ import click
 
 from kg import __version__
 from kg.base.errors import KGError, display_path
+from kg.load.schema import RECORD_KINDS
 
 EXAMPLES = {
     "build": "  kg build\n  kg build --out release/ --base-iri https://example.org/pikg/",
@@ -32,7 +33,7 @@ EXAMPLES = {
     "new": "  kg new source my-study-2024 --text-file my-study-2024.txt\n"
            "  kg new intervention my-programme --file records/my-study-2024.yaml\n"
            "  kg new finding my-programme-result --file records/my-study-2024.yaml",
-    "schema": "  kg schema --output records/record.schema.json",
+    "schema": "  kg schema --output records/record.schema.json\n  kg schema --reference records/README.md",
     "import-table": "  kg import-table table1.csv --source-id my-review-table-1 --text-file table1.txt "
                     "--out records/my-review-table-1.yaml\n"
                     "  kg import-table findings.csv --source-id my-study --text-file my-study.txt --delimiter ';'",
@@ -103,20 +104,14 @@ def cli() -> None:
 
 
 def _build_and_release(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None,
-                       out_dir: Path) -> None:
+                       out_dir: Path, complete_quotes: bool = False) -> None:
     from kg.base.config import Settings
-    from kg.model.build import build as build_graph
-    from kg.pipeline import run_pipeline
-    from kg.publish.export import check_output_folder
-    from kg.query.cache import remember_release, warm_answers
+    from kg.pipeline import build_release
 
-    check_output_folder(out_dir, "release")  # before the build: a folder that is not ours is never touched
-    kg = build_graph(Settings.default(records_dir, sources_dir, base_iri))
-    result = run_pipeline(kg, out_dir, on_valid=lambda store: warm_answers(kg.settings, kg, store))
+    result = build_release(Settings.default(records_dir, sources_dir, base_iri), out_dir, complete_quotes)
     click.echo(result.summary())
     if not result.ok:
         sys.exit(1)
-    remember_release(kg.settings, kg, out_dir)
 
 
 @cli.command(epilog=_epilog("build"))
@@ -124,8 +119,10 @@ def _build_and_release(records_dir: Path | None, sources_dir: Path | None, base_
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
               show_default=True, help="Folder to write the release to (replaced only when complete).")
 def build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
-    """Build the graph from the records, validate it and write the release folder (every format, context,
-    framed interventions, ontology, shapes, dataset description)."""
+    """Build the graph from the records, judge it (the SHACL shapes and the violation queries; conflicts between
+    sources are reported, not failing) and write the release folder (every format, context, framed
+    interventions, ontology, shapes, dataset description); exit 1, writing nothing, if it fails. Quotes whose
+    source text is not found are reported as not checked: use `kg release` to publish."""
     _build_and_release(records_dir, sources_dir, base_iri, out_dir)
 
 
@@ -134,33 +131,43 @@ def build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("release"),
               show_default=True, help="Folder to write the release to (replaced only when complete).")
 def release(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
-    """Write the linked-data release folder for other repositories: `kg build` with release/ as its default."""
-    _build_and_release(records_dir, sources_dir, base_iri, out_dir)
+    """Write the linked-data release folder for other repositories (the folder `kg publish` and `kg serve`
+    read): `kg build`, refused (exit 2, nothing written) unless every quote was checked against its source text.
+    A release tells others that each fact is traced to a verbatim passage; `kg build` also writes a folder
+    while some source texts are missing, for a quick look."""
+    _build_and_release(records_dir, sources_dir, base_iri, out_dir, complete_quotes=True)
 
 
 @cli.command(epilog=_epilog("validate"))
 @input_options
 @click.option("--data", type=click.Path(path_type=Path, dir_okay=False),
               help="Validate this local RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) instead of "
-                   "the records.")
+                   "the records: the SHACL shapes and ambiguous-name-violation (the provenance checks, "
+                   "unquoted-fact- and unsourced-statement-violation, judge the build's one graph per source, "
+                   "which someone else's file does not have).")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "json-ld", "rdf-xml"]),
               help="Format of --data (default: from its suffix).")
 @click.option("--max-bytes", type=click.IntRange(min=1), help="Refuse --data files larger than this "
               "(default: $KG_MAX_INPUT_BYTES or 100 MiB).")
 def validate(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, data: Path | None,
              fmt: str | None, max_bytes: int | None) -> None:
-    """Validate the graph against the SHACL shapes; exit 1 if it does not conform."""
-    from kg.check.validate import validate as validate_kg
-    from kg.check.validate import validate_file
+    """Judge the graph as `kg build` does: the SHACL shapes and the violation queries (conflicts between sources
+    are reported, not failing); exit 1 if it fails. Writes nothing."""
+    from kg.check.verdict import judge, judge_file
 
     if data:
-        report, graph = validate_file(data, fmt, max_bytes)
-        main = ", ".join(f"{c.split(':')[1]} {n}" for c, n in graph.class_counts().items() if c.startswith("pikg:"))
+        import pyoxigraph as ox
+
+        from kg.model.stats import store_class_counts
+
+        verdict, graph = judge_file(data, fmt, max_bytes)
+        counts = store_class_counts(graph.store, ox.DefaultGraph())
+        main = ", ".join(f"{c.split(':')[1]} {n}" for c, n in counts.items() if c.startswith("pikg:"))
         click.echo(f"Read {display_path(data)}: {len(graph)} triples ({main or 'no pikg instances'})")
     else:
-        report = validate_kg(_build(records_dir, sources_dir, base_iri, cached=False))
-    click.echo(str(report))
-    if not report.conforms:
+        verdict = judge(_build(records_dir, sources_dir, base_iri, cached=False))
+    click.echo(str(verdict))
+    if not verdict.ok:
         sys.exit(1)
 
 
@@ -298,9 +305,7 @@ def _concepts() -> dict[str, set[str]]:
 
 
 @cli.command(epilog=_epilog("new"))
-@click.argument("kind", type=click.Choice(["source", "intervention", "study", "finding", "component", "outcome",
-                                           "publication", "person", "population", "subgroup", "mechanism",
-                                           "event", "place"]))
+@click.argument("kind", type=click.Choice(["source", *RECORD_KINDS]))
 @click.argument("record_id")
 @click.option("--text-file", help="source only: file name of the source's plain text in the sources folder.")
 @click.option("--records", "records_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("records"),
@@ -326,14 +331,34 @@ def new(kind: str, record_id: str, text_file: str | None, records_dir: Path, rec
 
 @cli.command(epilog=_epilog("schema"))
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
+@click.option("--reference", type=click.Path(path_type=Path, dir_okay=False),
+              help="Instead, rewrite the field reference between the <!-- reference:start --> and "
+                   "<!-- reference:end --> markers of this Markdown file (records/README.md).")
 @FORCE
-def schema(output: Path | None, force: bool) -> None:
-    """Print the JSON Schema of record files (for editors: autocompletion and checks while typing)."""
+def schema(output: Path | None, reference: Path | None, force: bool) -> None:
+    """Print the JSON Schema of record files (for editors: autocompletion and checks while typing); with
+    --reference, bring the curator's field reference up to date instead. Both come from the record format."""
     import json
 
     from kg.load.jsonschema import is_record_schema, record_schema
     from kg.publish.export import check_output_file, write_atomic
 
+    if reference:
+        if output:
+            raise click.UsageError("give --output or --reference, not both")
+        from kg.base.errors import InputError
+        from kg.load.schema import embed_reference
+
+        check_output_file(reference, force=True)  # never a link, a folder or a device
+        try:
+            old = reference.read_text(encoding="utf-8")
+            new = embed_reference(old)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise InputError(f"{display_path(reference)}: {getattr(exc, 'strerror', None) or exc}") from None
+        if new != old:
+            write_atomic(reference, new.encode("utf-8"))
+        click.echo(f"{display_path(reference)}: the field reference is {'updated' if new != old else 'up to date'}.")
+        return
     text = json.dumps(record_schema(_concepts()), ensure_ascii=False, indent=2) + "\n"
     if output:
         check_output_file(output, is_record_schema, force)
@@ -386,18 +411,15 @@ def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: 
               show_default=True, help="Folder to write the site to (replaced only when complete).")
 def site(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
     """Write a static site: home page, comparison table, evidence map, a page per resource (with its Turtle
-    and JSON-LD), ontology documentation and the release files. Plain HTML and CSS; open it from disk."""
-    from kg.check.validate import validate as validate_kg
-    from kg.publish.export import check_output_folder
-    from kg.publish.site import write_site
+    and JSON-LD), ontology documentation and, in download/, the release as `kg build` writes it (judged the same
+    way: exit 1, writing nothing, if the graph fails). Plain HTML and CSS; open it from disk."""
+    from kg.base.config import Settings
+    from kg.pipeline import build_site
 
-    check_output_folder(out_dir, "site")
-    kg = _build(records_dir, sources_dir, base_iri, cached=False)
-    report = validate_kg(kg)
-    if not report.conforms:
-        click.echo(str(report))
+    result, written = build_site(Settings.default(records_dir, sources_dir, base_iri), out_dir)
+    click.echo(result.summary())
+    if not result.ok:
         sys.exit(1)
-    written = write_site(kg, out_dir)
     total = sum(p.stat().st_size for p in written.values())
     click.echo(f"Wrote {len(written)} files ({total:,} bytes) to {display_path(out_dir)}/; "
                f"open {display_path(out_dir / 'index.html')}")
@@ -457,21 +479,30 @@ def publish(endpoint: str, query_endpoint: str | None, update_endpoint: str | No
               help="Database folder to keep (default: a temporary one, removed when the server stops).")
 @click.option("--allow-service", is_flag=True,
               help="Pass every request to Oxigraph unchecked, so SERVICE (federated queries) and LOAD run.")
+@click.option("--timeout", type=click.IntRange(1, 86400), default=60, show_default=True,
+              help="Seconds a query may run before Oxigraph cancels it.")
 def serve(release_dir: Path, host: str, port: int, read_write: bool, location: Path | None,
-          allow_service: bool) -> None:
+          allow_service: bool, timeout: int) -> None:
     """Serve the release with Oxigraph's SPARQL server (query UI at /, SPARQL at /query), the union of the named
     graphs as default graph.
 
     Oxigraph's server has no switch to turn federation off, so it runs on a private loopback port behind a small
     proxy on --port that parses each query and update (with rdflib) and answers 400 to SERVICE and LOAD: they
     would make the server send requests wherever a client asks. A request rdflib cannot parse that may hold
-    either keyword is refused too. --allow-service passes everything through.
+    either keyword is refused too, and Oxigraph is sent the text the proxy checked (\\u escapes expanded, line
+    breaks as line feeds), never a text the two parsers could read differently. A request from a web page (a
+    foreign Origin, or a Host that is not loopback) is refused with 403. --allow-service passes everything
+    through.
+
+    The limit: the private port is an ordinary loopback TCP port without a password (Oxigraph cannot listen on a
+    Unix socket or ask for a secret), so any local process, of any user, that finds it reaches Oxigraph directly,
+    SERVICE included. The proxy guards the public port; it does not separate the users of one machine.
 
     SIGTERM, SIGINT or SIGHUP stop the server and remove its temporary database; on Linux the server also dies
     with `kg serve` when that is killed outright, and the next `kg serve` removes what such a kill left."""
     from kg.publish.serve import serve_release
 
-    serve_release(release_dir, host, port, read_write, location, allow_service, echo=click.echo)
+    serve_release(release_dir, host, port, read_write, location, allow_service, echo=click.echo, timeout=timeout)
 
 
 @cli.command(epilog=_epilog("conflicts"))
@@ -480,10 +511,13 @@ def serve(release_dir: Path, host: str, port: int, read_write: bool, location: P
               show_default=True)
 def conflicts(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, fmt: str) -> None:
     """List where sources disagree on a single-valued property: each value with its source and quote.
-    Nothing is overwritten; both values stay in the graph. Exit 0 either way."""
-    from kg.query.sparql import format_result, run_query
+    Nothing is overwritten; both values stay in the graph. Exit 0 either way. Answered on Oxigraph from the
+    cache, as `kg query conflicts` is."""
+    from kg.base.config import Settings
+    from kg.query.cache import query_store
+    from kg.query.sparql import format_result, run_query_oxigraph
 
-    result = run_query(_build(records_dir, sources_dir, base_iri).dataset, "conflicts")
+    result = run_query_oxigraph(query_store(Settings.default(records_dir, sources_dir, base_iri)), "conflicts")
     if not result.rows and fmt == "table":
         click.echo("No conflicts: no two sources give different values for a single-valued property.")
         return

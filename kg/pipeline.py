@@ -1,4 +1,7 @@
-"""The main job: built graph → validation → violation queries → exports, with a one-screen summary."""
+"""The main job: records → built graph → the one verdict (kg.check.verdict) → the release, with a one-screen
+summary. `kg build`, `kg release` and the benchmark call `release_graph`; `kg site` calls `site_of`, which writes
+the same release (through the same writer, kg.publish.release.write_release_files) into the site's download
+folder; `kg check` calls `run_pipeline` without a folder (judge only)."""
 
 from __future__ import annotations
 
@@ -8,24 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
-from kg.base.errors import display_path
-from kg.check.validate import ValidationReport, validate
+from kg.base.config import Settings
+from kg.base.errors import InputError, display_path
+from kg.check.validate import ValidationReport
+from kg.check.verdict import Verdict, judge
 from kg.load.quotes import QuoteCheck
-from kg.model.build import ONTOLOGY_GRAPH, KnowledgeGraph
+from kg.model.build import KnowledgeGraph, build
 from kg.model.stats import Stats, compute_stats
-from kg.publish.export import Published, replace_folder
-from kg.publish.release import (
-    checksums,
-    finish_derived,
-    start_derived,
-    write_derived,
-    write_description,
-    write_framed,
-    write_statements,
-)
-from kg.query.sparql import QueryResult, list_queries, oxigraph_store, run_query_oxigraph
+from kg.publish.export import Published, check_output_folder, replace_folder
+from kg.publish.release import released_store, write_release_files
+from kg.query.sparql import QueryResult, oxigraph_store
 
 
 @dataclass(frozen=True)
@@ -44,18 +39,30 @@ class Inputs:
                    kg.settings.sources_dir)
 
 
+MAIN_CLASSES = ("pikg:Intervention", "pikg:InterventionComponent", "pikg:Study", "schema:ScholarlyArticle",
+                "foaf:Person", "pikg:Outcome", "pikg:Finding", "pikg:Passage")  # the summary's counts
+
+
 @dataclass
 class PipelineResult:
     inputs: Inputs
-    report: ValidationReport
-    violations: dict[str, QueryResult]
+    verdict: Verdict
     stats: Stats
     written: dict[str, Path] = field(default_factory=dict)
-    store: Any = field(default=None, repr=False)  # the validated Oxigraph store (when nothing was written)
+    store: Any = field(default=None, repr=False)  # the judged Oxigraph store (when nothing was written)
 
     @property
     def ok(self) -> bool:
-        return self.report.conforms and not any(r.rows for r in self.violations.values())
+        return self.verdict.ok
+
+    @property
+    def report(self) -> ValidationReport:
+        return self.verdict.report
+
+    @property
+    def violations(self) -> dict[str, QueryResult]:
+        """The rows of each `*-violation` query."""
+        return self.verdict.queries
 
     def summary(self) -> str:
         read = self.inputs
@@ -66,22 +73,8 @@ class PipelineResult:
             quotes += f"; NOT checked (text not found): {', '.join(read.quotes.missing_texts)}"
         lines.append(quotes)
         lines.append(f"Triples: {self.stats.triples} in {len(self.stats.graphs)} named graphs")
-        main = ["pikg:Intervention", "pikg:InterventionComponent", "pikg:Study", "schema:ScholarlyArticle",
-                "foaf:Person", "pikg:Outcome", "pikg:Finding", "pikg:Passage"]
-        lines.append("  " + ", ".join(f"{c.split(':')[1]} {self.stats.classes.get(c, 0)}" for c in main))
-        lines.append("Validation: " + ("conforms to the shapes" if self.report.conforms
-                                       else f"FAILS: {len(self.report.violations)} violation(s)"))
-        for violation in self.report.violations:
-            lines.append(f"  {violation}")
-        if self.report.conflicts:
-            lines.append(f"Conflicts: {len(self.report.conflicts)} single-valued propert"
-                         f"{'y' if len(self.report.conflicts) == 1 else 'ies'} on which sources disagree; both "
-                         "values kept (see kg conflicts)")
-        bad = {name: r for name, r in self.violations.items() if r.rows}
-        lines.append(f"Violation queries: {len(self.violations)} run, "
-                     + ("none returned rows" if not bad else f"{len(bad)} returned rows: {', '.join(bad)}"))
-        for name, result in bad.items():
-            lines.extend(f"  {name}: {' | '.join(row)}" for row in result.rows[:10])
+        lines.append("  " + ", ".join(f"{c.split(':')[1]} {self.stats.classes.get(c, 0)}" for c in MAIN_CLASSES))
+        lines.extend(self.verdict.lines())
         if self.written:
             folder = next(iter(self.written.values())).parent
             total = sum(p.stat().st_size for p in self.written.values())
@@ -94,84 +87,112 @@ class PipelineResult:
         return "\n".join(lines)
 
 
-PARALLEL = 200_000  # published triples from which the other formats are made in a second process
-
-
 class _Failed(Exception):
-    """Validation failed: the temporary release folder is dropped and the previous release kept."""
+    """The graph failed the verdict: the temporary folder is dropped and the previous one kept."""
 
     def __init__(self, result: PipelineResult) -> None:
         self.result = result
 
 
+def _judged(kg: KnowledgeGraph, store: Any, union: list[str] | None = None) -> PipelineResult:
+    """The verdict on `store` (which holds kg's graphs), with the counts made meanwhile: they are Python's work,
+    done while Oxigraph (which lets go of the GIL) queries."""
+    with ThreadPoolExecutor(1) as pool:
+        stats = pool.submit(compute_stats, kg, union)
+        verdict = judge(kg, store)
+        return PipelineResult(Inputs.of(kg), verdict, stats.result(), store=store)
+
+
 def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None, store: Any = None,
-                 on_valid: Callable[[Any], None] | None = None) -> PipelineResult:
-    """Validate (on `store` when given, which must hold kg's graphs), run every `*-violation` query, and write
-    the release only when both pass. `on_valid` is given the validated store when the graph passes (`kg build`
-    answers the bundled queries on it), and the store is let go before the rest of the release is written.
-
-    For a large graph the machine's second core makes Turtle, TriG, JSON-LD and RDF/XML (from the N-Triples and
-    N-Quads files written first, and hashes them) while this process loads the store, validates, and writes the
-    framed documents."""
-    data = Published.of(kg)
-
-    def check(folder: Path | None = None) -> PipelineResult:
-        # the counts are Python's work, made while Oxigraph (which lets go of the GIL) loads and queries
-        with ThreadPoolExecutor(1) as pool:
-            stats = pool.submit(compute_stats, kg, data.union)
-            if folder is None:  # the same standard SPARQL, much faster than rdflib's engine
-                loaded = oxigraph_store(kg) if store is None else store
-            else:  # the N-Quads just written, and the ontology, which the shapes' class targets need
-                loaded = ox.Store()
-                loaded.load(path=str(folder / "pikg.nq"), format=ox.RdfFormat.N_QUADS)
-                loaded.load(kg.nquads([ONTOLOGY_GRAPH]), format=ox.RdfFormat.N_QUADS)
-            violations = {spec.name: run_query_oxigraph(loaded, spec.name)
-                          for spec in list_queries() if spec.is_violation_check}
-            report = validate(kg, loaded)
-            return PipelineResult(Inputs.of(kg), report, violations, stats.result(), store=loaded)
-
-    def checked(folder: Path | None = None) -> PipelineResult:
-        result = check(folder)
+                 on_valid: Callable[[Any], None] | None = None, helper: bool | None = None) -> PipelineResult:
+    """Judge kg (on `store` when given, which must hold kg's graphs) and, with `out_dir`, write the release there
+    only when it passes (the previous folder is kept otherwise). `on_valid` is given the judged store when the
+    graph passes (`kg build` answers the bundled queries on it). `helper`: see write_release_files."""
+    if out_dir is None:
+        result = _judged(kg, oxigraph_store(kg) if store is None else store)
         if result.ok and on_valid is not None:
             on_valid(result.store)
-        if out_dir is not None:
-            result.store = None
         return result
-
-    if out_dir is None:
-        return checked()
-
-    def fill(folder: Path) -> None:
-        write_statements(folder, data)
-        known = None
-        if len(data.union) < PARALLEL:
-            result = checked()
-            if not result.ok:
-                raise _Failed(result)
-            write_derived(folder, kg.settings.base_iri)
-        else:
-            helper = start_derived(folder, kg.settings.base_iri, ("turtle", "trig", "json-ld", "rdf-xml"))
-            try:
-                result = checked(folder)
-                if result.ok:
-                    write_framed(folder, data)
-                    known = checksums(folder, [folder / "pikg.nt", folder / "pikg.nq",
-                                               *sorted((folder / "interventions").glob("*.jsonld"))])
-            except BaseException:
-                helper.kill()
-                raise
-            if not result.ok:
-                helper.kill()
-                helper.communicate()
-                raise _Failed(result)
-            known = {**(known or {}), **finish_derived(helper)}
-        write_description(kg, result.stats, folder, known)
-        outcome.append(result)
-
     outcome: list[PipelineResult] = []
     try:
-        written = replace_folder(out_dir, fill)
+        written = replace_folder(out_dir, lambda folder: outcome.append(
+            release_into(kg, folder, on_valid=on_valid, helper=helper)))
     except _Failed as failed:
         return failed.result
     outcome[0].written = written
     return outcome[0]
+
+
+def release_into(kg: KnowledgeGraph, folder: Path, data: Published | None = None,
+                 on_valid: Callable[[Any], None] | None = None, helper: bool | None = None) -> PipelineResult:
+    """Write kg's release into `folder` (a fresh temporary folder) through the one writer, the verdict judging
+    the statements once they are written; _Failed when the graph fails, so that the caller's replace_folder drops
+    the folder. The judged store is let go before the rest of the release is written."""
+    data = Published.of(kg) if data is None else data
+    outcome: list[PipelineResult] = []
+
+    def gate(written: Path) -> Stats:
+        result = _judged(kg, released_store(kg, written), data.union)
+        if not result.ok:
+            raise _Failed(result)
+        if on_valid is not None:
+            on_valid(result.store)
+        result.store = None
+        outcome.append(result)
+        return result.stats
+
+    write_release_files(kg, folder, data, gate=gate, helper=helper)
+    return outcome[0]
+
+
+def release_graph(kg: KnowledgeGraph, out_dir: Path, complete_quotes: bool = False) -> PipelineResult:
+    """`kg build` and `kg release` once the graph is built (the benchmark times this): judge it, write the release
+    folder when it passes, and leave in the cache what `kg query` reads next (the answers of the bundled queries,
+    the released N-Quads). `complete_quotes` (`kg release`) refuses, before anything is judged or written, a graph
+    some of whose quotes were not checked because their source text was not found: a release for others vouches
+    for every quote."""
+    from kg.query.cache import remember_release, warm_answers
+
+    if complete_quotes and kg.quotes.missing_texts:
+        where = display_path(kg.settings.sources_dir) if kg.settings.sources_dir else "nowhere"
+        raise InputError(f"not released: the source texts of some quotes were not found in {where} "
+                         f"({', '.join(kg.quotes.missing_texts)}), so those quotes are not checked; give --sources "
+                         "(kg build writes a folder without them)")
+    result = run_pipeline(kg, out_dir, on_valid=lambda store: warm_answers(kg.settings, kg, store))
+    if result.ok:
+        remember_release(kg.settings, kg, out_dir)
+    return result
+
+
+def build_release(settings: Settings, out_dir: Path, complete_quotes: bool = False) -> PipelineResult:
+    """release_graph from the records: the folder is checked first, so that one that is not ours is never
+    touched, not even after a long build."""
+    check_output_folder(out_dir, "release")
+    return release_graph(build(settings), out_dir, complete_quotes)
+
+
+def site_of(kg: KnowledgeGraph, out_dir: Path) -> tuple[PipelineResult, dict[str, Path]]:
+    """The static site of kg in out_dir: the release written by the one writer and judged by the one verdict into
+    download/, then the pages; nothing replaced when the graph fails. Returns the result and the site's files
+    (none when it failed)."""
+    from kg.publish.site import write_pages
+
+    outcome: list[PipelineResult] = []
+
+    def fill(folder: Path) -> None:
+        (folder / "download").mkdir()
+        result = release_into(kg, folder / "download")
+        write_pages(kg, folder, result.stats)
+        outcome.append(result)
+
+    try:
+        written = replace_folder(out_dir, fill, "site")
+    except _Failed as failed:
+        return failed.result, {}
+    return outcome[0], written
+
+
+def build_site(settings: Settings, out_dir: Path) -> tuple[PipelineResult, dict[str, Path]]:
+    """site_of from the records, the folder checked first."""
+    check_output_folder(out_dir, "site")
+    return site_of(build(settings), out_dir)

@@ -157,9 +157,10 @@ def test_validation_failure_exits_1(run, tmp_path: Path) -> None:
     result = run("validate", "--records", "records", "--sources", str(FIXTURE_SOURCES))
     assert result.exit_code == 1
     assert result.output == (
-        "The graph does not conform: 1 violation(s).\n"
+        "Validation: does not conform to the shapes: 1 violation(s)\n"
         "  records/fixture.yaml:11: interventions.ix: An intervention states its aim (pikg:aim) as English text. "
         "[pikgsh:Intervention-aim MinCount; focus <https://w3id.org/pikg/id/intervention/ix>]\n"
+        "Violation queries: 3 run, none returned rows\n"
     )
     built = run("build", "--records", "records", "--sources", str(FIXTURE_SOURCES))
     assert built.exit_code == 1
@@ -174,7 +175,8 @@ def test_validate_someone_elses_file(run, tmp_path: Path) -> None:
         "Read graph.nt: 2944 triples (Authorship 6, DurationSpecification 4, Finding 6, Intervention 4, "
         "InterventionComponent 15, Mechanism 6, Outcome 4, ParticipantSubgroup 2, Passage 107, SourceDocument 2, "
         "Study 2, TargetPopulation 3)\n"
-        "The graph conforms to the shapes.\n"
+        "Validation: conforms to the shapes\n"
+        "Violation queries: 1 run, none returned rows\n"
     )
     (tmp_path / "bad.ttl").write_text("garbage <\n", encoding="utf-8")
     result = run("validate", "--data", "bad.ttl")
@@ -226,3 +228,111 @@ def test_unwritable_output_is_an_input_error(run, tmp_path: Path) -> None:
     result = run("build", "--out", "taken/release", "--sources", str(SEEDS))
     assert result.exit_code == 2
     assert result.output == "error: taken is not a folder; choose another place for taken/release\n"
+
+
+# ------------------------------------------------------------------------------------------ one verdict
+
+JUDGING = ("validate", "check", "build", "release", "site")  # every command that says whether the graph passes
+INVALID = sorted((FIXTURES / "records" / "invalid").glob("*.yaml"))
+
+
+def _fixture_text() -> str:
+    return (FIXTURES / "records" / "valid" / "fixture.yaml").read_text(encoding="utf-8")
+
+
+def shared_acronym() -> dict[str, str]:
+    """Two interventions named IX: the shapes pass, ambiguous-name-violation does not."""
+    text = _fixture_text()
+    second = text.split("interventions:\n", 1)[1].replace("  ix:\n", "  iy:\n", 1).replace(
+        "name: Intervention X", "name: {value: Intervention Y}")
+    return {"fixture.yaml": text + second}
+
+
+def no_aim() -> dict[str, str]:
+    """An intervention without its aim: pikgsh:Intervention-aim MinCount."""
+    return {"fixture.yaml": "".join(ln for ln in _fixture_text().splitlines(True) if not ln.startswith("    aim:"))}
+
+
+def disagreeing_sources() -> dict[str, str]:
+    """A second source that says IX has no peer support: a conflict, reported by every command, failing none."""
+    return {"fixture.yaml": _fixture_text(), "fixture-two.yaml": (
+        "source:\n  id: fixture-two\n  label: A second made-up source\n  text_file: fixture-source.txt\n"
+        '  quote: "Intervention X (IX)"\n\ninterventions:\n  ix:\n    quote: "Intervention X (IX)"\n'
+        '    peer_support: {value: false, quote: "Peer-support: Yes—group-based sessions."}\n')}
+
+
+GRAPH_CASES = {"shared-acronym": shared_acronym, "no-aim": no_aim, "disagreeing-sources": disagreeing_sources}
+
+
+def _judged_by_all(run, tmp_path: Path, files: dict[str, str]) -> dict[str, object]:
+    records = tmp_path / "records"
+    records.mkdir()
+    for name, text in files.items():
+        (records / name).write_text(text, encoding="utf-8")
+    inputs = ("--records", "records", "--sources", str(FIXTURE_SOURCES))
+    return {command: run(command, *inputs, *(() if command in ("validate", "check") else ("--out", command)))
+            for command in JUDGING}
+
+
+@pytest.mark.parametrize("case", INVALID, ids=lambda p: p.stem)
+def test_every_judging_command_refuses_an_invalid_record_file_alike(run, tmp_path: Path, case: Path) -> None:
+    """A record file the loader refuses: exit 2 and the same one line from validate, check, build, release and
+    site, and nothing written."""
+    expected = case.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect: ")
+    results = _judged_by_all(run, tmp_path, {case.name: case.read_text(encoding="utf-8")})
+    assert {command: (r.exit_code, r.output) for command, r in results.items()} == {
+        command: (2, f"error: {expected}\n") for command in JUDGING}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records"]
+
+
+@pytest.mark.parametrize("case", sorted(GRAPH_CASES))
+def test_every_judging_command_gives_the_same_verdict(run, tmp_path: Path, case: str) -> None:
+    """A graph that loads: validate, check, build, release and site exit alike and print the verdict's lines
+    alike (`kg validate` prints only them; the others say what they read around them); what fails is written
+    nowhere, and a conflict fails nothing."""
+    results = _judged_by_all(run, tmp_path, GRAPH_CASES[case]())
+    verdict = results["validate"].output.splitlines()
+    assert verdict[0].startswith("Validation: ") and any(ln.startswith("Violation queries: ") for ln in verdict)
+    codes = {command: r.exit_code for command, r in results.items()}
+    assert codes == dict.fromkeys(JUDGING, {"shared-acronym": 1, "no-aim": 1, "disagreeing-sources": 0}[case])
+    for command, result in results.items():
+        lines = result.output.splitlines()
+        if command == "check" and result.exit_code == 0:  # the quick loop's one line
+            assert ", conforms, 1 conflicts (" in result.output
+            continue
+        at = lines.index(verdict[0])
+        assert lines[at:at + len(verdict)] == verdict, command
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == (["build", "records", "release", "site"] if codes["build"] == 0 else ["records"])
+
+
+def test_the_verdict_on_a_shared_acronym(run, tmp_path: Path) -> None:
+    """Regression: `kg validate` said "conforms" (exit 0) and `kg site` published where `kg build` failed."""
+    results = _judged_by_all(run, tmp_path, shared_acronym())
+    assert results["validate"].output == (
+        "Validation: conforms to the shapes\n"
+        "Violation queries: 3 run, 1 returned rows: ambiguous-name-violation\n"
+        "  ambiguous-name-violation: https://w3id.org/pikg/ontology#Intervention | ix | "
+        "https://w3id.org/pikg/id/intervention/ix; https://w3id.org/pikg/id/intervention/iy\n")
+    assert results["site"].output.endswith("Wrote nothing: fix the problems above and build again.\n")
+
+
+def test_release_differs_from_build_in_vouching_for_every_quote(run, tmp_path: Path) -> None:
+    """`kg build` writes a folder while a source text is missing (its quotes reported as not checked); `kg release`
+    refuses, writing nothing: a release tells others that each fact is traced to a verbatim passage."""
+    records = tmp_path / "records"
+    records.mkdir()
+    (records / "fixture.yaml").write_text(_fixture_text(), encoding="utf-8")
+    (tmp_path / "no-texts").mkdir()
+    inputs = ("--records", "records", "--sources", "no-texts")
+    built = run("build", *inputs, "--out", "out")
+    assert built.exit_code == 0, built.output
+    assert "Quotes: 0 checked verbatim against the source texts in no-texts; NOT checked (text not found): " \
+           "fixture-source.txt" in built.output
+    released = run("release", *inputs)
+    assert (released.exit_code, released.output) == (2, (
+        "error: not released: the source texts of some quotes were not found in no-texts (fixture-source.txt), so "
+        "those quotes are not checked; give --sources (kg build writes a folder without them)\n"))
+    assert not (tmp_path / "release").exists()
+    assert run("release", "--records", "records", "--sources", str(FIXTURE_SOURCES)).exit_code == 0
+    assert (tmp_path / "release" / "pikg.nq").is_file()

@@ -1,12 +1,18 @@
-"""The graph holds every fact of the two source documents, each in its source's named graph with its quote."""
+"""The graph holds every fact of the two source documents, each in its source's named graph with its quote; its
+counts are the ones stated once in tests/fixtures/bundled-graph.json."""
 
 from __future__ import annotations
 
-import pytest
-from rdflib import RDF, XSD, Literal, Namespace, URIRef
+import json
+import os
 
+import pytest
+from rdflib import OWL, RDF, XSD, Literal, Namespace, URIRef
+
+from conftest import FIXTURES
 from kg.base.config import Settings
-from kg.model.build import KnowledgeGraph, build
+from kg.model.build import VOCAB_GRAPH, KnowledgeGraph, build, load_model
+from kg.model.stats import compute_stats
 
 ID = Namespace("https://w3id.org/pikg/id/")
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
@@ -17,6 +23,8 @@ DCTERMS = Namespace("http://purl.org/dc/terms/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 TABLE = ID["graph/missing-link-table-1"]
 ABSTRACT = ID["graph/ips-recovery-abstract"]
+COUNTS_FILE = FIXTURES / "bundled-graph.json"
+COUNTS = json.loads(COUNTS_FILE.read_text(encoding="utf-8"))
 
 
 def in_graph(kg: KnowledgeGraph, graph: URIRef, triple: tuple) -> bool:
@@ -158,7 +166,7 @@ def test_shared_components_are_one_node(kg) -> None:
     users = set(kg.dataset.subjects(PIKG.hasComponent, ID["component/peer-exchange"]))
     assert users == {TP, LTAD}
     components = set(kg.dataset.subjects(RDF.type, PIKG.InterventionComponent))
-    assert len(components) == 15
+    assert len(components) == COUNTS["classes"]["pikg:InterventionComponent"]
 
 
 def test_authors_in_byline_order(kg) -> None:
@@ -175,7 +183,7 @@ def test_authors_in_byline_order(kg) -> None:
 
 def test_findings_count_and_hedges(kg) -> None:
     findings = set(kg.dataset.subjects(RDF.type, PIKG.Finding))
-    assert len(findings) == 6
+    assert len(findings) == COUNTS["classes"]["pikg:Finding"]
     hedges = {str(h) for f in findings for h in kg.dataset.objects(f, PIKG.hedgeWording)}
     assert hedges == {"indicates", "may decrease", "does not seem to"}
 
@@ -190,3 +198,27 @@ def test_base_iri_is_configurable(kg) -> None:
     other = build(Settings.default(sources_dir=kg.settings.sources_dir, base_iri="https://example.org/kg"))
     assert (URIRef("https://example.org/kg/intervention/ips"), RDF.type, PIKG.Intervention) in other.dataset
     assert not list(other.dataset.triples((IPS, None, None)))
+
+
+def test_counts_are_the_ones_stated_in_the_counts_file(kg) -> None:
+    """The counts that tests and README.md quote, from one build. KG_UPDATE_EXPECTED=1 rewrites the file (after a
+    change to the bundled records; check the new numbers before keeping them)."""
+    stats = compute_stats(kg)
+    ontology, _ = load_model()
+    actual = {
+        "files": len(kg.files),
+        "records": sum(len(f.records) for f in kg.files),
+        "quotes": kg.quotes.checked,
+        "triples": stats.triples,
+        "graphs": {name: len(statements) for name, statements in kg.graphs.items()},
+        "classes": stats.classes,
+        "ontology": {kind: len(set(ontology.subjects(RDF.type, cls))) for kind, cls in (
+            ("classes", OWL.Class), ("object_properties", OWL.ObjectProperty),
+            ("datatype_properties", OWL.DatatypeProperty))},
+        "concepts": len(set(kg.dataset.graph(VOCAB_GRAPH).subjects(RDF.type, SKOS.Concept))),
+    }
+    assert {name: len(kg.graphs[name]) for name in stats.graphs} == stats.graphs
+    if os.environ.get("KG_UPDATE_EXPECTED") == "1":
+        text = json.dumps({"$comment": COUNTS["$comment"], **actual}, indent=2, ensure_ascii=False) + "\n"
+        COUNTS_FILE.write_text(text, encoding="utf-8")
+    assert actual == {key: value for key, value in COUNTS.items() if key != "$comment"}

@@ -6,17 +6,19 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import FIXTURE_SOURCES, FIXTURES
 from kg.base.config import Settings
 from kg.base.errors import QuoteError, RecordError
+from kg.cli import cli
 from kg.model.build import build
 
 INVALID = sorted((FIXTURES / "records" / "invalid").glob("*.yaml"))
 
 
 def test_invalid_examples_are_all_collected() -> None:
-    assert len(INVALID) == 19
+    assert len(INVALID) == 21
 
 
 def _build_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, record_file: Path):
@@ -90,3 +92,19 @@ def test_duplicate_source_id_across_files(tmp_path: Path, monkeypatch: pytest.Mo
     assert str(info.value) == (
         "records/b.yaml:3: source.id: source id 'fixture' is already used by records/a.yaml"
     )
+
+
+def test_check_reports_progress_on_a_large_corpus(tmp_path: Path) -> None:
+    """A corpus of many files shows a progress bar while loading (forced here: the test has no terminal)."""
+    records = tmp_path / "records"
+    records.mkdir()
+    text = (FIXTURES / "records" / "valid" / "fixture.yaml").read_text(encoding="utf-8")
+    for n in range(25):
+        own = text.replace("id: fixture\n", f"id: fixture-{n:02}\n").replace(
+            "label: Made-up fixture source\n", f"label: Made-up fixture source {n}\n")
+        (records / f"fixture-{n:02}.yaml").write_text(own, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--progress", "--records", str(records),
+                                      "--sources", str(FIXTURES / "sources")])
+    assert result.exit_code == 0, result.output
+    assert "Loading records" in result.stderr
+    assert result.stdout.startswith("OK: 25 files, 50 records, 300 quotes, ")

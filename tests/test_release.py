@@ -15,11 +15,12 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from conftest import FIXTURE_SOURCES, FIXTURES, SEEDS
 from kg.base.config import Settings
-from kg.base.errors import InputError
 from kg.base.terms import quads_from_ox
 from kg.check.validate import validate_file
+from kg.check.verdict import Rejected
 from kg.model.build import build
-from kg.model.stats import class_counts, compute_stats
+from kg.model.stats import class_counts, compute_stats, store_class_counts
+from kg.publish import release as release_module
 from kg.publish.export import export_graph, jsonld_context
 from kg.publish.release import write_release
 from kg.query.sparql import list_queries, run_query, run_query_oxigraph
@@ -132,7 +133,7 @@ def test_dataset_description_counts_and_checksums_match_the_files(kg, release: P
     assert int(desc.value(dataset, VOID.triples)) == len(Graph().parse(release / "pikg.nt")) == 2944
     partitions = {str(desc.value(p, VOID["class"])): int(desc.value(p, VOID.entities))
                   for p in desc.objects(dataset, VOID.classPartition)}
-    recounted = class_counts(Graph().parse(release / "pikg.nt"))
+    recounted = class_counts((str(s), str(o)) for s, o in Graph().parse(release / "pikg.nt").subject_objects(RDF.type))
     assert len(partitions) == len(recounted) == len(stats.classes)
     assert partitions["https://w3id.org/pikg/ontology#Intervention"] == recounted["pikg:Intervention"] == 4
     per_graph = {str(desc.value(s, SD.name)): int(desc.value(s, VOID.triples))
@@ -176,7 +177,7 @@ def test_round_trip_through_kg_validate_data(kg, release: Path, name: str) -> No
     report, graph = validate_file(release / name)
     assert report.conforms, str(report)
     assert len(graph) == 2944
-    assert class_counts(graph) == compute_stats(kg).classes
+    assert store_class_counts(graph.store, ox.DefaultGraph()) == compute_stats(kg).classes
 
 
 PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
@@ -213,90 +214,6 @@ def test_failed_write_leaves_the_previous_release(kg, tmp_path: Path, monkeypatc
     assert [p.name for p in tmp_path.iterdir()] == ["release"]
 
 
-# ------------------------------------------------------------------------------------------ bad input
-
-
-def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return path
-
-
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("truncated.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\n",
-     "truncated.ttl:3: not valid turtle: Parser error at line 3 column 1: Unexpected end"),
-    ("wrong-format.ttl", '{"@id": "http://example.org/a"}\n',
-     "wrong-format.ttl:1: not valid turtle: Parser error at line 1 column 1: { is not a valid subject or graph "
-     "name"),
-    ("bad-iri.nt", "<http://example.org/a b> <http://example.org/p> <http://example.org/c> .\n",
-     "bad-iri.nt:1: not valid nt: Parser error at line 1 between columns 1 and 25: Invalid IRI code point ' '"),
-    ("ill-typed.ttl", '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n'
-     '<http://example.org/a> <http://example.org/n> "twelve"^^xsd:integer .\n',
-     "ill-typed.ttl:3: ill-typed literal 'twelve': not a valid xsd:integer"),
-    ("weeks.nt", '<http://example.org/a> <http://example.org/d> "P7W"^^<http://www.w3.org/2001/XMLSchema#duration> .\n',
-     "weeks.nt:1: ill-typed literal 'P7W': not a valid xsd:duration (write weeks as days: P49D)"),
-    ("remote-context.jsonld", '{\n  "@context": "https://schema.org/",\n  "name": "x"\n}\n',
-     "remote-context.jsonld:2: the remote JSON-LD context 'https://schema.org/' is not fetched; put the context "
-     "inline (the release's context.jsonld holds ours)"),
-    ("import.jsonld", '{"@context": {"@import": "http://example.org/ctx"}, "@id": "http://example.org/a"}',
-     "import.jsonld: JSON-LD @import 'http://example.org/ctx' is not fetched; put the context inline"),
-    ("broken.jsonld", '{"@id": "http://example.org/a",\n "x": }',
-     "broken.jsonld:2:7: not valid JSON: Expecting value"),
-    ("entities.rdf", '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
-     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
-     "entities.rdf:2: RDF/XML with a DOCTYPE or entity declarations is refused (entities can read files or "
-     "expand without bound)"),
-    ("latin1.ttl", b'<http://example.org/a> <http://example.org/b> "caf\xe9" .\n',
-     "latin1.ttl:1: not UTF-8 text (invalid continuation byte)"),
-    ("data.csv", "a,b\n", "data.csv: cannot tell the RDF format from the name; use a suffix (.ttl, .nt, .nq, .trig, "
-     ".jsonld, .json, .rdf, .xml, .owl) or --format"),
-])
-def test_bad_input_is_one_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str,
-                                        content: str | bytes, message: str) -> None:
-    monkeypatch.chdir(tmp_path)
-    _write(tmp_path, name, content)
-    with pytest.raises(InputError) as info:
-        validate_file(Path(name))
-    assert str(info.value) == message
-
-
-def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    _write(tmp_path, "big.nt", "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n" * 10)
-    with pytest.raises(InputError) as info:
-        validate_file(Path("big.nt"), max_bytes=100)
-    assert str(info.value) == ("big.nt: 710 bytes is over the input limit of 100 bytes "
-                               "(raise it with --max-bytes or KG_MAX_INPUT_BYTES)")
-
-
-def test_urls_are_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(InputError) as info:
-        validate_file(Path("http://example.org/data.ttl"))
-    assert str(info.value) == ("http:/example.org/data.ttl: not a local file (only local files are read, "
-                               "never URLs)")
-
-
-def test_owl_imports_are_not_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    _write(tmp_path, "imports.ttl", "<http://example.org/o> a <http://www.w3.org/2002/07/owl#Ontology> ;\n"
-           "  <http://www.w3.org/2002/07/owl#imports> <http://unreachable.invalid/ontology.ttl> .\n")
-    report, graph = validate_file(Path("imports.ttl"))
-    assert report.conforms
-    assert len(graph) == 2
-
-
-def test_someone_elses_invalid_graph_names_the_constraint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    _write(tmp_path, "theirs.ttl", "@prefix pikg: <https://w3id.org/pikg/ontology#> .\n"
-           "<http://example.org/x> a pikg:Intervention ;\n  pikg:peerSupport \"yes\" .\n")
-    report, _ = validate_file(Path("theirs.ttl"))
-    assert not report.conforms
-    assert sorted({v.constraint_id for v in report.violations}) == [
-        "Intervention-aim--MinCount", "Intervention-component--MinCount", "Intervention-duration--MinCount",
-        "Intervention-name--MinCount", "Intervention-peerSupport--Datatype"]
-
-
 def test_lexical_forms_are_kept_as_written(kg) -> None:
     """Values reach the exports exactly as the records wrote them (no normalisation of dates or durations)."""
     nt = export_graph(kg).serialize(format="nt")
@@ -319,13 +236,13 @@ def test_release_from_other_records(tmp_path: Path) -> None:
 
 
 def test_second_process_writes_the_same_release(kg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Above PARALLEL triples a helper process makes Turtle, TriG, JSON-LD and RDF/XML while the main one
-    validates and writes the framed documents: the folder must be byte for byte the one written in a single
+    """From HELPER_FROM triples a helper process makes Turtle, TriG, JSON-LD and RDF/XML while the main one
+    judges the graph and writes the framed documents: the folder must be byte for byte the one written in a single
     process."""
     from kg import pipeline
 
-    write_release(kg, tmp_path / "one")
-    monkeypatch.setattr(pipeline, "PARALLEL", 0)
+    write_release(kg, tmp_path / "one", helper=False)
+    monkeypatch.setattr(release_module, "HELPER_FROM", 0)
     result = pipeline.run_pipeline(kg, tmp_path / "two")
     assert result.ok and len(result.written) == 17
     one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
@@ -349,16 +266,32 @@ def test_the_helper_writes_its_formats_only_and_their_checksums(kg, tmp_path: Pa
 def test_a_failing_helper_process_keeps_the_previous_release(kg, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from kg import pipeline
-    from kg.publish import release
 
     out = tmp_path / "release"
     write_release(kg, out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    monkeypatch.setattr(pipeline, "PARALLEL", 0)
-    real = release.start_derived
-    monkeypatch.setattr(pipeline, "start_derived", lambda folder, base, formats: real(folder, base, ("bogus",)))
+    real = release_module.start_derived
+    monkeypatch.setattr(release_module, "start_derived", lambda folder, base, formats: real(folder, base, ("bogus",)))
     with pytest.raises(OSError) as failed:
-        pipeline.run_pipeline(kg, out)
+        pipeline.run_pipeline(kg, out, helper=True)
     assert str(failed.value) == "writing the release formats failed in the helper process: KeyError: 'bogus'"
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["release"]
+
+
+def test_a_release_is_written_only_for_a_graph_that_passes(tmp_path: Path) -> None:
+    """write_release judges with the one verdict: two interventions sharing an acronym pass the shapes but not
+    ambiguous-name-violation, and nothing is written, in one process or with the helper."""
+    from test_cli import shared_acronym
+
+    records = tmp_path / "records"
+    records.mkdir()
+    for name, text in shared_acronym().items():
+        (records / name).write_text(text, encoding="utf-8")
+    shared = build(Settings.default(records, FIXTURE_SOURCES))
+    for helper in (False, True):
+        with pytest.raises(Rejected) as rejected:
+            write_release(shared, tmp_path / "out", helper=helper)
+        assert rejected.value.exit_code == 1 and not rejected.value.verdict.ok
+        assert "Violation queries: 3 run, 1 returned rows: ambiguous-name-violation" in str(rejected.value)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["records"]

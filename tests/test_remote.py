@@ -7,7 +7,10 @@ exact, redacted message."""
 from __future__ import annotations
 
 import base64
+import gzip
+import http.client
 import http.server
+import json
 import os
 import re
 import select
@@ -21,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -39,7 +43,15 @@ from kg.publish.remote import (
     publish,
     redact,
 )
-from kg.publish.serve import MARKER, REFUSED_LOAD, REFUSED_SERVICE, refusal, remove_stale_databases
+from kg.publish.serve import (
+    MARKER,
+    REFUSED_LOAD,
+    REFUSED_SERVICE,
+    UNCHECKED,
+    canonical,
+    refusal,
+    remove_stale_databases,
+)
 from kg.query.sparql import list_queries, run_engine, run_query
 
 PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
@@ -47,6 +59,8 @@ PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
 GRAPHS = {"https://w3id.org/pikg/id/graph/ips-recovery-abstract": 1416,
           "https://w3id.org/pikg/id/graph/missing-link-table-1": 1349,
           "https://w3id.org/pikg/ontology": 319, "https://w3id.org/pikg/vocab/": 183}
+AT_AFTER_HOST = ("an @ after the host (in the path, query or fragment) is refused: write a / ? # or @ in a user "
+                 "name or password as %2F %3F %23 %40, and an @ in the path or query as %40")
 EXPECTED = 'expected SPARQL JSON results (an object with "head": {"vars": [...]} and "results": {"bindings": [...]})'
 
 
@@ -411,6 +425,89 @@ def test_error_bodies_are_cut_to_one_printable_line() -> None:
     assert len(message) < 300 and message.isprintable()
 
 
+def gzipped(data: bytes) -> Callable[[http.server.BaseHTTPRequestHandler, bytes], None]:
+    """An answer compressed although the client sent Accept-Encoding: identity."""
+    body = gzip.compress(data, 9)
+
+    def answer(handler: http.server.BaseHTTPRequestHandler, _body: bytes) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+def test_a_compressed_answer_is_refused_not_inflated() -> None:
+    """A gzip bomb (64 KiB that inflate to 64 MiB of JSON) is refused on its header: nothing is inflated."""
+    bomb = b'{"head": {"vars": ["x"]}, "results": {"bindings": [' + b" " * (64 << 20) + b"]}}"
+    with http_server(gzipped(bomb)) as (base, seen):
+        code, output, elapsed = run_kg("query", "compare-interventions", "--endpoint", f"{base}/query")
+        with pytest.raises(EndpointError) as info:
+            RemoteEngine(f"{base}/query", client=Client(max_bytes=1 << 20)).select("ASK {}", {})
+    assert seen.requests[0][2]["Accept-Encoding"] == "identity"
+    assert (code, output) == (2, f"error: POST {base}/query: the endpoint answered 200 OK compressed "
+                                 "(Content-Encoding: gzip), which kg did not ask for (it sends Accept-Encoding: "
+                                 "identity); the answer was not read\n")
+    assert elapsed < 5
+    assert str(info.value).startswith(f"POST {base}/query: the endpoint answered 200 OK compressed")
+
+
+def test_redirects_are_not_followed_by_queries_or_publish(release: Path) -> None:
+    """A 3xx would take the POST body (and the credentials) to another host or port: it is one error naming the
+    target, its password masked, and the target hears nothing."""
+    with http_server(reply(204, b"")) as (elsewhere, robbed):
+        target = elsewhere.replace("http://", "http://admin:hunter2@") + "/stolen"
+
+        def redirect(handler: http.server.BaseHTTPRequestHandler, _body: bytes) -> None:
+            handler.send_response(307)
+            handler.send_header("Location", target)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+
+        with http_server(redirect) as (base, seen):
+            code, output, _ = run_kg("query", "compare-interventions", "--endpoint", f"{base}/query",
+                                     env={"KG_ENDPOINT_TOKEN": "tok-redirect-1"})
+            assert (code, output) == (2, f"error: POST {base}/query: the endpoint answered 307 Temporary Redirect, "
+                                         f"a redirect to {elsewhere.replace('http://', 'http://admin:***@')}/stolen; "
+                                         "kg does not follow redirects: give the URL it points to\n")
+            code, output, _ = run_kg("publish", "--endpoint", f"{base}/store", "--release", str(release))
+            assert (code, output) == (2, f"error: PUT {base}/store: the endpoint answered 307 Temporary Redirect, a "
+                                         f"redirect to {elsewhere.replace('http://', 'http://admin:***@')}/stolen; "
+                                         "kg does not follow redirects: give the URL it points to\n")
+        assert [r[0] for r in seen.requests] == ["POST", "PUT"]
+    assert robbed.requests == []
+    with http_server(reply(302, b"", "text/plain")) as (base, _):
+        with pytest.raises(EndpointError) as info:
+            RemoteEngine(f"{base}/query").select("ASK {}", {})
+    assert str(info.value) == (f"POST {base}/query: the endpoint answered 302 Found, a redirect to nowhere (no "
+                               "Location header); kg does not follow redirects: give the URL it points to")
+
+
+def test_ill_typed_literals_and_control_characters_from_a_server_are_quiet_text(tmp_path: Path) -> None:
+    """rdflib logs a traceback for a literal it cannot convert ("x" as xsd:integer) and a warning for an odd
+    IRI: neither reaches stderr, and what the answer holds is returned as text (the table escapes it)."""
+    body = json.dumps({"head": {"vars": ["intervention", "label"]}, "results": {"bindings": [
+        {"intervention": {"type": "uri", "value": "http://x/a> <b\x1b[31m"},
+         "label": {"type": "literal", "value": "x\u0000\n=cmd",
+                   "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}).encode()
+    with http_server(reply(200, body)) as (base, _):
+        done = subprocess.run([sys.executable, "-m", "kg", "query", "compare-interventions", "--endpoint",
+                               f"{base}/query"], capture_output=True, timeout=60, cwd=tmp_path,
+                              env={**os.environ, "KG_CACHE_DIR": str(tmp_path / "cache"),
+                                   "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+        _, rows = RemoteEngine(f"{base}/query").select("ASK {}", {})
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.decode() == ("intervention            label\n"
+                                    "----------------------  -----------\n"
+                                    "http://x/a> <b\\x1b[31m  x\\x00\\n=cmd\n"
+                                    "(1 row)\n")
+    assert [str(term) for term in rows[0]] == ["http://x/a> <b\x1b[31m", "x\x00\n=cmd"]
+    assert all(isinstance(term, str) for term in rows[0])
+
+
 # --- secrets -----------------------------------------------------------------------------------------------------
 
 def echo_authorization(handler: http.server.BaseHTTPRequestHandler, _body: bytes) -> None:
@@ -472,10 +569,21 @@ def test_redact(text: str, secrets: tuple[str, ...], shown: str) -> None:
     ("http:///query", "http:///query: no host name (e.g. http://127.0.0.1:7878/query)"),
     ("http://a:hunter2@exa mple/", "'http://a:***@exa mple/': not a URL (it is empty or holds spaces or control "
                                    "characters)"),
+    ("http://admin:hunter2@[::1:9912/x", "http://admin:***@[::1:9912/x: not a valid URL (a host in [ ] must be an "
+                                         "IPv6 address, e.g. http://[::1]:7878/query)"),
+    ("http://[hello]:7878/query", "http://[hello]:7878/query: not a valid URL (a host in [ ] must be an IPv6 "
+                                  "address, e.g. http://[::1]:7878/query)"),
+    *((f"http://admin:hun{ch}ter2@127.0.0.1:9912/x",
+       f"http://admin:***@127.0.0.1:9912/x: {AT_AFTER_HOST}") for ch in "/?#"),
+    ("http://tok/en-5ecret@127.0.0.1:9/query", f"http://***@127.0.0.1:9/query: {AT_AFTER_HOST}"),
+    ("http://127.0.0.1:0/query", "http://127.0.0.1:0/query: the port is not a number from 1 to 65535"),
 ])
-def test_endpoints_must_be_http_urls(url: str, message: str) -> None:
+def test_endpoints_must_be_http_urls(url: str, message: str, release: Path) -> None:
     code, output, _ = run_kg("query", "compare-interventions", "--endpoint", url)
     assert (code, output) == (2, f"error: {message}\n")
+    if "/x" in url:  # publish checks its URLs the same way (Endpoints.of), before reading the release
+        code, output, _ = run_kg("publish", "--endpoint", url, "--release", str(release))
+        assert (code, output) == (2, f"error: {message}\n")
 
 
 # --- publish reads the whole release before sending anything -----------------------------------------------------
@@ -531,21 +639,63 @@ def test_publish_refuses_a_damaged_release_before_sending_anything(release: Path
     ("INSERT { ?s ?p ?o } WHERE { SERVICE <http://x/> { ?s ?p ?o } }", REFUSED_SERVICE),
     ("LOAD <http://127.0.0.1:1/x.ttl>", REFUSED_LOAD),
     ("INSERT DATA { <a:b> <a:c> <a:d> } ; LOAD SILENT <http://x/> INTO GRAPH <http://g/>", REFUSED_LOAD),
+    # Oxigraph ends a comment at a carriage return, rdflib only at a line feed: both see a line feed now
+    ("SELECT * WHERE { #x\rSERVICE <http://x/> { ?s ?p ?o }\n}", REFUSED_SERVICE),
+    ("SELECT * WHERE { #x\\u000DSERVICE <http://x/> {}\n}", REFUSED_SERVICE),
+    ("#x\rLOAD <http://x/>", REFUSED_LOAD),
+    # rdflib expands \u everywhere, Oxigraph only in strings: expanded here, "\u0022" ends the string for both
+    ('SELECT * WHERE { BIND("\\u0022" AS ?a) SERVICE <http://x/> { ?s ?p ?o } BIND("\\u0022" AS ?b) }', None),
+    ("SELECT * WHERE { ?s ?p ?o .SERVICE <http://x/> {} }", REFUSED_SERVICE),
+    ("SELECT * WHERE { SERVICE$x { } }", REFUSED_SERVICE),  # pyparsing's keyword would not end at $
+    ("SELECT * WHERE { ?s ?p ?o } # a SERVICE in a comment", None),
+    ('PREFIX ex: <http://e/> SELECT * WHERE { ?s ex:a\\#b "LOAD" . } # service', None),
+    ('ASK { ?s ?p "\\uD800" }', UNCHECKED.format(why="the escape \\uD800 is not a character")),
+    ('ASK { ?s ?p "\\u005Cu0041" }', UNCHECKED.format(why="an escape is left after expanding escapes: \\u0041")),
+    ('ASK { ?s ?p "\\U0041" }', UNCHECKED.format(why="an escape is left after expanding escapes: \\U0041")),
 ])
 def test_refusal(text: str, reason: str | None) -> None:
     assert refusal(text) == reason
 
 
+@pytest.mark.parametrize(("text", "form"), [
+    ("SELECT ?x {}\r\n#a\rb\n", "SELECT ?x {}\n#a\nb\n"),
+    ('SELECT ("caf\\u00E9" AS ?x) { } # \\U0001F600', 'SELECT ("café" AS ?x) { } # \U0001F600'),
+    ('BIND("\\u0022" AS ?a)', 'BIND(""" AS ?a)'),
+    ("#\\u000D", "#\n"),
+    ('"C:\\\\users"', '"C:\\\\users"'),
+])
+def test_canonical_is_what_both_parsers_read_alike(text: str, form: str) -> None:
+    assert canonical(text) == form
+    assert canonical(form) == form
+
+
 def test_a_query_rdflib_cannot_parse_is_refused_only_if_it_may_hold_service() -> None:
     assert refusal("SELECT * WHERE { <<?a ?b ?c>> ?p ?o }") is None  # no SERVICE or LOAD: Oxigraph judges it
-    why = refusal("SELECT * WHERE { <<?a ?b ?c>> ?p ?o . SERVICE <http://x/> {} }")
-    assert why is not None and why.startswith("kg serve could not check this request for SERVICE or LOAD")
+    why = refusal("SELECT * WHERE { <<?a ?b ?c>> ?p ?o . ?s <http://x/service> ?o }")
+    assert why is not None and why.startswith("kg serve could not check this request for SERVICE or LOAD (rdflib "
+                                              "cannot parse it: ")
+    assert refusal("SELECT * WHERE { <<?a ?b ?c>> ?p ?o . SERVICE <http://x/> {} }") == REFUSED_SERVICE
     start = time.monotonic()
     assert refusal("SELECT * WHERE {" * 5000 + " SERVICE") is not None  # deep nesting: refused, no crash
     assert time.monotonic() - start < 10
     many = "SELECT * WHERE { " + "?s <http://schema.org/service> ?o . " * 500 + "}"  # past rdflib's usual depth
     assert refusal(many) is None
     assert refusal(many.replace("}", "SERVICE <http://x/> { } }")) == REFUSED_SERVICE
+
+
+def test_a_parse_that_runs_too_long_is_stopped_and_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rdflib takes about a second per 2 KB of `1+1+…`: a 16 MiB request would hold the parser (and every request
+    waiting for it) for hours. The parse is stopped at PARSE_SECONDS; the parser is free again at once."""
+    from kg.publish import serve
+
+    monkeypatch.setattr(serve, "PARSE_SECONDS", 0.5)
+    limit = sys.getrecursionlimit()
+    start = time.monotonic()
+    slow = "SELECT * WHERE { FILTER(" + "1+" * 50000 + "1) } # a service"
+    assert refusal(slow, "query") == UNCHECKED.format(why="rdflib did not finish parsing it within 0.5 s")
+    assert time.monotonic() - start < 5
+    assert refusal("SELECT * WHERE { ?s <http://x/service> ?o }", "query") is None
+    assert sys.getrecursionlimit() == limit
 
 
 def test_only_our_own_stale_databases_are_removed(tmp_path: Path) -> None:
@@ -606,8 +756,8 @@ class KgServe:
         self.banner = line
         self.oxigraph = _children(self.process.pid)
         assert len(self.oxigraph) == 1, self.oxigraph
-        cmdline = Path(f"/proc/{self.oxigraph[0]}/cmdline").read_bytes().split(b"\0")
-        self.private = int(cmdline[cmdline.index(b"--bind") + 1].rsplit(b":", 1)[1])
+        self.cmdline = [a.decode() for a in Path(f"/proc/{self.oxigraph[0]}/cmdline").read_bytes().split(b"\0")]
+        self.private = int(self.cmdline[self.cmdline.index("--bind") + 1].rsplit(":", 1)[1])
 
     def databases(self) -> list[str]:
         return sorted(p.name for p in self.tmp.glob("pikg-oxigraph-*"))
@@ -708,6 +858,72 @@ def test_kg_serve_refuses_service_and_load_and_stops_cleanly_on_sigterm(release:
             assert not _running(served.oxigraph[0])
             assert _closed(served.private) and _closed(served.port)
             assert served.databases() == []
+        finally:
+            served.kill_all()
+
+
+def test_kg_serve_sends_oxigraph_the_text_it_checked(release: Path, tmp_path: Path) -> None:
+    """The readings that split rdflib and Oxigraph (a carriage return ending a comment, an escaped quote ending a
+    string) reach neither SERVICE nor LOAD, by any route: Oxigraph runs the canonical text the guard checked. A
+    canary HTTP server must hear nothing. A web page's forged request (another Origin, a rebound Host) is
+    refused. And a query that runs past --timeout is cancelled by Oxigraph."""
+    with http_server(service_target()) as (target, seen):
+        served = KgServe(release, tmp_path, "--read-write", "--timeout", "1")
+        try:
+            assert served.cmdline[served.cmdline.index("--bind") + 1].startswith("127.0.0.1:")
+            assert served.cmdline[served.cmdline.index("--timeout-s") + 1] == "1"
+            query, update = f"{served.url}/query", f"{served.url}/update"
+            sparql = {"Accept": "application/sparql-results+json"}
+            cr = f"SELECT * WHERE {{ #x\rSERVICE <{target}/sparql> {{ ?s ?p ?o }}\n}}"
+            load = f"#x\rLOAD <{target}/x.ttl>"
+            answers = [
+                requests.get(query, params={"query": cr}, timeout=10),
+                requests.post(query, data={"query": cr}, timeout=10),
+                requests.post(query, data=cr.encode(), timeout=10,
+                              headers={"Content-Type": "application/sparql-query"}),
+                requests.post(query, data=iter([cr.encode()]), timeout=10,
+                              headers={"Content-Type": "application/sparql-query; charset=utf-8"}),
+                requests.post(f"{served.url}/", params={"query": cr}, timeout=10),
+            ]
+            for answer in answers:
+                assert (answer.status_code, answer.text) == (400, REFUSED_SERVICE + "\n")
+            for path in ("/store/../query", "/store/%2e%2e/query"):  # not the Graph Store if dot segments resolve
+                raw = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+                raw.request("GET", f"{path}?{urlencode({'query': cr})}")
+                assert (raw.getresponse().status, path) == (400, path)
+                raw.close()
+            for answer in (requests.post(update, data={"update": load}, timeout=10),
+                           requests.post(update, data=load.encode(), timeout=10,
+                                         headers={"Content-Type": "application/sparql-update"})):
+                assert (answer.status_code, answer.text) == (400, REFUSED_LOAD + "\n")
+            quoted = (f'SELECT ?b WHERE {{ BIND("\\u0022" AS ?a) SERVICE <{target}/sparql> {{ ?s ?p ?o }} '
+                      'BIND("\\u0022" AS ?b) }')
+            for answer in (requests.get(query, params={"query": quoted}, headers=sparql, timeout=10),
+                           requests.post(query, data=quoted.encode(), timeout=10,
+                                         headers={**sparql, "Content-Type": "application/sparql-query"})):
+                assert answer.status_code == 200, answer.text  # one long string for Oxigraph too, no SERVICE
+                assert [row["b"]["value"] for row in answer.json()["results"]["bindings"]] == [
+                    f" AS ?a) SERVICE <{target}/sparql> {{ ?s ?p ?o }} BIND("]
+            assert seen.requests == []  # the canary heard nothing
+            plain = requests.get(query, params={"query": 'SELECT ("caf\\u00E9" AS ?x) {} # fine\r'}, headers=sparql,
+                                 timeout=10)
+            assert plain.json()["results"]["bindings"] == [{"x": {"type": "literal", "value": "café"}}]
+            count = {"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}
+            rebound = f"rebound.example:{served.port}"
+            for headers in ({"Origin": "http://evil.example"}, {"Origin": "null"},
+                            {"Origin": f"http://{rebound}", "Host": rebound}):
+                forged = requests.post(update, data={"update": "DROP ALL"}, headers=headers, timeout=10)
+                assert forged.status_code == 403, forged.text
+                assert forged.text.startswith("kg serve refuses ")
+            assert requests.get(query, params=count, headers={"Host": rebound}, timeout=10).status_code == 403
+            same = requests.get(query, params=count, timeout=10,
+                                headers={**sparql, "Origin": f"http://127.0.0.1:{served.port}"})
+            assert int(same.json()["results"]["bindings"][0]["n"]["value"]) > 3000  # DROP ALL never ran
+            start = time.monotonic()
+            slow = requests.get(query, params={"query": "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"},
+                                headers=sparql, timeout=30)
+            assert "cancelled" in slow.text
+            assert time.monotonic() - start < 15
         finally:
             served.kill_all()
 

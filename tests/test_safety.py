@@ -136,6 +136,17 @@ def test_the_service_check_agrees_with_a_sparql_parser(text: str, remote: bool) 
         refuse_remote_access(text, "query x")
 
 
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { #x\rSERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n}",
+    'SELECT * WHERE { BIND("\\u0022" AS ?a) SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } BIND("\\u0022" AS ?b) }',
+])
+def test_the_service_check_reads_like_oxigraph_where_rdflib_does_not(text: str) -> None:
+    """Regressions (second hostile probe): a carriage return ends a comment for Oxigraph, and an escape expanded
+    before lexing hides a SERVICE from one parser; the check refuses both readings."""
+    with pytest.raises(QueryError, match="uses SERVICE"):
+        refuse_remote_access(text, "query x")
+
+
 def test_no_bundled_query_reaches_the_network() -> None:
     specs = list_queries()
     assert len(specs) >= 10

@@ -21,11 +21,18 @@ from selenium.webdriver.common.by import By
 
 from conftest import FIXTURE_SOURCES, FIXTURES, ROOT
 from kg.base.config import Settings
-from kg.model.build import build
+from kg.model.build import KnowledgeGraph, build
+from kg.pipeline import site_of
 from kg.publish.serve import serve_folder
-from kg.publish.site import write_site
 
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+def write_site(kg: KnowledgeGraph, out: Path) -> dict[str, Path]:
+    """The site as `kg site` writes it: the release judged and written into download/, then the pages."""
+    result, written = site_of(kg, out)
+    assert result.ok, result.summary()
+    return written
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +97,37 @@ def test_site_files(site: Path) -> None:
         assert (site / name).is_file()
     assert (site / "r" / "intervention" / "ips.ttl").is_file()
     assert (site / "download" / "pikg.ttl").is_file()
+
+
+def test_the_download_folder_is_the_release(kg, site: Path, tmp_path: Path) -> None:
+    """download/ holds what `kg build` writes, byte for byte (one writer, one verdict)."""
+    from kg.pipeline import run_pipeline
+
+    assert run_pipeline(kg, tmp_path / "release").ok
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+                if p.is_file() and p.name != ".pikg-output"}
+
+    assert files(site / "download") == files(tmp_path / "release")
+
+
+def test_the_comparison_table_is_the_bundled_querys_answer(kg, site: Path) -> None:
+    """compare.html shows what `kg query compare-interventions` answers, each intervention a column, each value
+    linked to what it names and to the passages that state it."""
+    from kg.query.sparql import oxigraph_store, run_query_oxigraph
+
+    result = run_query_oxigraph(oxigraph_store(kg), "compare-interventions")
+    html = (site / "compare.html").read_text(encoding="utf-8")
+    heads = re.findall(r'<th scope="col"><a href="[^"]+">([^<]+)</a></th>', html)
+    assert heads == [row[0] for row in result.rows]
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>', html)
+    assert rows == ["Aim", "Components", "Duration", "Peer support", "Sessions led by", "Note"]
+    ips = result.rows[heads.index("Individual placement and support")]
+    for component in ips[result.columns.index("components")].split("; "):
+        assert re.search(rf'<a href="r/component/[^"]+">{re.escape(component)}</a> <a class="quote"',
+                         html.replace("&#39;", "'")), component
+    assert html.count('class="quote"') == html.count('class="value"') > 30  # every value is quoted
 
 
 def test_every_internal_link_resolves(site: Path) -> None:

@@ -52,13 +52,3 @@ class OutputError(InputError):
 
 class QueryError(InputError):
     """An unknown query, or a missing, unknown or unresolvable parameter."""
-
-
-class ValidationFailure(KGError):
-    """The graph does not conform to the shapes. Exit code 1; carries the report."""
-
-    exit_code = 1
-
-    def __init__(self, report: object) -> None:
-        self.report = report
-        super().__init__(str(report))

@@ -88,7 +88,7 @@ DURATION_HINT = ("an xsd:duration such as P9M, P3M or P49D (P[nY][nM][nD][T[nH][
 def duration_days(value: str) -> int:
     """Comparable length of a record-format duration, in whole days: a year counts 365 days, a month 30; hours,
     minutes and seconds add the whole days they make (the ontology's pikg:durationInDays states the rule)."""
-    found = DURATION_RE.match(value)
+    found = DURATION_RE.fullmatch(value)
     if found is None:
         raise ValueError(f"not a duration of the record format: {value!r}")
     years, months, days, hours, minutes = (int(g or 0) for g in found.groups()[:5])

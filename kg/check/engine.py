@@ -1,4 +1,4 @@
-"""The shapes as SPARQL queries on Oxigraph: a validator for graphs too large for pyshacl.
+"""The shapes as SPARQL queries on Oxigraph: the product's one SHACL engine, for every graph and every command.
 
 Each constraint of the subset of SHACL the project's shapes use (targetClass, targetObjectsOf; minCount,
 maxCount, datatype, class, in, hasValue, pattern, minInclusive, an sh:or of datatypes; SHACL-SPARQL SELECT

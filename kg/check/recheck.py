@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.base.config import PREFIXES, Settings, compact, resource_dir
 from kg.check.validate import ValidationReport, Violation, load_shapes, report_of, store_violations, written_literals
+from kg.check.verdict import Verdict
 from kg.load.identity import NameIndex, normalise_name, references, resolve_references
 from kg.load.quotes import (
     QuoteCheck,
@@ -564,4 +565,4 @@ def _outcome(settings: Settings, state: CheckState) -> PipelineResult:
                         tuple(sorted({m for f in files for m in f.quotes.missing_texts})))
     inputs = Inputs(len(state.files), sum(f.records for f in files), quotes, settings.records_dir,
                     settings.sources_dir)
-    return PipelineResult(inputs, state.report, state.queries, state.stats)
+    return PipelineResult(inputs, Verdict(state.report, state.queries), state.stats)

@@ -1,6 +1,9 @@
 """Validate a graph against the packaged SHACL shapes and explain each violation in the curator's terms.
 
-pyshacl is imported here only, so that commands that do not validate start fast.
+One engine: every constraint compiled to one SPARQL query (kg.check.engine) and run on Oxigraph, for the built
+graph, the incremental check and someone else's file alike. pyshacl is only the tests' oracle
+(tests/test_shapes.py proves the two report the same). Whether a graph passes is kg.check.verdict's to say: it
+adds the `*-violation` queries to what is found here.
 """
 
 from __future__ import annotations
@@ -9,11 +12,12 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.base.config import PREFIXES, compact, resource_dir
@@ -21,6 +25,7 @@ from kg.model.build import KnowledgeGraph, Origin
 
 if TYPE_CHECKING:
     from kg.check.data import DataGraph
+    from kg.check.engine import Check
 
 SH = Namespace(PREFIXES["sh"])
 XSD_STRING = PREFIXES["xsd"] + "string"
@@ -32,6 +37,15 @@ def load_shapes() -> Graph:
     for path in sorted(resource_dir("shapes").glob("*.ttl")):
         shapes.parse(path, format="turtle")
     return shapes
+
+
+@lru_cache(maxsize=1)
+def compiled_shapes() -> tuple[Check, ...]:
+    """The packaged shapes compiled to queries, once a process: parsing and compiling them costs more than
+    running them on a small graph."""
+    from kg.check.engine import compile_shapes
+
+    return tuple(compile_shapes(load_shapes()))
 
 
 def _short(node: Node | None) -> str:
@@ -76,15 +90,20 @@ class ValidationReport:
     violations: tuple[Violation, ...]
     conflicts: tuple[Violation, ...] = ()
 
-    def __str__(self) -> str:
-        lines = ["The graph conforms to the shapes." if self.conforms
-                 else f"The graph does not conform: {len(self.violations)} violation(s)."]
+    def lines(self) -> list[str]:
+        """What the shapes found, as the verdict prints it (kg.check.verdict.Verdict.lines)."""
+        lines = ["Validation: " + ("conforms to the shapes" if self.conforms
+                                   else f"does not conform to the shapes: {len(self.violations)} violation(s)")]
         lines.extend(f"  {v}" for v in self.violations)
         if self.conflicts:
-            lines.append(f"Sources disagree on {len(self.conflicts)} single-valued propert"
-                         f"{'y' if len(self.conflicts) == 1 else 'ies'}; both values are kept (see kg conflicts):")
+            lines.append(f"Conflicts: {len(self.conflicts)} single-valued propert"
+                         f"{'y' if len(self.conflicts) == 1 else 'ies'} on which sources disagree; both values "
+                         "kept (see kg conflicts)")
             lines.extend(f"  {v}" for v in self.conflicts)
-        return "\n".join(lines)
+        return lines
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
 
 
 Written = Callable[[Node, Node], Iterable[Node]]  # (focus, path) → the literal values as written
@@ -94,9 +113,9 @@ class Origins(Protocol):
     def origin(self, node: object, path: object | None = None) -> Origin | None: ...
 
 
-def store_violations(store: Any, checks: list, written: Written, kg: Origins | None = None,
+def store_violations(store: Any, checks: Iterable[Check], written: Written, kg: Origins | None = None,
                      union: bool = False, nodes_for: Callable[[Any], list[str]] | None = None) -> list[Violation]:
-    """Run compiled constraints (kg.shacl_oxigraph.Check) on an Oxigraph store; `union` queries the union of
+    """Run compiled constraints (kg.check.engine.Check) on an Oxigraph store; `union` queries the union of
     its named graphs. Datatypes are judged on the literals as written, which `written` gives (see Check).
     `nodes_for`, when given, names the focus nodes to check for each constraint (all of them otherwise)."""
     from kg.base.terms import from_ox
@@ -108,7 +127,7 @@ def store_violations(store: Any, checks: list, written: Written, kg: Origins | N
             continue
         query = check.query if nodes is None else check.on(nodes)
         rows = store.query(query, use_default_graph_as_union=union)
-        if check.datatypes:  # judged on the graph as written (see kg.shacl_oxigraph.Check)
+        if check.datatypes:  # judged on the graph as written (see kg.check.engine.Check)
             values: dict[Node, list[Node]] = {}
             for row in rows:
                 focus, value = from_ox(row["this"]), row["value"]
@@ -132,80 +151,6 @@ def store_violations(store: Any, checks: list, written: Written, kg: Origins | N
             found.append(Violation(focus, check.path, from_ox(value) if value is not None else None, check.shape,
                                    check.component, check.message, kg.origin(focus, check.path) if kg else None))
     return found
-
-
-def _oxigraph_violations(data: Graph, checks: list, kg: KnowledgeGraph | None) -> list[Violation]:
-    """Run compiled constraints on an Oxigraph store holding the rdflib graph `data`."""
-    if not checks:
-        return []
-    from kg.base.terms import triples_to_ox
-
-    store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples_to_ox(data))
-    return store_violations(store, checks, lambda focus, path: (
-        o for o in data.objects(focus, path) if isinstance(o, Literal)), kg)
-
-
-SCALE = 50_000  # triples above which engine "auto" validates on Oxigraph rather than with pyshacl
-
-
-def validate_graph(data: Graph, kg: KnowledgeGraph | None = None, shapes: Graph | None = None,
-                   inplace: bool = False, engine: str = "auto") -> ValidationReport:
-    """Validate one graph (the union, for a built dataset); no inference, so what is checked is what is written.
-
-    engine "fast" gives pyshacl the core constraints and runs the SPARQL constraints on Oxigraph (pyshacl
-    parses a SPARQL constraint again for every focus node, which was two thirds of `kg check`); "pyshacl"
-    gives pyshacl everything; "oxigraph" runs every constraint as a SPARQL query (kg.shacl_oxigraph), for
-    graphs too large for pyshacl; "auto" is "fast" up to SCALE triples and "oxigraph" beyond. The engines
-    report the same violations (tests/test_shapes.py). `inplace` lets pyshacl use the graph without copying it."""
-    import pyshacl
-
-    from kg.check.engine import compile_shapes
-
-    shapes = shapes if shapes is not None else load_shapes()
-    if engine == "auto":
-        engine = "oxigraph" if len(data) > SCALE else "fast"
-    if engine == "oxigraph":
-        found = _oxigraph_violations(data, compile_shapes(shapes), kg)
-        found.sort(key=lambda v: (str(v.origin or ""), v.constraint, str(v.focus), str(v.value)))
-        return ValidationReport(not found, tuple(found))
-    checks = []
-    if engine == "fast":
-        checks = [c for c in compile_shapes(shapes) if c.component == SH.SPARQLConstraintComponent]
-        core = Graph(bind_namespaces="none")
-        for triple in shapes:
-            if triple[1] != SH.sparql:
-                core.add(triple)
-        shapes = core
-    extra = _oxigraph_violations(data, checks, kg)  # before pyshacl, which may change an inplace graph
-    _, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=inplace,
-    )
-    violations = list(extra)
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
-        path = report.value(result, SH.resultPath)
-        violations.append(
-            Violation(
-                focus=focus,
-                path=path,
-                value=report.value(result, SH.value),
-                # a SPARQL constraint is named by sh:sourceConstraint; its sh:sourceShape is the node shape
-                shape=report.value(result, SH.sourceConstraint) or report.value(result, SH.sourceShape),
-                component=report.value(result, SH.sourceConstraintComponent),
-                message=str(report.value(result, SH.resultMessage) or ""),
-                origin=kg.origin(focus, path) if kg else None,
-            )
-        )
-    violations.sort(key=lambda v: (str(v.origin or ""), v.constraint, str(v.focus), str(v.value)))
-    return ValidationReport(not violations, tuple(violations))
-
-
-def union_graph(kg: KnowledgeGraph) -> Graph:
-    """All named graphs (the ontology's too) as one rdflib graph: what the shapes see."""
-    from kg.publish.export import ntriples
-
-    return Graph(bind_namespaces="none").parse(data=ntriples(set(kg.statements())).decode("utf-8"), format="nt")
 
 
 def _written(kg: KnowledgeGraph) -> Written:
@@ -241,11 +186,10 @@ def validate(kg: KnowledgeGraph, store: Any = None) -> ValidationReport:
     """Validate the union of the sources' graphs, every constraint as one query on Oxigraph (`store`, made from
     kg when not given); sources disagreeing on a single-valued property are reported as conflicts (both values
     kept, each with its provenance), not as violations."""
-    from kg.check.engine import compile_shapes
     from kg.query.sparql import oxigraph_store
 
     store = oxigraph_store(kg) if store is None else store
-    found = store_violations(store, compile_shapes(load_shapes()), _written(kg), kg, union=True)
+    found = store_violations(store, compiled_shapes(), _written(kg), kg, union=True)
     return report_of(store, {str(g) for g in kg.source_graphs()}, found)
 
 
@@ -263,13 +207,13 @@ def validate_file(path: Path, fmt: str | None = None, max_bytes: int | None = No
     """Validate someone else's RDF file against our shapes, with our ontology and vocabularies beside it, on the
     Oxigraph engine the build uses (every constraint one query; no rdflib graph of the data, so a million
     triples take seconds); return the report and the data that was read (DataGraph: len() is its number of
-    triples, class_counts() its instances per class). A problem with the file itself is an InputError (see
-    kg.check.data); rdflib, which still turns the values of violations into terms, never logs a traceback."""
+    triples, its store holds them in the default graph). A problem with the file itself is an InputError (see
+    kg.check.data); rdflib, which still turns the values of violations into terms, never logs a traceback. The
+    violation queries that also judge such a file are kg.check.verdict.judge_file's."""
     from kg.check.data import load_data
-    from kg.check.engine import compile_shapes
     from kg.model.build import ONTOLOGY_GRAPH, VOCAB_GRAPH
 
-    checks = compile_shapes(load_shapes())
+    checks = compiled_shapes()
     typed = frozenset(str(c.path) for c in checks if c.datatypes and c.path is not None)
     with _quiet_rdflib():
         data = load_data(path, fmt, max_bytes, keep=typed)

@@ -1,7 +1,8 @@
-"""Identity across sources: a reference names a record by its id, or by any of its names (preferred label,
-alternative labels, acronym, declared aliases), whichever file defines them. "IPS", "Individual placement and
-support" and a declared alias "individual placement and support intervention" all resolve to one node; a name
-shared by two records is an error listing both, so nothing is merged by accident.
+"""Identity across sources: a reference names a record by its id, or by any of its names (preferred label or
+title, alternative labels, acronym, declared aliases: the fields kg.load.schema marks as names), whichever file
+defines them. "IPS", "Individual placement and support" and a declared alias "individual placement and support
+intervention" all resolve to one node; a name shared by two records is an error listing both, so nothing is
+merged by accident.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from dataclasses import dataclass, field
 
 from kg.base.errors import RecordError, display_path
 from kg.load.records import Record, RecordFile, Value
+from kg.load.schema import SECTION_BY_NAME, SECTIONS
 
-NAME_FIELDS = ("label", "name", "alt_names", "acronym", "aliases")
+# the fields whose values name a record (the schema marks them NAME or OTHER_NAME)
+NAME_FIELDS = tuple(dict.fromkeys(f.name for s in SECTIONS for f in s.fields if f.names))
 
 
 def normalise_name(text: str) -> str:
@@ -24,7 +27,7 @@ def normalise_name(text: str) -> str:
 
 
 def _singular(section: str) -> str:
-    return {"studies": "study", "persons": "person"}.get(section, section[:-1])
+    return SECTION_BY_NAME[section].segment
 
 
 @dataclass
@@ -70,7 +73,7 @@ class NameIndex:
         self.ids.setdefault(section, set()).add(rec.id)
         self.where.setdefault((section, rec.id), f"{display_path(rec.file)}:{rec.line}")
         for value in rec.values:
-            if value.field.name in NAME_FIELDS:
+            if value.field.names:
                 for item in value.items:
                     self.names.setdefault(section, {}).setdefault(normalise_name(str(item)), set()).add(rec.id)
 
@@ -97,17 +100,12 @@ class NameIndex:
                          f"Known {section}: {shown or 'none'}")
 
 
-def _target(kind: str) -> str | None:
-    """The section a field of this kind refers to, if it refers to one."""
-    return "persons" if kind == "authors" else kind[4:] if kind.startswith("ref:") else None
-
-
 def references(rf: RecordFile) -> frozenset[tuple[str, str]]:
     """Every (section, name or id) a file refers to, as written."""
     refs = {("publications", rf.source.publication)} if rf.source.publication is not None else set()
     for rec in rf.records:
         for val in rec.values:
-            target = _target(val.field.kind)
+            target = val.field.kind.refers_to
             if target is not None:
                 refs.update((target, str(item)) for item in val.items)
     return frozenset(refs)
@@ -131,7 +129,7 @@ def resolve_references(files: list[RecordFile], index: NameIndex | None = None) 
         for rec in rf.records:
             values = []
             for val in rec.values:
-                target = _target(val.field.kind)
+                target = val.field.kind.refers_to
                 if target is not None:
                     try:
                         items = tuple(index.resolve(target, str(item)) for item in val.items)

@@ -7,9 +7,7 @@ durations are not turned into Python objects, so nothing is silently normalised.
 
 from __future__ import annotations
 
-import difflib
 import os
-import re
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,19 +17,20 @@ from typing import Any
 import yaml
 
 from kg.base.errors import RecordError
-from kg.base.lexical import DURATION_HINT, DURATION_RE, XSD, character_name, check_lexical, control_character
+from kg.base.lexical import character_name, control_character
 from kg.load.schema import (
-    DURATION_QUALIFIERS,
+    ID_RE,
     RECORD_KEYS,
     SECTION_BY_NAME,
     SOURCE_FIELDS,
+    SOURCE_REQUIRED,
+    TEXT,
     Field,
+    Refused,
     Section,
+    suggest,
 )
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DATE_RE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$")  # ASCII digits only
-LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
 @dataclass(frozen=True)
 class Value:
@@ -203,91 +202,55 @@ def _read_yaml(path: Path) -> Any:
 # ------------------------------------------------------------------------------------------ checks
 
 
-def _suggest(word: str, allowed: list[str], what: str = "Allowed") -> str:
-    close = difflib.get_close_matches(word, allowed, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    shown = ", ".join(allowed[:20]) + (f", … ({len(allowed)} in all)" if len(allowed) > 20 else "")
-    return f"{hint} {what}: {shown or 'none'}"
-
-
 def _unknown(path: Path, line: int, where: str, key: str, allowed: list[str]) -> RecordError:
-    return RecordError(str(path), line, where, f"unknown field {key!r}{_suggest(key, allowed)}")
+    return RecordError(str(path), line, where, f"unknown field {key!r}{suggest(key, allowed)}")
 
 
 def _text(path: Path, line: int, where: str, value: Any) -> str:
-    if isinstance(value, str) and value.strip():
-        return value
-    raise RecordError(str(path), line, where, f"expected non-empty text, got {value!r}")
+    try:
+        return TEXT.check(value, {})
+    except Refused as exc:
+        raise RecordError(str(path), line, where, exc.problem) from None
 
 
 def _check_item(path: Path, line: int, where: str, fld: Field, item: Any, concepts: Mapping[str, set[str]]) -> Any:
-    kind = fld.kind
-    if kind in ("text", "string", "alias"):
-        return _text(path, line, where, item)
-    if kind.startswith("ref:") or kind == "authors":
-        if isinstance(item, str) and item.strip():
-            return item  # an id or a name; resolved across all files once every file is loaded
-        raise RecordError(str(path), line, where, f"expected the id or name of a record, got {item!r}")
-    if kind.startswith("concept:"):
-        scheme = kind.split(":", 1)[1]
-        allowed = sorted(concepts.get(scheme, ()))
-        if item in allowed:
-            return item
-        raise RecordError(str(path), line, where, f"{item!r} is not in the {scheme} vocabulary"
-                          f"{_suggest(str(item), allowed)}")
-    if kind.endswith("integer"):
-        low = {"integer": None, "positive-integer": 1, "nonnegative-integer": 0}[kind]
-        if isinstance(item, int) and not isinstance(item, bool) and (low is None or item >= low):
-            return item
-        wanted = {"integer": "an integer", "positive-integer": "a whole number of at least 1",
-                  "nonnegative-integer": "a whole number of at least 0"}[kind]
-        raise RecordError(str(path), line, where, f"expected {wanted}, got {item!r}")
-    if kind == "boolean":
-        if isinstance(item, bool):
-            return item
-        raise RecordError(str(path), line, where, f"expected true or false, got {item!r}")
-    if kind == "date":
-        if isinstance(item, str) and DATE_RE.match(item):
-            reason = check_lexical(XSD + ("date" if len(item) > 4 else "gYear"), item)
-            if reason:
-                raise RecordError(str(path), line, where, f"{item!r} is {reason}")
-            return item
-        raise RecordError(str(path), line, where, f"expected a date YYYY-MM-DD or a year YYYY, got {item!r}")
-    if kind == "language":
-        if isinstance(item, str) and LANG_RE.match(item):
-            return item
-        raise RecordError(str(path), line, where, f"expected a BCP 47 language tag such as en, got {item!r}")
-    raise AssertionError(f"unhandled field kind {kind}")  # pragma: no cover - schema bug
+    try:
+        return fld.kind.check(item, concepts)
+    except Refused as exc:
+        raise RecordError(str(path), line, where, exc.problem) from None
 
 
 def _check_value(
     path: Path, rec: _Map, key: str, fld: Field, section: str, rid: str,
     default_quote: tuple[str, str | None], concepts: Mapping[str, set[str]],
 ) -> Value:
+    """One field of a record, written plainly, as a list, or as a mapping with its own quote; its kind checks
+    each value."""
     line = rec.key_lines[key]
     where = f"{section}.{rid}.{key}"
     raw = rec[key]
+    kind = fld.kind
     quote, quote_in = default_quote
-    extra: dict[str, Any] = {}
     if isinstance(raw, dict):
-        allowed = ["value", "values", "quote", "quote_in"]
-        if fld.kind == "duration":
-            allowed = ["value", "qualifier", "text", "quote", "quote_in"]
         for k in raw:
-            if k not in allowed:
-                raise _unknown(path, raw.key_lines[k], where, k, allowed)
+            if k not in kind.keys:
+                raise _unknown(path, raw.key_lines[k], where, k, list(kind.keys))
         if "quote" in raw:
             quote = _text(path, raw.key_lines["quote"], f"{where}.quote", raw["quote"])
             quote_in = None
         if "quote_in" in raw:
             quote_in = _text(path, raw.key_lines["quote_in"], f"{where}.quote_in", raw["quote_in"])
-        if fld.kind == "duration":
-            return _check_duration(path, raw, where, fld, quote, quote_in)
+        if kind.whole_mapping:  # the mapping is the value (a duration)
+            try:
+                items, extra = kind.read(raw, raw.key_lines, raw.line)
+            except Refused as exc:
+                raise RecordError(str(path), exc.line or raw.line, where + exc.at, exc.problem) from None
+            return Value(fld, items, quote, quote_in, raw.line, extra)
         if "value" in raw and "values" in raw:
             raise RecordError(str(path), line, where, "give either `value` or `values`, not both")
         if "values" in raw:
             items = raw["values"]
-            if not (fld.many or fld.kind == "authors"):
+            if not fld.many:
                 raise RecordError(str(path), raw.key_lines["values"], where,
                                   "this field takes one value; use `value:`")
             if not isinstance(items, list) or not items:
@@ -297,45 +260,21 @@ def _check_value(
             items, lines = [raw["value"]], [raw.key_lines["value"]]
         else:
             raise RecordError(str(path), line, where, "missing `value` (or `values` for a list)")
-    elif fld.kind == "duration":
-        qualifiers = ", ".join(DURATION_QUALIFIERS)
-        raise RecordError(str(path), line, where, f"expected a mapping with `qualifier` ({qualifiers}), "
-                          f"`value` ({DURATION_HINT}), `text` and `quote`")
+    elif kind.whole_mapping:  # written plainly: its kind refuses it, saying what the mapping holds
+        _check_item(path, line, where, fld, raw, concepts)
+        raise AssertionError(f"{kind} accepted a value that is not a mapping")  # pragma: no cover
     elif isinstance(raw, list):
-        if not (fld.many or fld.kind == "authors"):
+        if not fld.many:
             raise RecordError(str(path), line, where, "this field takes one value, got a list")
         items, lines = raw, raw.item_lines
     else:
         items, lines = [raw], [line]
-        if fld.kind in ("text", "string") and isinstance(raw, str):
+        if kind.own_quote and isinstance(raw, str):
             quote, quote_in = raw, None  # a plain text value is its own quote: it must occur verbatim
     checked = tuple(_check_item(path, ln, where, fld, item, concepts) for item, ln in zip(items, lines, strict=True))
     if len(set(checked)) != len(checked):
         raise RecordError(str(path), line, where, "the same value is listed twice")
-    return Value(fld, checked, quote, quote_in, line, extra)
-
-
-def _check_duration(path: Path, raw: _Map, where: str, fld: Field, quote: str, quote_in: str | None) -> Value:
-    line = raw.line
-    qualifier = raw.get("qualifier")
-    if qualifier not in DURATION_QUALIFIERS:
-        raise RecordError(str(path), raw.key_lines.get("qualifier", line), f"{where}.qualifier",
-                          f"expected one of {', '.join(DURATION_QUALIFIERS)}, got {qualifier!r}")
-    if "text" not in raw:
-        raise RecordError(str(path), line, where, "missing `text`: the source's own wording of the duration")
-    text = _text(path, raw.key_lines["text"], f"{where}.text", raw["text"])
-    value = raw.get("value")
-    if qualifier == "open-ended":
-        if value is not None:
-            raise RecordError(str(path), raw.key_lines["value"], f"{where}.value",
-                              "an open-ended duration has no value; remove `value`")
-    else:
-        vline = raw.key_lines.get("value", line)
-        if value is None:
-            raise RecordError(str(path), vline, f"{where}.value", f"missing: expected {DURATION_HINT}")
-        if not isinstance(value, str) or not DURATION_RE.match(value):
-            raise RecordError(str(path), vline, f"{where}.value", f"expected {DURATION_HINT}, got {value!r}")
-    return Value(fld, (value,) if value else (), quote, quote_in, line, {"qualifier": qualifier, "text": text})
+    return Value(fld, checked, quote, quote_in, line)
 
 
 def _check_source(path: Path, data: _Map) -> SourceRecord:
@@ -349,11 +288,11 @@ def _check_source(path: Path, data: _Map) -> SourceRecord:
     for k in src:
         if k not in SOURCE_FIELDS:
             raise _unknown(path, src.key_lines[k], "source", k, allowed)
-    for k in ("id", "label", "text_file", "quote"):
+    for k in SOURCE_REQUIRED:
         if k not in src:
             raise RecordError(str(path), src.line, f"source.{k}", f"missing required field: {SOURCE_FIELDS[k]}")
     sid = _text(path, src.key_lines["id"], "source.id", src["id"])
-    if not ID_RE.match(sid):
+    if not ID_RE.fullmatch(sid):
         raise RecordError(str(path), src.key_lines["id"], "source.id",
                           f"expected lower-case letters, digits and hyphens, got {sid!r}")
     return SourceRecord(
@@ -381,7 +320,7 @@ def load_file(path: Path, concepts: Mapping[str, set[str]]) -> RecordFile:
             continue
         if name not in SECTION_BY_NAME:
             raise RecordError(str(path), data.key_lines[name], name,
-                              f"unknown section {name!r}{_suggest(name, sections)}")
+                              f"unknown section {name!r}{suggest(name, sections)}")
         section = SECTION_BY_NAME[name]
         if not isinstance(body, dict):
             raise RecordError(str(path), data.key_lines[name], name, "expected a mapping from record id to record")
@@ -399,11 +338,11 @@ def _check_record(
         if cid not in concepts.get(scheme, ()):
             if scheme in concepts:
                 known = sorted(f"{scheme}/{c}" for c in concepts[scheme])
-                problem = f"{rid!r} is not a concept of the {scheme} scheme{_suggest(rid, known, 'Its concepts')}"
+                problem = f"{rid!r} is not a concept of the {scheme} scheme{suggest(rid, known, 'Its concepts')}"
             else:
-                problem = f"{scheme!r} is not a concept scheme{_suggest(scheme, sorted(concepts), 'Schemes')}"
+                problem = f"{scheme!r} is not a concept scheme{suggest(scheme, sorted(concepts), 'Schemes')}"
             raise RecordError(str(path), line, where, f"{problem} (keys are SCHEME/ID)")
-    elif not ID_RE.match(rid):
+    elif not ID_RE.fullmatch(rid):
         raise RecordError(str(path), line, where, "a record id must be lower-case letters, digits and hyphens")
     if not isinstance(rec, dict):
         raise RecordError(str(path), line, where, "expected a mapping of fields")

@@ -11,54 +11,21 @@ from pathlib import Path
 import yaml
 
 from kg.base.errors import InputError, display_path
-from kg.load.records import ID_RE
-from kg.load.schema import SECTION_BY_NAME, SOURCE_FIELDS, Field
+from kg.load.schema import ID_RE, RECORD_KINDS, SECTION_BY_NAME, SOURCE_FIELDS
 from kg.load.tables import check_names
 from kg.publish.export import write_atomic
 
-# Fields a record of that section needs (the shapes' minCount 1); the skeleton leaves them for the curator to fill.
-REQUIRED = {
-    "publications": ("type", "title"),
-    "interventions": ("name", "aim", "components", "duration"),
-    "components": ("label", "kind"),
-    "studies": ("label", "design", "evaluates", "reported_in"),
-    "outcomes": ("label", "recovery_kind"),
-    "findings": ("label", "type", "study", "intervention", "outcome", "direction", "strength"),
-    "persons": ("name",), "populations": ("label",), "subgroups": ("label",), "mechanisms": ("label",),
-    "events": ("name",), "places": ("name",),
-}
-KINDS = {"intervention": "interventions", "study": "studies", "finding": "findings", "component": "components",
-         "outcome": "outcomes", "publication": "publications", "person": "persons", "population": "populations",
-         "subgroup": "subgroups", "mechanism": "mechanisms", "event": "events", "place": "places"}
-
-
-def _allowed(fld: Field, concepts: Mapping[str, set[str]]) -> str:
-    if fld.kind.startswith("concept:"):
-        return " Allowed: " + ", ".join(sorted(concepts.get(fld.kind[8:], ())))
-    if fld.kind.startswith("ref:"):
-        return f" The id or a name of a record of `{fld.kind[4:]}`."
-    if fld.kind == "duration":
-        return " {value: P9M, qualifier: exact|approximate|open-ended, text: <source's words>, quote: …}"
-    return ""
-
-
-def _placeholder(fld: Field) -> str:
-    if fld.kind == "duration":
-        return '{value: "", qualifier: exact, text: "", quote: ""}'
-    if fld.many:
-        return '{values: [""], quote: ""}'
-    return '""'
-
 
 def record_skeleton(section_name: str, rid: str, concepts: Mapping[str, set[str]]) -> str:
+    """A record of the section: its required fields (the graph needs them: the shapes' minCount 1) with a value
+    to fill in, the others commented out; each comment says the field's kind, meaning and allowed values."""
     section = SECTION_BY_NAME[section_name]
-    required = REQUIRED.get(section_name, ())
     lines = [f"  {rid}:", '    quote: ""  # REQUIRED: a verbatim passage of the source that names this record']
     for fld in section.fields:
-        kind = fld.kind + (", list" if fld.many else "")
-        comment = f"# {kind}: {fld.doc}{_allowed(fld, concepts)}"
-        if fld.name in required:
-            lines.append(f"    {fld.name}: {_placeholder(fld)}  {comment} (required)")
+        kind = f"{fld.kind}" + (", list" if fld.many else "")
+        comment = f"# {kind}: {fld.doc}{fld.kind.hint(concepts)}"
+        if fld.required:
+            lines.append(f"    {fld.name}: {fld.kind.placeholder(fld.many)}  {comment} (required)")
         else:
             lines.append(f"    # {fld.name}:  {comment}")
     return "\n".join(lines) + "\n"
@@ -71,7 +38,7 @@ def scalar(value: str) -> str:
 
 
 def source_skeleton(source_id: str, text_file: str, concepts: Mapping[str, set[str]]) -> str:
-    if not ID_RE.match(source_id):
+    if not ID_RE.fullmatch(source_id):
         raise InputError(f"source id {source_id!r}: use lower-case letters, digits and hyphens")
     check_names(source_id, text_file)
     pub = f"{source_id}-publication"
@@ -94,7 +61,7 @@ def source_skeleton(source_id: str, text_file: str, concepts: Mapping[str, set[s
 
 
 def new_source(records_dir: Path, source_id: str, text_file: str, concepts: Mapping[str, set[str]]) -> Path:
-    if not ID_RE.match(source_id):
+    if not ID_RE.fullmatch(source_id):
         raise InputError(f"source id {source_id!r}: use lower-case letters, digits and hyphens")
     path = records_dir / f"{source_id}.yaml"
     if path.exists() or path.is_symlink():
@@ -105,10 +72,10 @@ def new_source(records_dir: Path, source_id: str, text_file: str, concepts: Mapp
 
 def append_record(path: Path, kind: str, rid: str, concepts: Mapping[str, set[str]]) -> None:
     """Append a record skeleton to the section of `kind` in an existing record file."""
-    if kind not in KINDS:
-        raise InputError(f"unknown record kind {kind!r}; choose one of {', '.join(sorted(KINDS))}")
-    section = KINDS[kind]
-    if not ID_RE.match(rid):
+    if kind not in RECORD_KINDS:
+        raise InputError(f"unknown record kind {kind!r}; choose one of {', '.join(sorted(RECORD_KINDS))}")
+    section = RECORD_KINDS[kind]
+    if not ID_RE.fullmatch(rid):
         raise InputError(f"record id {rid!r}: use lower-case letters, digits and hyphens")
     if path.is_symlink():
         raise InputError(f"{display_path(path)} is a link; give the record file itself")

@@ -1,35 +1,552 @@
-"""The record format: which sections a record file has, which fields each record takes, and how each field
-becomes RDF. One table drives the loader's checks, the graph builder and the format's documentation, so the
-three cannot disagree.
+"""The record format: which sections a record file has, which fields each record takes, and for each field its
+kind (what a value is and which RDF term it becomes), its cardinality, whether the graph requires it, and whether
+it names the record.
+
+Everything else that knows the format derives from these tables, so that nothing restates it by hand: the
+loader's checks (kg.load.records), names and references (kg.load.identity), the graph (kg.model.build), the JSON
+Schema (kg.load.jsonschema), the skeletons of `kg new` (kg.load.scaffold), the name properties of queries and
+the site, and the curator reference in records/README.md (`format_reference`, written by `kg schema
+--reference`). tests/test_schema.py proves that the shapes and the ontology agree with them.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from kg.base.config import VOCAB_NS, expand
+from kg.base.lexical import DURATION_HINT, DURATION_RE, XSD, check_lexical, duration_days
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DURATION_QUALIFIERS = ("exact", "approximate", "open-ended")
+SUGGEST_CUTOFF = 0.6  # difflib's similarity below which a misspelling gets no "did you mean"
+SHOWN = 20  # allowed values a message lists before it says how many there are
+
+
+def suggest(word: str, allowed: list[str], what: str = "Allowed") -> str:
+    """The tail of a message about a value outside `allowed`: the closest allowed one, then the list."""
+    close = difflib.get_close_matches(word, allowed, n=1, cutoff=SUGGEST_CUTOFF)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    shown = ", ".join(allowed[:SHOWN]) + (f", … ({len(allowed)} in all)" if len(allowed) > SHOWN else "")
+    return f"{hint} {what}: {shown or 'none'}"
+
+
+class Refused(ValueError):
+    """A value its kind does not accept. The loader adds the file, line and field; `line` and `at` (".value")
+    point inside a value written as a mapping."""
+
+    def __init__(self, problem: str, line: int | None = None, at: str = "") -> None:
+        super().__init__(problem)
+        self.problem, self.line, self.at = problem, line, at
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term a value becomes: an IRI, or a literal with a datatype (a full IRI; None is a plain string) or
+    a language. The builder writes it as N-Triples; keeping pyoxigraph out of the schema keeps it cheap to import
+    (the CLI reads it for `kg new`'s choices)."""
+
+    value: str
+    iri: bool = False
+    datatype: str | None = None
+    lang: str | None = None
+
+
+Triple = tuple[str, str, Term]  # subject IRI, predicate IRI, object
+JSON = dict[str, Any]
+TEXT_SCHEMA: JSON = {"type": "string", "minLength": 1}
+
+
+def _iri(value: str) -> Term:
+    return Term(value, iri=True)
+
+
+class Kind:
+    """What a field's values are. A kind checks a value as the loader reads it, describes it in JSON Schema,
+    makes its RDF term (or the triples of a structured value), and tells a curator what to write. The kinds are
+    the frozen dataclasses below, so they compare and pickle by value.
+
+    Class attributes: `family` names the kind without its parameter (ref:SECTION) and `writes` says what a
+    curator writes, both for the reference; `datatypes` are the literals it makes (CURIEs; none for an IRI);
+    `own_quote`: a plain value is its own quote, so it must occur verbatim in the source; `keys`: what a value
+    written as a mapping may hold; `whole_mapping`: the mapping is the value (a duration)."""
+
+    name: str
+    family: str = ""
+    writes: str = ""
+    datatypes: tuple[str, ...] = ()
+    own_quote: bool = False
+    keys: tuple[str, ...] = ("value", "values", "quote", "quote_in")
+    whole_mapping: bool = False
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def range(self) -> str | None:
+        """The rdfs:range (CURIE) its RDF terms fall in: the ontology's range of its property must be this."""
+        return self.datatypes[0] if len(self.datatypes) == 1 else None
+
+    @property
+    def refers_to(self) -> str | None:
+        """The section whose records its values name (resolved across files by kg.load.identity), if any."""
+        return None
+
+    @property
+    def rdf(self) -> str:
+        """What it becomes in RDF, for the reference."""
+        return " or ".join(f"`{d}`" for d in self.datatypes)
+
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> Any:
+        """The value as the graph takes it; Refused with the problem otherwise."""
+        raise NotImplementedError
+
+    def item_schema(self, concepts: Mapping[str, set[str]]) -> JSON:
+        """JSON Schema of one value."""
+        return dict(TEXT_SCHEMA)
+
+    def field_schema(self, fld: Field, concepts: Mapping[str, set[str]]) -> JSON:
+        """JSON Schema of the field: the value written plainly or as a mapping with its quote (and as lists)."""
+        item = self.item_schema(concepts)
+        quote = {"quote": dict(TEXT_SCHEMA), "quote_in": dict(TEXT_SCHEMA)}
+        forms: list[JSON] = [item, {"type": "object", "additionalProperties": False, "required": ["value"],
+                                    "properties": {"value": item, **quote}}]
+        if fld.many:
+            forms += [{"type": "array", "items": item, "minItems": 1},
+                      {"type": "object", "additionalProperties": False, "required": ["values"],
+                       "properties": {"values": {"type": "array", "items": item, "minItems": 1}, **quote}}]
+        return {"description": fld.doc, "anyOf": forms}
+
+    def read(self, raw: Mapping[str, Any], lines: Mapping[str, int], line: int) -> tuple[tuple[Any, ...],
+                                                                                         dict[str, Any]]:
+        """(values, extra facts) of a value that is a whole mapping (`whole_mapping`); `lines` are its keys'."""
+        raise NotImplementedError
+
+    def hint(self, concepts: Mapping[str, set[str]]) -> str:
+        """What the skeleton's comment adds after the field's meaning (the allowed values)."""
+        return ""
+
+    def placeholder(self, many: bool) -> str:
+        """The skeleton's value of a required field, for the curator to fill in."""
+        return '{values: [""], quote: ""}' if many else '""'
+
+    def term(self, item: Any, base: str) -> Term:
+        """The RDF term of one checked value (`base`: the data's base IRI)."""
+        raise NotImplementedError
+
+    def triples(self, fld: Field, subject: str, items: tuple[Any, ...], extra: Mapping[str, Any], base: str,
+                source_id: str) -> Iterator[Triple]:
+        """The triples a field's values make: one per value (reversed for an inverse field)."""
+        predicate = expand(fld.predicate)
+        for item in items:
+            obj = self.term(item, base)
+            yield (obj.value, predicate, _iri(subject)) if fld.inverse else (subject, predicate, obj)
+
+
+def _is_text(item: Any) -> bool:
+    return isinstance(item, str) and bool(item.strip())
+
+
+@dataclass(frozen=True)
+class Text(Kind):
+    """Prose or a name in English: a literal tagged @en."""
+
+    name: str = "text"
+    own_quote: bool = True
+    writes: str = "non-empty text in English"
+    datatypes = ("rdf:langString",)
+
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> str:
+        if _is_text(item):
+            return item
+        raise Refused(f"expected non-empty text, got {item!r}")
+
+    @property
+    def rdf(self) -> str:
+        return "`rdf:langString` (`@en`)"
+
+    def term(self, item: Any, base: str) -> Term:
+        return Term(str(item), lang="en")
+
+
+@dataclass(frozen=True)
+class String(Kind):
+    """A name or an identifier, not prose: a plain string; `pattern` (the shape's sh:pattern, if it has one)
+    and `wanted` (how a message describes it) narrow it."""
+
+    name: str = "string"
+    pattern: str | None = None
+    wanted: str = ""
+    own_quote: bool = True
+    writes: str = "non-empty text, as the source writes it"
+    datatypes = ("xsd:string",)
+
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> str:
+        if not _is_text(item):
+            raise Refused(f"expected non-empty text, got {item!r}")
+        if self.pattern is not None and not re.fullmatch(self.pattern, item):
+            raise Refused(f"expected {self.wanted}, got {item!r}")
+        return item
+
+    def item_schema(self, concepts: Mapping[str, set[str]]) -> JSON:
+        return {"type": "string", "pattern": self.pattern} if self.pattern else dict(TEXT_SCHEMA)
+
+    def term(self, item: Any, base: str) -> Term:
+        return Term(str(item))
+
+
+@dataclass(frozen=True)
+class WholeNumber(Kind):
+    """A whole number of at least `minimum` (0 or 1), as the XSD type that says so."""
+
+    name: str
+    minimum: int
+    xsd: str
+    writes: str = ""
+
+    @property
+    def datatypes(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (f"xsd:{self.xsd}",)
+
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> int:
+        if isinstance(item, int) and not isinstance(item, bool) and item >= self.minimum:
+            return item
+        raise Refused(f"expected a whole number of at least {self.minimum}, got {item!r}")
+
+    def item_schema(self, concepts: Mapping[str, set[str]]) -> JSON:
+        return {"type": "integer", "minimum": self.minimum}
+
+    def term(self, item: Any, base: str) -> Term:
+        return Term(str(item), datatype=XSD + self.xsd)
+
+
+@dataclass(frozen=True)
+class Boolean(Kind):
+    name: str = "boolean"
+    writes: str = "true or false"
+    datatypes = ("xsd:boolean",)
+
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> bool:
+        if isinstance(item, bool):
+            return item
+        raise Refused(f"expected true or false, got {item!r}")
+
+    def item_schema(self, concepts: Mapping[str, set[str]]) -> JSON:
+        return {"type": "boolean"}
+
+    def term(self, item: Any, base: str) -> Term:
+        return Term("true" if item else "false", datatype=XSD + "boolean")
+
+
+# ASCII digits only: Python's \d takes any digit (Arabic-Indic "٢٠١٧" would pass as a year)
+DAY_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+DAY_OR_YEAR_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$"
+
+
+@dataclass(frozen=True)
+class Date(Kind):
+    """A day (xsd:date), or also a year alone (xsd:gYear) when `years`; the calendar is checked (no 30 February)."""
+
+    name: str = "date"
+    years: bool = False
+
+    @property
+    def pattern(self) -> str:
+        return DAY_OR_YEAR_PATTERN if self.years else DAY_PATTERN
+
+    @property
+    def datatypes(self) -> tuple[str, ...]:  # type: ignore[override]
+        return ("xsd:date", "xsd:gYear") if self.years else ("xsd:date",)
+
+    @property
+    def writes(self) -> str:  # type: ignore[override]
+        return "YYYY-MM-DD or YYYY" if self.years else "YYYY-MM-DD"
+
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> str:
+        if isinstance(item, str) and re.fullmatch(self.pattern, item):
+            reason = check_lexical(self._datatype(item), item)
+            if reason:
+                raise Refused(f"{item!r} is {reason}")
+            return item
+        wanted = "a date YYYY-MM-DD or a year YYYY" if self.years else "a date YYYY-MM-DD"
+        raise Refused(f"expected {wanted}, got {item!r}")
+
+    def item_schema(self, concepts: Mapping[str, set[str]]) -> JSON:
+        return {"type": "string", "pattern": self.pattern}
+
+    def _datatype(self, item: str) -> str:
+        return XSD + ("gYear" if len(item) == 4 else "date")
+
+    def term(self, item: Any, base: str) -> Term:
+        return Term(str(item), datatype=self._datatype(str(item)))
+
+
+LANG_PATTERN = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"
+
+
+@dataclass(frozen=True)
+class Language(Kind):
+    name: str = "language"
+    writes: str = "a BCP 47 language tag (en)"
+    datatypes = ("xsd:language",)
+
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> str:
+        if isinstance(item, str) and re.fullmatch(LANG_PATTERN, item):
+            return item
+        raise Refused(f"expected a BCP 47 language tag such as en, got {item!r}")
+
+    def item_schema(self, concepts: Mapping[str, set[str]]) -> JSON:
+        return {"type": "string", "pattern": LANG_PATTERN}
+
+    def term(self, item: Any, base: str) -> Term:
+        return Term(str(item), datatype=XSD + "language")
+
+
+@dataclass(frozen=True)
+class Ref(Kind):
+    """The id or a name of a record of `section`, in any file: an IRI of that section's class."""
+
+    section: str
+    family = "ref:SECTION"
+    writes = "the id or a name of a record of that section, in any file"
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return f"ref:{self.section}"
+
+    @property
+    def range(self) -> str | None:
+        return SECTION_BY_NAME[self.section].types[0]
+
+    @property
+    def refers_to(self) -> str | None:
+        return self.section
+
+    @property
+    def rdf(self) -> str:
+        return "an IRI of that section's class"
+
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> str:
+        if _is_text(item):
+            return item  # an id or a name; resolved across all files once every file is loaded
+        raise Refused(f"expected the id or name of a record, got {item!r}")
+
+    def hint(self, concepts: Mapping[str, set[str]]) -> str:
+        return f" The id or a name of a record of `{self.section}`."
+
+    def term(self, item: Any, base: str) -> Term:
+        return _iri(f"{base}{SECTION_BY_NAME[self.section].segment}/{item}")
+
+
+@dataclass(frozen=True)
+class Authors(Ref):
+    """Persons in byline order: each becomes a pikg:Authorship with its position, and a dcterms:creator."""
+
+    section: str = "persons"
+    family = "authors"
+    writes = "the ids or names of persons, in byline order"
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return "authors"
+
+    @property
+    def range(self) -> str | None:
+        return "pikg:Authorship"
+
+    @property
+    def rdf(self) -> str:
+        return "a `pikg:Authorship` per person (`pikg:author`, `pikg:authorPosition`) and `dcterms:creator`"
+
+    def hint(self, concepts: Mapping[str, set[str]]) -> str:
+        return ""
+
+    def triples(self, fld: Field, subject: str, items: tuple[Any, ...], extra: Mapping[str, Any], base: str,
+                source_id: str) -> Iterator[Triple]:
+        has, creator = expand(fld.predicate), expand("dcterms:creator")
+        for position, person_id in enumerate(items, start=1):
+            person = self.term(person_id, base)
+            authorship = f"{subject}/author/{position}"
+            yield subject, has, _iri(authorship)
+            yield authorship, expand("rdf:type"), _iri(expand("pikg:Authorship"))
+            yield authorship, expand("pikg:author"), person
+            yield authorship, expand("pikg:authorPosition"), Term(str(position), datatype=XSD + "positiveInteger")
+            yield subject, creator, person
+
+
+@dataclass(frozen=True)
+class Concept(Kind):
+    """The id of a concept of `scheme` (ontology/vocabularies.ttl)."""
+
+    scheme: str
+    family = "concept:SCHEME"
+    writes = "the id of a concept of that scheme (ontology/vocabularies.ttl)"
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return f"concept:{self.scheme}"
+
+    @property
+    def range(self) -> str | None:
+        return "skos:Concept"
+
+    @property
+    def rdf(self) -> str:
+        return "the concept's IRI"
+
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> str:
+        allowed = sorted(concepts.get(self.scheme, ()))
+        if item in allowed:
+            return item
+        raise Refused(f"{item!r} is not in the {self.scheme} vocabulary{suggest(str(item), allowed)}")
+
+    def item_schema(self, concepts: Mapping[str, set[str]]) -> JSON:
+        return {"enum": sorted(concepts.get(self.scheme, ()))}
+
+    def hint(self, concepts: Mapping[str, set[str]]) -> str:
+        return " Allowed: " + ", ".join(sorted(concepts.get(self.scheme, ())))
+
+    def term(self, item: Any, base: str) -> Term:
+        return _iri(f"{VOCAB_NS}{self.scheme}/{item}")
+
+
+@dataclass(frozen=True)
+class Duration(Kind):
+    """How long: the source's wording, a qualifier, and (unless open-ended) an xsd:duration with its length in
+    days, on a pikg:DurationSpecification node of the source's own."""
+
+    name: str = "duration"
+    family = "duration"
+    writes = "`{value: P9M, qualifier: exact, text: Nine months}`; open-ended: no `value`"
+    keys = ("value", "qualifier", "text", "quote", "quote_in")
+    whole_mapping = True
+
+    @property
+    def range(self) -> str | None:
+        return "pikg:DurationSpecification"
+
+    @property
+    def rdf(self) -> str:
+        return ("a `pikg:DurationSpecification` (`pikg:durationText`, `pikg:durationQualifier`, "
+                "`pikg:durationValue`, `pikg:durationInDays`)")
+
+    @property
+    def expected(self) -> str:
+        """The problem of a duration not written as a mapping."""
+        return (f"expected a mapping with `qualifier` ({', '.join(DURATION_QUALIFIERS)}), `value` ({DURATION_HINT}), "
+                "`text` and `quote`")
+
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> Any:
+        raise Refused(self.expected)
+
+    def read(self, raw: Mapping[str, Any], lines: Mapping[str, int], line: int) -> tuple[tuple[Any, ...],
+                                                                                         dict[str, Any]]:
+        """(the value, or none when open-ended; the qualifier and the text) of a duration's mapping."""
+        qualifier = raw.get("qualifier")
+        if qualifier not in DURATION_QUALIFIERS:
+            raise Refused(f"expected one of {', '.join(DURATION_QUALIFIERS)}, got {qualifier!r}",
+                          lines.get("qualifier", line), ".qualifier")
+        if "text" not in raw:
+            raise Refused("missing `text`: the source's own wording of the duration", line)
+        try:
+            text = TEXT.check(raw["text"], {})
+        except Refused as exc:
+            raise Refused(exc.problem, lines["text"], ".text") from None
+        value = raw.get("value")
+        if qualifier == "open-ended":
+            if value is not None:
+                raise Refused("an open-ended duration has no value; remove `value`", lines["value"], ".value")
+        else:
+            vline = lines.get("value", line)
+            if value is None:
+                raise Refused(f"missing: expected {DURATION_HINT}", vline, ".value")
+            if not isinstance(value, str) or not DURATION_RE.fullmatch(value):
+                raise Refused(f"expected {DURATION_HINT}, got {value!r}", vline, ".value")
+        return ((value,) if value else ()), {"qualifier": qualifier, "text": text}
+
+    def field_schema(self, fld: Field, concepts: Mapping[str, set[str]]) -> JSON:
+        return {"type": "object", "description": fld.doc, "additionalProperties": False,
+                "required": ["qualifier", "text"],
+                "properties": {"value": {"type": "string", "pattern": DURATION_RE.pattern},
+                               "qualifier": {"enum": list(DURATION_QUALIFIERS)}, "text": dict(TEXT_SCHEMA),
+                               "quote": dict(TEXT_SCHEMA), "quote_in": dict(TEXT_SCHEMA)}}
+
+    def hint(self, concepts: Mapping[str, set[str]]) -> str:
+        return " {value: P9M, qualifier: exact|approximate|open-ended, text: <source's words>, quote: …}"
+
+    def placeholder(self, many: bool) -> str:
+        return '{value: "", qualifier: exact, text: "", quote: ""}'
+
+    def triples(self, fld: Field, subject: str, items: tuple[Any, ...], extra: Mapping[str, Any], base: str,
+                source_id: str) -> Iterator[Triple]:
+        node = f"{subject}/duration/{source_id}"
+        yield subject, expand(fld.predicate), _iri(node)
+        yield node, expand("rdf:type"), _iri(expand("pikg:DurationSpecification"))
+        yield node, expand("pikg:durationQualifier"), _iri(f"{VOCAB_NS}duration-qualifier/{extra['qualifier']}")
+        yield node, expand("pikg:durationText"), Term(extra["text"], lang="en")
+        for item in items:
+            yield node, expand("pikg:durationValue"), Term(item, datatype=XSD + "duration")
+            yield node, expand("pikg:durationInDays"), Term(str(duration_days(item)), datatype=XSD + "integer")
+
+
+TEXT = Text()
+ALIAS = Text("alias", own_quote=False, writes="non-empty text (a curator's, not quoted)")
+STRING = String()
+DOI = String("doi", pattern=r"^10\.[0-9]{4,9}/\S+$", wanted="a DOI: 10., a registrant code, a slash and the rest "
+             "(10.1186/…), without https://doi.org/", writes="a DOI (10.1186/…), without https://doi.org/")
+BOOLEAN = Boolean()
+DATE = Date()
+DATE_OR_YEAR = Date("date-or-year", years=True)
+LANGUAGE = Language()
+POSITIVE = WholeNumber("positive-integer", 1, "positiveInteger", "a whole number of at least 1")
+COUNT = WholeNumber("nonnegative-integer", 0, "nonNegativeInteger", "a whole number of at least 0")
+DURATION = Duration()
+AUTHORS = Authors()
+
+# Cardinality: how many values a field has.
+ONE = "one"  # one value, and at most one in the graph: sources that disagree are a conflict (sh:maxCount 1)
+PER_SOURCE = "one per source"  # one value in a record; each source may give its own
+LIST = "list"  # one or more values
+
+# Whether a field's values name the record (references and query parameters find it by them).
+NAME = "name"  # its own name: shown for it (the site), and a name it is found by
+OTHER_NAME = "other name"  # another name it is found by
 
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a record.
-
-    kind is one of: text (English prose, a language-tagged literal), string (a name or identifier), alias (a
-    curator's extra name, never quoted), ref:SECTION (the id or a name of a record of that section, in any
-    file), concept:SCHEME (the id of a concept of that scheme), integer, positive-integer, nonnegative-integer,
-    boolean, date (YYYY-MM-DD or YYYY), language (a BCP 47 tag), duration (value, qualifier and the source's
-    wording), authors (person ids or names, in byline order).
-    """
+    """One field of a record: its kind, the property it becomes, what it means; its cardinality (ONE, PER_SOURCE,
+    LIST); `required`: the graph needs a value from some source (the shapes' sh:minCount 1: a record may leave
+    it to another file, so the loader does not demand it); `inverse`: the record is the object of the property;
+    `names`: NAME or OTHER_NAME when its values name the record."""
 
     name: str
-    kind: str
-    predicate: str | None
+    kind: Kind
+    predicate: str
     doc: str
-    many: bool = False
+    cardinality: str = PER_SOURCE
+    required: bool = False
     inverse: bool = False
+    names: str = ""
+
+    @property
+    def many(self) -> bool:
+        """Whether a record may list several values."""
+        return self.cardinality == LIST
+
+    def triples(self, subject: str, items: tuple[Any, ...], extra: Mapping[str, Any], base: str,
+                source_id: str) -> Iterator[Triple]:
+        """The triples of this field's checked values, for the record `subject` (an IRI) of source `source_id`."""
+        return self.kind.triples(self, subject, items, extra, base, source_id)
 
 
 @dataclass(frozen=True)
 class Section:
-    """A top-level section of a record file: a mapping from record id to record."""
+    """A top-level section of a record file: a mapping from record id to record. `segment` is the singular
+    (`kg new` KIND, messages) and the IRI path segment; `types` the classes of its records."""
 
     name: str
     types: tuple[str, ...]
@@ -43,26 +560,27 @@ class Section:
         return next((f for f in self.fields if f.name == name), None)
 
 
-LABEL = Field("label", "text", "skos:prefLabel", "The preferred name, in English.")
-ALT = Field("alt_names", "text", "skos:altLabel", "Other names used by the source, misspellings included.", many=True)
-ALIASES = Field("aliases", "alias", "skos:hiddenLabel", "Other names a curator declares so that references and "
-                "queries find the record (not quoted: they are not the source's words).", many=True)
-NOTE = Field("curator_note", "text", "skos:editorialNote", "A curator's remark on how the record was made.")
+LABEL = Field("label", TEXT, "skos:prefLabel", "The preferred name, in English.", ONE, required=True, names=NAME)
+ALT = Field("alt_names", TEXT, "skos:altLabel", "Other names used by the source, misspellings included.", LIST,
+            names=OTHER_NAME)
+ALIASES = Field("aliases", ALIAS, "skos:hiddenLabel", "Other names a curator declares so that references and "
+                "queries find the record (not quoted: they are not the source's words).", LIST, names=OTHER_NAME)
+NOTE = Field("curator_note", TEXT, "skos:editorialNote", "A curator's remark on how the record was made.")
 
 SECTIONS: tuple[Section, ...] = (
     Section(
         "publications", ("schema:ScholarlyArticle",), "publication", "Journal articles, conference abstracts.",
         (
-            Field("type", "concept:publication-type", "dcterms:type", "The kind of publication."),
-            Field("title", "text", "dcterms:title", "The title as printed."),
-            Field("journal", "string", "pikg:journalTitle", "The journal's title."),
-            Field("doi", "string", "pikg:doi", "The DOI, without https://doi.org/."),
-            Field("issued", "date", "dcterms:issued", "Publication date (YYYY-MM-DD or YYYY)."),
-            Field("language", "language", "dcterms:language", "Language of the text, as a BCP 47 tag (en)."),
-            Field("pages", "positive-integer", "schema:numberOfPages", "Number of pages."),
-            Field("status", "string", "schema:creativeWorkStatus", "Publication status (Published)."),
-            Field("authors", "authors", "pikg:hasAuthorship", "Person ids, in byline order."),
-            Field("presented_at", "ref:events", "schema:workPresented", "The event it was presented at.",
+            Field("type", Concept("publication-type"), "dcterms:type", "The kind of publication.", required=True),
+            Field("title", TEXT, "dcterms:title", "The title as printed.", ONE, required=True, names=NAME),
+            Field("journal", STRING, "pikg:journalTitle", "The journal's title.", ONE),
+            Field("doi", DOI, "pikg:doi", "The DOI, without https://doi.org/.", ONE),
+            Field("issued", DATE_OR_YEAR, "dcterms:issued", "Publication date (YYYY-MM-DD or YYYY).", ONE),
+            Field("language", LANGUAGE, "dcterms:language", "Language of the text, as a BCP 47 tag (en)."),
+            Field("pages", POSITIVE, "schema:numberOfPages", "Number of pages.", ONE),
+            Field("status", STRING, "schema:creativeWorkStatus", "Publication status (Published)."),
+            Field("authors", AUTHORS, "pikg:hasAuthorship", "Person ids, in byline order.", LIST),
+            Field("presented_at", Ref("events"), "schema:workPresented", "The event it was presented at.",
                   inverse=True),
             NOTE,
         ),
@@ -70,25 +588,26 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "events", ("schema:Event",), "event", "Conferences.",
         (
-            Field("name", "text", "schema:name", "The event's name."),
-            Field("start", "date", "schema:startDate", "First day (YYYY-MM-DD)."),
-            Field("end", "date", "schema:endDate", "Last day (YYYY-MM-DD)."),
-            Field("location", "ref:places", "schema:location", "Where it took place."),
-            Field("number", "positive-integer", "pikg:conferenceNumber", "Its number in the conference series."),
+            Field("name", TEXT, "schema:name", "The event's name.", required=True, names=NAME),
+            Field("start", DATE, "schema:startDate", "First day (YYYY-MM-DD).", ONE),
+            Field("end", DATE, "schema:endDate", "Last day (YYYY-MM-DD).", ONE),
+            Field("location", Ref("places"), "schema:location", "Where it took place."),
+            Field("number", POSITIVE, "pikg:conferenceNumber", "Its number in the conference series.", ONE),
             NOTE,
         ),
     ),
     Section(
         "places", ("schema:Place",), "place", "Cities where events took place.",
         (
-            Field("name", "string", "schema:name", "The place's name as the source writes it."),
-            Field("country", "string", "schema:addressCountry", "The country's English name."),
+            Field("name", STRING, "schema:name", "The place's name as the source writes it.", required=True,
+                  names=NAME),
+            Field("country", STRING, "schema:addressCountry", "The country's English name."),
             NOTE,
         ),
     ),
     Section(
         "persons", ("foaf:Person",), "person", "Authors.",
-        (Field("name", "string", "foaf:name", "Full name as printed."), ALIASES, NOTE),
+        (Field("name", STRING, "foaf:name", "Full name as printed.", ONE, required=True, names=NAME), ALIASES, NOTE),
     ),
     Section(
         "populations", ("pikg:TargetPopulation",), "population", "Who interventions are for.",
@@ -98,28 +617,30 @@ SECTIONS: tuple[Section, ...] = (
         "components", ("pikg:InterventionComponent", "skos:Concept"), "component",
         "Principles and methods, one record however many interventions share it.",
         (LABEL, ALT, ALIASES,
-         Field("kind", "concept:component-kind", "pikg:componentKind", "Principle, method, or either."), NOTE),
+         Field("kind", Concept("component-kind"), "pikg:componentKind", "Principle, method, or either.",
+               required=True),
+         NOTE),
         scheme="components",
     ),
     Section(
         "interventions", ("pikg:Intervention",), "intervention", "Psychosocial interventions.",
         (
-            Field("name", "text", "skos:prefLabel", "The intervention's name."),
+            Field("name", TEXT, "skos:prefLabel", "The intervention's name.", ONE, required=True, names=NAME),
             ALT,
             ALIASES,
-            Field("acronym", "string", "pikg:acronym", "Abbreviation used by the source (IPS)."),
-            Field("types", "concept:intervention-type", "dcterms:type", "How the source characterises it.",
-                  many=True),
-            Field("aim", "text", "pikg:aim", "Its aim, in the source's words."),
-            Field("target_population", "ref:populations", "pikg:targetPopulation", "Who it is for."),
-            Field("components", "ref:components", "pikg:hasComponent", "Its principles and methods.", many=True),
-            Field("duration", "duration", "pikg:hasDuration", "How long it lasts."),
-            Field("peer_support", "boolean", "pikg:peerSupport", "Whether it offers peer support (true/false)."),
-            Field("delivery_mode", "concept:delivery-mode", "pikg:deliveryMode", "How sessions are organised."),
-            Field("sessions_led_by", "concept:provider-role", "pikg:sessionsLedBy", "Who leads the sessions.",
-                  many=True),
-            Field("delivered_by", "concept:provider-role", "pikg:deliveredBy", "Who delivers it.", many=True),
-            Field("note", "text", "skos:note", "A note the source makes about it (a footnote)."),
+            Field("acronym", STRING, "pikg:acronym", "Abbreviation used by the source (IPS).", names=OTHER_NAME),
+            Field("types", Concept("intervention-type"), "dcterms:type", "How the source characterises it.", LIST),
+            Field("aim", TEXT, "pikg:aim", "Its aim, in the source's words.", required=True),
+            Field("target_population", Ref("populations"), "pikg:targetPopulation", "Who it is for."),
+            Field("components", Ref("components"), "pikg:hasComponent", "Its principles and methods.", LIST,
+                  required=True),
+            Field("duration", DURATION, "pikg:hasDuration", "How long it lasts.", required=True),
+            Field("peer_support", BOOLEAN, "pikg:peerSupport", "Whether it offers peer support (true/false).", ONE),
+            Field("delivery_mode", Concept("delivery-mode"), "pikg:deliveryMode", "How sessions are organised."),
+            Field("sessions_led_by", Concept("provider-role"), "pikg:sessionsLedBy", "Who leads the sessions.",
+                  LIST),
+            Field("delivered_by", Concept("provider-role"), "pikg:deliveredBy", "Who delivers it.", LIST),
+            Field("note", TEXT, "skos:note", "A note the source makes about it (a footnote)."),
             NOTE,
         ),
     ),
@@ -127,22 +648,26 @@ SECTIONS: tuple[Section, ...] = (
         "studies", ("pikg:Study",), "study", "Studies that evaluated or synthesised interventions.",
         (
             LABEL,
-            Field("design", "concept:study-design", "schema:studyDesign", "The study design."),
-            Field("data_collection", "concept:data-collection", "pikg:dataCollectionMethod", "How data were collected.",
-                  many=True),
-            Field("sample_size", "nonnegative-integer", "pikg:sampleSize", "Number of participants."),
-            Field("country", "string", "pikg:country", "Country where it was carried out."),
-            Field("aim", "text", "pikg:aim", "Its aim, in the source's words."),
-            Field("population", "ref:populations", "pikg:targetPopulation", "Who the participants were."),
-            Field("evaluates", "ref:interventions", "pikg:evaluates", "Interventions it studied.", many=True),
-            Field("reported_in", "ref:publications", "pikg:reportedIn", "Publications reporting it.", many=True),
+            Field("design", Concept("study-design"), "schema:studyDesign", "The study design.", required=True),
+            Field("data_collection", Concept("data-collection"), "pikg:dataCollectionMethod",
+                  "How data were collected.", LIST),
+            Field("sample_size", COUNT, "pikg:sampleSize", "Number of participants.", ONE),
+            Field("country", STRING, "pikg:country", "Country where it was carried out.", ONE),
+            Field("aim", TEXT, "pikg:aim", "Its aim, in the source's words."),
+            Field("population", Ref("populations"), "pikg:targetPopulation", "Who the participants were."),
+            Field("evaluates", Ref("interventions"), "pikg:evaluates", "Interventions it studied.", LIST,
+                  required=True),
+            Field("reported_in", Ref("publications"), "pikg:reportedIn", "Publications reporting it.", LIST,
+                  required=True),
             NOTE,
         ),
     ),
     Section(
         "outcomes", ("pikg:Outcome",), "outcome", "What interventions may change.",
         (LABEL, ALT, ALIASES,
-         Field("recovery_kind", "concept:recovery-kind", "pikg:recoveryKind", "Personal or clinical."), NOTE),
+         Field("recovery_kind", Concept("recovery-kind"), "pikg:recoveryKind", "Personal or clinical.", ONE,
+               required=True),
+         NOTE),
     ),
     Section(
         "subgroups", ("pikg:ParticipantSubgroup",), "subgroup", "Subsets of a study's participants.",
@@ -157,29 +682,42 @@ SECTIONS: tuple[Section, ...] = (
         "supporting passage.",
         (
             LABEL,
-            Field("type", "concept:finding-type", "pikg:findingType", "Result or conclusion."),
-            Field("study", "ref:studies", "pikg:study", "The study it comes from."),
-            Field("intervention", "ref:interventions", "pikg:intervention", "The intervention it is about."),
-            Field("outcome", "ref:outcomes", "pikg:outcome", "The outcome it is about."),
-            Field("direction", "concept:direction", "pikg:direction", "Beneficial, no effect, harmful or mixed."),
-            Field("subgroup", "ref:subgroups", "pikg:subgroup", "The subgroup it holds for (omit for everyone)."),
-            Field("strength", "concept:assertion-strength", "pikg:assertionStrength", "How firmly it is stated."),
-            Field("hedge", "text", "pikg:hedgeWording", "The hedging words, verbatim (may decrease)."),
-            Field("mechanisms", "ref:mechanisms", "pikg:mechanism", "How the effect came about.", many=True),
+            Field("type", Concept("finding-type"), "pikg:findingType", "Result or conclusion.", ONE, required=True),
+            Field("study", Ref("studies"), "pikg:study", "The study it comes from.", ONE, required=True),
+            Field("intervention", Ref("interventions"), "pikg:intervention", "The intervention it is about.", ONE,
+                  required=True),
+            Field("outcome", Ref("outcomes"), "pikg:outcome", "The outcome it is about.", ONE, required=True),
+            Field("direction", Concept("direction"), "pikg:direction", "Beneficial, no effect, harmful or mixed.",
+                  ONE, required=True),
+            Field("subgroup", Ref("subgroups"), "pikg:subgroup", "The subgroup it holds for (omit for everyone).",
+                  ONE),
+            Field("strength", Concept("assertion-strength"), "pikg:assertionStrength", "How firmly it is stated.",
+                  ONE, required=True),
+            Field("hedge", TEXT, "pikg:hedgeWording", "The hedging words, verbatim (may decrease).", ONE),
+            Field("mechanisms", Ref("mechanisms"), "pikg:mechanism", "How the effect came about.", LIST),
             NOTE,
         ),
     ),
     Section(
         "concepts", (), "", "Facts a source states about a vocabulary concept (keys are SCHEME/ID).",
         (
-            Field("definition", "text", "skos:definition", "The source's definition of the concept."),
-            Field("example", "text", "skos:example", "An example the source gives."),
+            Field("definition", TEXT, "skos:definition", "The source's definition of the concept."),
+            Field("example", TEXT, "skos:example", "An example the source gives."),
         ),
         by_concept=True,
     ),
 )
 
 SECTION_BY_NAME: dict[str, Section] = {s.name: s for s in SECTIONS}
+RECORD_KINDS: dict[str, str] = {s.segment: s.name for s in SECTIONS if not s.by_concept}  # `kg new KIND` → section
+
+
+def _predicates(*roles: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f.predicate for s in SECTIONS for f in s.fields if f.names in roles))
+
+
+NAME_PREDICATES = _predicates(NAME, OTHER_NAME)  # every property whose values name a record (CURIEs)
+LABEL_PREDICATES = _predicates(NAME)  # the properties of a record's own name, shown for it
 
 SOURCE_FIELDS: dict[str, str] = {
     "id": "The source's id (lower-case letters, digits and hyphens); it names the source's graph.",
@@ -188,6 +726,7 @@ SOURCE_FIELDS: dict[str, str] = {
     "publication": "The id of the publication the source document comes from.",
     "quote": "A passage identifying the document (its title).",
 }
+SOURCE_REQUIRED = ("id", "label", "text_file", "quote")
 
 RECORD_KEYS: dict[str, str] = {
     "quote": "A verbatim passage of the source supporting the record; the quote of every field that gives none, "
@@ -204,23 +743,58 @@ VALUE_KEYS: dict[str, str] = {
     "text": "duration only: the source's own wording.",
 }
 
-DURATION_QUALIFIERS = ("exact", "approximate", "open-ended")
+CARDINALITIES: dict[str, str] = {
+    ONE: "one value; two sources giving different ones are a conflict (both kept, listed by `kg conflicts`)",
+    PER_SOURCE: "one value in a record; each source may give its own",
+    LIST: "one or more values (a list, or `values:` with one quote)",
+}
+
+REFERENCE_START, REFERENCE_END = "<!-- reference:start -->\n", "<!-- reference:end -->"
+
+
+def _kinds() -> list[Kind]:
+    """One kind of each family the sections use: text first, structured values last."""
+    order = (Text, String, Boolean, WholeNumber, Date, Language, Ref, Authors, Concept, Duration)
+    seen: dict[str, Kind] = {}
+    for section in SECTIONS:
+        for fld in section.fields:
+            seen.setdefault(fld.kind.family or fld.kind.name, fld.kind)
+    return sorted(seen.values(), key=lambda k: (order.index(type(k)), k.name))
 
 
 def format_reference() -> str:
     """The field-by-field reference of the record format, in Markdown (records/README.md embeds it)."""
     lines = ["### `source` (one per file)", "", "| field | meaning |", "| --- | --- |"]
-    lines += [f"| `{name}` | {doc} |" for name, doc in SOURCE_FIELDS.items()]
+    lines += [f"| `{name}` | {doc}{' (required)' if name in SOURCE_REQUIRED else ''} |"
+              for name, doc in SOURCE_FIELDS.items()]
     lines += ["", "### Keys of every record", "", "| key | meaning |", "| --- | --- |"]
     lines += [f"| `{name}` | {doc} |" for name, doc in RECORD_KEYS.items()]
     lines += ["", "### Keys of a field written as a mapping", "", "| key | meaning |", "| --- | --- |"]
     lines += [f"| `{name}` | {doc} |" for name, doc in VALUE_KEYS.items()]
+    lines += ["", "### Kinds of value", "", "| kind | write | RDF |", "| --- | --- | --- |"]
+    lines += [f"| `{k.family or k.name}` | {k.writes} | {k.rdf} |" for k in _kinds()]
+    lines += ["", "### How many values", "", "| values | meaning |", "| --- | --- |"]
+    lines += [f"| {name} | {doc} |" for name, doc in CARDINALITIES.items()]
+    lines += ["", "A **required** field is one the graph needs (the shapes' `sh:minCount 1`): some record file must "
+              "give it, not necessarily every file that describes the record. A field marked **name** names the "
+              "record (shown for it); **other name** is another name references and queries find it by."]
     for section in SECTIONS:
         types = ", ".join(f"`{t}`" for t in section.types) or "(an existing vocabulary concept)"
         lines += ["", f"### `{section.name}`: {section.doc}", "", f"Each record becomes a {types}.", "",
-                  "| field | kind | RDF | meaning |", "| --- | --- | --- | --- |"]
+                  "| field | kind | values | RDF | meaning |", "| --- | --- | --- | --- | --- |"]
         for fld in section.fields:
-            kind = fld.kind + (", list" if fld.many else "")
+            values = ", ".join(x for x in (fld.cardinality, "**required**" if fld.required else "",
+                                           f"**{fld.names}**" if fld.names else "") if x)
             rdf = f"`{fld.predicate}`" + (" (inverse)" if fld.inverse else "")
-            lines.append(f"| `{fld.name}` | {kind} | {rdf} | {fld.doc} |")
+            lines.append(f"| `{fld.name}` | {fld.kind} | {values} | {rdf} | {fld.doc} |")
     return "\n".join(lines) + "\n"
+
+
+def embed_reference(text: str) -> str:
+    """`text` (records/README.md) with the generated reference between its markers replaced by the current one;
+    ValueError when the markers are missing."""
+    start = text.find(REFERENCE_START)
+    end = text.find(REFERENCE_END, start + 1) if start >= 0 else -1
+    if start < 0 or end < 0:
+        raise ValueError(f"no {REFERENCE_START.strip()} … {REFERENCE_END} markers to write the reference between")
+    return text[:start + len(REFERENCE_START)] + format_reference() + text[end:]

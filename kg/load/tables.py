@@ -22,7 +22,7 @@ import yaml
 from kg.base.errors import InputError, display_path
 from kg.base.lexical import character_name, control_character
 from kg.load.identity import normalise_name
-from kg.load.records import ID_RE
+from kg.load.schema import ID_RE, SECTION_BY_NAME, Concept
 
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
            "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24}
@@ -47,7 +47,7 @@ class Imported:
 
 def slug(text: str) -> str:
     value = re.sub(r"[^a-z0-9]+", "-", normalise_name(text)).strip("-")
-    return value if ID_RE.match(value or "") else "record"
+    return value if ID_RE.fullmatch(value or "") else "record"
 
 
 class Flow(dict):
@@ -83,7 +83,7 @@ def one_line(text: str) -> str:
 
 def check_names(source_id: str, text_file: str) -> None:
     """The --source-id is a record id; the --text-file a file name inside the sources folder, not a path."""
-    if not ID_RE.match(source_id):
+    if not ID_RE.fullmatch(source_id):
         raise InputError(f"--source-id {source_id!r}: use lower-case letters, digits and hyphens")
     parts = Path(text_file).parts
     if (not text_file.strip() or Path(text_file).is_absolute() or ".." in parts
@@ -285,7 +285,8 @@ def _long_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str, 
     columns = [h.strip().lower() for h in header]
     problems = [(header_line, f"unknown column {c!r}, not imported; known columns: {', '.join(LONG_COLUMNS)}")
                 for c in columns if c not in LONG_COLUMNS]
-    schemes = {"type": "finding-type", "direction": "direction", "strength": "assertion-strength"}
+    schemes = {f.name: f.kind.scheme for f in SECTION_BY_NAME["findings"].fields
+               if isinstance(f.kind, Concept) and f.name in LONG_COLUMNS}  # type, direction, strength
     findings: dict[str, dict[str, Any]] = {}
     first_quote = ""
     cells = [dict(zip(columns, row, strict=True)) for _line, row in rows[1:]]

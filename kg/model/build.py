@@ -21,9 +21,9 @@ import pyoxigraph as ox
 
 from kg.base.config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, Settings, expand, resource_dir
 from kg.base.errors import display_path
-from kg.base.lexical import duration_days
 from kg.load.quotes import QuoteCheck, check_quotes, normalise
 from kg.load.records import Record, RecordFile, Value, load_records
+from kg.load.schema import Term
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph, URIRef
@@ -31,17 +31,16 @@ if TYPE_CHECKING:
 VOCAB_GRAPH = VOCAB_NS
 ONTOLOGY_GRAPH = ONTOLOGY_IRI
 XSD = PREFIXES["xsd"]
-_DATATYPES = {
-    "integer": "integer",
-    "positive-integer": "positiveInteger",
-    "nonnegative-integer": "nonNegativeInteger",
-    "language": "language",
-}
 
 
 def iri(value: str) -> str:
     """An IRI as an N-Triples term."""
     return f"<{value}>"
+
+
+def term(value: Term) -> str:
+    """A record value's RDF term (its kind made it, kg.load.schema) as N-Triples."""
+    return iri(value.value) if value.iri else _literal(value.value, lang=value.lang, datatype=value.datatype)
 
 
 def curie(name: str) -> str:
@@ -217,26 +216,6 @@ class _Builder:
         graph[f"{stmt} {RDF_OBJECT} {o}"] = None
         graph[f"{stmt} {DERIVED_FROM} {passage}"] = None
 
-    def literal(self, kind: str, item: object) -> str:
-        if kind in ("text", "alias"):
-            return _literal(str(item), lang="en")
-        if kind == "string":
-            return _literal(str(item))
-        if kind == "boolean":
-            return _literal("true" if item else "false", datatype=XSD + "boolean")
-        if kind == "date":
-            return _literal(str(item), datatype=XSD + ("gYear" if len(str(item)) == 4 else "date"))
-        return _literal(str(item), datatype=XSD + _DATATYPES[kind])
-
-    def object_of(self, kind: str, item: object) -> str:
-        if kind.startswith("ref:"):
-            from kg.load.schema import SECTION_BY_NAME
-
-            return iri(self.node(SECTION_BY_NAME[kind[4:]].segment, str(item)))
-        if kind.startswith("concept:"):
-            return iri(f"{VOCAB_NS}{kind[8:]}/{item}")
-        return self.literal(kind, item)
-
     def source(self, rf: RecordFile) -> tuple[Statements, str]:
         src = rf.source
         name = graph_iri(self.kg.settings, src.id)
@@ -275,48 +254,15 @@ class _Builder:
     def value(self, graph: Statements, name: str, rf: RecordFile, rec: Record, subject: str, value: Value,
               where: str) -> None:
         fld = value.field
-        assert fld.predicate is not None
         predicate = curie(fld.predicate)
         origin = Origin(str(rf.path), value.line, where)
         self.origins.setdefault((subject[1:-1], predicate[1:-1]), origin)
         passage = self.passage(graph, rf, value.quote, value.quote_in)
-        facts: list[tuple[str, str, str]] = []
-        if fld.kind == "duration":
-            node = iri(f"{subject[1:-1]}/duration/{rf.source.id}")
-            self.origins.setdefault((node[1:-1], None), origin)
-            facts += [
-                (subject, curie("pikg:hasDuration"), node),
-                (node, RDF_TYPE, curie("pikg:DurationSpecification")),
-                (node, curie("pikg:durationQualifier"),
-                 iri(f"{VOCAB_NS}duration-qualifier/{value.extra['qualifier']}")),
-                (node, curie("pikg:durationText"), _literal(value.extra["text"], lang="en")),
-            ]
-            for item in value.items:
-                facts.append((node, curie("pikg:durationValue"), _literal(item, datatype=XSD + "duration")))
-                facts.append((node, curie("pikg:durationInDays"),
-                              _literal(str(duration_days(item)), datatype=XSD + "integer")))
-        elif fld.kind == "authors":
-            for position, person_id in enumerate(value.items, start=1):
-                person = iri(self.node("person", person_id))
-                authorship = iri(f"{subject[1:-1]}/author/{position}")
-                self.origins.setdefault((authorship[1:-1], None), origin)
-                facts += [
-                    (subject, curie("pikg:hasAuthorship"), authorship),
-                    (authorship, RDF_TYPE, curie("pikg:Authorship")),
-                    (authorship, curie("pikg:author"), person),
-                    (authorship, curie("pikg:authorPosition"),
-                     _literal(str(position), datatype=XSD + "positiveInteger")),
-                    (subject, curie("dcterms:creator"), person),
-                ]
-        else:
-            for item in value.items:
-                obj = self.object_of(fld.kind, item)
-                if fld.inverse:
-                    self.origins.setdefault((obj[1:-1], predicate[1:-1]), origin)
-                facts.append((obj, predicate, subject) if fld.inverse else (subject, predicate, obj))
-        for s, p, o in facts:
-            self.fact(graph, name, s, p, o, passage)
-
+        own = subject[1:-1]
+        for s, p, o in fld.triples(own, value.items, value.extra, self.base, rf.source.id):
+            if s != own:  # a node the kind made (a duration, an authorship), or the object of an inverse field
+                self.origins.setdefault((s, p if fld.inverse else None), origin)
+            self.fact(graph, name, iri(s), iri(p), term(o), passage)
 
 @dataclass
 class FileParts:

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -350,18 +351,69 @@ def _turtle_of(graph: Graph) -> bytes:
     return small_turtle(statements, {p: str(ns) for p, ns in graph.namespaces()})
 
 
-def write_release_files(kg: KnowledgeGraph, folder: Path) -> Stats:
-    data = Published.of(kg)
-    stats = compute_stats(kg, data.union)
+HELPER_FROM = 200_000  # published triples from which a helper process makes the other formats on a second core
+
+
+def write_release_files(kg: KnowledgeGraph, folder: Path, data: Published | None = None,
+                        gate: Callable[[Path], Stats] | None = None, helper: bool | None = None) -> Stats:
+    """The one release writer (for `kg build`, `kg release` and the download folder of `kg site`): pikg.nt and
+    pikg.nq first, then `gate`, then every other file, and the dataset description last; returns the counts.
+
+    `gate` judges what was written (given the folder; see released_store): it raises to abandon the folder and
+    returns the counts when the graph passes. With `helper` (by default, from HELPER_FROM triples), a second
+    process makes Turtle, TriG, JSON-LD and RDF/XML from the two statement files, and hashes them, while this one
+    runs the gate and writes the framed documents; the files are the same bytes either way."""
+    data = Published.of(kg) if data is None else data
+    if helper is None:
+        helper = len(data.union) >= HELPER_FROM
     write_statements(folder, data)
-    write_derived(folder, kg.settings.base_iri)
-    write_description(kg, stats, folder)
+    known = None
+    if helper:
+        process = start_derived(folder, kg.settings.base_iri, DERIVED)
+        try:
+            stats = gate(folder) if gate is not None else None
+            write_framed(folder, data)
+            known = checksums(folder, [folder / "pikg.nt", folder / "pikg.nq",
+                                       *sorted((folder / "interventions").glob("*.jsonld"))])
+        except BaseException:
+            process.kill()
+            process.communicate()
+            raise
+        known.update(finish_derived(process))
+    else:
+        stats = gate(folder) if gate is not None else None
+        write_derived(folder, kg.settings.base_iri)
+    stats = compute_stats(kg, data.union) if stats is None else stats
+    write_description(kg, stats, folder, known)
     return stats
 
 
-def write_release(kg: KnowledgeGraph, out_dir: Path) -> dict[str, Path]:
-    """Write the release into out_dir, replacing what was there only once the new folder is complete."""
-    return replace_folder(out_dir, lambda folder: write_release_files(kg, folder))
+def released_store(kg: KnowledgeGraph, folder: Path) -> Any:
+    """An Oxigraph store of the statements written to `folder` (pikg.nq), with the ontology, which the shapes'
+    class targets need: what the verdict judges, so that it judges exactly what is released."""
+    import pyoxigraph as ox
+
+    from kg.model.build import ONTOLOGY_GRAPH
+
+    store = ox.Store()
+    store.load(path=str(folder / "pikg.nq"), format=ox.RdfFormat.N_QUADS)
+    store.load(kg.nquads([ONTOLOGY_GRAPH]), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def write_release(kg: KnowledgeGraph, out_dir: Path, helper: bool | None = None) -> dict[str, Path]:
+    """Judge kg with the one verdict and write its release into out_dir, replacing what was there only once the
+    new folder is complete; kg.check.verdict.Rejected, and nothing replaced, when the graph fails. (The commands
+    go through kg.pipeline, which does the same and tells what it read and found.)"""
+    from kg.check.verdict import Rejected, judge
+
+    def gate(folder: Path) -> Stats:
+        verdict = judge(kg, released_store(kg, folder))
+        if not verdict.ok:
+            raise Rejected(verdict)
+        return compute_stats(kg)
+
+    return replace_folder(out_dir, lambda folder: write_release_files(kg, folder, gate=gate, helper=helper))
 
 
 if __name__ == "__main__":  # the helper: the main process writes the framed documents

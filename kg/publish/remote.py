@@ -4,17 +4,21 @@ release behind Oxigraph's server, is in kg/publish/serve.py.)
 
 A remote call is bounded: `timeout` is a deadline for the whole call, retries and backoff included (each attempt
 gets the time left, and runs in a helper thread so that even a DNS lookup or a server that trickles one byte at a
-time cannot pass it); an answer is read up to a size limit; a SPARQL answer that is not SPARQL JSON results is one
-clear error. Credentials come from the environment (KG_ENDPOINT_TOKEN, or KG_ENDPOINT_USER and
-KG_ENDPOINT_PASSWORD) or the URL, and never appear in a message: every message built from remote data goes
-through `redact`. Connection failures and 5xx answers are retried with exponential backoff; a 4xx answer is an
-error that says what the server refused.
+time cannot pass it); an answer is read up to a size limit, counted in the bytes the server sent: a compressed
+answer (a Content-Encoding other than identity, which we never ask for) is refused, never inflated; a redirect is
+not followed (it would take the request, its body and its credentials elsewhere) but is one error naming where it
+points; a SPARQL answer that is not SPARQL JSON results is one clear error. Credentials come from the environment
+(KG_ENDPOINT_TOKEN, or KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD) or the URL, and never appear in a message: every
+message built from remote data goes through `redact`, and a URL that could hide a password past its host (an
+unencoded / ? # in it) is refused. Connection failures and 5xx answers are retried with exponential backoff; a 4xx
+answer is an error that says what the server refused.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import shutil
 import socket
@@ -23,6 +27,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,6 +157,12 @@ def _excerpt(body: bytes, secrets: Iterable[str], truncated: bool = False) -> st
     return text[:SHOWN_BODY_CHARS] + ("…" if len(text) > SHOWN_BODY_CHARS else "")
 
 
+def _printable(text: str, limit: int) -> str:
+    """A server's short value (a header) as one printable line of at most `limit` characters."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
 def _size(n: int) -> str:
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if n >= scale:
@@ -161,21 +172,44 @@ def _size(n: int) -> str:
 
 # --- URLs --------------------------------------------------------------------------------------------------------
 
+def _shown(url: str) -> str:
+    """A URL as an error about it may show it: everything between // and its last @ is user information (an
+    unencoded / ? or # in a password cuts the authority short for every parser, so only the last @ is sure),
+    masked but for a user name before a colon."""
+    start, at = url.find("//"), url.rfind("@")
+    if start != -1 and at > start:
+        user, colon, _ = url[start + 2 : at].partition(":")
+        keep = colon and not any(ch in user for ch in "/?#")
+        url = url[: start + 2] + (f"{user}:{MASK}" if keep else MASK) + url[at:]
+    return redact(url)
+
+
 def check_url(url: str) -> str:
     """The URL if it is an absolute http(s) URL with a host; anything else (no scheme, file://, a bad port,
-    spaces) is an input error before anything is sent."""
-    shown = redact(url)
+    spaces, an @ after the host) is an input error before anything is sent, which shows the URL with its user
+    information masked."""
+    shown = _shown(url)
     if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
         raise InputError(f"{shown!a}: not a URL (it is empty or holds spaces or control characters)")
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
+    try:
+        parts = urlsplit(url)
+        scheme, hostname = parts.scheme.lower(), parts.hostname
+    except ValueError:  # an unclosed [ or a bracketed host that is not an IPv6 address
+        raise InputError(f"{shown}: not a valid URL (a host in [ ] must be an IPv6 address, e.g. "
+                         "http://[::1]:7878/query)") from None
+    if scheme not in ("http", "https"):
         raise InputError(f"{shown}: not an http:// or https:// URL; endpoints are reached over HTTP only "
                          "(e.g. http://127.0.0.1:7878/query)")
+    if url.rfind("@") >= url.find("//") + 2 + len(parts.netloc):  # an @ in the path, query or fragment
+        raise InputError(f"{shown}: an @ after the host (in the path, query or fragment) is refused: write a / ? # "
+                         "or @ in a user name or password as %2F %3F %23 %40, and an @ in the path or query as %40")
     try:
-        parts.port  # noqa: B018 - raises on a port that is not a number from 0 to 65535
+        port = parts.port
     except ValueError:
-        raise InputError(f"{shown}: the port is not a number from 1 to 65535") from None
-    if not parts.hostname:
+        port = 0
+    if port == 0:
+        raise InputError(f"{shown}: the port is not a number from 1 to 65535")
+    if not hostname:
         raise InputError(f"{shown}: no host name (e.g. http://127.0.0.1:7878/query)")
     return url
 
@@ -207,6 +241,11 @@ class Answer:
     content_type: str
     body: bytes
     truncated: bool = False
+    location: str = ""  # of a redirect
+
+
+class _Encoded(Exception):
+    """An answer in a Content-Encoding that was not asked for (the status, reason and coding as args)."""
 
 
 class _TooBig(Exception):
@@ -225,6 +264,7 @@ def make_session() -> requests.Session:
     """A session that sends the environment's credentials (a bearer token, or Basic user and password). It does
     not retry: Client does, within the call's deadline."""
     session = requests.Session()
+    session.trust_env = False  # no ~/.netrc credentials (unknown to redact) and no proxy from the environment
     session.headers["Accept-Encoding"] = "identity"  # the size limit counts what the server sends
     token = os.environ.get("KG_ENDPOINT_TOKEN")
     if token:
@@ -311,8 +351,14 @@ class Client:
                  params: dict[str, str] | None, headers: dict[str, str] | None, cancel: threading.Event) -> Answer:
         data = body() if callable(body) else body
         response = self.session.request(method, url, params=params, data=data, headers=headers, stream=True,
-                                        timeout=(seconds, seconds))
+                                        timeout=(seconds, seconds), allow_redirects=False)
         try:
+            coding = response.headers.get("Content-Encoding", "").strip().lower()
+            if coding not in ("", "identity"):  # asked for identity: a compressed answer is refused, not inflated
+                raise _Encoded(response.status_code, response.reason or "", coding)
+            if 300 <= response.status_code < 400:
+                return Answer(response.status_code, response.reason or "", "", b"",
+                              location=response.headers.get("Location", ""))
             failed = response.status_code >= 400
             limit = ERROR_BODY_BYTES if failed else self.max_bytes
             declared = response.headers.get("Content-Length", "")
@@ -320,7 +366,7 @@ class Client:
                 raise _TooBig
             chunks: list[bytes] = []
             total = 0
-            for chunk in response.iter_content(CHUNK):
+            for chunk in response.raw.stream(CHUNK, decode_content=False):  # the bytes as sent, never inflated
                 if cancel.is_set():
                     raise _Cancelled
                 total += len(chunk)
@@ -361,6 +407,12 @@ class Client:
             except _TooBig:
                 raise self.error(f"{where}: the answer is larger than {_size(self.max_bytes)}; stopped reading it "
                                  "(the limit keeps a runaway answer from filling the memory)", url) from None
+            except _Encoded as encoded:
+                status, reason, coding = encoded.args
+                coding = _printable(redact(coding, self.secrets(url)), 40)
+                raise self.error(f"{where}: the endpoint answered {status} {reason} compressed (Content-Encoding: "
+                                 f"{coding}), which kg did not ask for (it sends Accept-Encoding: identity); the "
+                                 "answer was not read", url) from None
             except requests.exceptions.InvalidHeader:
                 raise self.error(f"{where}: cannot send the request: a credential holds a line break or another "
                                  "character a header cannot carry (check KG_ENDPOINT_TOKEN, KG_ENDPOINT_USER, "
@@ -380,6 +432,11 @@ class Client:
                 }[kind]
                 retry = kind == "refused" or (kind == "other" and idempotent)
             else:
+                if 300 <= answer.status < 400:
+                    target = _printable(redact(answer.location, self.secrets(url)), SHOWN_BODY_CHARS)
+                    target = target or "nowhere (no Location header)"
+                    raise self.error(f"{where}: the endpoint answered {answer.status} {answer.reason}, a redirect to "
+                                     f"{target}; kg does not follow redirects: give the URL it points to", url)
                 if answer.status < 400:
                     return answer
                 excerpt = _excerpt(answer.body, self.secrets(url), answer.truncated)
@@ -429,6 +486,25 @@ def _shape_problem(doc: object) -> str | None:
     return None
 
 
+class _NoWarnings(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.WARNING
+
+
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a warning, with a traceback, for a literal it cannot convert to a Python value ("abc" as an
+    xsd:integer) and for an IRI it finds odd; an endpoint's answer is data, shown as it came, so neither is
+    worth a word on stderr (and the server's text would reach the terminal raw)."""
+    logger = logging.getLogger("rdflib.term")
+    quiet = _NoWarnings()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
 def _term(binding: dict[str, str]) -> Node:
     kind = binding["type"]
     if kind == "uri":
@@ -459,7 +535,8 @@ def parse_select(answer: Answer, where: str, secrets: Iterable[str] = ()) -> tup
                                    f"{EXPECTED}", secrets))
     columns = tuple(doc["head"]["vars"])
     try:
-        rows = [tuple(_term(b[c]) if c in b else None for c in columns) for b in doc["results"]["bindings"]]
+        with _quiet_rdflib():
+            rows = [tuple(_term(b[c]) if c in b else None for c in columns) for b in doc["results"]["bindings"]]
     except ValueError as exc:  # a language tag or datatype rdflib refuses
         raise EndpointError(redact(f"{where}: the answer holds a term that is not RDF ({exc})", secrets)) from None
     return columns, rows

@@ -6,8 +6,21 @@ itself, through a small proxy that refuses SERVICE (and LOAD) before a query rea
 server has no option to turn federation off (`oxigraph serve --help`: only --location, --bind, --cors,
 --union-default-graph, --timeout-s), and a SERVICE clause makes the server send HTTP requests wherever a client
 asks (to the machine's other services, or a cloud's metadata address). Every `query`/`update` parameter of the
-URL or a form, and every raw body on any path but the Graph Store's /store, is checked; compressed request
-bodies are refused (Oxigraph would inflate them). `--allow-service` passes every request through unchecked.
+URL or a form, and every raw body on any path but the Graph Store's /store…, is checked, and Oxigraph is sent
+the checked text, not the client's (see `canonical`: the two parsers lex escapes and line ends differently);
+compressed request bodies are refused (Oxigraph would inflate them), and so is a text rdflib cannot parse within
+PARSE_SECONDS (it is slow on long expressions). A request a web page sent (an Origin header that is not this
+server's, or, on a loopback address, a Host that is not loopback: DNS rebinding) is refused, so a web site cannot
+post an update or a query to it. Oxigraph cancels a query that runs longer than `kg serve --timeout` (its
+--timeout-s). `--allow-service` passes every request through unchecked.
+
+The limit of the guard: the private port is a TCP port on 127.0.0.1 without authentication, so any process on
+this machine, of any user, that finds it (a port scan of loopback takes seconds) can send Oxigraph requests
+directly, SERVICE and LOAD included, and in --read-write mode updates; so can a web page that guesses it (a
+browser sends a form POST to any loopback port). Oxigraph 0.5 offers nothing to close it: it cannot listen on a
+Unix socket (--bind takes a host and port), ask for a secret, or turn SERVICE off. The guard therefore protects
+the public port, from remote clients and from anything that only knows that port; it is not a boundary between
+local users. (The public port has no authentication either.)
 
 The child never outlives `kg serve`: SIGTERM, SIGINT and SIGHUP stop it and remove the temporary database (the
 child runs in a process group of its own, so a terminal's Ctrl-C reaches `kg serve`, which stops it in order);
@@ -15,13 +28,13 @@ on Linux the child is also started with PR_SET_PDEATHSIG, so the kernel kills it
 killed with SIGKILL (no handler runs then); the temporary database left by such a kill is removed by the next
 `kg serve`, which recognises its own folders by name, owner and a marker file naming a process that is gone.
 """
-
 from __future__ import annotations
 
 import ctypes
 import functools
 import http.client
 import http.server
+import ipaddress
 import os
 import re
 import shutil
@@ -36,7 +49,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from kg.base.config import ONTOLOGY_IRI
 from kg.base.errors import InputError, display_path
@@ -45,11 +58,13 @@ from kg.publish.remote import oxigraph_binary
 PREFIX = "pikg-oxigraph-"
 MARKER = ".pikg-serve"
 MAX_QUERY_BYTES = 16 * 1024 * 1024  # a query or update body larger than this is refused (413)
+QUERY_TIMEOUT = 60  # seconds a query may run in Oxigraph (`kg serve --timeout`)
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
                         "trailers", "transfer-encoding", "upgrade", "content-length"})
 _PARSE_LOCK = threading.Lock()  # rdflib's pyparsing grammar is shared state, and so is the recursion limit
 PARSE_STACK = 256 * 1024 * 1024  # address space reserved for the parsing thread (used only as deep as it goes)
 PARSE_RECURSION = 20000  # enough for well over 1,000 triple patterns in one group
+PARSE_SECONDS = 10.0  # a request rdflib cannot parse in this time is refused as unchecked
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -72,20 +87,43 @@ REFUSED_SERVICE = ("kg serve refuses SERVICE: a federated query would make this 
                    "hosts. Start it with `kg serve --allow-service` to allow federated queries.")
 REFUSED_LOAD = ("kg serve refuses LOAD: it would make this server fetch a URL. Start it with "
                 "`kg serve --allow-service` to allow LOAD.")
-UNCHECKED = ("kg serve could not check this request for SERVICE or LOAD (rdflib cannot parse it: {why}), so it "
-             "was not run. Start it with `kg serve --allow-service` to pass requests unchecked.")
+UNCHECKED = ("kg serve could not check this request for SERVICE or LOAD ({why}), so it was not run. Start it with "
+             "`kg serve --allow-service` to pass requests unchecked.")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_LEFT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")  # what rdflib (\u or \U, 4 or 8 digits) would still expand
+_HIDDEN = re.compile(  # what cannot hold a keyword: a comment, a string (long ones first), an IRI
+    r"\\.|#[^\n]*"  # an escaped character (ex:a\#b) first, so that its # starts no comment
+    r"|'''(?:'{0,2}(?:[^'\\]|\\.))*'''|\"\"\"(?:\"{0,2}(?:[^\"\\]|\\.))*\"\"\""
+    r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>", re.S)
+_BARE = re.compile(r"(?<![\w:?$@\\~-])(?<!\w\.)(SERVICE|LOAD)(?![\w:-])", re.I)
 
 
-def _unescape(text: str) -> str:
-    """SPARQL's \\u and \\U escapes decoded (some parsers decode them before tokenising)."""
+class Unsafe(ValueError):
+    """A query or update whose reading kg serve cannot pin down (the reason is the message)."""
+
+
+def canonical(text: str) -> str:
+    """The one reading of a query or update that both rdflib and Oxigraph agree on, which is what kg serve checks
+    and what it sends on to Oxigraph (never the client's text). The two parsers read some texts differently:
+    rdflib expands \\u and \\U escapes everywhere before parsing, Oxigraph only inside strings and IRIs (so
+    `"\\u0022"` is a quote in a string for one and the end of a string for the other); Oxigraph ends a # comment
+    at a carriage return, rdflib only at a line feed. So the escapes are expanded here (an escape that is not a
+    character, or one an expansion leaves behind, is refused) and every line break becomes a line feed; what is
+    left means the same to both parsers. (A query that escapes a quote or a backslash inside a string this way
+    no longer parses: spell it as \\" or \\\\.)"""
     def one(match: re.Match[str]) -> str:
-        try:
-            return chr(int(match.group(1) or match.group(2), 16))
-        except ValueError:
-            return ""
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise Unsafe(f"the escape {match.group(0)} is not a character")
+        return chr(code)
 
-    return _ESCAPE.sub(one, text)
+    if "\\" in text:
+        text = _ESCAPE.sub(one, text)
+        left = _LEFT_ESCAPE.search(text)
+        if left:
+            raise Unsafe(f"an escape is left after expanding escapes: {left.group(0)}")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _names(tree: Any, found: set[str]) -> set[str]:
@@ -106,10 +144,25 @@ def _names(tree: Any, found: set[str]) -> set[str]:
     return found
 
 
+class ParseTimeout(BaseException):
+    """Raised inside a parse that ran past PARSE_SECONDS (a BaseException, so that no `except Exception` in
+    pyparsing swallows it)."""
+
+
+def _stop_thread(thread: threading.Thread) -> None:
+    """Raise ParseTimeout in `thread` at its next bytecode (pyparsing is pure Python, so that is soon)."""
+    set_async = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    set_async.argtypes = [ctypes.c_ulong, ctypes.py_object]
+    if thread.ident is not None:
+        set_async(thread.ident, ParseTimeout)
+
+
 def _deep(parse: Callable[[str], Any], text: str) -> Any:
     """rdflib's parser recurses once per triple pattern of a group (about 90 patterns reach Python's default
     limit), so it runs in a thread with a large stack and, for its duration, a higher recursion limit; one parse
-    at a time (the limit is process-wide, and the grammar shared)."""
+    at a time (the limit is process-wide, and the grammar shared). rdflib is slow on long expressions (about a
+    second for 2 KB of `1+1+…`, in proportion), so a parse that runs past PARSE_SECONDS is stopped and raises
+    ParseTimeout: a large request cannot hold the parser, and every request that waits for it, for hours."""
     box: dict[str, Any] = {}
 
     def run() -> None:
@@ -128,36 +181,50 @@ def _deep(parse: Callable[[str], Any], text: str) -> Any:
         sys.setrecursionlimit(max(limit, PARSE_RECURSION))
         try:
             worker.start()
-            worker.join()
+            worker.join(PARSE_SECONDS)
+            if worker.is_alive():
+                _stop_thread(worker)
+                worker.join(5)
         finally:
             sys.setrecursionlimit(limit)
     if "error" in box:
         raise box["error"]
+    if "tree" not in box:  # still running (in a long C call): abandoned, it ends on its own
+        raise ParseTimeout
     return box["tree"]
 
 
-def refusal(text: str) -> str | None:
-    """Why `kg serve` refuses this query or update, or None. A text that cannot contain the keyword SERVICE or
-    LOAD (in any case or escape) passes at once; one that may is parsed by rdflib, as a query and as an update,
-    and refused if either parse has a SERVICE pattern or a LOAD operation, or if neither parse succeeds (so a
-    text rdflib does not understand is refused rather than trusted)."""
-    upper = _unescape(text).upper()
+def refusal(text: str, kind: str | None = None) -> str | None:
+    """Why `kg serve` refuses this query or update (`kind` "query", "update", or None for either), or None. The
+    text is first brought to its canonical form (see `canonical`; the proxy sends Oxigraph that form). A text
+    without the letters SERVICE or LOAD (in any case) passes at once. One with them is refused if SERVICE or LOAD
+    stands as a word outside every comment, string and IRI, or if rdflib's parse (as a query, an update, or for
+    None either) fails or has a SERVICE pattern or a LOAD operation: two independent readings, and a text either
+    cannot place is refused rather than trusted."""
+    try:
+        text = canonical(text)
+    except Unsafe as exc:
+        return UNCHECKED.format(why=str(exc))
+    upper = text.upper()
     if "SERVICE" not in upper and "LOAD" not in upper:
         return None
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    bare = {word.upper() for word in _BARE.findall(_HIDDEN.sub(" ", text))}
     names: set[str] = set()
     parsed = False
     problems = []
-    for parse in (parseQuery, parseUpdate):
+    for parse in {"query": (parseQuery,), "update": (parseUpdate,)}.get(kind or "", (parseQuery, parseUpdate)):
         try:
             _names(_deep(parse, text), names)
             parsed = True
+        except ParseTimeout:
+            problems.append(f"rdflib did not finish parsing it within {PARSE_SECONDS:g} s")
         except Exception as exc:  # pyparsing's errors, RecursionError on deep nesting
-            problems.append(" ".join(str(exc).split())[:120] or exc.__class__.__name__)
-    if "ServiceGraphPattern" in names:
+            problems.append("rdflib cannot parse it: " + (" ".join(str(exc).split())[:120] or exc.__class__.__name__))
+    if "ServiceGraphPattern" in names or "SERVICE" in bare:
         return REFUSED_SERVICE
-    if "Load" in names:
+    if "Load" in names or "LOAD" in bare:
         return REFUSED_LOAD
     if not parsed:
         return UNCHECKED.format(why=problems[0])
@@ -215,21 +282,85 @@ def _read_body(handler: http.server.BaseHTTPRequestHandler, limit: int | None) -
         yield data
 
 
-def _texts(values: dict[str, list[str]]) -> list[str]:
-    return [*values.get("query", []), *values.get("update", [])]
+_KINDS = {"query": "query", "update": "update"}  # the parameters that Oxigraph reads as SPARQL, and as what
+_BODY_KINDS = {"application/sparql-query": "query", "application/sparql-update": "update"}
+_DROPPED = HOP_BY_HOP | {"content-type", "content-encoding", "expect"}  # a rebuilt request sets its own
 
 
-def _form(data: bytes | str) -> dict[str, list[str]]:
+def _loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _browser_refusal(headers: Any, bound_to: str) -> str | None:
+    """Why a request that a web page made is refused, or None. A browser lets any web site send a form POST to
+    127.0.0.1 (a "simple" request, no preflight), so an `Origin` that is not this server's own is refused; and
+    a server on a loopback address answers only to a loopback Host, so a DNS-rebinding name cannot make a web
+    page same-origin with it. Clients that are not browsers send no Origin and a literal Host."""
+    host = (headers.get("Host") or "").strip()
+    try:
+        name, port = urlsplit(f"http://{host}").hostname or "", urlsplit(f"http://{host}").port or 80
+    except ValueError:
+        return f"kg serve refuses Host: {host[:100]!a}: not a host name"
+    if host and _loopback(bound_to) and not _loopback(name):
+        return (f"kg serve refuses Host: {host[:100]!a}: on a loopback address it answers only to localhost or a "
+                "loopback address (a web page reaching it through another name is a DNS-rebinding attack)")
+    origin = headers.get("Origin")
+    if origin is None:
+        return None
+    try:
+        theirs = urlsplit(origin.strip())
+        same = (theirs.scheme == "http" and (theirs.hostname or "") == name.lower()
+                and (theirs.port or 80) == port and host != "")
+    except ValueError:
+        same = False
+    if not same:
+        return (f"kg serve refuses requests from another web site (Origin: {origin[:100]!a}): a web page may not "
+                "query or change this server")
+    return None
+
+
+def _graph_store(path: str) -> bool:
+    """Whether Oxigraph takes this path for its Graph Store, which reads RDF data and never SPARQL: it routes
+    every raw path that starts with /store there (0.5 resolves no dot segment). A path that a server resolving
+    dot segments would send elsewhere (/store/../query, escaped or with backslashes) is checked as SPARQL."""
+    segments = unquote(path).replace("\\", "/").split("/")
+    return path.startswith("/store") and "." not in segments and ".." not in segments
+
+
+def _pairs(data: bytes | str) -> list[tuple[str, str]]:
+    """The name=value pairs of a query string or form, decoded strictly (Oxigraph would replace bad UTF-8)."""
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
-        return parse_qs(text, keep_blank_values=True, errors="strict")
+        return parse_qsl(text, keep_blank_values=True, errors="strict")
     except (UnicodeDecodeError, ValueError):
         raise _Refuse(400, "the query string or form is not UTF-8") from None
 
 
+def _checked(text: str, kind: str | None) -> str:
+    """The canonical form of a query or update, which is what goes on to Oxigraph; a 400 if it is refused."""
+    reason = refusal(text, kind)
+    if reason:
+        raise _Refuse(400, reason)
+    return canonical(text)
+
+
+def _checked_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(k, _checked(v, _KINDS[k]) if k in _KINDS else v) for k, v in pairs]
+
+
 class GuardHandler(http.server.BaseHTTPRequestHandler):
-    """Forwards each request to Oxigraph, after refusing any query or update with SERVICE or LOAD (in the URL's
-    `query`/`update` parameters, a form body, or a raw SPARQL body on any path but the Graph Store's /store)."""
+    """Forwards each request to Oxigraph, unless a web page sent it (`_browser_refusal`). The Graph Store (every
+    path that starts with /store, as Oxigraph routes it) carries RDF data, never SPARQL, and is streamed
+    through. Every other request is rebuilt from what was checked: its `query` and `update` parameters (in the
+    URL or a form) and a raw body are brought to their canonical form (`canonical`), refused if they hold
+    SERVICE or LOAD, and sent on re-encoded, so that Oxigraph runs exactly the text the guard read, never a
+    differently lexed original."""
 
     server: GuardServer
     timeout = 120  # a client that stops sending is dropped
@@ -264,47 +395,55 @@ class GuardHandler(http.server.BaseHTTPRequestHandler):
         if not self.path.startswith("/"):
             raise _Refuse(400, "only origin-form request targets (/path?query) are served")
         target = urlsplit(self.path)
-        body: bytes | Iterator[bytes] | None
-        chunked = False
-        if self.server.allow_service or target.path == "/store":
-            texts = [] if self.server.allow_service else _texts(_form(target.query))
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        if not self.server.allow_service:
+            browser = _browser_refusal(self.headers, str(self.server.server_address[0]))
+            if browser:
+                raise _Refuse(403, browser)
+        if self.server.allow_service or _graph_store(target.path):
             chunked = bool(self.headers.get("Transfer-Encoding"))
             has_body = chunked or self.headers.get("Content-Length") is not None
-            body = _read_body(self, None) if has_body else None
+            body: bytes | Iterator[bytes] | None = _read_body(self, None) if has_body else None
             if body is not None and not chunked:
                 if not self.headers["Content-Length"].strip().isdigit():
                     raise _Refuse(400, "Content-Length is not a number")
-                body = b"".join(body) if int(self.headers["Content-Length"]) <= MAX_QUERY_BYTES else body
-        else:
-            texts = _texts(_form(target.query))
-            coding = self.headers.get("Content-Encoding", "identity").strip().lower()
-            if coding not in ("", "identity"):
-                raise _Refuse(415, f"Content-Encoding {coding} is refused: kg serve reads SPARQL requests as sent")
-            body = b"".join(_read_body(self, MAX_QUERY_BYTES))
-            kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if kind == "application/x-www-form-urlencoded":
-                texts += _texts(_form(body))
-            elif body:
-                try:
-                    texts.append(body.decode("utf-8"))
-                except UnicodeDecodeError:
-                    raise _Refuse(400, "the request body is not UTF-8") from None
-        for text in texts:
-            reason = refusal(text)
-            if reason:
-                raise _Refuse(400, reason)
-        self._pass(body, chunked)
+                if int(self.headers["Content-Length"]) <= MAX_QUERY_BYTES:
+                    body = b"".join(body)
+                else:  # a large upload is streamed, with its length
+                    headers["Content-Length"] = self.headers["Content-Length"]
+            self._pass(self.path, headers, body)
+            return
+        coding = self.headers.get("Content-Encoding", "identity").strip().lower()
+        if coding not in ("", "identity"):
+            raise _Refuse(415, f"Content-Encoding {coding} is refused: kg serve reads SPARQL requests as sent")
+        headers = {k: v for k, v in headers.items() if k.lower() not in _DROPPED}
+        path = target.path
+        if target.query or self.path.endswith("?"):
+            path += "?" + urlencode(_checked_pairs(_pairs(target.query)))
+        data = b"".join(_read_body(self, MAX_QUERY_BYTES))
+        kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if kind:
+            headers["Content-Type"] = kind
+        body = None
+        if kind == "application/x-www-form-urlencoded":
+            body = urlencode(_checked_pairs(_pairs(data))).encode("ascii")
+        elif data:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _Refuse(400, "the request body is not UTF-8") from None
+            body = _checked(text, _BODY_KINDS.get(kind)).encode("utf-8")
+        elif self.headers.get("Content-Length") is not None or self.headers.get("Transfer-Encoding"):
+            body = b""
+        self._pass(path, headers, body)
 
-    def _pass(self, body: bytes | Iterator[bytes] | None, chunked: bool) -> None:
-        """Send the request on to Oxigraph (a streamed body keeps its length, or goes chunked) and its answer
-        back."""
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-        if body is not None and not isinstance(body, bytes) and not chunked:
-            headers["Content-Length"] = self.headers["Content-Length"]
+    def _pass(self, path: str, headers: dict[str, str], body: bytes | Iterator[bytes] | None) -> None:
+        """Send the request on to Oxigraph and its answer back (a streamed body without a Content-Length goes
+        chunked)."""
         upstream = http.client.HTTPConnection(*self.server.upstream, timeout=600)
         try:
             try:
-                upstream.request(self.command, self.path, body=body, headers=headers)
+                upstream.request(self.command, path, body=body, headers=headers)
                 answer = upstream.getresponse()
             except ConnectionRefusedError:
                 raise _Refuse(502, "the SPARQL server behind kg serve is not running") from None
@@ -471,9 +610,11 @@ def _raise_stop(signum: int, _frame: object) -> None:
 
 
 def serve_release(release: Path, host: str, port: int, read_write: bool = False, location: Path | None = None,
-                  allow_service: bool = False, echo: Callable[[str], None] = print) -> None:
-    """Serve the release with Oxigraph's server behind the SERVICE-refusing proxy until a signal stops it;
-    whatever way it ends, the child is stopped and a temporary database removed."""
+                  allow_service: bool = False, echo: Callable[[str], None] = print,
+                  timeout: int = QUERY_TIMEOUT) -> None:
+    """Serve the release with Oxigraph's server behind the SERVICE-refusing proxy until a signal stops it (a
+    query running longer than `timeout` seconds is cancelled by Oxigraph); whatever way it ends, the child is
+    stopped and a temporary database removed."""
     for name in ("pikg.nq", "ontology.ttl"):
         if not (release / name).is_file():
             raise InputError(f"{display_path(release / name)}: missing; write the release with `kg release` first")
@@ -501,9 +642,10 @@ def serve_release(release: Path, host: str, port: int, read_write: bool = False,
             log.truncate()
             private = _free_loopback_port()
             mode = "serve" if read_write else "serve-read-only"
-            child = subprocess.Popen([binary, mode, "--location", str(database), "--bind", f"127.0.0.1:{private}",
-                                      "--union-default-graph"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=log, env=_child_env(), process_group=0, preexec_fn=_die_with_parent())
+            args = [binary, mode, "--location", str(database), "--bind", f"127.0.0.1:{private}",
+                    "--union-default-graph", "--timeout-s", str(timeout)]
+            child = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                                     env=_child_env(), process_group=0, preexec_fn=_die_with_parent())
             _wait_for(private, child, log)
             guard.upstream = ("127.0.0.1", private)
             threading.Thread(target=guard.serve_forever, name="kg-serve-guard", daemon=True).start()

@@ -3,7 +3,9 @@ resource (with its own Turtle and JSON-LD beside it) and the ontology's document
 
 Plain HTML and CSS from Jinja2 templates with autoescaping, so text from the data is always shown as text.
 Links are relative, so the folder works opened from disk and from any web server; nothing is fetched at view
-time. The same graph gives the same files.
+time. The same graph gives the same files. The pages are written beside the release that kg.pipeline.site_of
+writes into download/ (judged by the one verdict, written by the one release writer), and the comparison table
+is the answer of the bundled compare-interventions query, so that Table 1 is defined once.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from rdflib import OWL, RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg import __version__
-from kg.base.config import ONTOLOGY_NS, PREFIXES, VOCAB_NS, compact
+from kg.base.config import ONTOLOGY_NS, PREFIXES, VOCAB_NS, compact, expand
 from kg.check.validate import load_shapes
+from kg.load.schema import LABEL_PREDICATES
 from kg.model.build import ONTOLOGY_GRAPH, KnowledgeGraph
-from kg.model.stats import compute_stats
-from kg.publish.export import canonical_json, export_graph, new_graph, replace_folder, write_atomic
-from kg.publish.release import DESCRIPTION, distributions, schema_org_dataset, write_release_files
+from kg.model.stats import Stats, compute_stats
+from kg.publish.export import canonical_json, export_graph, new_graph, write_atomic
+from kg.publish.release import DESCRIPTION, distributions, schema_org_dataset
+from kg.query.sparql import load_query, oxigraph_store, run_query_oxigraph
 
 SKOS = Namespace(PREFIXES["skos"])
 PIKG = Namespace(ONTOLOGY_NS)
@@ -39,7 +43,11 @@ SCHEMA = Namespace(PREFIXES["schema"])
 DCTERMS = Namespace(PREFIXES["dcterms"])
 TEMPLATES = Path(__file__).with_name("templates")
 DIRECTIONS = (("beneficial", "▲"), ("no-effect", "●"), ("harmful", "▼"), ("mixed", "◆"))
-LABELS = (SKOS.prefLabel, RDFS.label, FOAF.name, SCHEMA.name, DCTERMS.title, OA.exact)
+TABLE_QUERY = "compare-interventions"  # the bundled query whose answer is the comparison table
+XSD_BOOLEAN = URIRef(PREFIXES["xsd"] + "boolean")
+# what a node is shown by: the model's rdfs:label (the ontology's header also has a title), a record's own name
+# (kg.load.schema: label, name, title), a passage's quote
+LABELS = (RDFS.label, *(URIRef(expand(p)) for p in LABEL_PREDICATES), OA.exact)
 
 
 @dataclass
@@ -50,8 +58,9 @@ class Link:
 
 
 class SiteBuilder:
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: KnowledgeGraph, stats: Stats | None = None) -> None:
         self.kg = kg
+        self.stats = compute_stats(kg) if stats is None else stats
         self.data = export_graph(kg)
         self.ontology = kg.dataset.graph(ONTOLOGY_GRAPH)
         self.base = kg.settings.base_iri
@@ -114,7 +123,7 @@ class SiteBuilder:
     # ------------------------------------------------------------------ pages
 
     def home(self, out: Path) -> None:
-        stats = compute_stats(self.kg)
+        stats = self.stats
         downloads = []
         for path in sorted((out / "download").rglob("*")):
             if path.is_file():
@@ -134,40 +143,49 @@ class SiteBuilder:
         return sorted(self.data.subjects(RDF.type, PIKG.Intervention), key=lambda i: self.label(i).casefold())
 
     def compare(self, out: Path) -> None:
+        """Table 1 as the compare-interventions query answers it (`kg query compare-interventions`), turned so that
+        each intervention is a column; each value links to what it names and to the passages that state it."""
         page = "compare.html"
-        interventions = self.interventions()
-
-        def cell(i: URIRef, prop: URIRef, shown: Any = None) -> list[Link]:
-            items = []
-            for o in sorted(self.data.objects(i, prop), key=lambda n: self.label(n).casefold()):
-                item = self.link(page, o) if shown is None else shown(o)
-                item.quotes = self.quotes(page, i, prop, o)
-                items.append(item)
-            return items
-
-        def duration(node: Node) -> Link:
-            value = self.data.value(node, PIKG.durationValue)
-            qualifier = self.label(self.data.value(node, PIKG.durationQualifier))
-            text = f"{self.data.value(node, PIKG.durationText)} ({value or qualifier}"
-            return Link(text + (f", {qualifier})" if value is not None and qualifier != "exact" else ")"),
-                        self.href(page, node))
-
-        def role(node: Node) -> Link:
-            example = self.data.value(node, SKOS.example)
-            return Link(self.label(node) + (f" (e.g. {example})" if example else ""), self.href(page, node))
-
-        rows = [
-            ("Aim", PIKG.aim, None), ("Principles and methods", PIKG.hasComponent, None),
-            ("Duration", PIKG.hasDuration, duration), ("Peer support", PIKG.peerSupport,
-                                                        lambda o: Link("yes" if o.toPython() else "no")),
-            ("Delivery mode", PIKG.deliveryMode, None), ("Sessions led by", PIKG.sessionsLedBy, role),
-            ("Delivered by", PIKG.deliveredBy, role), ("Target population", PIKG.targetPopulation, None),
-            ("Note", SKOS.note, None),
-        ]
+        spec = load_query(TABLE_QUERY)
+        result = run_query_oxigraph(oxigraph_store(self.kg), TABLE_QUERY)
+        heads = [self.named(row[0]) for row in result.rows]
+        rows = []
+        for at, column in enumerate(result.columns[1:], 1):
+            cells = []
+            for head, row in zip(heads, result.rows, strict=True):
+                values = row[at].split("; ") if column in spec.lists and row[at] else [row[at]] if row[at] else []
+                cells.append([self.value(page, head, value) for value in values])
+            rows.append({"label": column.replace("_", " ").capitalize(), "cells": cells})
         self.render(out, page, "compare.html", title="Compare interventions",
-                    interventions=[self.link(page, i) for i in interventions],
-                    rows=[{"label": label, "cells": [cell(i, prop, shown) for i in interventions]}
-                          for label, prop, shown in rows])
+                    interventions=[Link(row[0], self.href(page, head)) for head, row in zip(heads, result.rows,
+                                                                                            strict=True)],
+                    rows=rows)
+
+    def named(self, name: str) -> Node | None:
+        """The intervention of this name: names are unique within a class (ambiguous-name-violation sees to it,
+        and the site is written only for a graph that passed the verdict)."""
+        found = sorted(i for i in self.data.subjects(RDF.type, PIKG.Intervention) if self.label(i) == name)
+        return found[0] if found else None
+
+    def value(self, page: str, head: Node | None, text: str) -> Link:
+        """A value of the table as a link to what it names among the intervention's statements, one or two steps
+        away (a component by its label, a duration by its text, a role by its label before its example, peer
+        support by yes or no), with the passages that state that statement; plain text when it names nothing."""
+        if head is None:
+            return Link(text)
+        for p, o in sorted(self.data.predicate_objects(head), key=lambda po: (str(po[0]), str(po[1]))):
+            if p == RDF.type:
+                continue
+            if isinstance(o, Literal):
+                shown = ("yes" if o.toPython() else "no") if o.datatype == XSD_BOOLEAN else str(o)
+                if text == shown or text.startswith(f"{shown} ("):
+                    return Link(text, None, self.quotes(page, head, p, o))
+                continue
+            label = self.label(o)
+            if text == label or text.startswith(f"{label} (") or any(
+                    isinstance(v, Literal) and str(v) == text for v in self.data.objects(o, None)):
+                return Link(text, self.href(page, o), self.quotes(page, head, p, o))
+        return Link(text)
 
     def evidence(self, out: Path) -> None:
         page = "evidence.html"
@@ -307,7 +325,7 @@ class SiteBuilder:
         return "" if node is None else compact(str(node)) if isinstance(node, URIRef) else str(node)
 
     def write(self, out: Path) -> None:
-        write_release_files(self.kg, out / "download")
+        """The pages, beside the release in out/download/ (see kg.pipeline.site_of)."""
         shutil.copyfile(TEMPLATES / "style.css", out / "style.css")
         self.home(out)
         self.compare(out)
@@ -318,6 +336,6 @@ class SiteBuilder:
             self.resource(out, iri)
 
 
-def write_site(kg: KnowledgeGraph, out_dir: Path) -> dict[str, Path]:
-    """Write the site into out_dir, replacing what was there only once the new folder is complete."""
-    return replace_folder(out_dir, SiteBuilder(kg).write, "site")
+def write_pages(kg: KnowledgeGraph, out: Path, stats: Stats | None = None) -> None:
+    """Write the site's pages into `out`, whose download/ folder holds kg's release already."""
+    SiteBuilder(kg, stats).write(out)

@@ -24,13 +24,11 @@ from rdflib.term import Node
 from kg.base.config import expand, resource_dir
 from kg.base.errors import QueryError
 from kg.base.lexical import DURATION_HINT, DURATION_RE, duration_days
+from kg.load.schema import NAME_PREDICATES
 
 FORMATS = ("table", "csv", "json", "markdown")
 TABLE_WIDTH = 60  # characters a table column shows before it cuts a value with …
-_NAME_PROPERTIES = (
-    "skos:prefLabel", "skos:altLabel", "skos:hiddenLabel", "pikg:acronym", "foaf:name", "schema:name",
-    "dcterms:title",
-)
+_NAME_PROPERTIES = NAME_PREDICATES  # the record format's names: labels, titles, acronyms, aliases
 
 
 @dataclass(frozen=True)
@@ -119,18 +117,21 @@ def load_query(name: str, folder: Path | None = None, allow_service: bool = Fals
 
 _SPARQL_SKIPPED = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''  # long strings
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''  # strings
+    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''  # strings
     r"|<[^<>\"{}|^`\\\s]*>"  # IRIs
-    r"|#[^\n]*",  # comments
+    r"|#[^\n\r]*",  # comments: a carriage return ends one too (Oxigraph reads it so)
     re.DOTALL)
 _REMOTE = re.compile(r"(?<![\w?$:])(SERVICE|LOAD)(?![\w:-])", re.IGNORECASE)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 def refuse_remote_access(text: str, what: str) -> None:
     """QueryError if a SPARQL text holds SERVICE or LOAD outside its strings, IRIs and comments: either makes the
     engine fetch from the network, which the bundled queries never need. A lexical check, so it costs nothing
     and errs only towards refusing (tests compare it with rdflib's parser)."""
-    found = _REMOTE.search(_SPARQL_SKIPPED.sub(" ", text))
+    expanded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)) if int(m.group(1) or m.group(2), 16)
+                           < 0x110000 else " ", text)  # \u escapes, as some engines expand them before lexing
+    found = _REMOTE.search(_SPARQL_SKIPPED.sub(" ", expanded)) or _REMOTE.search(_SPARQL_SKIPPED.sub(" ", text))
     if found:
         raise QueryError(f"{what} uses {found.group(1).upper()}, which would make the engine fetch from the network; "
                          "refused (pass --allow-service to allow it)")
@@ -210,7 +211,7 @@ def bind_params(source: Dataset | Engine, spec: QuerySpec, given: dict[str, str]
         if param.type == "resource":
             bindings[name] = resolve_resource(source, value, param.cls, name)
         elif param.type == "duration":
-            if not DURATION_RE.match(value):
+            if not DURATION_RE.fullmatch(value):
                 raise QueryError(f"parameter {name}: expected {DURATION_HINT}, got {value!r}")
             bindings[f"{name}_days"] = Literal(str(duration_days(value)), datatype=XSD.integer)
         else:

@@ -1,6 +1,7 @@
 """Hostile inputs for the remote commands (`kg query --endpoint`, `kg publish`, `kg serve`): bad timeouts, URLs
-that are not http(s), unreachable endpoints with many retries (time bound), credentials that must not be
-printed, damaged release folders. No case needs a server: the unreachable one is port 9 on loopback (discard,
+that are not http(s) or that parsers cannot read (an unclosed IPv6 bracket, a password with an unencoded / ? #),
+unreachable endpoints with many retries (time bound), credentials that must not be printed, damaged release
+folders. No case needs a server: the unreachable one is port 9 on loopback (discard,
 closed on any ordinary machine); servers that hang, echo credentials or answer nonsense are in
 tests/test_remote.py."""
 
@@ -86,6 +87,23 @@ CASES: list[Case] = [
          absent=("tok-line", "Injected")),
     Case("remote-password-in-bad-url", (*QUERY, "ftp://admin:hunter2@127.0.0.1/query"), 2,
          ("ftp://admin:***@127.0.0.1/query", "not an http:// or https:// URL"), absent=("hunter2",)),
+    # a URL parsers cannot read is one line, its password masked (no "Invalid IPv6 URL" traceback)
+    Case("remote-query-ipv6-unclosed-with-password", (*QUERY, "http://admin:hunter2@[::1:9912/x"), 2,
+         ("http://admin:***@[::1:9912/x: not a valid URL", "must be an IPv6 address"), absent=("hunter2",)),
+    Case("remote-publish-ipv6-unclosed", publish("--endpoint", "http://[::1"), 2,
+         ("http://[::1: not a valid URL",), setup=release()),
+    Case("remote-endpoint-bracketed-name", (*QUERY, "http://[hello]:7878/query"), 2, ("not a valid URL",)),
+    # a password with an unencoded / ? or # ends the authority early for every parser: refused, never echoed
+    *(Case(f"remote-password-with-{name}", (*QUERY, f"http://admin:hun{ch}ter2@127.0.0.1:9912/x"), 2,
+           ("http://admin:***@127.0.0.1:9912/x", "an @ after the host", "%2F %3F %23 %40"),
+           absent=("ter2", f"hun{ch}"))
+      for name, ch in (("slash", "/"), ("question-mark", "?"), ("hash", "#"))),
+    Case("remote-publish-password-with-slash", publish("--endpoint", "http://admin:hun/ter2@127.0.0.1:9/store"), 2,
+         ("http://admin:***@127.0.0.1:9/store", "an @ after the host"), setup=release(), absent=("ter2", "hun/")),
+    Case("remote-token-with-slash-as-url-user", (*QUERY, "http://tok/en-5ecret@127.0.0.1:9/query"), 2,
+         ("http://***@127.0.0.1:9/query", "an @ after the host"), absent=("5ecret", "tok/")),
+    Case("remote-endpoint-port-zero", (*QUERY, "http://127.0.0.1:0/query"), 2,
+         ("the port is not a number from 1 to 65535",)),
     # endpoints are http(s) URLs, nothing else
     Case("remote-endpoint-file-url", (*QUERY, "file:///etc/passwd"), 2,
          ("file:///etc/passwd: not an http:// or https:// URL",), absent=("root:",)),
@@ -122,6 +140,8 @@ CASES: list[Case] = [
          ("pikg.nq: oxigraph could not load it", "line 2"),
          setup=lambda ws: (release("corrupt.nq")(ws), tmpdir(ws)) and None, env={"TMPDIR": "{ws}/tmp"},
          after=no_database_left, seconds=20),
+    Case("remote-serve-timeout-zero", ("serve", "--release", "{ws}/keep/release", "--timeout", "0"), 2,
+         ("invalid value for '--timeout'", "1<=x<=86400"), setup=release()),
     Case("remote-serve-port-out-of-range", ("serve", "--release", "{ws}/keep/release", "--port", "70000"), 2,
          ("invalid value for '--port'",), setup=release()),
 ]

@@ -1,0 +1,93 @@
+"""One verdict: whether a graph passes, decided in one place for every command that judges.
+
+A graph passes when the shapes (SHACL compiled to SPARQL on Oxigraph, kg.check.engine) find no violation and no
+`*-violation` query returns a row. Sources that disagree on a single-valued property are conflicts: reported,
+both values kept, never failing. `kg validate`, `kg check`, `kg build`, `kg release` and `kg site` all decide
+with `Verdict.ok` and print `Verdict.lines()`, so that no command publishes what another refuses (a test runs
+every invalid fixture through the five and expects the same exit code and the same lines).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.base.errors import KGError
+from kg.check.validate import ValidationReport, validate, validate_file
+from kg.query.sparql import QueryResult, QuerySpec, list_queries, oxigraph_store, run_query_oxigraph
+
+if TYPE_CHECKING:
+    from kg.check.data import DataGraph
+    from kg.model.build import KnowledgeGraph
+
+SHOWN_ROWS = 10  # rows of a violation query a verdict shows; the query itself gives them all
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the shapes found (violations and conflicts) and what each violation query returned."""
+
+    report: ValidationReport
+    queries: dict[str, QueryResult]
+
+    @property
+    def ok(self) -> bool:
+        """The one definition of a passing graph: no violation of the shapes, no row from a violation query."""
+        return self.report.conforms and not any(result.rows for result in self.queries.values())
+
+    def lines(self) -> list[str]:
+        """The verdict as every judging command prints it."""
+        lines = self.report.lines()
+        bad = {name: result for name, result in self.queries.items() if result.rows}
+        lines.append(f"Violation queries: {len(self.queries)} run, "
+                     + ("none returned rows" if not bad else f"{len(bad)} returned rows: {', '.join(bad)}"))
+        for name, result in bad.items():
+            lines.extend(f"  {name}: {' | '.join(row)}" for row in result.rows[:SHOWN_ROWS])
+        return lines
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+class Rejected(KGError):
+    """A graph that fails the verdict, where the caller wanted it to pass (kg.publish.release.write_release).
+    Exit code 1, the verdict's lines as the message."""
+
+    exit_code = 1
+
+    def __init__(self, verdict: Verdict) -> None:
+        self.verdict = verdict
+        super().__init__(str(verdict))
+
+
+def per_source(spec: QuerySpec) -> bool:
+    """Whether a violation query judges the build's layout, one named graph per source (it reads `GRAPH ?graph`):
+    the provenance checks. Someone else's file has no such graphs (its named graphs are merged on reading), so
+    on it they could only ever return nothing."""
+    return "GRAPH ?graph" in spec.text
+
+
+def violation_queries(any_graph: bool = False) -> list[QuerySpec]:
+    """The bundled `*-violation` queries; with `any_graph`, only those that mean something on any graph."""
+    return [spec for spec in list_queries() if spec.is_violation_check and not (any_graph and per_source(spec))]
+
+
+def run_violation_queries(store: Any, specs: list[QuerySpec] | None = None) -> dict[str, QueryResult]:
+    """Each violation query's rows on an Oxigraph store (the union of its graphs as default graph)."""
+    return {spec.name: run_query_oxigraph(store, spec.name)
+            for spec in (violation_queries() if specs is None else specs)}
+
+
+def judge(kg: KnowledgeGraph, store: Any = None) -> Verdict:
+    """The verdict on a built graph, on `store` when given (it must hold kg's graphs, the ontology's too)."""
+    store = oxigraph_store(kg) if store is None else store
+    return Verdict(validate(kg, store), run_violation_queries(store))
+
+
+def judge_file(path: Path, fmt: str | None = None, max_bytes: int | None = None) -> tuple[Verdict, DataGraph]:
+    """The verdict on someone else's RDF file (`kg validate --data`): our shapes, with our ontology and
+    vocabularies beside the data, and the violation queries that hold on any graph (ambiguous names); not the
+    provenance checks, which judge how `kg build` lays out its sources (see per_source). Returns the data read."""
+    report, data = validate_file(path, fmt, max_bytes)
+    return Verdict(report, run_violation_queries(data.store, violation_queries(any_graph=True))), data

@@ -1,0 +1,100 @@
+"""Data-extraction sheets (kg.load.tables, `kg import-table`): Table 1's layout and one row per finding, what
+cannot be placed listed with its line, and Table 1 written out and imported back unchanged."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.base.config import Settings
+from kg.check.validate import validate
+from kg.cli import cli
+from kg.model.build import build
+from kg.query.sparql import run_query
+
+
+def _table1_sheet(kg, path: Path) -> None:
+    result = run_query(kg.dataset, "compare-interventions")
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["attribute", *(row[0] for row in result.rows)])
+        for attribute in ("aim", "components", "duration", "peer_support", "sessions_led_by", "note"):
+            i = result.columns.index(attribute)
+            writer.writerow([attribute, *(row[i] for row in result.rows)])
+
+
+def test_table_1_round_trip(kg, tmp_path: Path) -> None:
+    """Table 1 written out from compare-interventions and imported back gives the same intervention facts."""
+    sheet = tmp_path / "table1.csv"
+    _table1_sheet(kg, sheet)
+    (tmp_path / "records").mkdir()
+    out = tmp_path / "records" / "roundtrip.yaml"
+    result = CliRunner().invoke(cli, ["import-table", str(sheet), "--source-id", "roundtrip", "--text-file",
+                                      "table1.txt", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "  imr:\n" in text and "  attention-to-clients-preference:" in text  # known records keep their ids
+    again = build(Settings.default(tmp_path / "records", tmp_path / "no-texts"))
+    assert run_query(again.dataset, "compare-interventions") == run_query(kg.dataset, "compare-interventions")
+    assert validate(again).conforms
+
+
+def test_import_reports_what_it_cannot_place(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("attribute,Programme X\naim,To help\nduration,a while\nsessions led by,volunteers\n"
+                     "peer support,yes (online)\nsetting,community\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-table", str(sheet), "--source-id", "x", "--text-file", "x.txt"])
+    assert result.exit_code == 1
+    name = str(sheet)
+    assert result.stderr.splitlines() == [
+        f"{name}:3: Programme X: cannot read the duration 'a while'; write it as a record {{value: P9M, qualifier: "
+        "exact|approximate|open-ended, text: …}",
+        f"{name}:4: Programme X: 'volunteers' is not in the provider-role vocabulary; allowed: "
+        "employment-specialist, mental-health-professional, peer-worker",
+        f"{name}:5: Programme X: delivery mode 'online' is not in the delivery-mode vocabulary; allowed: "
+        "group-based, individual-based",
+        f"{name}:6: unknown row 'setting', not imported; known rows: acronym, aim, components, duration, note, "
+        "peer support, peer-support, peer_support, principles and methods, principles and/or methods, "
+        "sessions led by, sessions_led_by, who leads the sessions",
+    ]
+    assert "# PROBLEM (line 6): unknown row 'setting'" in result.stdout
+    assert "    peer_support: {value: true, quote: yes (online)}" in result.stdout
+
+
+def test_import_long_layout(tmp_path: Path) -> None:
+    sheet = tmp_path / "findings.csv"
+    sheet.write_text("label,study,intervention,outcome,direction,strength,type,quote,country\n"
+                     "IPS helped,My study,IPS,personal recovery,helpful,stated,result,IPS helped,DK\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-table", str(sheet), "--source-id", "x", "--text-file", "x.txt"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{sheet}:1: unknown column 'country', not imported; known columns: label, type, study, intervention, "
+        "outcome, direction, subgroup, strength, hedge, quote, mechanisms",
+        f"{sheet}:2: direction 'helpful' is not in the direction vocabulary; allowed: beneficial, harmful, mixed, "
+        "no-effect",
+    ]
+    assert "    intervention: IPS" in result.stdout
+    assert "    strength: stated" in result.stdout
+
+
+@pytest.mark.parametrize(("content", "args", "message"), [
+    (b"attribute;Programme X\naim;To help\n", [],
+     "error: {sheet}:1: one column found; the file seems to use ';' between fields: pass --delimiter ';'\n"),
+    (b"attribute,Programme X\naim,Caf\xe9\n", [],
+     "error: {sheet}:2: not UTF-8 text (invalid continuation byte); save the sheet as \"CSV UTF-8\"\n"),
+    (b"attribute,A,B\naim,To help\n", [],
+     "error: {sheet}:2: 2 cells where the header has 3; check the delimiter and the quoting of cells that contain "
+     "it\n"),
+    (b"name,value\nx,y\n", [], "error: {sheet}:1: unknown layout: the first header cell is 'attribute' in Table 1's "
+     "layout; a one-row-per-finding sheet has 'intervention' and 'outcome' columns\n"),
+])
+def test_bad_sheets(tmp_path: Path, content: bytes, args: list[str], message: str) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(content)
+    result = CliRunner().invoke(cli, ["import-table", str(sheet), "--source-id", "x", "--text-file", "x.txt", *args])
+    assert result.exit_code == 2
+    assert result.output == message.format(sheet=sheet)
