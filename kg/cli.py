@@ -70,6 +70,7 @@ class _Seconds(click.FloatRange):
         return seconds
 
 
+PROGRESS_FROM = 20  # record files from which `kg check` shows a progress bar on a terminal
 FORCE = click.option("--force", is_flag=True, help="Overwrite the output file even if this command did not write it.")
 
 
@@ -251,7 +252,8 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
 def export(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, fmt: str,
            output: Path | None, force: bool) -> None:
     """Export the graph in one format, without validating it (use `kg build` for a checked release)."""
-    from kg.publish.export import check_output_file, serialize, write_atomic
+    from kg.base.files import check_output_file, write_atomic
+    from kg.publish.export import serialize
 
     if output:
         check_output_file(output, force=force)
@@ -282,7 +284,7 @@ def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
     start = time.perf_counter()
     settings = Settings.default(records_dir, sources_dir, base_iri)
     paths = sorted(settings.records_dir.glob("*.yaml")) if settings.records_dir.is_dir() else []
-    if progress or (progress is None and len(paths) >= 20 and sys.stderr.isatty()):
+    if progress or (progress is None and len(paths) >= PROGRESS_FROM and sys.stderr.isatty()):
         with click.progressbar(length=len(paths), label="Loading records", file=sys.stderr) as bar:
             result = run_check(settings, full, progress=lambda _path: bar.update(1))
     else:
@@ -340,8 +342,8 @@ def schema(output: Path | None, reference: Path | None, force: bool) -> None:
     --reference, bring the curator's field reference up to date instead. Both come from the record format."""
     import json
 
+    from kg.base.files import check_output_file, write_atomic
     from kg.load.jsonschema import is_record_schema, record_schema
-    from kg.publish.export import check_output_file, write_atomic
 
     if reference:
         if output:
@@ -382,11 +384,11 @@ def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: 
     """Turn a data-extraction sheet (CSV) into a record file: Table 1's layout (first header cell `attribute`,
     one column per intervention) or one row per finding. Problems are listed (exit 1), never dropped."""
     from kg.base.config import Settings
+    from kg.base.files import check_output_file, write_atomic
+    from kg.load.corpus import load_records
     from kg.load.identity import NameIndex
-    from kg.load.records import load_records
     from kg.load.tables import import_table
     from kg.model.build import concept_labels
-    from kg.publish.export import check_output_file, write_atomic
 
     labels = concept_labels()
     index = NameIndex.of(load_records(Settings.default(records_dir).records_dir, _concepts()))

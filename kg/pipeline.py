@@ -6,85 +6,18 @@ folder; `kg check` calls `run_pipeline` without a folder (judge only)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.base.config import Settings
 from kg.base.errors import InputError, display_path
-from kg.check.validate import ValidationReport
-from kg.check.verdict import Verdict, judge
-from kg.load.quotes import QuoteCheck
+from kg.base.files import check_output_folder, replace_folder
+from kg.check.verdict import PipelineResult, check_graph
 from kg.model.build import KnowledgeGraph, build
-from kg.model.stats import Stats, compute_stats
-from kg.publish.export import Published, check_output_folder, replace_folder
+from kg.model.stats import Stats
+from kg.publish.export import Published
 from kg.publish.release import released_store, write_release_files
-from kg.query.sparql import QueryResult, oxigraph_store
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """What a check read, as its summary tells it."""
-
-    files: int
-    records: int
-    quotes: QuoteCheck
-    records_dir: Path
-    sources_dir: Path | None
-
-    @classmethod
-    def of(cls, kg: KnowledgeGraph) -> Inputs:
-        return cls(len(kg.files), sum(len(f.records) for f in kg.files), kg.quotes, kg.settings.records_dir,
-                   kg.settings.sources_dir)
-
-
-MAIN_CLASSES = ("pikg:Intervention", "pikg:InterventionComponent", "pikg:Study", "schema:ScholarlyArticle",
-                "foaf:Person", "pikg:Outcome", "pikg:Finding", "pikg:Passage")  # the summary's counts
-
-
-@dataclass
-class PipelineResult:
-    inputs: Inputs
-    verdict: Verdict
-    stats: Stats
-    written: dict[str, Path] = field(default_factory=dict)
-    store: Any = field(default=None, repr=False)  # the judged Oxigraph store (when nothing was written)
-
-    @property
-    def ok(self) -> bool:
-        return self.verdict.ok
-
-    @property
-    def report(self) -> ValidationReport:
-        return self.verdict.report
-
-    @property
-    def violations(self) -> dict[str, QueryResult]:
-        """The rows of each `*-violation` query."""
-        return self.verdict.queries
-
-    def summary(self) -> str:
-        read = self.inputs
-        where = display_path(read.sources_dir) if read.sources_dir else "nowhere"
-        lines = [f"Records: {read.files} files, {read.records} records ({display_path(read.records_dir)})"]
-        quotes = f"Quotes: {read.quotes.checked} checked verbatim against the source texts in {where}"
-        if read.quotes.missing_texts:
-            quotes += f"; NOT checked (text not found): {', '.join(read.quotes.missing_texts)}"
-        lines.append(quotes)
-        lines.append(f"Triples: {self.stats.triples} in {len(self.stats.graphs)} named graphs")
-        lines.append("  " + ", ".join(f"{c.split(':')[1]} {self.stats.classes.get(c, 0)}" for c in MAIN_CLASSES))
-        lines.extend(self.verdict.lines())
-        if self.written:
-            folder = next(iter(self.written.values())).parent
-            total = sum(p.stat().st_size for p in self.written.values())
-            lines.append(f"Wrote {len(self.written)} files ({total:,} bytes) to {display_path(folder)}/:")
-            lines.extend(f"  {name} ({p.stat().st_size:,} bytes)" for name, p in self.written.items()
-                         if "/" not in name)
-            lines.append(f"  interventions/: {sum('/' in n for n in self.written)} framed JSON-LD documents")
-        elif not self.ok:
-            lines.append("Wrote nothing: fix the problems above and build again.")
-        return "\n".join(lines)
+from kg.query.sparql import oxigraph_store
 
 
 class _Failed(Exception):
@@ -94,22 +27,13 @@ class _Failed(Exception):
         self.result = result
 
 
-def _judged(kg: KnowledgeGraph, store: Any, union: list[str] | None = None) -> PipelineResult:
-    """The verdict on `store` (which holds kg's graphs), with the counts made meanwhile: they are Python's work,
-    done while Oxigraph (which lets go of the GIL) queries."""
-    with ThreadPoolExecutor(1) as pool:
-        stats = pool.submit(compute_stats, kg, union)
-        verdict = judge(kg, store)
-        return PipelineResult(Inputs.of(kg), verdict, stats.result(), store=store)
-
-
 def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None, store: Any = None,
                  on_valid: Callable[[Any], None] | None = None, helper: bool | None = None) -> PipelineResult:
     """Judge kg (on `store` when given, which must hold kg's graphs) and, with `out_dir`, write the release there
     only when it passes (the previous folder is kept otherwise). `on_valid` is given the judged store when the
     graph passes (`kg build` answers the bundled queries on it). `helper`: see write_release_files."""
     if out_dir is None:
-        result = _judged(kg, oxigraph_store(kg) if store is None else store)
+        result = check_graph(kg, oxigraph_store(kg) if store is None else store)
         if result.ok and on_valid is not None:
             on_valid(result.store)
         return result
@@ -132,7 +56,7 @@ def release_into(kg: KnowledgeGraph, folder: Path, data: Published | None = None
     outcome: list[PipelineResult] = []
 
     def gate(written: Path) -> Stats:
-        result = _judged(kg, released_store(kg, written), data.union)
+        result = check_graph(kg, released_store(kg, written), data.union)
         if not result.ok:
             raise _Failed(result)
         if on_valid is not None:

@@ -16,9 +16,10 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from conftest import FIXTURE_SOURCES, FIXTURES, SEEDS
 from kg.base.config import ONTOLOGY_NS, Settings
+from kg.base.files import write_atomic
 from kg.model.build import build
 from kg.pipeline import run_pipeline
-from kg.publish.export import export_graph, jsonld_context, serialize, write_atomic
+from kg.publish.export import export_graph, jsonld_context, serialize
 
 
 def _assert_isomorphic(expected: Graph, actual: Graph) -> None:

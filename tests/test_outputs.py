@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from conftest import ROOT, SEEDS
 from kg.base.errors import OutputError
+from kg.base.files import STAMP, replace_folder
 from kg.cli import cli
-from kg.publish.export import STAMP, replace_folder
 
 
 @pytest.fixture()
@@ -212,7 +212,7 @@ def test_sigterm_removes_the_temporary_folder(tmp_path: Path) -> None:
         import os, signal, time
         from pathlib import Path
         from kg.cli import _stop
-        from kg.publish.export import replace_folder
+        from kg.base.files import replace_folder
         signal.signal(signal.SIGTERM, _stop)
         def fill(folder):
             (folder / "part.nt").write_text("x")

@@ -301,7 +301,7 @@ def test_a_file_edited_during_a_full_check_shows_in_the_next(corpus: tuple[Path,
     settings = Settings.default(records, texts)
     third = records / "fixture-third-source.yaml"
     path = third if where == "record" else texts / "fixture-third-source.txt"
-    _during(monkeypatch, "run_pipeline", lambda: _edit(path, "which lasted two years", "which lasted twa years"))
+    _during(monkeypatch, "check_graph", lambda: _edit(path, "which lasted two years", "which lasted twa years"))
     assert recheck.check(settings).report.conforms  # what it read was right
     with pytest.raises(QuoteError) as info:
         recheck.check(settings)

@@ -296,7 +296,7 @@ def test_a_duration_parameter_in_hours_compares_in_days(kg) -> None:
 
 
 def test_a_record_file_linking_out_of_the_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg.load.records import load_records
+    from kg.load.corpus import load_records
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "secret.yml").write_text("source:\n  gho_SECRET: 1\n")

@@ -20,10 +20,10 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 
 from conftest import FIXTURES
 from kg.base.config import PREFIXES
+from kg.base.terms import split
 from kg.check.validate import ValidationReport, Violation, load_shapes, validate
 from kg.model.build import VOCAB_GRAPH, KnowledgeGraph
 from kg.publish.export import ntriples
-from kg.publish.jsonld import split
 
 SH = Namespace(PREFIXES["sh"])
 SKOS = Namespace(PREFIXES["skos"])

@@ -33,6 +33,8 @@ PREFIXES: dict[str, str] = {
 }
 
 SHAPES_NS = "https://w3id.org/pikg/shapes#"
+RDF_TYPE = PREFIXES["rdf"] + "type"
+XSD_STRING = PREFIXES["xsd"] + "string"
 
 
 def compact(iri: str) -> str:

@@ -1,16 +1,41 @@
-"""Conversion between rdflib terms (the library's graph API) and pyoxigraph terms (a strict, fast Rust parser
-and serialiser used for input checking and RDF/XML output)."""
+"""RDF terms: N-Triples statements as the build writes them (split, literals parsed), and conversion between
+rdflib terms (the library's graph API) and pyoxigraph terms (a strict, fast Rust parser and serialiser)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from kg.base.config import PREFIXES, XSD_STRING
+
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+SH = Namespace(PREFIXES["sh"])
+
+
+def split(statement: str) -> tuple[str, str, str]:
+    """Subject IRI, predicate IRI and object term of an N-Triples statement written by kg.model.build."""
+    s, p, o = statement.split(" ", 2)
+    return s[1:-1], p[1:-1], o
+
+
+def parse_literal(term: str) -> tuple[str, str | None, str | None]:
+    """An N-Triples literal as (lexical form, language, datatype IRI)."""
+    end = term.rindex('"')
+    raw = term[1:end]
+    if "\\" in raw:
+        literal = next(iter(ox.parse(f"<x:s> <x:p> {term} .".encode(), format=ox.RdfFormat.N_TRIPLES))).object
+        value = literal.value
+    else:
+        value = raw
+    rest = term[end + 1:]
+    if rest.startswith("@"):
+        return value, rest[1:], None
+    if rest.startswith("^^"):
+        return value, None, rest[3:-1]
+    return value, None, None
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

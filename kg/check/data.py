@@ -31,8 +31,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.base.config import XSD_STRING
 from kg.base.errors import InputError, display_path
-from kg.base.lexical import CONTROL_RE, XSD, character_name, check_lexical, control_character
+from kg.base.lexical import CONTROL_RE, character_name, check_lexical, control_character
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # A literal longer than this is refused: our own longest literal (a quoted passage) is a few kilobytes, and a
@@ -47,7 +48,6 @@ SUFFIXES = {
 }
 OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
               "trig": ox.RdfFormat.TRIG, "json-ld": ox.RdfFormat.JSON_LD, "rdf-xml": ox.RdfFormat.RDF_XML}
-XSD_STRING = XSD + "string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 CHUNK = 1 << 20
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.base.config import PREFIXES
+from kg.base.terms import SH
 
-SH = Namespace(PREFIXES["sh"])
 SUBCLASS = f"<{PREFIXES['rdfs']}subClassOf>"
 SUPPORTED = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH["in"], SH.hasValue, SH.pattern,
              SH.minInclusive, SH["or"], SH.path, SH.message, SH.name, SH.description, RDF.type}

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.base.config import PREFIXES, Settings, compact, resource_dir
 from kg.check.validate import ValidationReport, Violation, load_shapes, report_of, store_violations, written_literals
-from kg.check.verdict import Verdict
+from kg.check.verdict import Inputs, PipelineResult, Verdict, check_graph
 from kg.load.identity import NameIndex, normalise_name, references, resolve_references
 from kg.load.quotes import (
     QuoteCheck,
@@ -58,9 +58,16 @@ from kg.model.build import (
     nquad_lines,
 )
 from kg.model.stats import Stats
-from kg.pipeline import Inputs, PipelineResult, run_pipeline
 from kg.query.cache import cache_dir, read_state, write_state
-from kg.query.sparql import OxigraphEngine, QueryResult, _result, _text, list_queries, run_query_oxigraph
+from kg.query.sparql import (
+    OxigraphEngine,
+    QueryResult,
+    list_queries,
+    oxigraph_store,
+    run_query_oxigraph,
+    term_text,
+    tidy_result,
+)
 
 STATE_FORMAT = 1
 RDF = PREFIXES["rdf"]
@@ -236,12 +243,12 @@ def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | N
     kg = build(settings, progress=progress, parts=parts, per_file=per_file)
     store = _open_store(folder) if _writable(folder) else None
     if store is None:  # another check holds the state (or it is damaged): leave it be
-        return run_pipeline(kg, None)
+        return check_graph(kg, oxigraph_store(kg))
     (folder / "state.pickle").unlink(missing_ok=True)
     store.clear()  # emptied rather than deleted: this process may still hold it open
     shutil.rmtree(folder / "graphs", ignore_errors=True)
     store.bulk_load(kg.nquads(), format=ox.RdfFormat.N_QUADS)
-    result = run_pipeline(kg, None, store=store)
+    result = check_graph(kg, store)
     files = {}
     for rf in kg.files:
         key, graph = str(rf.path), graph_iri(settings, rf.source.id)
@@ -549,7 +556,7 @@ def _requery(store: Any, state: CheckState, changed: set[str], present: Iterable
             rows = [row for row in cached.rows if row[at] not in changed]
             for graph in sorted(present):
                 columns, answer = OxigraphEngine(store).select(_in_graph(spec.text, graph), {})
-                rows += _result(spec, columns, [tuple(_text(term) for term in row) for row in answer]).rows
+                rows += tidy_result(spec, columns, [tuple(term_text(term) for term in row) for row in answer]).rows
             out[spec.name] = QueryResult(cached.columns, tuple(sorted(rows, key=lambda row: row[at])))
         elif cached is not None and reads is not None and not reads & (predicates if reads & _REIFICATION
                                                                        else of_facts):

@@ -17,18 +17,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.base.config import PREFIXES, compact, resource_dir
+from kg.base.config import PREFIXES, XSD_STRING, compact, resource_dir
+from kg.base.terms import parse_literal
 from kg.model.build import KnowledgeGraph, Origin
 
 if TYPE_CHECKING:
     from kg.check.data import DataGraph
     from kg.check.engine import Check
 
-SH = Namespace(PREFIXES["sh"])
-XSD_STRING = PREFIXES["xsd"] + "string"
 LANG_STRING = PREFIXES["rdf"] + "langString"
 
 
@@ -160,7 +159,6 @@ def _written(kg: KnowledgeGraph) -> Written:
 def written_literals(get: Callable[[str, str], Iterable[str]]) -> Written:
     """The literals as written (N-Triples terms that `get` gives for a focus node and a property) as rdflib
     terms, for the datatype checks."""
-    from kg.publish.jsonld import parse_literal
 
     def literals(focus: Node, path: Node) -> Iterator[Node]:
         for term in get(str(focus), str(path)):

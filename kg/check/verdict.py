@@ -9,17 +9,21 @@ every invalid fixture through the five and expects the same exit code and the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.base.errors import KGError
+from kg.base.errors import KGError, display_path
 from kg.check.validate import ValidationReport, validate, validate_file
+from kg.load.quotes import QuoteCheck
+from kg.model.stats import Stats, compute_stats
 from kg.query.sparql import QueryResult, QuerySpec, list_queries, oxigraph_store, run_query_oxigraph
 
 if TYPE_CHECKING:
     from kg.check.data import DataGraph
-    from kg.model.build import KnowledgeGraph
+
+from kg.model.build import KnowledgeGraph
 
 SHOWN_ROWS = 10  # rows of a violation query a verdict shows; the query itself gives them all
 
@@ -91,3 +95,77 @@ def judge_file(path: Path, fmt: str | None = None, max_bytes: int | None = None)
     provenance checks, which judge how `kg build` lays out its sources (see per_source). Returns the data read."""
     report, data = validate_file(path, fmt, max_bytes)
     return Verdict(report, run_violation_queries(data.store, violation_queries(any_graph=True))), data
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a check read, as its summary tells it."""
+
+    files: int
+    records: int
+    quotes: QuoteCheck
+    records_dir: Path
+    sources_dir: Path | None
+
+    @classmethod
+    def of(cls, kg: KnowledgeGraph) -> Inputs:
+        return cls(len(kg.files), sum(len(f.records) for f in kg.files), kg.quotes, kg.settings.records_dir,
+                   kg.settings.sources_dir)
+
+
+MAIN_CLASSES = ("pikg:Intervention", "pikg:InterventionComponent", "pikg:Study", "schema:ScholarlyArticle",
+                "foaf:Person", "pikg:Outcome", "pikg:Finding", "pikg:Passage")  # the summary's counts
+
+
+@dataclass
+class PipelineResult:
+    inputs: Inputs
+    verdict: Verdict
+    stats: Stats
+    written: dict[str, Path] = field(default_factory=dict)
+    store: Any = field(default=None, repr=False)  # the judged Oxigraph store (when nothing was written)
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict.ok
+
+    @property
+    def report(self) -> ValidationReport:
+        return self.verdict.report
+
+    @property
+    def violations(self) -> dict[str, QueryResult]:
+        """The rows of each `*-violation` query."""
+        return self.verdict.queries
+
+    def summary(self) -> str:
+        read = self.inputs
+        where = display_path(read.sources_dir) if read.sources_dir else "nowhere"
+        lines = [f"Records: {read.files} files, {read.records} records ({display_path(read.records_dir)})"]
+        quotes = f"Quotes: {read.quotes.checked} checked verbatim against the source texts in {where}"
+        if read.quotes.missing_texts:
+            quotes += f"; NOT checked (text not found): {', '.join(read.quotes.missing_texts)}"
+        lines.append(quotes)
+        lines.append(f"Triples: {self.stats.triples} in {len(self.stats.graphs)} named graphs")
+        lines.append("  " + ", ".join(f"{c.split(':')[1]} {self.stats.classes.get(c, 0)}" for c in MAIN_CLASSES))
+        lines.extend(self.verdict.lines())
+        if self.written:
+            folder = next(iter(self.written.values())).parent
+            total = sum(p.stat().st_size for p in self.written.values())
+            lines.append(f"Wrote {len(self.written)} files ({total:,} bytes) to {display_path(folder)}/:")
+            lines.extend(f"  {name} ({p.stat().st_size:,} bytes)" for name, p in self.written.items()
+                         if "/" not in name)
+            lines.append(f"  interventions/: {sum('/' in n for n in self.written)} framed JSON-LD documents")
+        elif not self.ok:
+            lines.append("Wrote nothing: fix the problems above and build again.")
+        return "\n".join(lines)
+
+
+def check_graph(kg: KnowledgeGraph, store: Any, union: list[str] | None = None) -> PipelineResult:
+    """The verdict on `store` (which holds kg's graphs) with what was read and the counts, made meanwhile: they
+    are Python's work, done while Oxigraph (which lets go of the GIL) queries. `kg check` and the pipeline both
+    judge through it."""
+    with ThreadPoolExecutor(1) as pool:
+        stats = pool.submit(compute_stats, kg, union)
+        verdict = judge(kg, store)
+        return PipelineResult(Inputs.of(kg), verdict, stats.result(), store=store)

@@ -8,14 +8,13 @@ merged by accident.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kg.base.errors import RecordError, display_path
 from kg.load.records import Record, RecordFile, Value
-from kg.load.schema import SECTION_BY_NAME, SECTIONS
+from kg.load.schema import SECTION_BY_NAME, SECTIONS, suggest
 
 # the fields whose values name a record (the schema marks them NAME or OTHER_NAME)
 NAME_FIELDS = tuple(dict.fromkeys(f.name for s in SECTIONS for f in s.fields if f.names))
@@ -93,11 +92,9 @@ class NameIndex:
             raise ValueError(f"{text!r} is ambiguous: it names {len(found)} {section}: {listed}; write the id")
         known = sorted(self.ids.get(section, ()))
         names = sorted({n for n in self.names.get(section, {})} | set(known))
-        close = difflib.get_close_matches(normalise_name(text), names, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else "."
-        shown = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
-        raise ValueError(f"no {what} with id or name {text!r} is defined in any record file{hint} "
-                         f"Known {section}: {shown or 'none'}")
+        tail = suggest(normalise_name(text), known, f"Known {section}", among=names)
+        raise ValueError(f"no {what} with id or name {text!r} is defined in any record file"
+                         f"{'' if tail.startswith(';') else '.'}{tail}")
 
 
 def references(rf: RecordFile) -> frozenset[tuple[str, str]]:

@@ -11,9 +11,9 @@ from pathlib import Path
 import yaml
 
 from kg.base.errors import InputError, display_path
+from kg.base.files import write_atomic
 from kg.load.schema import ID_RE, RECORD_KINDS, SECTION_BY_NAME, SOURCE_FIELDS
 from kg.load.tables import check_names
-from kg.publish.export import write_atomic
 
 
 def record_skeleton(section_name: str, rid: str, concepts: Mapping[str, set[str]]) -> str:

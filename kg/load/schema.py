@@ -26,9 +26,10 @@ SUGGEST_CUTOFF = 0.6  # difflib's similarity below which a misspelling gets no "
 SHOWN = 20  # allowed values a message lists before it says how many there are
 
 
-def suggest(word: str, allowed: list[str], what: str = "Allowed") -> str:
-    """The tail of a message about a value outside `allowed`: the closest allowed one, then the list."""
-    close = difflib.get_close_matches(word, allowed, n=1, cutoff=SUGGEST_CUTOFF)
+def suggest(word: str, allowed: list[str], what: str = "Allowed", among: list[str] | None = None) -> str:
+    """The tail of a message about a value outside `allowed`: the closest allowed one (or the closest of `among`,
+    its other names), then the list."""
+    close = difflib.get_close_matches(word, among or allowed, n=1, cutoff=SUGGEST_CUTOFF)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     shown = ", ".join(allowed[:SHOWN]) + (f", … ({len(allowed)} in all)" if len(allowed) > SHOWN else "")
     return f"{hint} {what}: {shown or 'none'}"

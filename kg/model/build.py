@@ -21,8 +21,9 @@ import pyoxigraph as ox
 
 from kg.base.config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, Settings, expand, resource_dir
 from kg.base.errors import display_path
+from kg.load.corpus import load_records
 from kg.load.quotes import QuoteCheck, check_quotes, normalise
-from kg.load.records import Record, RecordFile, Value, load_records
+from kg.load.records import Record, RecordFile, Value
 from kg.load.schema import Term
 
 if TYPE_CHECKING:

@@ -6,10 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kg.base.config import PREFIXES, compact
+from kg.base.config import RDF_TYPE, compact
 from kg.model.build import KnowledgeGraph
-
-RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
 @dataclass(frozen=True)

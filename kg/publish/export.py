@@ -8,24 +8,19 @@ renamed, so a reader never sees half a file.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import io
 import json
-import os
 import re
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from rdflib import OWL, RDF, RDFS, Graph
 
-from kg.base.config import ONTOLOGY_NS, PREFIXES, TITLE
-from kg.base.errors import OutputError, display_path
+from kg.base.config import ONTOLOGY_NS, PREFIXES
 from kg.model.build import KnowledgeGraph, load_model, nquad_lines
 
 FORMATS: dict[str, tuple[str, str]] = {  # name: (file suffix, media type)
@@ -36,219 +31,6 @@ FORMATS: dict[str, tuple[str, str]] = {  # name: (file suffix, media type)
     "json-ld": ("jsonld", "application/ld+json"),
     "rdf-xml": ("rdf", "application/rdf+xml"),
 }
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextlib.contextmanager
-def atomic_writer(path: Path, durable: bool = False) -> Iterator[BinaryIO]:
-    """A binary file handle whose content replaces `path` only when the block completes; `durable` flushes it to
-    the disk before the rename (a cache entry must never be a torn file after a crash)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a web server must be able to read the file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(path: Path, data: bytes, durable: bool = False) -> None:
-    with atomic_writer(path, durable) as handle:
-        handle.write(data)
-
-
-def write_lines(path: Path, lines: Iterable[str], size: int = 50_000) -> None:
-    """Write text lines atomically, a block at a time, so that a large file is never held in memory."""
-    with atomic_writer(path) as handle:
-        block: list[str] = []
-        for line in lines:
-            block.append(line)
-            if len(block) >= size:
-                handle.write("".join(block).encode("utf-8"))
-                block.clear()
-        handle.write("".join(block).encode("utf-8"))
-
-
-# ------------------------------------------------------------------------------------------ owned outputs
-
-STAMP = ".pikg-output"  # written first into every folder a command fills: "pikg release" or "pikg site"
-
-
-def _stamp_text(kind: str) -> bytes:
-    return f"pikg {kind}\n".encode()
-
-
-RELEASE_FILES = frozenset({"README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "ontology.ttl",
-                           "vocabularies.ttl", "shapes.ttl", "pikg.ttl", "pikg.nt", "pikg.rdf", "pikg.jsonld",
-                           "pikg.trig", "pikg.nq", "interventions"})
-
-
-def _legacy(folder: Path, kind: str) -> bool:
-    """A release written before folders were stamped: its dataset description names our dataset and it holds
-    nothing but release files (a folder that also holds anything else, such as a .git, is someone's)."""
-    if kind != "release":
-        return False
-    try:
-        names = {p.name for p in folder.iterdir()}
-        framed = folder / "interventions"
-        if not names <= RELEASE_FILES or (framed.exists() and (framed.is_symlink() or not framed.is_dir() or any(
-                not p.name.endswith(".jsonld") or not p.is_file() or p.is_symlink() for p in framed.iterdir()))):
-            return False
-        description = folder / "dataset.ttl"
-        mark = f'"{TITLE}"@en'.encode()
-        return description.is_file() and not description.is_symlink() and mark in description.read_bytes()
-    except OSError:
-        return False
-
-
-def _stamped(folder: Path, kind: str) -> bool:
-    stamp = folder / STAMP
-    try:
-        return stamp.is_file() and not stamp.is_symlink() and stamp.read_bytes() == _stamp_text(kind)
-    except OSError:
-        return False
-
-
-def is_our_folder(folder: Path, kind: str) -> bool:
-    """Whether `folder` may be replaced by a command that writes a `kind` folder: it is empty, or an earlier
-    output of the same kind (stamped, or an unstamped release recognised by its dataset description)."""
-    if not folder.is_dir():
-        return False
-    try:
-        if not any(folder.iterdir()):
-            return True
-    except OSError:
-        return False
-    return _stamped(folder, kind) or _legacy(folder, kind)
-
-
-def check_output_folder(out_dir: Path, kind: str) -> Path:
-    """The absolute folder to write, or OutputError when it may not be replaced: it is a file, or a folder that is
-    neither empty nor an earlier `kind` of ours, or one whose files cannot all be removed."""
-    target = Path(os.path.abspath(out_dir))
-    if target.is_symlink():
-        raise OutputError(f"{display_path(out_dir)} is a symbolic link; give the folder itself")
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{display_path(out_dir)} is not a folder; choose an empty or new folder")
-    if target.is_dir():
-        if not is_our_folder(target, kind):
-            raise OutputError(f"{display_path(out_dir)} is not a pikg {kind}; choose an empty or new folder")
-        for folder in (target, *(p for p in target.rglob("*") if p.is_dir() and not p.is_symlink())):
-            if not os.access(folder, os.W_OK | os.X_OK):
-                raise OutputError(f"{display_path(out_dir)} cannot be replaced: {display_path(folder)} is not "
-                                  "writable, so its files could not be removed")
-    parent = next(p for p in target.parents if p.exists())
-    if not parent.is_dir():
-        raise OutputError(f"{display_path(parent)} is not a folder; choose another place for {out_dir}")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"{display_path(parent)} is not writable; choose another place for {out_dir}")
-    return target
-
-
-@contextlib.contextmanager
-def _folder_lock(parent: Path) -> Iterator[None]:
-    """Serialise the commands that replace folders in one parent (a second build of the same folder waits for
-    the first instead of failing on its temporary names); the kernel drops the lock if the process dies."""
-    import fcntl
-
-    fd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
-def _remove_tree(folder: Path) -> None:
-    """Remove a folder of ours with its stamp last, so that a removal cut short leaves a folder the next run
-    still recognises as ours."""
-    for entry in folder.iterdir():
-        if entry.name == STAMP:
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
-    (folder / STAMP).unlink(missing_ok=True)
-    folder.rmdir()
-
-
-def _remove_stale(target: Path, kind: str) -> None:
-    """Temporary siblings left by a killed run of ours (`.NAME.new-*`, `.NAME.old-*` that carry our stamp: a new
-    folder is stamped before anything else is written, an old one loses its stamp last); only called under the
-    folder lock, so none of them belongs to a running command."""
-    for sibling in target.parent.glob(f".{target.name}.*-*"):
-        if sibling.name.split("-", 1)[0] in (f".{target.name}.new", f".{target.name}.old") \
-                and sibling.is_dir() and not sibling.is_symlink() and _stamped(sibling, kind):
-            try:
-                _remove_tree(sibling)
-            except OSError:
-                pass
-
-
-def replace_folder(out_dir: Path, fill: Callable[[Path], object], kind: str = "release") -> dict[str, Path]:
-    """Fill a temporary sibling of out_dir, then rename it into place: readers see the old folder or the
-    complete new one, never a half-written mix; on failure the old folder is left as it was. Only an absent or
-    empty folder, or an earlier output of the same `kind`, is replaced (OutputError otherwise, nothing touched)."""
-    target = check_output_folder(out_dir, kind)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _folder_lock(target.parent):
-        target = check_output_folder(out_dir, kind)  # again: another command may have written it meanwhile
-        _remove_stale(target, kind)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-        try:
-            (tmp / STAMP).write_bytes(_stamp_text(kind))
-            fill(tmp)
-            for folder in (tmp, *(p for p in tmp.rglob("*") if p.is_dir())):
-                os.chmod(folder, 0o777 & ~_umask())  # mkdtemp makes 0700
-            os.chmod(tmp / STAMP, 0o666 & ~_umask())
-            if target.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-                old.rmdir()
-                target.rename(old)
-                tmp.rename(target)
-                if not _stamped(old, kind):  # an empty folder or an unstamped release: stamp it, then remove it
-                    (old / STAMP).write_bytes(_stamp_text(kind))
-                try:
-                    _remove_tree(old)  # writable (checked above); what is left goes on the next run
-                except OSError:
-                    pass
-            else:
-                tmp.rename(target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    return {p.relative_to(target).as_posix(): p for p in sorted(target.rglob("*"))
-            if p.is_file() and p.name != STAMP}
-
-
-def check_output_file(path: Path, ours: Callable[[bytes], bool] | None = None, force: bool = False) -> None:
-    """Refuse to overwrite a file the command did not write: an existing non-empty file is replaced only when
-    `ours` recognises its content, or with --force; never a folder, a link or a special file."""
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise OutputError(f"{display_path(path)} is not a regular file; choose a new file name")
-    if not path.is_file() or force or path.stat().st_size == 0:
-        return
-    if ours is not None:
-        try:
-            with path.open("rb") as handle:
-                if ours(handle.read(1 << 20)):
-                    return
-        except OSError:
-            pass
-    raise OutputError(f"{display_path(path)} exists and was not written by this command; choose a new file or "
-                      "pass --force to overwrite it")
 
 
 def jsonld_context(ontology: Graph | None = None) -> dict[str, Any]:

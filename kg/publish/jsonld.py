@@ -1,6 +1,6 @@
 """Compact JSON-LD written straight from N-Triples statements, with the context derived from the ontology.
 
-rdflib's JSON-LD compaction took 37 s per million triples and pyld's framing 0.16 s per intervention; both are
+rdflib's JSON-LD compaction and pyld's framing were too slow for a large graph (benchmarks/RESULTS.md); both are
 replaced by this one mapping, which only does what our data needs (IRIs and literals, no blank nodes): a
 property of ours becomes its context term when the value fits the term's type coercion, anything else keeps
 its compact IRI with an explicit value object. tests/test_release.py reads every document back with pyld and
@@ -13,36 +13,10 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-import pyoxigraph as ox
+from kg.base.config import RDF_TYPE, XSD_STRING
+from kg.base.terms import parse_literal, split
 
-from kg.base.config import PREFIXES
-
-RDF_TYPE = PREFIXES["rdf"] + "type"
 Embed = Callable[[str], "dict[str, Any] | None"]
-XSD_STRING = PREFIXES["xsd"] + "string"
-
-
-def split(statement: str) -> tuple[str, str, str]:
-    """Subject IRI, predicate IRI and object term of an N-Triples statement written by kg.model.build."""
-    s, p, o = statement.split(" ", 2)
-    return s[1:-1], p[1:-1], o
-
-
-def parse_literal(term: str) -> tuple[str, str | None, str | None]:
-    """An N-Triples literal as (lexical form, language, datatype IRI)."""
-    end = term.rindex('"')
-    raw = term[1:end]
-    if "\\" in raw:
-        literal = next(iter(ox.parse(f"<x:s> <x:p> {term} .".encode(), format=ox.RdfFormat.N_TRIPLES))).object
-        value = literal.value
-    else:
-        value = raw
-    rest = term[end + 1:]
-    if rest.startswith("@"):
-        return value, rest[1:], None
-    if rest.startswith("^^"):
-        return value, None, rest[3:-1]
-    return value, None, None
 
 
 class Compactor:

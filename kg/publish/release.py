@@ -21,23 +21,12 @@ from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from kg import __version__
 from kg.base.config import ONTOLOGY_IRI, PREFIXES, TITLE, VOCAB_NS, expand, resource_dir
+from kg.base.files import READ_BLOCK, STAMP, atomic_writer, replace_folder, write_atomic, write_lines
+from kg.base.terms import parse_literal
 from kg.model.build import KnowledgeGraph, nquad_lines
 from kg.model.stats import Stats, compute_stats
-from kg.publish.export import (
-    FORMATS,
-    STAMP,
-    Published,
-    atomic_writer,
-    jsonld_context,
-    new_graph,
-    replace_folder,
-    serialize,
-    small_turtle,
-    write_atomic,
-    write_lines,
-    write_turtle,
-)
-from kg.publish.jsonld import Compactor, by_subject, document, parse_literal
+from kg.publish.export import FORMATS, Published, jsonld_context, new_graph, serialize, small_turtle, write_turtle
+from kg.publish.jsonld import Compactor, by_subject, document
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -113,12 +102,9 @@ def _intervention_subgraph(index: ReleaseIndex, intervention: str) -> dict[str, 
     return out
 
 
-def framed_intervention(kg: KnowledgeGraph | None, intervention: str, index: ReleaseIndex | None = None) -> bytes:
+def framed_intervention(index: ReleaseIndex, intervention: str) -> bytes:
     """A JSON-LD document a web developer can read without RDF: the intervention with its components, delivery,
     duration, findings and sources nested inside it (every node it reaches is embedded where referenced)."""
-    if index is None:
-        assert kg is not None, "give the built graph or its index"
-        index = ReleaseIndex(kg.union(), kg.settings.base_iri)
     intervention = str(intervention)
     context = [jsonld_context()["@context"], FRAME_TERMS]
     compactor = Compactor({**context[0], **FRAME_TERMS})
@@ -141,7 +127,7 @@ def framed_intervention(kg: KnowledgeGraph | None, intervention: str, index: Rel
 def _sha256(path: Path) -> tuple[int, str]:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
+        for block in iter(lambda: handle.read(READ_BLOCK), b""):
             digest.update(block)  # hashlib lets other threads run while it hashes a block
     return path.stat().st_size, digest.hexdigest()
 
@@ -291,7 +277,7 @@ def write_framed(folder: Path, data: Published) -> None:
     index = ReleaseIndex(data.union, data.base_iri)
     for intervention in index.interventions:
         write_atomic(folder / "interventions" / f"{intervention.rsplit('/', 1)[1]}.jsonld",
-                     framed_intervention(None, intervention, index))
+                     framed_intervention(index, intervention))
 
 
 def start_derived(folder: Path, base_iri: str, formats: tuple[str, ...]) -> subprocess.Popen:
@@ -343,8 +329,8 @@ def write_description(kg: KnowledgeGraph, stats: Stats, folder: Path,
 
 
 def _turtle_of(graph: Graph) -> bytes:
-    """A small rdflib graph as Turtle by pyoxigraph's writer (rdflib's took 1.6 s for the 9,000 triples that
-    describe a million-triple release)."""
+    """A small rdflib graph as Turtle by pyoxigraph's writer (rdflib's writer was the slowest part of a
+    million-triple release's description)."""
     from kg.base.terms import triples_to_ox
 
     statements = sorted(f"{t.subject} {t.predicate} {t.object}" for t in triples_to_ox(graph))

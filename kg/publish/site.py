@@ -25,11 +25,13 @@ from rdflib.term import Node
 
 from kg import __version__
 from kg.base.config import ONTOLOGY_NS, PREFIXES, VOCAB_NS, compact, expand
+from kg.base.files import write_atomic
+from kg.base.terms import SH
 from kg.check.validate import load_shapes
 from kg.load.schema import LABEL_PREDICATES
 from kg.model.build import ONTOLOGY_GRAPH, KnowledgeGraph
 from kg.model.stats import Stats, compute_stats
-from kg.publish.export import canonical_json, export_graph, new_graph, write_atomic
+from kg.publish.export import canonical_json, export_graph, new_graph
 from kg.publish.release import DESCRIPTION, distributions, schema_org_dataset
 from kg.query.sparql import load_query, oxigraph_store, run_query_oxigraph
 
@@ -37,7 +39,6 @@ SKOS = Namespace(PREFIXES["skos"])
 PIKG = Namespace(ONTOLOGY_NS)
 PROV = Namespace(PREFIXES["prov"])
 OA = Namespace(PREFIXES["oa"])
-SH = Namespace(PREFIXES["sh"])
 FOAF = Namespace(PREFIXES["foaf"])
 SCHEMA = Namespace(PREFIXES["schema"])
 DCTERMS = Namespace(PREFIXES["dcterms"])

@@ -26,11 +26,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kg import __version__
 from kg.base.config import Settings, resource_dir
+from kg.base.files import READ_BLOCK, atomic_writer
 
 if TYPE_CHECKING:
     from kg.model.build import KnowledgeGraph
 
 SEAL = b"# pikg-cache sha256 "
+KEY_HEX = 32  # hex digits of a SHA-256 kept in a cache file's name: 128 bits, no collision in practice
 _SEAL_LENGTH = len(SEAL) + 64 + 1
 
 
@@ -47,7 +49,7 @@ def cache_key(settings: Settings) -> str:
         for path in sorted(p for p in folder.iterdir() if stat.S_ISREG(p.lstat().st_mode)):  # no link leads out
             digest.update(f"\0{path}\0".encode())
             digest.update(path.read_bytes())
-    return digest.hexdigest()[:32]
+    return digest.hexdigest()[:KEY_HEX]
 
 
 def build_cached(settings: Settings, refresh: bool = False) -> KnowledgeGraph:
@@ -65,13 +67,12 @@ def remember_release(settings: Settings, kg: KnowledgeGraph, release: Path) -> N
     """After `kg build`: the N-Quads that `kg query` loads, copied from the release (with the ontology, which
     class queries use) rather than written again."""
     from kg.model.build import ONTOLOGY_GRAPH
-    from kg.publish.export import atomic_writer
 
     try:
         with atomic_writer(cache_dir() / f"{cache_key(settings)}.nq", durable=True) as handle, \
                 (release / "pikg.nq").open("rb") as published:
             digest = hashlib.sha256()
-            for block in iter(lambda: published.read(1 << 22), b""):
+            for block in iter(lambda: published.read(READ_BLOCK), b""):
                 digest.update(block)
                 handle.write(block)
             _write_sealed(handle, kg.nquads([ONTOLOGY_GRAPH]), digest)
@@ -122,7 +123,7 @@ def _sealed(path: Path) -> bool:
             handle.seek(0)
             digest, left = hashlib.sha256(), size - _SEAL_LENGTH
             while left:
-                block = handle.read(min(left, 1 << 22))
+                block = handle.read(min(left, READ_BLOCK))
                 if not block:
                     return False
                 digest.update(block)
@@ -151,7 +152,6 @@ def _read_sealed_file(path: Path, limit: int = 4 << 30) -> bytes | None:
 
 
 def _store(path: Path, data: bytes) -> None:
-    from kg.publish.export import atomic_writer
 
     try:
         with atomic_writer(path, durable=True) as handle:
@@ -180,7 +180,7 @@ def cached_answer(settings: Settings, query_file: Path, params: dict[str, str], 
 def _answer_path(key: str, query_file: Path, params: dict[str, str], fmt: str) -> Path:
     digest = hashlib.sha256(query_file.read_bytes())
     digest.update(repr((sorted(params.items()), fmt)).encode())
-    return cache_dir() / f"{key}-{digest.hexdigest()[:32]}.txt"
+    return cache_dir() / f"{key}-{digest.hexdigest()[:KEY_HEX]}.txt"
 
 
 def warm_answers(settings: Settings, kg: KnowledgeGraph, store: Any = None) -> None:

@@ -219,7 +219,7 @@ def bind_params(source: Dataset | Engine, spec: QuerySpec, given: dict[str, str]
     return bindings
 
 
-def _text(term: Node | None) -> str:
+def term_text(term: Node | None) -> str:
     return "" if term is None else str(term)
 
 
@@ -227,7 +227,7 @@ def _natural_key(item: str) -> list[Any]:
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", item)]
 
 
-def _result(spec: QuerySpec, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> QueryResult:
+def tidy_result(spec: QuerySpec, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> QueryResult:
     """Rows as text; list columns (`lists:` in the header, GROUP_CONCATs separated by "; ") deduplicated and
     sorted, so answers are the same whatever order an engine concatenates in."""
     out = []
@@ -245,7 +245,7 @@ def run_engine(source: Dataset | Engine, name: str, params: dict[str, str] | Non
     engine = _engine(source)
     spec = load_query(name, folder, allow_service)
     columns, rows = engine.select(spec.text, bind_params(engine, spec, params or {}))
-    return _result(spec, columns, [tuple(_text(term) for term in row) for row in rows])
+    return tidy_result(spec, columns, [tuple(term_text(term) for term in row) for row in rows])
 
 
 def run_query(dataset: Dataset, name: str, params: dict[str, str] | None = None,
