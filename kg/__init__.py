@@ -9,7 +9,8 @@ The package follows the pipeline, one folder a stage, each importing only the st
 - `kg.model`: records become the graph (`build`) and its counts (`stats`);
 - `kg.query`: the bundled SPARQL queries (`sparql`, their table: `catalogue`) and the answer cache (`cache`);
 - `kg.check`: SHACL compiled to SPARQL on Oxigraph (`engine`, `validate`), the one pass/fail (`verdict`), others'
-  RDF read safely (`data`), the incremental check (`recheck`);
+  RDF read safely (`data`), the incremental check (`recheck`, its saved `state`, what a change can `reach`, the
+  violation queries it must `requery`);
 - `kg.publish`: serialisations (`export`, `jsonld`), the release folder (`release`), the static site (`site`),
   SPARQL servers (`remote`, `serve`);
 - `kg.pipeline`: the main job (build, judge, release); `kg.cli`: the `kg` command, a thin layer over all this.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -16,6 +17,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = ROOT.parent / "shared" / "seeds"
 FIXTURE_SOURCES = FIXTURES / "sources"
 THIRD = FIXTURES / "records" / "third-source" / "fixture-third-source.yaml"
+BUNDLED = json.loads((FIXTURES / "bundled-graph.json").read_text(encoding="utf-8"))  # the counts, stated once
 
 
 @pytest.fixture(autouse=True, scope="session")

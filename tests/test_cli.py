@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURE_SOURCES, FIXTURES, ROOT, SEEDS
+from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, ROOT, SEEDS
 from kg import __version__
 from kg.cli import cli
 
@@ -53,10 +53,12 @@ def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
     result = run("build", "--out", "release", "--sources", str(SEEDS))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[1] == f"Quotes: 137 checked verbatim against the source texts in {SEEDS}"
-    assert lines[2] == "Triples: 2944 in 3 named graphs"
-    assert lines[3] == ("  Intervention 4, InterventionComponent 15, Study 2, ScholarlyArticle 2, Person 6, Outcome 4, "
-                        "Finding 6, Passage 107")
+    counts = BUNDLED["classes"]
+    assert lines[1] == f"Quotes: {BUNDLED['quotes']} checked verbatim against the source texts in {SEEDS}"
+    assert lines[2] == f"Triples: {BUNDLED['triples']} in 3 named graphs"
+    assert lines[3] == "  " + ", ".join(f"{c.split(':')[1]} {counts[c]}" for c in (
+        "pikg:Intervention", "pikg:InterventionComponent", "pikg:Study", "schema:ScholarlyArticle", "foaf:Person",
+        "pikg:Outcome", "pikg:Finding", "pikg:Passage"))
     assert lines[4] == "Validation: conforms to the shapes"
     assert lines[5] == "Violation queries: 3 run, none returned rows"
     assert lines[6].startswith("Wrote 17 files (") and lines[6].endswith(" bytes) to release/:")
@@ -172,9 +174,8 @@ def test_validate_someone_elses_file(run, tmp_path: Path) -> None:
     good = run("export", "--format", "nt", "--output", "graph.nt")
     assert good.exit_code == 0
     assert run("validate", "--data", "graph.nt").output == (
-        "Read graph.nt: 2944 triples (Authorship 6, DurationSpecification 4, Finding 6, Intervention 4, "
-        "InterventionComponent 15, Mechanism 6, Outcome 4, ParticipantSubgroup 2, Passage 107, SourceDocument 2, "
-        "Study 2, TargetPopulation 3)\n"
+        f"Read graph.nt: {BUNDLED['triples']} triples ("
+        + ", ".join(f"{c[5:]} {n}" for c, n in BUNDLED["classes"].items() if c.startswith("pikg:")) + ")\n"
         "Validation: conforms to the shapes\n"
         "Violation queries: 1 run, none returned rows\n"
     )
@@ -199,13 +200,11 @@ def test_stats(run) -> None:
     result = run("stats")
     assert result.exit_code == 0
     assert result.output.splitlines()[:5] == [
-        "Triples: 2944",
+        f"Triples: {BUNDLED['triples']}",
         "Named graphs:",
-        "  https://w3id.org/pikg/id/graph/ips-recovery-abstract  1416",
-        "  https://w3id.org/pikg/id/graph/missing-link-table-1  1349",
-        "  https://w3id.org/pikg/vocab/  183",
+        *(f"  {graph}  {n}" for graph, n in BUNDLED["graphs"].items() if not graph.endswith("/ontology")),
     ]
-    assert "  pikg:Intervention           4" in result.output
+    assert f"  pikg:Intervention           {BUNDLED['classes']['pikg:Intervention']}" in result.output
 
 
 def test_cached_answer_follows_an_edited_record(run, tmp_path: Path) -> None:

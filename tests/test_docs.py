@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 
-from conftest import FIXTURES, ROOT
+from conftest import BUNDLED, ROOT
 from kg.load.schema import format_reference
 from kg.query.catalogue import END, START, format_catalogue, main, render_readme
 from kg.query.sparql import list_queries
 
-COUNTS = json.loads((FIXTURES / "bundled-graph.json").read_text(encoding="utf-8"))
 # How README.md words a count (a number before the word) → where the counts file keeps it.
 README_COUNTS = {
     "triples": ("triples",), "interventions": ("classes", "pikg:Intervention"),
@@ -60,8 +58,8 @@ def test_readme_states_the_bundled_graph_counts() -> None:
     found = re.findall(rf"\b(\d[\d,]*) ({'|'.join(README_COUNTS)})\b", section)
     assert {word for _, word in found} == set(README_COUNTS), found
     for number, word in found:
-        value = COUNTS
+        value = BUNDLED
         for key in README_COUNTS[word]:
             value = value[key]
         assert int(number.replace(",", "")) == value, (number, word)
-    assert f"`kg build` prints the counts: {COUNTS['triples']:,} triples;" in section
+    assert f"`kg build` prints the counts: {BUNDLED['triples']:,} triples;" in section

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, SEEDS
+from conftest import BUNDLED, ROOT, SEEDS
 
 GUIDE = ROOT / "docs" / "adding-a-source.md"
-BUNDLED = json.loads((FIXTURES / "bundled-graph.json").read_text(encoding="utf-8"))
 
 
 def test_the_guide_runs_from_an_empty_folder_to_an_answer(tmp_path: Path) -> None:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 from rdflib import OWL, RDF, RDFS, Namespace, URIRef
 
-from conftest import FIXTURES
+from conftest import BUNDLED
 from kg.base.config import ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 from kg.model.build import ONTOLOGY_GRAPH, VOCAB_GRAPH, load_model
 
 SKOS = Namespace(PREFIXES["skos"])
 DCTERMS = Namespace(PREFIXES["dcterms"])
-COUNTS = json.loads((FIXTURES / "bundled-graph.json").read_text(encoding="utf-8"))
 
 # Terms of other vocabularies the data may use; a typo (schema:studyDesgn) would not be in this list.
 EXTERNAL_TERMS = {
@@ -41,7 +38,7 @@ def test_every_term_has_label_definition_and_is_defined_by() -> None:
     ontology, _ = load_model()
     terms = {s for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
              for s in ontology.subjects(RDF.type, kind)}
-    assert len(terms) == sum(COUNTS["ontology"].values())  # classes, object properties, datatype properties
+    assert len(terms) == sum(BUNDLED["ontology"].values())  # classes, object properties, datatype properties
     for term in terms:
         assert str(term).startswith(ONTOLOGY_NS), term
         assert ontology.value(term, RDFS.label), f"{term} has no label"
@@ -52,7 +49,7 @@ def test_every_term_has_label_definition_and_is_defined_by() -> None:
 def test_every_concept_is_labelled_in_a_scheme_and_defined(kg) -> None:
     vocab = kg.dataset.graph(VOCAB_GRAPH)
     concepts = set(vocab.subjects(RDF.type, SKOS.Concept))
-    assert len(concepts) == COUNTS["concepts"]
+    assert len(concepts) == BUNDLED["concepts"]
     for concept in concepts:
         assert vocab.value(concept, SKOS.prefLabel), concept
         assert vocab.value(concept, SKOS.inScheme), concept

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from kg.base.config import Settings
 from kg.base.errors import QuoteError
-from kg.check import recheck
+from kg.check import recheck, state
 from kg.cli import cli
 from kg.pipeline import PipelineResult
 
@@ -139,8 +139,8 @@ def test_a_check_while_another_holds_the_state_checks_everything(corpus: tuple[P
     records, texts = corpus
     settings = Settings.default(records, texts)
     first = recheck.check(settings)
-    store = recheck._folder(settings) / "store"
-    recheck._OPEN.clear()  # as if this were a new process
+    store = state.check_folder(settings) / "store"
+    state._OPEN.clear()  # as if this were a new process
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); "
                                "print('open', flush=True); time.sleep(60)", str(store)], stdout=subprocess.PIPE)
     try:
@@ -152,4 +152,4 @@ def test_a_check_while_another_holds_the_state_checks_everything(corpus: tuple[P
         holder.wait()
     assert [v.constraint_id for v in first.report.conflicts] == ["Intervention-peerSupport--MaxCount"]
     assert second.report.conflicts == () and second.ok
-    assert store.is_dir() and (recheck._folder(settings) / "state.pickle").is_file()
+    assert store.is_dir() and (state.check_folder(settings) / "state.pickle").is_file()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURE_SOURCES, FIXTURES
+from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES
 from kg.base.config import Settings
 from kg.base.errors import QuoteError, RecordError
 from kg.cli import cli
@@ -73,7 +73,7 @@ def test_reference_across_files_resolves(kg) -> None:
 
 def test_every_bundled_quote_is_checked(kg) -> None:
     assert kg.quotes.missing_texts == ()
-    assert kg.quotes.checked == 137
+    assert kg.quotes.checked == BUNDLED["quotes"]
 
 
 def test_missing_records_folder(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from conftest import BUNDLED
 from kg.cli import cli
 from kg.publish.release import write_release
 from kg.publish.remote import (
@@ -56,9 +57,7 @@ from kg.query.sparql import list_queries, run_engine, run_query
 
 PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
           "findings-for-intervention": {"intervention": "IPS"}, "provenance": {"resource": "Turning Points"}}
-GRAPHS = {"https://w3id.org/pikg/id/graph/ips-recovery-abstract": 1416,
-          "https://w3id.org/pikg/id/graph/missing-link-table-1": 1349,
-          "https://w3id.org/pikg/ontology": 319, "https://w3id.org/pikg/vocab/": 183}
+GRAPHS = BUNDLED["graphs"]
 AT_AFTER_HOST = ("an @ after the host (in the path, query or fragment) is refused: write a / ? # or @ in a user "
                  "name or password as %2F %3F %23 %40, and an @ in the path or query as %40")
 EXPECTED = 'expected SPARQL JSON results (an object with "head": {"vars": [...]} and "results": {"bindings": [...]})'

@@ -85,25 +85,6 @@ class DataGraph:
     def __len__(self) -> int:
         return self.triples
 
-    def class_counts(self) -> dict[str, int]:
-        """Instances per class (compact names), sorted by class: kg.stats.class_counts, counted by the store."""
-        from kg.base.config import compact
-
-        counts: dict[str, int] = {}
-        query = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
-        for row in self.store.query(query, use_default_graph_as_union=False):
-            name = compact(row["c"].value)
-            counts[name] = counts.get(name, 0) + int(row["n"].value)
-        return dict(sorted(counts.items()))
-
-    def subject_objects(self, predicate: object) -> Iterator[tuple[Any, Any]]:
-        """(subject, object) pairs of a property as rdflib terms, like rdflib's Graph.subject_objects, so that
-        code written for a graph (kg.stats.class_counts) reads this one too."""
-        from kg.base.terms import from_ox
-
-        for quad in self.store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, ox.DefaultGraph()):
-            yield from_ox(quad.subject), from_ox(quad.object)
-
 
 def _format_of(path: Path, fmt: str | None) -> str:
     if fmt:
