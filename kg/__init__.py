@@ -7,7 +7,8 @@ The package follows the pipeline, one folder a stage, each importing only the st
   (`identity`), quotes against the source texts (`quotes`), and the curation tools that write record files
   (`tables`, `scaffold`, `jsonschema`);
 - `kg.model`: records become the graph (`build`) and its counts (`stats`);
-- `kg.query`: the bundled SPARQL queries (`sparql`, their table: `catalogue`) and the answer cache (`cache`);
+- `kg.query`: the bundled SPARQL queries (`sparql`, their table: `catalogue`), Oxigraph stores (`store`) and the
+  answer cache (`cache`);
 - `kg.check`: SHACL compiled to SPARQL on Oxigraph (`engine`, `validate`), the one pass/fail (`verdict`), others'
   RDF read safely (`data`), the incremental check (`recheck`, its saved `state`, what a change can `reach`, the
   violation queries it must `requery`);

@@ -16,8 +16,8 @@ from kg.check.verdict import PipelineResult, check_graph
 from kg.model.build import KnowledgeGraph, build
 from kg.model.stats import Stats
 from kg.publish.export import Published
-from kg.publish.release import released_store, write_release_files
-from kg.query.sparql import oxigraph_store
+from kg.publish.release import write_release_files
+from kg.query.store import oxigraph_store, released_store
 
 
 class _Failed(Exception):

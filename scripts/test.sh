@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/browser.sh
 .venv/bin/ruff check kg tests benchmarks
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -n auto "$@"  # a worker per core (pytest-xdist): the suite in half the time on 2 cores

@@ -12,7 +12,8 @@ from kg.base.config import Settings
 from kg.check.validate import validate
 from kg.cli import cli
 from kg.model.build import build
-from kg.query.sparql import oxigraph_store, run_query, run_query_oxigraph
+from kg.query.sparql import run_query, run_query_oxigraph
+from kg.query.store import oxigraph_store
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 ID = Namespace("https://w3id.org/pikg/id/")

@@ -29,13 +29,13 @@ from kg.query.sparql import (
     format_result,
     list_queries,
     load_query,
-    oxigraph_store,
     query_dir,
     resolve_resource,
     run_engine,
     run_query,
     run_query_oxigraph,
 )
+from kg.query.store import oxigraph_store
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 EXPECTED_DIR = query_dir() / "expected"

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 from kg.base.config import Settings
 from kg.base.errors import QuoteError
 from kg.check import recheck, state
+from kg.check.verdict import PipelineResult
 from kg.cli import cli
-from kg.pipeline import PipelineResult
+from kg.query import store as stores
 
 TABLE = "Table 1 of “The missing link” (BMC Psychology, 2021): an overview of the interventions’ aims and methods"
 
@@ -140,7 +141,7 @@ def test_a_check_while_another_holds_the_state_checks_everything(corpus: tuple[P
     settings = Settings.default(records, texts)
     first = recheck.check(settings)
     store = state.check_folder(settings) / "store"
-    state._OPEN.clear()  # as if this were a new process
+    stores._OPEN.clear()  # as if this were a new process
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); "
                                "print('open', flush=True); time.sleep(60)", str(store)], stdout=subprocess.PIPE)
     try:

@@ -115,7 +115,8 @@ def test_the_download_folder_is_the_release(kg, site: Path, tmp_path: Path) -> N
 def test_the_comparison_table_is_the_bundled_querys_answer(kg, site: Path) -> None:
     """compare.html shows what `kg query compare-interventions` answers, each intervention a column, each value
     linked to what it names and to the passages that state it."""
-    from kg.query.sparql import oxigraph_store, run_query_oxigraph
+    from kg.query.sparql import run_query_oxigraph
+    from kg.query.store import oxigraph_store
 
     result = run_query_oxigraph(oxigraph_store(kg), "compare-interventions")
     html = (site / "compare.html").read_text(encoding="utf-8")

@@ -40,7 +40,6 @@ from kg.check.state import (
     entry_path,
     load_state,
     model_digest,
-    open_store,
     read_entry,
     record_states,
     save_state,
@@ -54,7 +53,7 @@ from kg.load.identity import NameIndex, normalise_name, references, resolve_refe
 from kg.load.quotes import QuoteCheck, check_quotes, texts_quoted
 from kg.load.records import load_file
 from kg.model.build import VOCAB_GRAPH, FileParts, build, build_files, concepts_by_scheme, graph_iri, nquad_lines
-from kg.query.sparql import oxigraph_store
+from kg.query.store import open_store, oxigraph_store
 
 
 def check(settings: Settings, full: bool = False, progress: Callable[[Path], None] | None = None

@@ -14,9 +14,6 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pyoxigraph as ox
 
 from kg import __version__
 from kg.base.config import Settings, resource_dir
@@ -36,6 +33,7 @@ from kg.model.stats import Stats
 from kg.query.cache import cache_dir, read_state, write_state
 from kg.query.sparql import QueryResult
 
+NAME_HEX = 24  # hex digits of a SHA-256 naming a check folder or a file's entry: 96 bits, unique in practice
 STATE_FORMAT = 1
 
 
@@ -72,7 +70,7 @@ class CheckState:
 
 def check_folder(settings: Settings) -> Path:
     where = f"{settings.records_dir.resolve()}\0{settings.sources_dir and settings.sources_dir.resolve()}"
-    return cache_dir() / "check" / hashlib.sha256(f"{where}\0{settings.base_iri}".encode()).hexdigest()[:24]
+    return cache_dir() / "check" / hashlib.sha256(f"{where}\0{settings.base_iri}".encode()).hexdigest()[:NAME_HEX]
 
 
 def model_digest(settings: Settings) -> str:
@@ -163,7 +161,7 @@ def _text_moved(settings: Settings, name: str, known: TextState | None, fresh: d
 
 
 def entry_path(folder: Path, key: str) -> Path:
-    return folder / "graphs" / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
+    return folder / "graphs" / f"{hashlib.sha256(key.encode()).hexdigest()[:NAME_HEX]}.pickle"
 
 
 def read_entry(folder: Path, key: str) -> tuple[Statements, FileParts]:
@@ -177,17 +175,6 @@ def write_entry(folder: Path, key: str, entry: tuple[Statements, FileParts]) -> 
     write_state(entry_path(folder, key), entry)
 
 
-_OPEN: dict[Path, Any] = {}  # a store stays open for the process: RocksDB lets one handle at a time open it
-
-
-def open_store(folder: Path) -> Any:
-    path = folder / "store"
-    if path not in _OPEN:
-        try:
-            _OPEN[path] = ox.Store(str(path))
-        except (OSError, RuntimeError):  # another process holds it, or it is damaged (delete the cache folder)
-            return None
-    return _OPEN[path]
 
 
 def writable(folder: Path) -> bool:

@@ -184,7 +184,7 @@ def validate(kg: KnowledgeGraph, store: Any = None) -> ValidationReport:
     """Validate the union of the sources' graphs, every constraint as one query on Oxigraph (`store`, made from
     kg when not given); sources disagreeing on a single-valued property are reported as conflicts (both values
     kept, each with its provenance), not as violations."""
-    from kg.query.sparql import oxigraph_store
+    from kg.query.store import oxigraph_store
 
     store = oxigraph_store(kg) if store is None else store
     found = store_violations(store, compiled_shapes(), _written(kg), kg, union=True)

@@ -18,7 +18,8 @@ from kg.base.errors import KGError, display_path
 from kg.check.validate import ValidationReport, validate, validate_file
 from kg.load.quotes import QuoteCheck
 from kg.model.stats import Stats, compute_stats
-from kg.query.sparql import QueryResult, QuerySpec, list_queries, oxigraph_store, run_query_oxigraph
+from kg.query.sparql import QueryResult, QuerySpec, list_queries, run_query_oxigraph
+from kg.query.store import oxigraph_store
 
 if TYPE_CHECKING:
     from kg.check.data import DataGraph

@@ -27,6 +27,7 @@ from kg.model.build import KnowledgeGraph, nquad_lines
 from kg.model.stats import Stats, compute_stats
 from kg.publish.export import FORMATS, Published, jsonld_context, new_graph, serialize, small_turtle, write_turtle
 from kg.publish.jsonld import Compactor, by_subject, document
+from kg.query.store import released_store
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -372,19 +373,6 @@ def write_release_files(kg: KnowledgeGraph, folder: Path, data: Published | None
     stats = compute_stats(kg, data.union) if stats is None else stats
     write_description(kg, stats, folder, known)
     return stats
-
-
-def released_store(kg: KnowledgeGraph, folder: Path) -> Any:
-    """An Oxigraph store of the statements written to `folder` (pikg.nq), with the ontology, which the shapes'
-    class targets need: what the verdict judges, so that it judges exactly what is released."""
-    import pyoxigraph as ox
-
-    from kg.model.build import ONTOLOGY_GRAPH
-
-    store = ox.Store()
-    store.load(path=str(folder / "pikg.nq"), format=ox.RdfFormat.N_QUADS)
-    store.load(kg.nquads([ONTOLOGY_GRAPH]), format=ox.RdfFormat.N_QUADS)
-    return store
 
 
 def write_release(kg: KnowledgeGraph, out_dir: Path, helper: bool | None = None) -> dict[str, Path]:

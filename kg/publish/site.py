@@ -33,13 +33,15 @@ from kg.model.build import ONTOLOGY_GRAPH, KnowledgeGraph
 from kg.model.stats import Stats, compute_stats
 from kg.publish.export import canonical_json, export_graph, new_graph
 from kg.publish.release import DESCRIPTION, distributions, schema_org_dataset
-from kg.query.sparql import load_query, oxigraph_store, run_query_oxigraph
+from kg.query.sparql import load_query, run_query_oxigraph
+from kg.query.store import oxigraph_store
 
 SKOS = Namespace(PREFIXES["skos"])
 PIKG = Namespace(ONTOLOGY_NS)
 PROV = Namespace(PREFIXES["prov"])
 OA = Namespace(PREFIXES["oa"])
 FOAF = Namespace(PREFIXES["foaf"])
+PAGE_HEX = 12  # hex digits of a SHA-1 naming the page of an outside IRI: short file names, unique in practice
 SCHEMA = Namespace(PREFIXES["schema"])
 DCTERMS = Namespace(PREFIXES["dcterms"])
 TEMPLATES = Path(__file__).with_name("templates")
@@ -85,7 +87,7 @@ class SiteBuilder:
             return f"r/{text[len(self.base):]}.html"
         if text.startswith(VOCAB_NS):
             return f"vocab/{text[len(VOCAB_NS):].rstrip('/')}.html"
-        return f"ext/{hashlib.sha1(text.encode()).hexdigest()[:12]}.html"
+        return f"ext/{hashlib.sha1(text.encode()).hexdigest()[:PAGE_HEX]}.html"
 
     def label(self, node: Node) -> str:
         if isinstance(node, Literal):

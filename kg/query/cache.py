@@ -83,18 +83,14 @@ def remember_release(settings: Settings, kg: KnowledgeGraph, release: Path) -> N
 def query_store(settings: Settings) -> Any:
     """An Oxigraph store with the built dataset, loaded from the cache's N-Quads (about 10 ms for the bundled
     graph, without importing rdflib's SPARQL engine); built and cached first when missing."""
-    import pyoxigraph as ox
+    from kg.query.store import memory_store, oxigraph_store
 
     path = cache_dir() / f"{cache_key(settings)}.nq"
     if settings.records_dir.is_dir() and _sealed(path):
-        store = ox.Store()
         try:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-            return store
+            return memory_store(path)
         except (OSError, SyntaxError, ValueError):
             pass
-    from kg.query.sparql import oxigraph_store
-
     return oxigraph_store(build_cached(settings, refresh=True))
 
 
@@ -186,7 +182,8 @@ def _answer_path(key: str, query_file: Path, params: dict[str, str], fmt: str) -
 def warm_answers(settings: Settings, kg: KnowledgeGraph, store: Any = None) -> None:
     """Answer every query that needs no parameter, in every format, so that the first `kg query` after a
     build reads its answer instead of starting the SPARQL engine (on `store` when the build already has one)."""
-    from kg.query.sparql import FORMATS, format_result, list_queries, oxigraph_store, run_query_oxigraph
+    from kg.query.sparql import FORMATS, format_result, list_queries, run_query_oxigraph
+    from kg.query.store import oxigraph_store
 
     key = cache_key(settings)
     store = oxigraph_store(kg) if store is None else store

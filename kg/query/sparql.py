@@ -254,25 +254,6 @@ def run_query(dataset: Dataset, name: str, params: dict[str, str] | None = None,
     return run_engine(RdflibEngine(dataset), name, params, folder)
 
 
-def oxigraph_store(dataset: Dataset | Any) -> Any:
-    """An in-memory Oxigraph store holding the named graphs of a built KnowledgeGraph (read from its N-Quads)
-    or of an rdflib Dataset: a fast engine for the same queries."""
-    import pyoxigraph as ox
-
-    from kg.base.terms import to_ox
-
-    store = ox.Store()
-    if hasattr(dataset, "nquads"):
-        store.bulk_load(dataset.nquads(), format=ox.RdfFormat.N_QUADS)
-        return store
-    store.extend(
-        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))
-        for s, p, o, g in dataset.quads((None, None, None, None))
-        if g is not None and str(g) != "urn:x-rdflib:default"
-    )
-    return store
-
-
 def with_values(text: str, bindings: dict[str, Node]) -> str:
     """The query with its bindings as a VALUES block at the start of the outermost WHERE group (standard
     SPARQL 1.1, so any endpoint accepts it). The terms are serialised by rdflib, so what a user typed is
