@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from pyld import jsonld
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
 
 from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, SEEDS
 from kg.base.config import Settings
-from kg.base.terms import quads_from_ox
+from kg.base.terms import from_ox
 from kg.check.validate import validate_file
 from kg.check.verdict import Rejected
 from kg.model.build import build
@@ -37,6 +39,13 @@ def release(kg, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("release") / "release"
     write_release(kg, out)
     return out
+
+
+def quads_from_ox(quads: Iterable[ox.Quad]) -> Iterator[tuple[Node, Node, Node, Node | None]]:
+    """pyoxigraph's quads as rdflib terms, to compare what another parser read with the built graph."""
+    for quad in quads:
+        graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else from_ox(quad.graph_name)
+        yield from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object), graph
 
 
 def _offline(url: str, options: dict | None = None) -> dict:

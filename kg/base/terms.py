@@ -1,15 +1,16 @@
-"""RDF terms: N-Triples statements as the build writes them (split, literals parsed), and conversion between
-rdflib terms (the library's graph API) and pyoxigraph terms (a strict, fast Rust parser and serialiser)."""
+"""RDF terms in one place: N-Triples terms written (iri, curie, literal: the build's statements) and read back
+(split, parse_literal), and conversion between rdflib terms (the library's graph API) and pyoxigraph terms (a
+strict, fast Rust parser and serialiser)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from kg.base.config import PREFIXES, XSD_STRING
+from kg.base.config import PREFIXES, XSD_STRING, expand
 
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 SH = Namespace(PREFIXES["sh"])
@@ -67,7 +68,18 @@ def triples_to_ox(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]
     return [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]
 
 
-def quads_from_ox(quads: Iterable[ox.Quad]) -> Iterator[tuple[Node, Node, Node, Node | None]]:
-    for quad in quads:
-        graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else from_ox(quad.graph_name)
-        yield from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object), graph
+def iri(value: str) -> str:
+    """An IRI as an N-Triples term."""
+    return f"<{value}>"
+
+
+def curie(name: str) -> str:
+    """prefix:local as an N-Triples IRI term."""
+    return iri(expand(name))
+
+
+def literal(value: str, *, lang: str | None = None, datatype: str | None = None) -> str:
+    """A literal as an N-Triples term, escaped by pyoxigraph."""
+    if lang:
+        return str(ox.Literal(value, language=lang))
+    return str(ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None))

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from kg.base.config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, Settings, expand, resource_dir
 from kg.base.errors import display_path
+from kg.base.terms import curie, iri, literal
 from kg.load.corpus import load_records
 from kg.load.quotes import QuoteCheck, check_quotes, normalise
 from kg.load.records import Record, RecordFile, Value
@@ -34,25 +35,9 @@ ONTOLOGY_GRAPH = ONTOLOGY_IRI
 XSD = PREFIXES["xsd"]
 
 
-def iri(value: str) -> str:
-    """An IRI as an N-Triples term."""
-    return f"<{value}>"
-
-
 def term(value: Term) -> str:
     """A record value's RDF term (its kind made it, kg.load.schema) as N-Triples."""
-    return iri(value.value) if value.iri else _literal(value.value, lang=value.lang, datatype=value.datatype)
-
-
-def curie(name: str) -> str:
-    return iri(expand(name))
-
-
-def _literal(value: str, *, lang: str | None = None, datatype: str | None = None) -> str:
-    """A literal as an N-Triples term, escaped by pyoxigraph."""
-    if lang:
-        return str(ox.Literal(value, language=lang))
-    return str(ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None))
+    return iri(value.value) if value.iri else literal(value.value, lang=value.lang, datatype=value.datatype)
 
 
 RDF_TYPE = curie("rdf:type")
@@ -200,10 +185,10 @@ class _Builder:
         text = normalise(quote)
         node = f"<{self.base}passage/{rf.source.id}/{_hash(quote_in or '', text, size=12)}>"
         graph[f"{node} {RDF_TYPE} {PASSAGE}"] = None
-        graph[f"{node} {EXACT} {_literal(text)}"] = None
+        graph[f"{node} {EXACT} {literal(text)}"] = None
         graph[f"{node} {IN_SOURCE} <{self.node('source', rf.source.id)}>"] = None
         if quote_in:
-            graph[f"{node} {TEXT_FILE} {_literal(quote_in)}"] = None
+            graph[f"{node} {TEXT_FILE} {literal(quote_in)}"] = None
         return node
 
     def fact(self, graph: Statements, graph_name: str, s: str, p: str, o: str, passage: str) -> None:
@@ -225,8 +210,8 @@ class _Builder:
         passage = self.passage(graph, rf, src.quote, None)
         facts = [
             (RDF_TYPE, curie("pikg:SourceDocument")),
-            (curie("skos:prefLabel"), _literal(src.label, lang="en")),
-            (TEXT_FILE, _literal(src.text_file)),
+            (curie("skos:prefLabel"), literal(src.label, lang="en")),
+            (TEXT_FILE, literal(src.text_file)),
         ]
         if src.publication:
             facts.append((curie("dcterms:source"), iri(self.node("publication", src.publication))))
