@@ -45,3 +45,18 @@ def corpus(tmp_path: Path) -> tuple[Path, Path]:
         shutil.copy(path, texts)
     shutil.copy(FIXTURE_SOURCES / "fixture-third-source.txt", texts)
     return records, texts
+
+
+@pytest.fixture()
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """`kg` in-process (click's CliRunner) in an empty working folder: run("build", "--out", "x")."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke

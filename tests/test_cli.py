@@ -16,16 +16,6 @@ COMMANDS = ["build", "release", "check", "validate", "query", "export", "stats",
             "import-table", "site", "serve-site", "publish", "serve"]
 
 
-@pytest.fixture()
-def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
-
-
 def test_version(run) -> None:
     result = run("--version")
     assert result.exit_code == 0

@@ -22,16 +22,6 @@ from kg.base.files import STAMP, replace_folder
 from kg.cli import cli
 
 
-@pytest.fixture()
-def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
-
-
 def _tree(folder: Path) -> dict[str, bytes | None]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None
             for p in sorted(folder.rglob("*"))}

@@ -4,7 +4,9 @@ strict, fast Rust parser and serialiser)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, Namespace, URIRef
@@ -83,3 +85,22 @@ def literal(value: str, *, lang: str | None = None, datatype: str | None = None)
     if lang:
         return str(ox.Literal(value, language=lang))
     return str(ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None))
+
+
+class _NoWarnings(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.WARNING
+
+
+@contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a warning, with a traceback, for every literal it cannot convert to a Python value (year
+    10000, "abc" as an xsd:integer) and for an IRI it finds odd. Our data's literals were judged already
+    (kg.base.lexical) and an endpoint's answer is data shown as it came, so neither is worth a word on stderr."""
+    logger = logging.getLogger("rdflib.term")
+    quiet = _NoWarnings()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)

@@ -8,9 +8,7 @@ adds the `*-violation` queries to what is found here.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.base.config import PREFIXES, XSD_STRING, compact, resource_dir
-from kg.base.terms import parse_literal
+from kg.base.terms import parse_literal, quiet_rdflib
 from kg.model.build import KnowledgeGraph, Origin
 
 if TYPE_CHECKING:
@@ -213,7 +211,7 @@ def validate_file(path: Path, fmt: str | None = None, max_bytes: int | None = No
 
     checks = compiled_shapes()
     typed = frozenset(str(c.path) for c in checks if c.datatypes and c.path is not None)
-    with _quiet_rdflib():
+    with quiet_rdflib():
         data = load_data(path, fmt, max_bytes, keep=typed)
         folder = resource_dir("ontology")
         for name, graph in (("pikg.ttl", ONTOLOGY_GRAPH), ("vocabularies.ttl", VOCAB_GRAPH)):
@@ -253,19 +251,3 @@ def _written_in(data: DataGraph) -> Written:
     return literals
 
 
-class _DropRdflibWarnings(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno > logging.WARNING
-
-
-@contextmanager
-def _quiet_rdflib() -> Iterator[None]:
-    """rdflib logs a warning with a traceback for every literal it cannot convert to a Python value (year
-    10000, say); kg.base.lexical has judged each literal already, so those are noise."""
-    logger = logging.getLogger("rdflib.term")
-    quiet = _DropRdflibWarnings()
-    logger.addFilter(quiet)
-    try:
-        yield
-    finally:
-        logger.removeFilter(quiet)

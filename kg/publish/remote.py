@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import os
 import shutil
 import socket
@@ -27,7 +26,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +37,7 @@ from rdflib.term import Node
 
 from kg.base.config import ONTOLOGY_IRI
 from kg.base.errors import InputError, display_path
+from kg.base.terms import quiet_rdflib
 from kg.query.sparql import with_values
 
 CHUNK = 64 * 1024
@@ -486,23 +485,6 @@ def _shape_problem(doc: object) -> str | None:
     return None
 
 
-class _NoWarnings(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno > logging.WARNING
-
-
-@contextmanager
-def _quiet_rdflib() -> Iterator[None]:
-    """rdflib logs a warning, with a traceback, for a literal it cannot convert to a Python value ("abc" as an
-    xsd:integer) and for an IRI it finds odd; an endpoint's answer is data, shown as it came, so neither is
-    worth a word on stderr (and the server's text would reach the terminal raw)."""
-    logger = logging.getLogger("rdflib.term")
-    quiet = _NoWarnings()
-    logger.addFilter(quiet)
-    try:
-        yield
-    finally:
-        logger.removeFilter(quiet)
 
 
 def _term(binding: dict[str, str]) -> Node:
@@ -535,7 +517,7 @@ def parse_select(answer: Answer, where: str, secrets: Iterable[str] = ()) -> tup
                                    f"{EXPECTED}", secrets))
     columns = tuple(doc["head"]["vars"])
     try:
-        with _quiet_rdflib():
+        with quiet_rdflib():
             rows = [tuple(_term(b[c]) if c in b else None for c in columns) for b in doc["results"]["bindings"]]
     except ValueError as exc:  # a language tag or datatype rdflib refuses
         raise EndpointError(redact(f"{where}: the answer holds a term that is not RDF ({exc})", secrets)) from None
