@@ -89,13 +89,13 @@ def input_options(func: Any) -> Any:
     return func
 
 
-def _build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, cached: bool = True):
+def _build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None):
     """The built graph; read-only commands take it from the cache when the inputs have not changed, the others
     build afresh (and refresh the cache)."""
     from kg.base.config import Settings
     from kg.query.cache import build_cached
 
-    return build_cached(Settings.default(records_dir, sources_dir, base_iri), refresh=not cached)
+    return build_cached(Settings.default(records_dir, sources_dir, base_iri))
 
 
 @click.group(cls=_Group, epilog="\b\nExamples:\n  kg build\n  kg query --list\n  kg query compare-interventions")
@@ -166,7 +166,7 @@ def validate(records_dir: Path | None, sources_dir: Path | None, base_iri: str |
         main = ", ".join(f"{c.split(':')[1]} {n}" for c, n in counts.items() if c.startswith("pikg:"))
         click.echo(f"Read {display_path(data)}: {len(graph)} triples ({main or 'no pikg instances'})")
     else:
-        verdict = judge(_build(records_dir, sources_dir, base_iri, cached=False))
+        verdict = judge(_build(records_dir, sources_dir, base_iri))
     click.echo(str(verdict))
     if not verdict.ok:
         sys.exit(1)

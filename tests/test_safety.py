@@ -139,6 +139,7 @@ def test_the_service_check_agrees_with_a_sparql_parser(text: str, remote: bool) 
 @pytest.mark.parametrize("text", [
     "SELECT * WHERE { #x\rSERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n}",
     'SELECT * WHERE { BIND("\\u0022" AS ?a) SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } BIND("\\u0022" AS ?b) }',
+    "PREFIX ex: <http://e/> SELECT * WHERE { ?s ex:a\\#b ?o . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
 ])
 def test_the_service_check_reads_like_oxigraph_where_rdflib_does_not(text: str) -> None:
     """Regressions (second hostile probe): a carriage return ends a comment for Oxigraph, and an escape expanded

@@ -35,6 +35,7 @@ PREFIXES: dict[str, str] = {
 SHAPES_NS = "https://w3id.org/pikg/shapes#"
 RDF_TYPE = PREFIXES["rdf"] + "type"
 XSD_STRING = PREFIXES["xsd"] + "string"
+LANG_STRING = PREFIXES["rdf"] + "langString"
 
 
 def compact(iri: str) -> str:

@@ -12,9 +12,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from kg.base.config import PREFIXES, XSD_STRING, expand
+from kg.base.config import LANG_STRING, PREFIXES, XSD_STRING, expand
 
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 SH = Namespace(PREFIXES["sh"])
 
 

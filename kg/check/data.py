@@ -31,7 +31,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.base.config import XSD_STRING
+from kg.base.config import LANG_STRING, XSD_STRING
 from kg.base.errors import InputError, display_path
 from kg.base.lexical import CONTROL_RE, character_name, check_lexical, control_character
 
@@ -48,7 +48,6 @@ SUFFIXES = {
 }
 OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
               "trig": ox.RdfFormat.TRIG, "json-ld": ox.RdfFormat.JSON_LD, "rdf-xml": ox.RdfFormat.RDF_XML}
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 CHUNK = 1 << 20
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # a JSON string (escapes included; DOTALL so that a backslash before a line break cannot leave a string open
@@ -74,7 +73,7 @@ class DataGraph:
 
     `written` keeps, for the properties asked for, the typed literals other than strings exactly as the file
     wrote them, by (subject, property): Oxigraph's store keeps "01"^^xsd:positiveInteger as "1"^^xsd:integer,
-    and the shapes' datatype checks must see what was written (see kg.shacl_oxigraph.Check)."""
+    and the shapes' datatype checks must see what was written (see kg.check.engine.Check)."""
 
     store: Any
     path: Path

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from kg.base.config import PREFIXES, compact
 from kg.check.state import CheckState, read_entry
-from kg.check.validate import Violation, load_shapes, store_violations, written_literals
+from kg.check.validate import Violation, compiled_shapes, store_violations, written_literals
 from kg.model.build import VOCAB_GRAPH, FileParts, Origin, Statements
 from kg.model.stats import Stats
 
@@ -103,7 +103,7 @@ def revalidate(store: Any, folder: Path, state: CheckState, diff: list[ox.Triple
                fresh: dict[str, tuple[Statements, FileParts]], gone: set[str]) -> list[Violation]:
     """The cached violations, with those of the nodes the change reaches found again (`statements`: the
     reification nodes among the changed triples' subjects, which no shape targets)."""
-    from kg.check.engine import compile_shapes, looks_beyond_focus
+    from kg.check.engine import looks_beyond_focus
 
     subjects = {t.subject.value for t in diff if isinstance(t.subject, ox.NamedNode)} - statements
     own = subjects | {t.object.value for t in diff if isinstance(t.object, ox.NamedNode)} - statements
@@ -117,7 +117,7 @@ def revalidate(store: Any, folder: Path, state: CheckState, diff: list[ox.Triple
     own_nodes, reach_nodes = sorted(own), sorted(reach)
     files = _Files(store, folder, state, fresh)
     found = store_violations(
-        store, compile_shapes(load_shapes()), written_literals(files.literals), files, union=True,
+        store, compiled_shapes(), written_literals(files.literals), files, union=True,
         nodes_for=lambda check: reach_nodes if looks_beyond_focus(check.component) else own_nodes)
     for violation in (*state.report.violations, *state.report.conflicts):
         if str(violation.focus) in (reach if looks_beyond_focus(violation.component) else own):

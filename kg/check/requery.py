@@ -15,10 +15,10 @@ from typing import Any
 
 from kg.base.config import PREFIXES
 from kg.check.state import CheckState
+from kg.check.verdict import violation_queries
 from kg.query.sparql import (
     OxigraphEngine,
     QueryResult,
-    list_queries,
     run_query_oxigraph,
     term_text,
     tidy_result,
@@ -65,8 +65,7 @@ def violation_reads() -> dict[str, frozenset[str] | None]:
     # on a thread of its own: rdflib's parser keeps tracebacks, and so the frames of its callers, which would hold
     # the check's store open after the check returns
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: {spec.name: _predicates(spec.text) for spec in list_queries()
-                                    if spec.is_violation_check}).result()
+        return pool.submit(lambda: {spec.name: _predicates(spec.text) for spec in violation_queries()}).result()
 
 
 def _in_graph(text: str, graph: str) -> str:
@@ -88,9 +87,7 @@ def requery(store: Any, state: CheckState, changed: set[str], present: Iterable[
     the predicates of the other triples): every edit changes statements, and a query about labels and classes
     should not run again for them."""
     out = {}
-    for spec in list_queries():
-        if not spec.is_violation_check:
-            continue
+    for spec in violation_queries():
         cached, reads = state.queries.get(spec.name), state.reads.get(spec.name)
         if cached is not None and "graph" in cached.columns:
             at = cached.columns.index("graph")

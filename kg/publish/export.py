@@ -1,9 +1,8 @@
-"""Serialise the built graph deterministically and write files atomically.
+"""Serialise the built graph deterministically.
 
 Every format is made from the built N-Triples statements, sorted, by pyoxigraph's writers (Turtle, TriG,
-RDF/XML) or kg.publish.jsonld (JSON-LD, one node object per line, keys and values in a canonical order), so the same
-input gives byte-identical files (the graph has no blank nodes). Files are written to a temporary name and
-renamed, so a reader never sees half a file.
+RDF/XML) or kg.publish.jsonld (JSON-LD, one node object per line, keys and values in a canonical order), so the
+same input gives byte-identical files (the graph has no blank nodes). Files are written through kg.base.files.
 """
 
 from __future__ import annotations

@@ -151,9 +151,7 @@ def _excerpt(body: bytes, secrets: Iterable[str], truncated: bool = False) -> st
     secrets = [s for s in secrets if s]
     if truncated and secrets:  # a secret cut by the read limit would not be recognised: drop the tail
         text = text[: max(0, len(text) - max(len(s) for s in secrets) * 2)]
-    text = redact(text, secrets)
-    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-    return text[:SHOWN_BODY_CHARS] + ("…" if len(text) > SHOWN_BODY_CHARS else "")
+    return _printable(redact(text, secrets), SHOWN_BODY_CHARS)
 
 
 def _printable(text: str, limit: int) -> str:

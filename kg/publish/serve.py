@@ -54,6 +54,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from kg.base.config import ONTOLOGY_IRI
 from kg.base.errors import InputError, display_path
 from kg.publish.remote import oxigraph_binary
+from kg.query.sparql import ESCAPE, HIDDEN
 
 PREFIX = "pikg-oxigraph-"
 MARKER = ".pikg-serve"
@@ -89,13 +90,7 @@ REFUSED_LOAD = ("kg serve refuses LOAD: it would make this server fetch a URL. S
                 "`kg serve --allow-service` to allow LOAD.")
 UNCHECKED = ("kg serve could not check this request for SERVICE or LOAD ({why}), so it was not run. Start it with "
              "`kg serve --allow-service` to pass requests unchecked.")
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _LEFT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")  # what rdflib (\u or \U, 4 or 8 digits) would still expand
-_HIDDEN = re.compile(  # what cannot hold a keyword: a comment, a string (long ones first), an IRI
-    r"\\.|#[^\n]*"  # an escaped character (ex:a\#b) first, so that its # starts no comment
-    r"|'''(?:'{0,2}(?:[^'\\]|\\.))*'''|\"\"\"(?:\"{0,2}(?:[^\"\\]|\\.))*\"\"\""
-    r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|<[^<>\"{}|^`\\\x00-\x20]*>", re.S)
 _BARE = re.compile(r"(?<![\w:?$@\\~-])(?<!\w\.)(SERVICE|LOAD)(?![\w:-])", re.I)
 
 
@@ -119,7 +114,7 @@ def canonical(text: str) -> str:
         return chr(code)
 
     if "\\" in text:
-        text = _ESCAPE.sub(one, text)
+        text = ESCAPE.sub(one, text)
         left = _LEFT_ESCAPE.search(text)
         if left:
             raise Unsafe(f"an escape is left after expanding escapes: {left.group(0)}")
@@ -210,7 +205,7 @@ def refusal(text: str, kind: str | None = None) -> str | None:
         return None
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    bare = {word.upper() for word in _BARE.findall(_HIDDEN.sub(" ", text))}
+    bare = {word.upper() for word in _BARE.findall(HIDDEN.sub(" ", text))}
     names: set[str] = set()
     parsed = False
     problems = []

@@ -52,7 +52,7 @@ def cache_key(settings: Settings) -> str:
     return digest.hexdigest()[:KEY_HEX]
 
 
-def build_cached(settings: Settings, refresh: bool = False) -> KnowledgeGraph:
+def build_cached(settings: Settings) -> KnowledgeGraph:
     """The built graph, its N-Quads kept in the cache for `kg query` (the graph itself is built every time: a
     cached Python object could be swapped for one that runs code when it is read)."""
     from kg.model.build import build
@@ -91,7 +91,7 @@ def query_store(settings: Settings) -> Any:
             return memory_store(path)
         except (OSError, SyntaxError, ValueError):
             pass
-    return oxigraph_store(build_cached(settings, refresh=True))
+    return oxigraph_store(build_cached(settings))
 
 
 def _write_sealed(handle: BinaryIO, data: bytes, digest: Any = None) -> None:
@@ -129,12 +129,8 @@ def _sealed(path: Path) -> bool:
         return False
 
 
-def _read_sealed(path: Path) -> bytes | None:
-    """A small cache file's content, or None when it is missing, altered or not ours."""
-    return _read_sealed_file(path, 64 << 20)
-
-
-def _read_sealed_file(path: Path, limit: int = 4 << 30) -> bytes | None:
+def _read_sealed(path: Path, limit: int = 64 << 20) -> bytes | None:
+    """A cache file's content (at most `limit` bytes), or None when it is missing, altered or not ours."""
     try:
         if not path.is_file() or path.is_symlink() or path.stat().st_size > limit:
             return None
@@ -148,7 +144,6 @@ def _read_sealed_file(path: Path, limit: int = 4 << 30) -> bytes | None:
 
 
 def _store(path: Path, data: bytes) -> None:
-
     try:
         with atomic_writer(path, durable=True) as handle:
             _write_sealed(handle, data)
@@ -221,7 +216,7 @@ def write_state(path: Path, value: Any) -> None:
 
 def read_state(path: Path, kind: type | None = None) -> Any:
     """A value written by write_state, or None when the file is missing, altered, not ours, or not of `kind`."""
-    data = _read_sealed_file(path)
+    data = _read_sealed(path, 4 << 30)
     if data is None:
         return None
     try:

@@ -115,23 +115,22 @@ def load_query(name: str, folder: Path | None = None, allow_service: bool = Fals
     return spec
 
 
-_SPARQL_SKIPPED = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''  # long strings
-    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''  # strings
-    r"|<[^<>\"{}|^`\\\s]*>"  # IRIs
-    r"|#[^\n\r]*",  # comments: a carriage return ends one too (Oxigraph reads it so)
-    re.DOTALL)
+HIDDEN = re.compile(  # what cannot hold a keyword: an escaped character, a comment, a string, an IRI
+    r"\\.|#[^\n\r]*"  # an escaped character (ex:a\#b) first, so that its # starts no comment; \r ends one too
+    r"|'''(?:'{0,2}(?:[^'\\]|\\.))*'''|\"\"\"(?:\"{0,2}(?:[^\"\\]|\\.))*\"\"\""  # long strings first
+    r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\""
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>", re.S)
 _REMOTE = re.compile(r"(?<![\w?$:])(SERVICE|LOAD)(?![\w:-])", re.IGNORECASE)
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")  # \u and \U escapes
 
 
 def refuse_remote_access(text: str, what: str) -> None:
     """QueryError if a SPARQL text holds SERVICE or LOAD outside its strings, IRIs and comments: either makes the
     engine fetch from the network, which the bundled queries never need. A lexical check, so it costs nothing
     and errs only towards refusing (tests compare it with rdflib's parser)."""
-    expanded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)) if int(m.group(1) or m.group(2), 16)
+    expanded = ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)) if int(m.group(1) or m.group(2), 16)
                            < 0x110000 else " ", text)  # \u escapes, as some engines expand them before lexing
-    found = _REMOTE.search(_SPARQL_SKIPPED.sub(" ", expanded)) or _REMOTE.search(_SPARQL_SKIPPED.sub(" ", text))
+    found = _REMOTE.search(HIDDEN.sub(" ", expanded)) or _REMOTE.search(HIDDEN.sub(" ", text))
     if found:
         raise QueryError(f"{what} uses {found.group(1).upper()}, which would make the engine fetch from the network; "
                          "refused (pass --allow-service to allow it)")
