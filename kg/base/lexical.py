@@ -103,6 +103,12 @@ def control_character(text: str) -> int | None:
     return found.start() if found else None
 
 
+def escaped(text: str) -> str:
+    """Text with its control characters written as escapes (\\x1b, \\n): safe on a terminal (a server's escape
+    sequences) and in a one-line `#` comment (a line break would end it)."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def character_name(char: str) -> str:
     """U+0001 style, for messages (a control character printed as itself is invisible or breaks the line)."""
     return f"U+{ord(char):04X}"

@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.base.config import LANG_STRING, XSD_STRING, compact, resource_dir
-from kg.base.terms import LANG_STRING, parse_literal, quiet_rdflib
+from kg.base.terms import parse_literal, quiet_rdflib
 from kg.model.build import KnowledgeGraph, Origin
 
 if TYPE_CHECKING:

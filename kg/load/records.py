@@ -299,7 +299,8 @@ def _check_source(path: Path, data: _Map) -> SourceRecord:
         id=sid,
         label=_text(path, src.key_lines["label"], "source.label", src["label"]),
         text_file=_text(path, src.key_lines["text_file"], "source.text_file", src["text_file"]),
-        publication=src.get("publication"),
+        publication=_text(path, src.key_lines["publication"], "source.publication", src["publication"])
+        if "publication" in src else None,
         quote=_text(path, src.key_lines["quote"], "source.quote", src["quote"]),
         file=path,
         line=src.line,
@@ -354,7 +355,9 @@ def _check_record(
         raise RecordError(str(path), rec.line, f"{where}.quote",
                           "missing: every record cites a verbatim passage of its source")
     quote = _text(path, rec.key_lines["quote"], f"{where}.quote", rec["quote"])
-    quote_in = rec.get("quote_in")
+    quote_in = None
+    if "quote_in" in rec:
+        quote_in = _text(path, rec.key_lines["quote_in"], f"{where}.quote_in", rec["quote_in"])
     values = tuple(
         _check_value(path, rec, key, section.field(key), section.name, rid, (quote, quote_in), concepts)
         for key in rec

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from kg.base.errors import InputError, display_path
-from kg.base.lexical import character_name, control_character
+from kg.base.lexical import character_name, control_character, escaped
 from kg.load.identity import normalise_name
 from kg.load.schema import ID_RE, SECTION_BY_NAME, Concept
 
@@ -76,11 +76,6 @@ def emit(data: dict[str, Any]) -> str:
                      width=1 << 30)
 
 
-def one_line(text: str) -> str:
-    """Text for a `#` comment: control characters (a newline would end the comment) written as escapes."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-
-
 def check_names(source_id: str, text_file: str) -> None:
     """The --source-id is a record id; the --text-file a file name inside the sources folder, not a path."""
     if not ID_RE.fullmatch(source_id):
@@ -115,7 +110,7 @@ def read_csv(path: Path, delimiter: str = ",") -> list[tuple[int, list[str]]]:
         for cell in row:
             if (bad := control_character(cell)) is not None:
                 raise InputError(f"{display_path(path)}:{line}: control character {character_name(cell[bad])} in the "
-                                 f"cell {one_line(cell[:60])!r}; remove it")
+                                 f"cell {escaped(cell[:60])!r}; remove it")
     rows = [(n, r) for n, r in rows if any(r)]
     if not rows:
         raise InputError(f"{display_path(path)}: the sheet is empty")
@@ -178,8 +173,8 @@ def import_table(path: Path, source_id: str, text_file: str, labels: Mapping[str
 def _render(source_id: str, text_file: str, quote: str, problems: list[tuple[int, str]], path: Path,
             sections: dict[str, Any]) -> str:
     head = ["# yaml-language-server: $schema=record.schema.json",
-            f"# Imported from {one_line(path.name)} by `kg import-table`; check every value against the source."]
-    head += [f"# PROBLEM (line {line}): {one_line(message)}" for line, message in problems]
+            f"# Imported from {escaped(path.name)} by `kg import-table`; check every value against the source."]
+    head += [f"# PROBLEM (line {line}): {escaped(message)}" for line, message in problems]
     source = {"id": source_id, "label": f"Imported from {path.name}", "text_file": text_file, "quote": quote}
     blocks = [emit({"source": source}), *(emit({name: body}) for name, body in sections.items() if body)]
     return "\n".join(head) + "\n\n" + "\n".join(blocks)

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 VOCAB_GRAPH = VOCAB_NS
 ONTOLOGY_GRAPH = ONTOLOGY_IRI
-XSD = PREFIXES["xsd"]
 
 
 def term(value: Term) -> str:

@@ -23,8 +23,8 @@ from rdflib.term import Node
 
 from kg.base.config import expand, resource_dir
 from kg.base.errors import QueryError
-from kg.base.lexical import DURATION_HINT, DURATION_RE, duration_days
-from kg.load.schema import NAME_PREDICATES
+from kg.base.lexical import DURATION_HINT, DURATION_RE, duration_days, escaped
+from kg.load.schema import ID_RE, NAME_PREDICATES
 
 FORMATS = ("table", "csv", "json", "markdown")
 TABLE_WIDTH = 60  # characters a table column shows before it cuts a value with …
@@ -94,13 +94,13 @@ def list_queries(folder: Path | None = None) -> list[QuerySpec]:
     return [parse_header(p) for p in sorted((folder or query_dir()).glob("*.rq"))]
 
 
-QUERY_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+QUERY_NAME = ID_RE  # a query is named like a record: no path, no suffix
 
 
 def load_query(name: str, folder: Path | None = None, allow_service: bool = False) -> QuerySpec:
     """A bundled query by name (a name, never a path: nothing outside the queries folder runs), refused if it
     would make the engine reach the network (SERVICE) unless `allow_service`."""
-    if not QUERY_NAME.match(name):
+    if not QUERY_NAME.fullmatch(name):
         raise QueryError(f"{name!r} is not a query name: give the name of a bundled query (lower-case letters, "
                          "digits and hyphens, no path or .rq); `kg query --list` shows them")
     path = (folder or query_dir()) / f"{name}.rq"
@@ -279,11 +279,6 @@ def spreadsheet_safe(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def printable(value: str) -> str:
-    """Text for a terminal: control characters (a server's escape sequences, a NUL) written as escapes."""
-    return value if value.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
-
-
 def format_result(result: QueryResult, fmt: str = "table") -> str:
     if fmt == "json":
         return json.dumps(result.as_dicts(), ensure_ascii=False, indent=2) + "\n"
@@ -295,13 +290,13 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         return buffer.getvalue()
     if fmt == "markdown":
         def cell(value: str) -> str:
-            return printable(value.replace("|", "\\|").replace("\n", " "))
+            return escaped(value.replace("|", "\\|").replace("\n", " "))
 
         lines = ["| " + " | ".join(result.columns) + " |", "| " + " | ".join("---" for _ in result.columns) + " |"]
         lines.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in result.rows)
         return "\n".join(lines) + "\n"
     if fmt == "table":
-        rows = [tuple(printable(v) for v in row) for row in result.rows]
+        rows = [tuple(escaped(v) for v in row) for row in result.rows]
         widths = [min(TABLE_WIDTH, max([len(c), *(len(r[i]) for r in rows)])) for i, c in enumerate(result.columns)]
 
         def line(values: tuple[str, ...]) -> str:
