@@ -11,7 +11,6 @@ import click
 
 from kg import __version__
 from kg.base.errors import KGError, display_path
-from kg.load.schema import RECORD_KINDS
 
 EXAMPLES = {
     "build": "  kg build\n  kg build --out release/ --base-iri https://example.org/pikg/",
@@ -53,6 +52,24 @@ class _Group(click.Group):
             where = f"{display_path(exc.filename)}: " if exc.filename else ""
             click.echo(f"error: {where}{exc.strerror or exc}", err=True)
             ctx.exit(2)
+
+
+class _RecordKinds(click.Choice):
+    """`source` and the record kinds of the record format, read from kg.load.schema only when `kg new` needs them
+    (the other commands start without it)."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> list[str]:
+        from kg.load.schema import RECORD_KINDS
+
+        return ["source", *RECORD_KINDS]
+
+    @choices.setter
+    def choices(self, _value: object) -> None:
+        pass
 
 
 class _Seconds(click.FloatRange):
@@ -217,11 +234,14 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
                 need = "required" if param.required else "optional"
                 click.echo(f"    --param {param.name}=... ({param.type}, {need}): {param.description}")
         return
-    from kg.base.config import Settings
+    from kg.base.config import ID_RE, Settings, resource_dir
     from kg.query.cache import cached_answer
-    from kg.query.sparql import load_query
 
-    spec = load_query(name, allow_service=allow_service)  # a name, not a path; unknown names fail here
+    query_file = resource_dir("queries") / f"{name}.rq"
+    if not ID_RE.fullmatch(name) or not query_file.is_file():  # a name, never a path: nothing else is read
+        from kg.query.sparql import load_query
+
+        load_query(name)  # says why: not a query name, or an unknown one (with the closest)
     settings = Settings.default(records_dir, sources_dir, base_iri)
     given = _parse_params(params)
     if endpoint is not None:
@@ -239,7 +259,7 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
         return format_result(run_query_oxigraph(query_store(settings), name, given, allow_service=allow_service),
                              fmt)
 
-    click.echo(cached_answer(settings, spec.path, given, fmt, answer), nl=False)
+    click.echo(cached_answer(settings, query_file, given, fmt, answer), nl=False)
 
 
 @cli.command(epilog=_epilog("export"))
@@ -307,7 +327,7 @@ def _concepts() -> dict[str, set[str]]:
 
 
 @cli.command(epilog=_epilog("new"))
-@click.argument("kind", type=click.Choice(["source", *RECORD_KINDS]))
+@click.argument("kind", type=_RecordKinds())
 @click.argument("record_id")
 @click.option("--text-file", help="source only: file name of the source's plain text in the sources folder.")
 @click.option("--records", "records_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("records"),

@@ -325,3 +325,19 @@ def test_release_differs_from_build_in_vouching_for_every_quote(run, tmp_path: P
     assert not (tmp_path / "release").exists()
     assert run("release", "--records", "records", "--sources", str(FIXTURE_SOURCES)).exit_code == 0
     assert (tmp_path / "release" / "pikg.nq").is_file()
+
+
+def test_a_cached_answer_starts_without_rdflib_yaml_or_oxigraph(tmp_path: Path) -> None:
+    """Regression (review): `kg query` answered from the cache imports none of the heavy libraries (0.1 s)."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom kg.cli import main\nsys.argv = ['kg', 'query', 'peer-led-interventions']\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "print(sorted(m for m in ('rdflib', 'yaml', 'pyoxigraph') if m in sys.modules), file=sys.stderr)")
+    env = {**os.environ, "KG_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path)
+    again = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert first.stdout == again.stdout and "Turning Points" in again.stdout
+    assert again.stderr.strip() == "[]"

@@ -38,7 +38,6 @@ from kg.load.schema import (
 )
 from kg.model.build import concepts_by_scheme
 from kg.publish import site
-from kg.query import sparql
 
 SH = Namespace(PREFIXES["sh"])
 SHAPES = Graph().parse(resource_dir("shapes") / "pikg-shapes.ttl", format="turtle")
@@ -227,7 +226,7 @@ def test_names_and_labels_derive_from_the_schema() -> None:
     """identity's name fields, the query parameters' name properties and the site's labels are the schema's."""
     names = {f.name for _, f in _fields() if f.names}
     assert set(identity.NAME_FIELDS) == names == {"label", "name", "title", "alt_names", "acronym", "aliases"}
-    assert set(sparql._NAME_PROPERTIES) == set(NAME_PREDICATES) == {
+    assert set(NAME_PREDICATES) == {
         "skos:prefLabel", "skos:altLabel", "skos:hiddenLabel", "pikg:acronym", "foaf:name", "schema:name",
         "dcterms:title"}
     assert site.LABELS == (RDFS.label, *(URIRef(expand(p)) for p in LABEL_PREDICATES),

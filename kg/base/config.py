@@ -8,6 +8,7 @@ its own domain.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ ONTOLOGY_IRI = "https://w3id.org/pikg/ontology"
 VOCAB_NS = "https://w3id.org/pikg/vocab/"
 DEFAULT_BASE_IRI = "https://w3id.org/pikg/id/"
 TITLE = "Psychosocial Intervention Knowledge Graph"  # the dataset's title
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # a record id, a source id, a query name: no path, no suffix
 
 PREFIXES: dict[str, str] = {
     "pikg": ONTOLOGY_NS,
@@ -81,6 +83,8 @@ def default_sources_dir() -> Path | None:
 def check_base_iri(base: str, given_as: str = "--base-iri") -> str:
     """The base IRI if it is an absolute IRI (RFC 3987, by Oxigraph's parser), else InputError: data IRIs are
     written into N-Triples as they are, so a space or `>` would break every file or smuggle triples in."""
+    if base == DEFAULT_BASE_IRI:
+        return base  # checked once by the tests; `kg query` from the cache starts without Oxigraph
     import pyoxigraph as ox
 
     from kg.base.errors import InputError

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kg.load.schema import ID_RE, RECORD_KEYS, SECTIONS, SOURCE_FIELDS, SOURCE_REQUIRED, TEXT_SCHEMA, VALUE_KEYS
+from kg.base.config import ID_RE
+from kg.load.schema import RECORD_KEYS, SECTIONS, SOURCE_FIELDS, SOURCE_REQUIRED, TEXT_SCHEMA, VALUE_KEYS
 
 SCHEMA_ID = "https://w3id.org/pikg/record.schema.json"
 

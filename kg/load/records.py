@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
+from kg.base.config import ID_RE
 from kg.base.errors import RecordError
 from kg.base.lexical import character_name, control_character
 from kg.load.schema import (
-    ID_RE,
     RECORD_KEYS,
     SECTION_BY_NAME,
     SOURCE_FIELDS,

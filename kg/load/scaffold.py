@@ -10,9 +10,10 @@ from pathlib import Path
 
 import yaml
 
+from kg.base.config import ID_RE
 from kg.base.errors import InputError, display_path
 from kg.base.files import write_atomic
-from kg.load.schema import ID_RE, RECORD_KINDS, SECTION_BY_NAME, SOURCE_FIELDS
+from kg.load.schema import RECORD_KINDS, SECTION_BY_NAME, SOURCE_FIELDS
 from kg.load.tables import check_names
 
 

@@ -20,7 +20,6 @@ from typing import Any
 from kg.base.config import VOCAB_NS, expand
 from kg.base.lexical import DURATION_HINT, DURATION_RE, XSD, check_lexical, duration_days
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DURATION_QUALIFIERS = ("exact", "approximate", "open-ended")
 SUGGEST_CUTOFF = 0.6  # difflib's similarity below which a misspelling gets no "did you mean"
 SHOWN = 20  # allowed values a message lists before it says how many there are

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kg import __version__
 from kg.base.config import Settings, resource_dir
-from kg.base.files import READ_BLOCK, atomic_writer
 
 if TYPE_CHECKING:
     from kg.model.build import KnowledgeGraph
@@ -66,6 +65,7 @@ def build_cached(settings: Settings) -> KnowledgeGraph:
 def remember_release(settings: Settings, kg: KnowledgeGraph, release: Path) -> None:
     """After `kg build`: the N-Quads that `kg query` loads, copied from the release (with the ontology, which
     class queries use) rather than written again."""
+    from kg.base.files import READ_BLOCK, atomic_writer
     from kg.model.build import ONTOLOGY_GRAPH
 
     try:
@@ -105,6 +105,8 @@ def _write_sealed(handle: BinaryIO, data: bytes, digest: Any = None) -> None:
 
 def _sealed(path: Path) -> bool:
     """Whether a cache file is whole and unaltered: a regular file whose last line is the SHA-256 of the rest."""
+    from kg.base.files import READ_BLOCK
+
     try:
         if not path.is_file() or path.is_symlink():
             return False
@@ -145,6 +147,8 @@ def _read_sealed(path: Path, limit: int = 64 << 20) -> bytes | None:
 
 def _store(path: Path, data: bytes) -> None:
     try:
+        from kg.base.files import atomic_writer  # only when writing: a cached answer is read without it
+
         with atomic_writer(path, durable=True) as handle:
             _write_sealed(handle, data)
     except OSError:

@@ -15,20 +15,20 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
-from rdflib import XSD, Dataset, Literal, URIRef
-from rdflib.term import Node
 
-from kg.base.config import expand, resource_dir
+from kg.base.config import ID_RE, expand, resource_dir
 from kg.base.errors import QueryError
 from kg.base.lexical import DURATION_HINT, DURATION_RE, duration_days, escaped
-from kg.load.schema import ID_RE, NAME_PREDICATES
+
+if TYPE_CHECKING:  # rdflib is imported where it is used: `kg query` answered from the cache never needs it
+    from rdflib import Dataset, URIRef
+    from rdflib.term import Node
 
 FORMATS = ("table", "csv", "json", "markdown")
 TABLE_WIDTH = 60  # characters a table column shows before it cuts a value with …
-_NAME_PROPERTIES = NAME_PREDICATES  # the record format's names: labels, titles, acronyms, aliases
 
 
 @dataclass(frozen=True)
@@ -94,13 +94,12 @@ def list_queries(folder: Path | None = None) -> list[QuerySpec]:
     return [parse_header(p) for p in sorted((folder or query_dir()).glob("*.rq"))]
 
 
-QUERY_NAME = ID_RE  # a query is named like a record: no path, no suffix
 
 
 def load_query(name: str, folder: Path | None = None, allow_service: bool = False) -> QuerySpec:
     """A bundled query by name (a name, never a path: nothing outside the queries folder runs), refused if it
     would make the engine reach the network (SERVICE) unless `allow_service`."""
-    if not QUERY_NAME.fullmatch(name):
+    if not ID_RE.fullmatch(name):
         raise QueryError(f"{name!r} is not a query name: give the name of a bundled query (lower-case letters, "
                          "digits and hyphens, no path or .rq); `kg query --list` shows them")
     path = (folder or query_dir()) / f"{name}.rq"
@@ -170,13 +169,15 @@ class Engine(Protocol):
 
 
 def _engine(source: Dataset | Engine) -> Engine:
-    return RdflibEngine(source) if isinstance(source, Dataset) else source
+    return source if hasattr(source, "select") else RdflibEngine(source)
 
 
 def resolve_resource(source: Dataset | Engine, text: str, cls: str | None, param: str) -> URIRef:
     """The one resource (of class cls) whose IRI, label, acronym or name is `text`, case-insensitively."""
     type_clause = f"?r a <{expand(cls)}> ." if cls else ""
-    names = ", ".join(f"<{expand(p)}>" for p in _NAME_PROPERTIES)
+    from kg.load.schema import NAME_PREDICATES  # the record format's names: labels, titles, acronyms, aliases
+
+    names = ", ".join(f"<{expand(p)}>" for p in NAME_PREDICATES)
     # one group, so that ?wanted is bound where the FILTER sees it on every engine (a VALUES block or rdflib's
     # initBindings)
     query = f"""SELECT DISTINCT ?r WHERE {{
@@ -184,6 +185,8 @@ def resolve_resource(source: Dataset | Engine, text: str, cls: str | None, param
         {type_clause}
         FILTER ((?p IN ({names}) && LCASE(STR(?name)) = LCASE(STR(?wanted))) || STR(?r) = STR(?wanted))
     }}"""
+    from rdflib import Literal
+
     _, rows = _engine(source).select(query, {"wanted": Literal(text)})
     found = sorted({row[0] for row in rows}, key=str)
     what = cls.split(":", 1)[1] if cls else "resource"
@@ -196,6 +199,8 @@ def resolve_resource(source: Dataset | Engine, text: str, cls: str | None, param
 
 
 def bind_params(source: Dataset | Engine, spec: QuerySpec, given: dict[str, str]) -> dict[str, Node]:
+    from rdflib import XSD, Literal
+
     unknown = sorted(set(given) - set(spec.params))
     if unknown:
         allowed = ", ".join(spec.params) or "none"
