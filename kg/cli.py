@@ -107,8 +107,8 @@ def input_options(func: Any) -> Any:
 
 
 def _build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None):
-    """The built graph; read-only commands take it from the cache when the inputs have not changed, the others
-    build afresh (and refresh the cache)."""
+    """The graph built afresh (a cached Python object could run code when read); its N-Quads are kept in the
+    cache for `kg query`."""
     from kg.base.config import Settings
     from kg.query.cache import build_cached
 
