@@ -94,10 +94,12 @@ def study(rng: random.Random, n: int, interventions: int) -> tuple[str, str]:
     country = rng.choice(COUNTRIES)
     method = f"A synthetic study of {size} participants in {country}."
     text.append(method)
+    published = f"Published {2000 + n % 25}."
+    text.append(published)
     lines = ["source:", f"  id: {sid}", f"  label: {q(title)}", f"  text_file: {sid}.txt",
              f"  publication: {sid}-article", f"  quote: {q(title + '.')}", "", "publications:",
              f"  {sid}-article:", f"    quote: {q(title + '.')}", "    type: {value: journal-article}",
-             f"    title: {{value: {q(title)}}}", f"    issued: {{value: \"{2000 + n % 25}\"}}",
+             f"    title: {{value: {q(title)}}}", f"    issued: {{value: \"{2000 + n % 25}\", quote: {q(published)}}}",
              f"    authors: {{values: [{', '.join(f'person-{a}' for a in authors)}], "
              f"quote: {q('Authors: ' + ', '.join(names) + '.')}}}", "", "persons:"]
     for a, name in zip(authors, names, strict=True):
@@ -126,7 +128,7 @@ def study(rng: random.Random, n: int, interventions: int) -> tuple[str, str]:
         findings += [f"  {sid}-finding-{f}:", f"    quote: {q(sentence)}",
                      f"    label: {{value: {q(f'Finding {f} of synthetic study {n}')}}}",
                      f"    type: {rng.choice(['result', 'conclusion'])}", f"    study: {sid}",
-                     f"    intervention: synthetic-intervention-{intervention}",
+                     f"    interventions: synthetic-intervention-{intervention}",
                      f"    outcome: synthetic-outcome-{outcome}", f"    direction: {direction}",
                      f"    strength: {strength}"]
         if hedge:

@@ -42,6 +42,25 @@ class RecordError(InputError):
         super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
 
 
+class RecordErrors(RecordError):
+    """Several record errors found in one run (a curator fixes them all at once): one `file:line: field:` line
+    each; `errors` keeps them, and file, line and field are the first one's."""
+
+    def __init__(self, errors: list[RecordError]) -> None:
+        self.errors = [e for err in errors for e in (err.errors if isinstance(err, RecordErrors) else [err])]
+        first = self.errors[0]
+        self.file, self.line, self.field, self.problem = first.file, first.line, first.field, first.problem
+        InputError.__init__(self, "\n".join(str(e) for e in self.errors))
+
+    @staticmethod
+    def raise_any(errors: list[RecordError]) -> None:
+        """Raise the one error as it is, several as one RecordErrors; nothing when there are none."""
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise RecordErrors(errors)
+
+
 class QuoteError(RecordError):
     """A quote does not occur verbatim in its source text."""
 

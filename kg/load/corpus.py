@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from kg.base.errors import RecordError
+from kg.base.errors import RecordError, RecordErrors
 from kg.load.identity import resolve_references
 from kg.load.records import RecordFile, load_file
+from kg.load.schema import Concept
 
 
 def load_records(
@@ -26,13 +27,18 @@ def load_records(
         raise RecordError(str(records_dir), None, None, "no record files (*.yaml) in this folder")
     inside = records_dir.resolve()
     files = []
+    errors: list[RecordError] = []  # every file's problems, in one run
     for path in paths:
         if not path.resolve().is_relative_to(inside):  # a link may point anywhere; what is out there is not ours
             raise RecordError(str(path), None, None, "a link leading out of the records folder; record files are "
                               "read only inside it")
-        files.append(load_file(path, concepts))
+        try:
+            files.append(load_file(path, concepts))
+        except RecordError as exc:
+            errors.append(exc)
         if progress:
             progress(path)
+    RecordErrors.raise_any(errors)
     seen: dict[str, Path] = {}
     for rf in files:
         if rf.source.id in seen:
@@ -41,5 +47,39 @@ def load_records(
         seen[rf.source.id] = rf.path
     if unresolved is not None:
         unresolved.extend(files)
-
+    check_declared(files, concepts)
     return resolve_references(files)
+
+
+def declared_concepts(files: list[RecordFile]) -> dict[str, set[str]]:
+    """The concepts record files declare in open schemes (a `concepts:` key with a label), per scheme."""
+    declared: dict[str, set[str]] = {}
+    for rf in files:
+        for rec in rf.records:
+            if rec.section.by_concept and any(v.field.name == "label" for v in rec.values):
+                scheme, _, cid = rec.id.partition("/")
+                declared.setdefault(scheme, set()).add(cid)
+    return declared
+
+
+def check_declared(files: list[RecordFile], concepts: Mapping[str, set[str]]) -> None:
+    """Every concept of an open scheme is bundled or declared by some file, and every record a derived value
+    names exists: what one file alone cannot tell."""
+    declared = declared_concepts(files)
+    ids = {(rec.section.segment, rec.id) for rf in files for rec in rf.records if not rec.section.by_concept}
+    errors: list[RecordError] = []
+    for rf in files:
+        for rec in rf.records:
+            for val in rec.values:
+                where = f"{rec.section.name}.{rec.id}.{val.field.name}"
+                kind = val.field.kind
+                if isinstance(kind, Concept) and kind.open:
+                    for item in val.items:
+                        problem = kind.undeclared(item, declared.get(kind.scheme, set()), concepts)
+                        if problem:
+                            errors.append(RecordError(str(rf.path), val.line, where, problem))
+                for target in val.extra.get("derived_from", ()):
+                    if tuple(target.split("/", 1)) not in ids:
+                        errors.append(RecordError(str(rf.path), val.line, f"{where}.derived_from",
+                                                  f"no record {target} in any file"))
+    RecordErrors.raise_any(errors)

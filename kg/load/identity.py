@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kg.base.errors import RecordError, display_path
+from kg.base.errors import RecordError, RecordErrors, display_path
 from kg.load.records import Record, RecordFile, Value
 from kg.load.schema import SECTION_BY_NAME, SECTIONS, suggest
 
@@ -113,15 +113,17 @@ def resolve_references(files: list[RecordFile], index: NameIndex | None = None) 
     own)."""
     index = NameIndex.of(files) if index is None else index
     out = []
+    errors: list[RecordError] = []
     for rf in files:
         pub = rf.source.publication
         if pub is not None:
             try:
                 resolved_pub = index.resolve("publications", pub)
             except ValueError as exc:
-                raise RecordError(str(rf.path), rf.source.lines["publication"], "source.publication",
-                                  str(exc)) from None
-            rf = dataclasses.replace(rf, source=dataclasses.replace(rf.source, publication=resolved_pub))
+                errors.append(RecordError(str(rf.path), rf.source.lines["publication"], "source.publication",
+                                          str(exc)))
+            else:
+                rf = dataclasses.replace(rf, source=dataclasses.replace(rf.source, publication=resolved_pub))
         records = []
         for rec in rf.records:
             values = []
@@ -131,10 +133,12 @@ def resolve_references(files: list[RecordFile], index: NameIndex | None = None) 
                     try:
                         items = tuple(index.resolve(target, str(item)) for item in val.items)
                     except ValueError as exc:
-                        raise RecordError(str(rf.path), val.line, f"{rec.section.name}.{rec.id}.{val.field.name}",
-                                          str(exc)) from None
+                        errors.append(RecordError(str(rf.path), val.line,
+                                                  f"{rec.section.name}.{rec.id}.{val.field.name}", str(exc)))
+                        continue
                     val = Value(val.field, items, val.quote, val.quote_in, val.line, val.extra)
                 values.append(val)
             records.append(dataclasses.replace(rec, values=tuple(values)))
         out.append(dataclasses.replace(rf, records=tuple(records)))
+    RecordErrors.raise_any(errors)
     return out

@@ -17,9 +17,11 @@ from typing import Any
 import yaml
 
 from kg.base.config import ID_RE
-from kg.base.errors import RecordError
+from kg.base.errors import RecordError, RecordErrors
 from kg.base.lexical import character_name, control_character
+from kg.load.numbers import stated_in
 from kg.load.schema import (
+    OPEN_SCHEMES,
     RECORD_KEYS,
     SECTION_BY_NAME,
     SOURCE_FIELDS,
@@ -274,7 +276,36 @@ def _check_value(
     checked = tuple(_check_item(path, ln, where, fld, item, concepts) for item, ln in zip(items, lines, strict=True))
     if len(set(checked)) != len(checked):
         raise RecordError(str(path), line, where, "the same value is listed twice")
-    return Value(fld, checked, quote, quote_in, line)
+    extra: dict[str, Any] = {}
+    if kind.numeric:
+        derived = _derived_from(path, raw, where) if isinstance(raw, dict) else ()
+        if derived:
+            extra["derived_from"] = derived
+        else:
+            for item, ln in zip(checked, lines, strict=True):
+                if not stated_in(item, quote):
+                    raise RecordError(str(path), ln, where, f"{item} does not appear in its quote {quote!r}: give the "
+                                      "passage that states it (digits or an English number word), or mark the value "
+                                      "derived with `derived_from: SECTION/ID` of the records it comes from")
+    return Value(fld, checked, quote, quote_in, line, extra)
+
+
+def _derived_from(path: Path, raw: _Map, where: str) -> tuple[str, ...]:
+    """The SECTION/ID references of a derived value's `derived_from` (none when it is stated)."""
+    if "derived_from" not in raw:
+        return ()
+    given, line = raw["derived_from"], raw.key_lines["derived_from"]
+    items = given if isinstance(given, list) else [given]
+    for item in items:
+        section, _, rid = item.partition("/") if isinstance(item, str) else ("", "", "")
+        known = SECTION_BY_NAME.get(section)
+        if known is None or known.by_concept or not ID_RE.fullmatch(rid):
+            sections = [s.name for s in SECTION_BY_NAME.values() if not s.by_concept]
+            raise RecordError(str(path), line, f"{where}.derived_from", f"expected SECTION/ID of a record, got "
+                              f"{item!r}{suggest(str(section), sections, 'Sections')}")
+    if not items:
+        raise RecordError(str(path), line, f"{where}.derived_from", "expected SECTION/ID of at least one record")
+    return tuple(f"{SECTION_BY_NAME[i.partition('/')[0]].segment}/{i.partition('/')[2]}" for i in items)
 
 
 def _check_source(path: Path, data: _Map) -> SourceRecord:
@@ -316,17 +347,25 @@ def load_file(path: Path, concepts: Mapping[str, set[str]]) -> RecordFile:
     source = _check_source(path, data)
     sections = ["source", *SECTION_BY_NAME]
     records: list[Record] = []
+    errors: list[RecordError] = []  # every record's first problem, so that one run shows them all
     for name, body in data.items():
         if name == "source":
             continue
         if name not in SECTION_BY_NAME:
-            raise RecordError(str(path), data.key_lines[name], name,
-                              f"unknown section {name!r}{suggest(name, sections)}")
+            errors.append(RecordError(str(path), data.key_lines[name], name,
+                                      f"unknown section {name!r}{suggest(name, sections)}"))
+            continue
         section = SECTION_BY_NAME[name]
         if not isinstance(body, dict):
-            raise RecordError(str(path), data.key_lines[name], name, "expected a mapping from record id to record")
+            errors.append(RecordError(str(path), data.key_lines[name], name,
+                                      "expected a mapping from record id to record"))
+            continue
         for rid, rec in body.items():
-            records.append(_check_record(path, section, rid, body.key_lines[rid], rec, concepts))
+            try:
+                records.append(_check_record(path, section, rid, body.key_lines[rid], rec, concepts))
+            except RecordError as exc:
+                errors.append(exc)
+    RecordErrors.raise_any(errors)
     return RecordFile(path, source, tuple(records))
 
 
@@ -334,9 +373,20 @@ def _check_record(
     path: Path, section: Section, rid: str, line: int, rec: Any, concepts: Mapping[str, set[str]]
 ) -> Record:
     where = f"{section.name}.{rid}"
+    declares = False
     if section.by_concept:
         scheme, _, cid = rid.partition("/")
-        if cid not in concepts.get(scheme, ()):
+        bundled = cid in concepts.get(scheme, ())
+        declares = not bundled and scheme in OPEN_SCHEMES and bool(ID_RE.fullmatch(cid))
+        if isinstance(rec, dict) and "label" in rec and bundled:
+            raise RecordError(str(path), rec.key_lines["label"], f"{section.name}.{rid}.label", "a bundled concept "
+                              "has its label in ontology/vocabularies.ttl; `label` declares a new concept of an "
+                              f"open scheme ({', '.join(sorted(OPEN_SCHEMES))})")
+        if declares and isinstance(rec, dict) and "label" not in rec:
+            raise RecordError(str(path), line, f"{section.name}.{rid}", f"{cid!r} is not in the bundled {scheme} "
+                              "scheme: give its `label` (and quote) to declare it, or use a bundled concept"
+                              f"{suggest(cid, sorted(concepts.get(scheme, ())), 'Bundled')}")
+        if not bundled and not declares:
             if scheme in concepts:
                 known = sorted(f"{scheme}/{c}" for c in concepts[scheme])
                 problem = f"{rid!r} is not a concept of the {scheme} scheme{suggest(rid, known, 'Its concepts')}"

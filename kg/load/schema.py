@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kg.base.config import VOCAB_NS, expand
+from kg.base.config import ID_RE, VOCAB_NS, expand
 from kg.base.lexical import DURATION_HINT, DURATION_RE, XSD, check_lexical, duration_days
 
 DURATION_QUALIFIERS = ("exact", "approximate", "open-ended")
@@ -58,6 +58,10 @@ class Term:
 Triple = tuple[str, str, Term]  # subject IRI, predicate IRI, object
 JSON = dict[str, Any]
 TEXT_SCHEMA: JSON = {"type": "string", "minLength": 1}
+DERIVED_PATTERN = r"^[a-z]+/[a-z0-9][a-z0-9-]*$"  # SECTION/ID of the record a derived value comes from
+DERIVED_SCHEMA: JSON = {"anyOf": [{"type": "string", "pattern": DERIVED_PATTERN},
+                                  {"type": "array", "items": {"type": "string", "pattern": DERIVED_PATTERN},
+                                   "minItems": 1}]}
 
 
 def _iri(value: str) -> Term:
@@ -81,6 +85,7 @@ class Kind:
     own_quote: bool = False
     keys: tuple[str, ...] = ("value", "values", "quote", "quote_in")
     whole_mapping: bool = False
+    numeric: bool = False  # a number or a date: it must appear in its quote, or be marked derived (kg.load.numbers)
 
     def __str__(self) -> str:
         return self.name
@@ -111,7 +116,9 @@ class Kind:
     def field_schema(self, fld: Field, concepts: Mapping[str, set[str]]) -> JSON:
         """JSON Schema of the field: the value written plainly or as a mapping with its quote (and as lists)."""
         item = self.item_schema(concepts)
-        quote = {"quote": dict(TEXT_SCHEMA), "quote_in": dict(TEXT_SCHEMA)}
+        quote: JSON = {"quote": dict(TEXT_SCHEMA), "quote_in": dict(TEXT_SCHEMA)}
+        if self.numeric:
+            quote["derived_from"] = DERIVED_SCHEMA
         forms: list[JSON] = [item, {"type": "object", "additionalProperties": False, "required": ["value"],
                                     "properties": {"value": item, **quote}}]
         if fld.many:
@@ -206,6 +213,8 @@ class WholeNumber(Kind):
     minimum: int
     xsd: str
     writes: str = ""
+    keys = ("value", "values", "quote", "quote_in", "derived_from")
+    numeric = True
 
     @property
     def datatypes(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -252,6 +261,8 @@ class Date(Kind):
 
     name: str = "date"
     years: bool = False
+    keys = ("value", "values", "quote", "quote_in", "derived_from")
+    numeric = True
 
     @property
     def pattern(self) -> str:
@@ -379,11 +390,15 @@ class Authors(Ref):
 
 @dataclass(frozen=True)
 class Concept(Kind):
-    """The id of a concept of `scheme` (ontology/vocabularies.ttl)."""
+    """The id of a concept of `scheme` (ontology/vocabularies.ttl). An `open` scheme also takes a concept that a
+    record file declares under `concepts:` (a design, a method or a role the bundled scheme lacks): the loader
+    accepts any id here and checks it against the declarations once every file is read (kg.load.corpus)."""
 
     scheme: str
+    open: bool = False
     family = "concept:SCHEME"
-    writes = "the id of a concept of that scheme (ontology/vocabularies.ttl)"
+    writes = "the id of a concept of that scheme (ontology/vocabularies.ttl), or of an open scheme's concept a " \
+        "record file declares under `concepts:`"
 
     @property
     def name(self) -> str:  # type: ignore[override]
@@ -399,15 +414,29 @@ class Concept(Kind):
 
     def check(self, item: Any, concepts: Mapping[str, set[str]]) -> str:
         allowed = sorted(concepts.get(self.scheme, ()))
-        if item in allowed:
+        if item in allowed or (self.open and isinstance(item, str) and ID_RE.fullmatch(item)):
             return item
+        if self.open:
+            raise Refused(f"expected the id of a concept of the {self.scheme} scheme (lower-case letters, digits "
+                          f"and hyphens), got {item!r}; declare a new one under `concepts:` as "
+                          f"{self.scheme}/ID{suggest(str(item), allowed, 'Bundled')}")
         raise Refused(f"{item!r} is not in the {self.scheme} vocabulary{suggest(str(item), allowed)}")
 
+    def undeclared(self, item: str, declared: set[str], concepts: Mapping[str, set[str]]) -> str | None:
+        """The problem of an open scheme's concept that neither the bundled scheme nor any record file has."""
+        known = sorted(concepts.get(self.scheme, set()) | declared)
+        if item in known:
+            return None
+        return (f"{item!r} is not a concept of the {self.scheme} scheme; declare it under `concepts:` as "
+                f"{self.scheme}/{item} with its label and quote{suggest(item, known, 'Known')}")
+
     def item_schema(self, concepts: Mapping[str, set[str]]) -> JSON:
-        return {"enum": sorted(concepts.get(self.scheme, ()))}
+        bundled: JSON = {"enum": sorted(concepts.get(self.scheme, ()))}
+        return {"anyOf": [bundled, {"type": "string", "pattern": ID_RE.pattern}]} if self.open else bundled
 
     def hint(self, concepts: Mapping[str, set[str]]) -> str:
-        return " Allowed: " + ", ".join(sorted(concepts.get(self.scheme, ())))
+        tail = " (or one declared under `concepts:`)" if self.open else ""
+        return " Allowed: " + ", ".join(sorted(concepts.get(self.scheme, ()))) + tail
 
     def term(self, item: Any, base: str) -> Term:
         return _iri(f"{VOCAB_NS}{self.scheme}/{item}")
@@ -494,6 +523,7 @@ class Duration(Kind):
 
 TEXT = Text()
 ALIAS = Text("alias", own_quote=False, writes="non-empty text (a curator's, not quoted)")
+REMARK = Text("remark", own_quote=False, writes="free text in English (a curator's, not quoted)")
 STRING = String()
 DOI = String("doi", pattern=r"^10\.[0-9]{4,9}/\S+$", wanted="a DOI: 10., a registrant code, a slash and the rest "
              "(10.1186/…), without https://doi.org/", writes="a DOI (10.1186/…), without https://doi.org/")
@@ -565,7 +595,10 @@ ALT = Field("alt_names", TEXT, "skos:altLabel", "Other names used by the source,
             names=OTHER_NAME)
 ALIASES = Field("aliases", ALIAS, "skos:hiddenLabel", "Other names a curator declares so that references and "
                 "queries find the record (not quoted: they are not the source's words).", LIST, names=OTHER_NAME)
-NOTE = Field("curator_note", TEXT, "skos:editorialNote", "A curator's remark on how the record was made.")
+NOTE = Field("curator_note", REMARK, "skos:editorialNote", "A curator's remark on how the record was made (free "
+             "text, not quoted: never taken for the source's words).")
+COMPONENT = Field("component", Ref("components"), "pikg:isComponent", "The intervention component it is, where "
+                  "the source names one (peer-exchange).", ONE)
 
 SECTIONS: tuple[Section, ...] = (
     Section(
@@ -623,51 +656,99 @@ SECTIONS: tuple[Section, ...] = (
         scheme="components",
     ),
     Section(
-        "interventions", ("pikg:Intervention",), "intervention", "Psychosocial interventions.",
+        "interventions", ("pikg:Intervention",), "intervention", "Psychosocial interventions: named programmes, "
+        "and the categories reviews speak of (supported employment). Give only what the source describes.",
         (
             Field("name", TEXT, "skos:prefLabel", "The intervention's name.", ONE, required=True, names=NAME),
             ALT,
             ALIASES,
             Field("acronym", STRING, "pikg:acronym", "Abbreviation used by the source (IPS).", names=OTHER_NAME),
-            Field("types", Concept("intervention-type"), "dcterms:type", "How the source characterises it.", LIST),
-            Field("aim", TEXT, "pikg:aim", "Its aim, in the source's words.", required=True),
+            Field("types", Concept("intervention-type", open=True), "dcterms:type",
+                  "How the source characterises it.", LIST),
+            Field("broader", Ref("interventions"), "pikg:broaderIntervention", "A category the source places it "
+                  "in (IPS in supported employment), only where a source says so.", LIST),
+            Field("aim", TEXT, "pikg:aim", "Its aim, in the source's words."),
             Field("target_population", Ref("populations"), "pikg:targetPopulation", "Who it is for."),
-            Field("components", Ref("components"), "pikg:hasComponent", "Its principles and methods.", LIST,
-                  required=True),
-            Field("duration", DURATION, "pikg:hasDuration", "How long it lasts.", required=True),
+            Field("components", Ref("components"), "pikg:hasComponent", "Its principles and methods.", LIST),
+            Field("duration", DURATION, "pikg:hasDuration", "How long it lasts."),
             Field("peer_support", BOOLEAN, "pikg:peerSupport", "Whether it offers peer support (true/false).", ONE),
             Field("delivery_mode", Concept("delivery-mode"), "pikg:deliveryMode", "How sessions are organised."),
-            Field("sessions_led_by", Concept("provider-role"), "pikg:sessionsLedBy", "Who leads the sessions.",
-                  LIST),
-            Field("delivered_by", Concept("provider-role"), "pikg:deliveredBy", "Who delivers it.", LIST),
+            Field("sessions_led_by", Concept("provider-role", open=True), "pikg:sessionsLedBy",
+                  "Who leads the sessions.", LIST),
+            Field("delivered_by", Concept("provider-role", open=True), "pikg:deliveredBy", "Who delivers it.", LIST),
             Field("note", TEXT, "skos:note", "A note the source makes about it (a footnote)."),
             NOTE,
         ),
     ),
     Section(
-        "studies", ("pikg:Study",), "study", "Studies that evaluated or synthesised interventions.",
+        "studies", ("pikg:Study",), "study", "Studies that evaluated or synthesised interventions: primary "
+        "studies, trials, reviews.",
         (
             LABEL,
-            Field("design", Concept("study-design"), "schema:studyDesign", "The study design.", required=True),
-            Field("data_collection", Concept("data-collection"), "pikg:dataCollectionMethod",
-                  "How data were collected.", LIST),
-            Field("sample_size", COUNT, "pikg:sampleSize", "Number of participants.", ONE),
+            Field("design", Concept("study-design", open=True), "schema:studyDesign", "The study design."),
+            Field("data_collection", Concept("data-collection", open=True), "pikg:dataCollectionMethod",
+                  "How data were collected (semi-structured interview).", LIST),
+            Field("analytic_approach", Concept("analytic-approach", open=True), "pikg:analyticApproach",
+                  "The approach that guided the analysis (hermeneutic-phenomenological).", LIST),
+            Field("analysis_method", Concept("analysis-method", open=True), "pikg:analysisMethod",
+                  "The method of analysis (template method).", LIST),
+            Field("sample_size", COUNT, "pikg:sampleSize", "Total number of participants, only where the source "
+                  "states a total (samples: `samples`).", ONE),
+            Field("included_studies", COUNT, "pikg:includedStudyCount", "A review: the number of studies it "
+                  "includes, as stated.", ONE),
             Field("country", STRING, "pikg:country", "Country where it was carried out.", ONE),
             Field("aim", TEXT, "pikg:aim", "Its aim, in the source's words."),
+            Field("contrast", TEXT, "pikg:contrast", "A comparison the study is built on, in the source's words "
+                  "(with and without peer support)."),
             Field("population", Ref("populations"), "pikg:targetPopulation", "Who the participants were."),
-            Field("evaluates", Ref("interventions"), "pikg:evaluates", "Interventions it studied.", LIST,
-                  required=True),
-            Field("reported_in", Ref("publications"), "pikg:reportedIn", "Publications reporting it.", LIST,
-                  required=True),
+            Field("evaluates", Ref("interventions"), "pikg:evaluates", "Interventions it studied.", LIST),
+            Field("reanalyses", Ref("datasets"), "pikg:reanalyses", "Existing data sets it analyses again.", LIST),
+            Field("risk_of_bias", TEXT, "pikg:riskOfBias", "The risk of bias of its evidence, as the source "
+                  "states it."),
+            Field("reported_in", Ref("publications"), "pikg:reportedIn", "Publications reporting it.", LIST),
+            NOTE,
+        ),
+    ),
+    Section(
+        "samples", ("pikg:StudySample",), "sample", "A study's samples (arms, participant groups, a review's "
+        "trials of one category): each with its size and the interventions its participants took part in.",
+        (
+            LABEL,
+            Field("study", Ref("studies"), "pikg:sampleOf", "The study it is a sample of.", ONE, required=True),
+            Field("size", COUNT, "pikg:sampleSize", "Number of participants, as stated.", ONE),
+            Field("included_studies", COUNT, "pikg:includedStudyCount", "A review's sample: the number of studies "
+                  "it pools, as stated.", ONE),
+            Field("interventions", Ref("interventions"), "pikg:participatedIn",
+                  "The interventions its participants took part in.", LIST),
+            Field("data_origin", Concept("data-origin"), "pikg:dataOrigin", "Whether its data were collected for "
+                  "this study or come from an existing data set.", ONE),
+            Field("dataset", Ref("datasets"), "pikg:dataset", "The data set its data come from.", ONE),
+            Field("population", Ref("populations"), "pikg:targetPopulation", "Who the participants were."),
+            NOTE,
+        ),
+    ),
+    Section(
+        "datasets", ("pikg:DataSet",), "dataset", "Data sets (interview transcripts, trial data) that studies "
+        "collect or re-analyse.",
+        (
+            LABEL,
+            Field("description", TEXT, "dcterms:description", "What it holds, in the source's words."),
+            Field("collected_by", Ref("studies"), "pikg:collectedBy", "The study that collected it, where a "
+                  "source says so.", LIST),
             NOTE,
         ),
     ),
     Section(
         "outcomes", ("pikg:Outcome",), "outcome", "What interventions may change.",
         (LABEL, ALT, ALIASES,
-         Field("recovery_kind", Concept("recovery-kind"), "pikg:recoveryKind", "Personal or clinical.", ONE,
-               required=True),
+         Field("recovery_kind", Concept("recovery-kind"), "pikg:recoveryKind", "Personal or clinical, only where "
+               "a source classes it.", ONE),
          NOTE),
+    ),
+    Section(
+        "phenomena", ("pikg:Phenomenon",), "phenomenon", "What qualitative findings are about when it is not an "
+        "outcome (transfer to everyday life).",
+        (LABEL, ALT, ALIASES, NOTE),
     ),
     Section(
         "subgroups", ("pikg:ParticipantSubgroup",), "subgroup", "Subsets of a study's participants.",
@@ -675,40 +756,75 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "mechanisms", ("pikg:Mechanism",), "mechanism", "Ways an intervention had its effect.",
-        (LABEL, NOTE),
+        (LABEL, COMPONENT, NOTE),
     ),
     Section(
-        "findings", ("pikg:Finding",), "finding", "Results and conclusions of studies; the record's quote is the "
-        "supporting passage.",
+        "factors", ("pikg:Factor",), "factor", "Conditions that findings name as barriers or facilitators "
+        "(illness intrusiveness, peer-exchange).",
+        (LABEL, ALT, ALIASES, COMPONENT, NOTE),
+    ),
+    Section(
+        "findings", ("pikg:Finding",), "finding", "What sources report: effect findings (an outcome and a "
+        "direction), themes and review findings (a role: facilitator, barrier, pathway, gap, mechanism), and "
+        "background claims about prior evidence. The record's quote is the supporting passage.",
         (
             LABEL,
-            Field("type", Concept("finding-type"), "pikg:findingType", "Result or conclusion.", ONE, required=True),
-            Field("study", Ref("studies"), "pikg:study", "The study it comes from.", ONE, required=True),
-            Field("intervention", Ref("interventions"), "pikg:intervention", "The intervention it is about.", ONE,
-                  required=True),
-            Field("outcome", Ref("outcomes"), "pikg:outcome", "The outcome it is about.", ONE, required=True),
-            Field("direction", Concept("direction"), "pikg:direction", "Beneficial, no effect, harmful or mixed.",
-                  ONE, required=True),
+            Field("type", Concept("finding-type"), "pikg:findingType", "Result, conclusion, theme, review finding "
+                  "or background.", ONE, required=True),
+            Field("study", Ref("studies"), "pikg:study", "The study it comes from (none for a background claim "
+                  "about prior evidence).", ONE),
+            Field("interventions", Ref("interventions"), "pikg:intervention", "The interventions it concerns.",
+                  LIST),
+            Field("all_interventions", BOOLEAN, "pikg:concernsAllInterventions", "true: it concerns every "
+                  "intervention its study evaluates (the source singles none out).", ONE),
+            Field("contrast", TEXT, "pikg:contrast", "A contrast it draws, in the source's words (with and without "
+                  "peer support)."),
+            Field("outcome", Ref("outcomes"), "pikg:outcome", "The outcome it is about, if any.", ONE),
+            Field("phenomenon", Ref("phenomena"), "pikg:phenomenon", "The phenomenon it is about, if any "
+                  "(transfer).", ONE),
+            Field("role", Concept("finding-role"), "pikg:findingRole", "What it reports: a facilitator, barrier, "
+                  "pathway, gap or mechanism.", ONE),
+            Field("direction", Concept("direction"), "pikg:direction", "An effect's direction, only where the "
+                  "source gives one.", ONE),
             Field("subgroup", Ref("subgroups"), "pikg:subgroup", "The subgroup it holds for (omit for everyone).",
                   ONE),
             Field("strength", Concept("assertion-strength"), "pikg:assertionStrength", "How firmly it is stated.",
                   ONE, required=True),
             Field("hedge", TEXT, "pikg:hedgeWording", "The hedging words, verbatim (may decrease).", ONE),
             Field("mechanisms", Ref("mechanisms"), "pikg:mechanism", "How the effect came about.", LIST),
+            Field("facilitators", Ref("factors"), "pikg:facilitator", "Conditions it says helped.", LIST),
+            Field("barriers", Ref("factors"), "pikg:barrier", "Conditions it says hindered.", LIST),
+            Field("included_studies", COUNT, "pikg:includedStudyCount", "The number of studies it rests on, as "
+                  "stated.", ONE),
+            Field("participants", COUNT, "pikg:participantCount", "The number of participants it rests on, as "
+                  "stated.", ONE),
+            Field("estimate", TEXT, "pikg:effectEstimate", "The effect estimate, verbatim (RR 1.2, 95% CI …).",
+                  ONE),
+            Field("certainty", Concept("certainty"), "pikg:certainty", "GRADE certainty of the evidence, where "
+                  "stated.", ONE),
+            Field("cerqual", Concept("certainty"), "pikg:cerqualConfidence", "GRADE-CERQual confidence in a "
+                  "qualitative review finding, where stated.", ONE),
             NOTE,
         ),
     ),
     Section(
-        "concepts", (), "", "Facts a source states about a vocabulary concept (keys are SCHEME/ID).",
+        "concepts", (), "", "Facts a source states about a vocabulary concept (keys are SCHEME/ID). In an open "
+        "scheme (designs, methods, intervention types, provider roles), a key the bundled scheme lacks declares a "
+        "new concept: give its `label`.",
         (
+            Field("label", TEXT, "skos:prefLabel", "A new concept's name, in the source's words.", ONE),
             Field("definition", TEXT, "skos:definition", "The source's definition of the concept."),
             Field("example", TEXT, "skos:example", "An example the source gives."),
+            Field("credited_to", Ref("persons"), "pikg:creditedTo", "The person the source credits for it (a "
+                  "method described by its author).", LIST),
         ),
         by_concept=True,
     ),
 )
 
 SECTION_BY_NAME: dict[str, Section] = {s.name: s for s in SECTIONS}
+OPEN_SCHEMES = frozenset(f.kind.scheme for s in SECTIONS for f in s.fields if isinstance(f.kind, Concept)
+                         and f.kind.open)
 RECORD_KINDS: dict[str, str] = {s.segment: s.name for s in SECTIONS if not s.by_concept}  # `kg new KIND` → section
 
 
@@ -739,6 +855,8 @@ VALUE_KEYS: dict[str, str] = {
     "values": "The values (for a list sharing one quote).",
     "quote": "The verbatim passage supporting this field.",
     "quote_in": "Another file of the sources folder the quote comes from.",
+    "derived_from": "numbers and dates only: the value is not stated but derived (a sum, a conversion); the "
+    "records it comes from, as SECTION/ID (samples/imr-sample). Without it, the value must appear in its quote.",
     "qualifier": "duration only: exact, approximate or open-ended.",
     "text": "duration only: the source's own wording.",
 }

@@ -190,7 +190,8 @@ class _Builder:
             graph[f"{node} {TEXT_FILE} {literal(quote_in)}"] = None
         return node
 
-    def fact(self, graph: Statements, graph_name: str, s: str, p: str, o: str, passage: str) -> None:
+    def fact(self, graph: Statements, graph_name: str, s: str, p: str, o: str, passage: str) -> str:
+        """Write a triple and its statement (rdf:Statement citing the passage); return the statement's IRI."""
         graph[f"{s} {p} {o}"] = None
         if o[0] == '"':
             self.literals.setdefault((s[1:-1], p[1:-1]), []).append(o)
@@ -200,6 +201,7 @@ class _Builder:
         graph[f"{stmt} {RDF_PREDICATE} {p}"] = None
         graph[f"{stmt} {RDF_OBJECT} {o}"] = None
         graph[f"{stmt} {DERIVED_FROM} {passage}"] = None
+        return stmt
 
     def source(self, rf: RecordFile) -> tuple[Statements, str]:
         src = rf.source
@@ -231,6 +233,10 @@ class _Builder:
                   passage)
         if section.scheme:
             self.fact(graph, name, subject, curie("skos:inScheme"), iri(VOCAB_NS + section.scheme), passage)
+        if section.by_concept and any(v.field.name == "label" for v in rec.values):  # a concept the file declares
+            self.fact(graph, name, subject, RDF_TYPE, curie("skos:Concept"), passage)
+            self.fact(graph, name, subject, curie("skos:inScheme"), iri(VOCAB_NS + rec.id.partition("/")[0]),
+                      passage)
         if section.name == "findings":
             self.fact(graph, name, subject, curie("pikg:supportingPassage"), passage, passage)
         for value in rec.values:
@@ -247,7 +253,9 @@ class _Builder:
         for s, p, o in fld.triples(own, value.items, value.extra, self.base, rf.source.id):
             if s != own:  # a node the kind made (a duration, an authorship), or the object of an inverse field
                 self.origins.setdefault((s, p if fld.inverse else None), origin)
-            self.fact(graph, name, iri(s), iri(p), term(o), passage)
+            stmt = self.fact(graph, name, iri(s), iri(p), term(o), passage)
+            for target in value.extra.get("derived_from", ()):  # not stated: derived from other records' values
+                graph[f"{stmt} {curie('pikg:derivedFromRecord')} {iri(self.base + target)}"] = None
 
 @dataclass
 class FileParts:

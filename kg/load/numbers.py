@@ -1,0 +1,67 @@
+"""Numbers are checked like quotes: a whole number, a date or a year a record gives must appear in the passage
+it cites (as digits, with or without thousands separators, or as an English number word), so that a slip
+(`sample_size: 3900` for "n = 39") or a computed total the source never states cannot pass as a fact. A value
+that is derived rather than stated says so (`derived_from`), and the graph marks it.
+"""
+
+from __future__ import annotations
+
+import re
+
+UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+MONTHS = ("january february march april may june july august september october november december").split()
+
+
+def number_words(n: int) -> list[str]:
+    """English spellings of 0–999 ("twelve", "forty-two", "forty two", "one hundred and five")."""
+    if n < 20:
+        return [UNITS[n]]
+    if n < 100:
+        tens, unit = TENS[n // 10 - 2], n % 10
+        return [tens] if unit == 0 else [f"{tens}-{UNITS[unit]}", f"{tens} {UNITS[unit]}"]
+    if n < 1000:
+        head, rest = f"{UNITS[n // 100]} hundred", n % 100
+        if rest == 0:
+            return [head, "a hundred"] if n == 100 else [head]
+        return [f"{head}{joint}{word}" for word in number_words(rest) for joint in (" and ", " ")]
+    return []
+
+
+def _digits(n: int) -> str:
+    """A pattern of `n` in digits: 1200, 1,200, 1 200 (thin or non-breaking spaces too), never inside a longer
+    number."""
+    groups = f"{n:,}".split(",")
+    return r"(?<![0-9.,])" + r"[,\u00a0\u2009\u202f ]?".join(groups) + r"(?![0-9]|[.,][0-9])"
+
+
+def number_in(n: int, quote: str) -> bool:
+    """Whether the quote states the whole number `n`."""
+    if re.search(_digits(n), quote):
+        return True
+    lowered = quote.casefold().replace("\u2010", "-").replace("\u2011", "-")
+    return any(re.search(rf"(?<![a-z-]){re.escape(word)}(?![a-z-])", lowered) for word in number_words(n))
+
+
+def date_in(value: str, quote: str) -> bool:
+    """Whether the quote states the year of `value` (YYYY or YYYY-MM-DD) and, for a day, its day and its month
+    (as a number, a name or a three-letter abbreviation)."""
+    year, _, rest = value.partition("-")
+    if not re.search(rf"(?<![0-9]){year}", quote):  # "201722." in a date range still states 2017
+        return False
+    if not rest:
+        return True
+    month, day = (int(part) for part in rest.split("-"))
+    if not re.search(rf"(?<![0-9])0?{day}(?![0-9])", quote.replace(year, " ")):
+        return False
+    name = MONTHS[month - 1]
+    lowered = quote.casefold()
+    return (re.search(rf"(?<![a-z]){name[:3]}", lowered) is not None
+            or re.search(rf"(?<![0-9])0?{month}(?![0-9])", quote.replace(year, " ").replace(str(day), " ", 1))
+            is not None)
+
+
+def stated_in(value: int | str, quote: str) -> bool:
+    """Whether a number or a date (as the loader checked it) appears in its quote."""
+    return number_in(value, quote) if isinstance(value, int) else date_in(value, quote)
