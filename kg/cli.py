@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from kg import __version__
-from kg.base.errors import KGError, display_path
+from kg.base.errors import KGError, RecordErrors, display_path
 
 EXAMPLES = {
     "build": "  kg build\n  kg build --out release/ --base-iri https://example.org/pikg/",
@@ -45,6 +45,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except RecordErrors as exc:  # several problems of a run: one `error:` line each
+            click.echo("\n".join(f"error: {error}" for error in exc.errors), err=True)
+            ctx.exit(exc.exit_code)
         except KGError as exc:
             click.echo(f"error: {exc}" if exc.exit_code == 2 else str(exc), err=True)
             ctx.exit(exc.exit_code)
@@ -316,7 +319,7 @@ def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
     read = result.inputs
     missing = f" (NOT checked: {', '.join(read.quotes.missing_texts)})" if read.quotes.missing_texts else ""
     click.echo(f"OK: {read.files} files, {read.records} records, {read.quotes.checked} quotes{missing}, "
-               f"{result.stats.triples} triples, conforms, {len(result.report.conflicts)} conflicts "
+               f"{result.stats.triples} triples, conforms, {result.report.disputed} conflicts "
                f"({elapsed:.2f} s)")
 
 

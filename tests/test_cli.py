@@ -45,7 +45,7 @@ def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
     lines = result.output.splitlines()
     counts = BUNDLED["classes"]
     assert lines[1] == f"Quotes: {BUNDLED['quotes']} checked verbatim against the source texts in {SEEDS}"
-    assert lines[2] == f"Triples: {BUNDLED['triples']} in 3 named graphs"
+    assert lines[2] == f"Triples: {BUNDLED['triples']} in {len(BUNDLED['graphs']) - 1} named graphs"  # not ontology
     assert lines[3] == "  " + ", ".join(f"{c.split(':')[1]} {counts[c]}" for c in (
         "pikg:Intervention", "pikg:InterventionComponent", "pikg:Study", "schema:ScholarlyArticle", "foaf:Person",
         "pikg:Outcome", "pikg:Finding", "pikg:Passage"))
@@ -105,14 +105,16 @@ def test_query_list_names_every_query(run) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["query", "nope"], "error: unknown query 'nope'. Known queries: ambiguous-name-violation, "
-     "compare-interventions, conflicts, evidence-gaps, findings-for-intervention, group-peer-support, "
-     "interventions-by-duration, interventions-with-component, outcomes-by-recovery-kind, peer-led-interventions, "
-     "provenance, recovery-mechanisms, shared-components, studies, unquoted-fact-violation, "
-     "unsourced-statement-violation\n"),
+     "barriers-and-facilitators, compare-interventions, conflicts, data-reuse, description-completeness, "
+     "evidence-gaps, findings-for-intervention, group-peer-support, interventions-by-duration, "
+     "interventions-with-component, outcomes-by-recovery-kind, peer-led-interventions, peer-support-contrast, "
+     "provenance, recovery-mechanisms, shared-components, studies, study-samples, themes-for-intervention, "
+     "unquoted-fact-violation, unsourced-statement-violation\n"),
     (["query", "findings-for-intervention"], "error: query findings-for-intervention needs --param "
-     "intervention=VALUE: the intervention, by name, acronym (IPS) or IRI\n"),
+     "intervention=VALUE: the intervention, by name, acronym (IPS), record id or IRI\n"),
     (["query", "findings-for-intervention", "-p", "intervention=XYZ"],
-     "error: parameter intervention: no Intervention is named 'XYZ' (give a label, an acronym or an IRI)\n"),
+     "error: parameter intervention: no Intervention is named 'XYZ' (give a label, an acronym, a record id or an "
+     "IRI)\n"),
 ])
 def test_query_input_errors_exit_2_with_one_message(run, args: list[str], message: str) -> None:
     result = run(*args)
@@ -144,14 +146,15 @@ def test_validation_failure_exits_1(run, tmp_path: Path) -> None:
     records = tmp_path / "records"
     records.mkdir()
     lines = (FIXTURES / "records" / "valid" / "fixture.yaml").read_text(encoding="utf-8").splitlines(True)
-    (records / "fixture.yaml").write_text("".join(ln for ln in lines if not ln.startswith("    aim:")),
+    (records / "fixture.yaml").write_text("".join(ln for ln in lines if not ln.startswith("    name:")),
                                           encoding="utf-8")
     result = run("validate", "--records", "records", "--sources", str(FIXTURE_SOURCES))
     assert result.exit_code == 1
     assert result.output == (
         "Validation: does not conform to the shapes: 1 violation(s)\n"
-        "  records/fixture.yaml:11: interventions.ix: An intervention states its aim (pikg:aim) as English text. "
-        "[pikgsh:Intervention-aim MinCount; focus <https://w3id.org/pikg/id/intervention/ix>]\n"
+        "  records/fixture.yaml:11: interventions.ix: An intervention has exactly one name (skos:prefLabel), an "
+        "English text; put other names in alt_names. "
+        "[pikgsh:Intervention-name MinCount; focus <https://w3id.org/pikg/id/intervention/ix>]\n"
         "Violation queries: 3 run, none returned rows\n"
     )
     built = run("build", "--records", "records", "--sources", str(FIXTURE_SOURCES))
@@ -189,7 +192,7 @@ def test_export_to_stdout(run, kg) -> None:
 def test_stats(run) -> None:
     result = run("stats")
     assert result.exit_code == 0
-    assert result.output.splitlines()[:5] == [
+    assert result.output.splitlines()[:len(BUNDLED["graphs"]) + 1] == [
         f"Triples: {BUNDLED['triples']}",
         "Named graphs:",
         *(f"  {graph}  {n}" for graph, n in BUNDLED["graphs"].items() if not graph.endswith("/ontology")),
@@ -237,9 +240,9 @@ def shared_acronym() -> dict[str, str]:
     return {"fixture.yaml": text + second}
 
 
-def no_aim() -> dict[str, str]:
-    """An intervention without its aim: pikgsh:Intervention-aim MinCount."""
-    return {"fixture.yaml": "".join(ln for ln in _fixture_text().splitlines(True) if not ln.startswith("    aim:"))}
+def no_name() -> dict[str, str]:
+    """An intervention without its name (the one thing every description has): pikgsh:Intervention-name MinCount."""
+    return {"fixture.yaml": "".join(ln for ln in _fixture_text().splitlines(True) if not ln.startswith("    name:"))}
 
 
 def disagreeing_sources() -> dict[str, str]:
@@ -250,7 +253,7 @@ def disagreeing_sources() -> dict[str, str]:
         '    peer_support: {value: false, quote: "Peer-support: Yes—group-based sessions."}\n')}
 
 
-GRAPH_CASES = {"shared-acronym": shared_acronym, "no-aim": no_aim, "disagreeing-sources": disagreeing_sources}
+GRAPH_CASES = {"shared-acronym": shared_acronym, "no-name": no_name, "disagreeing-sources": disagreeing_sources}
 
 
 def _judged_by_all(run, tmp_path: Path, files: dict[str, str]) -> dict[str, object]:
@@ -283,7 +286,7 @@ def test_every_judging_command_gives_the_same_verdict(run, tmp_path: Path, case:
     verdict = results["validate"].output.splitlines()
     assert verdict[0].startswith("Validation: ") and any(ln.startswith("Violation queries: ") for ln in verdict)
     codes = {command: r.exit_code for command, r in results.items()}
-    assert codes == dict.fromkeys(JUDGING, {"shared-acronym": 1, "no-aim": 1, "disagreeing-sources": 0}[case])
+    assert codes == dict.fromkeys(JUDGING, {"shared-acronym": 1, "no-name": 1, "disagreeing-sources": 0}[case])
     for command, result in results.items():
         lines = result.output.splitlines()
         if command == "check" and result.exit_code == 0:  # the quick loop's one line

@@ -16,7 +16,8 @@ README_COUNTS = {
     "publications": ("classes", "schema:ScholarlyArticle"), "persons": ("classes", "foaf:Person"),
     "authors": ("classes", "pikg:Authorship"), "outcomes": ("classes", "pikg:Outcome"),
     "findings": ("classes", "pikg:Finding"), "mechanisms": ("classes", "pikg:Mechanism"),
-    "quoted passages": ("classes", "pikg:Passage"),
+    "quoted passages": ("classes", "pikg:Passage"), "samples": ("classes", "pikg:StudySample"),
+    "data sets": ("classes", "pikg:DataSet"), "factors": ("classes", "pikg:Factor"),
 }
 
 
@@ -43,7 +44,7 @@ def test_queries_readme_table_is_generated_from_the_headers() -> None:
 def test_query_catalogue_shows_each_header() -> None:
     table = format_catalogue()
     rows = table.splitlines()[2:]
-    assert len(rows) == len(list_queries()) == 16
+    assert len(rows) == len(list_queries()) == 22
     assert ("| `interventions-by-duration` | How long does each intervention last, shortest first, with approximate "
             "and open-ended durations flagged? With `max`, only those whose length is known and at most `max`. | "
             "`max` (optional) |") in rows

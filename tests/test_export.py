@@ -92,7 +92,7 @@ def test_failed_validation_leaves_previous_release_untouched(tmp_path: Path) -> 
     records = tmp_path / "records"
     records.mkdir()
     lines = (FIXTURES / "records" / "valid" / "fixture.yaml").read_text(encoding="utf-8").splitlines(True)
-    (records / "fixture.yaml").write_text("".join(ln for ln in lines if not ln.startswith("    aim:")),
+    (records / "fixture.yaml").write_text("".join(ln for ln in lines if not ln.startswith("    name:")),
                                           encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
@@ -101,7 +101,7 @@ def test_failed_validation_leaves_previous_release_untouched(tmp_path: Path) -> 
     kg = build(Settings.default(records, FIXTURE_SOURCES))
     result = run_pipeline(kg, out)
     assert not result.ok
-    assert [v.constraint_id for v in result.report.violations] == ["Intervention-aim--MinCount"]
+    assert [v.constraint_id for v in result.report.violations] == ["Intervention-name--MinCount"]
     assert (out / "pikg.ttl").read_text(encoding="utf-8") == "previous release\n"
     assert sorted(p.name for p in out.iterdir()) == [".pikg-output", "pikg.ttl"]
 

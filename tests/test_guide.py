@@ -9,13 +9,14 @@ import sys
 from pathlib import Path
 
 from conftest import BUNDLED, ROOT, SEEDS
+from kg.base.config import resource_dir
 
 GUIDE = ROOT / "docs" / "adding-a-source.md"
 
 
 def test_the_guide_runs_from_an_empty_folder_to_an_answer(tmp_path: Path) -> None:
     blocks = re.findall(r"```bash\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.DOTALL)
-    assert len(blocks) == 5
+    assert len(blocks) == 6
     script = "set -euo pipefail\n" + "\n".join(blocks)
     env = {**os.environ, "SEEDS": str(SEEDS), "KG_CACHE_DIR": str(tmp_path / ".cache"),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
@@ -25,13 +26,26 @@ def test_the_guide_runs_from_an_empty_folder_to_an_answer(tmp_path: Path) -> Non
     out = done.stdout
     assert "Wrote records/demo-trial.yaml" in out
     assert "Appended intervention 'recovery-college-course' to records/demo-trial.yaml." in out
-    check = re.search(r"OK: (\d+) files, (\d+) records, (\d+) quotes, (\d+) triples, conforms, 0 conflicts", out)
-    assert check, out
-    files, records, quotes, triples = map(int, check.groups())
-    assert files == BUNDLED["files"] + 1  # the bundled record files and the new one
+    checks = re.findall(r"OK: (\d+) files, (\d+) records, (\d+) quotes, (\d+) triples, conforms, 0 conflicts", out)
+    assert len(checks) == 2, out  # step 4, and step 6 after the second source
+    bundled = len(list(resource_dir("records").glob("*.yaml")))
+    files, records, quotes, triples = map(int, checks[0])
+    assert files == bundled + 1  # the bundled record files and the new one
     assert records > BUNDLED["records"] and quotes > BUNDLED["quotes"] and triples > BUNDLED["triples"]
     assert ("intervention,led_by\nLearn how to tackle anxiety and depression,peer-worker\n"
             "Recovery College Course,peer-worker\nTurning Points,peer-worker\n") in out
     assert ("intervention,component_label\nLearn how to tackle anxiety and depression,peer-exchange\n"
             "Recovery College Course,peer-exchange\nTurning Points,peer-exchange\n") in out
     assert (tmp_path / "release" / "interventions" / "recovery-college-course.jsonld").is_file()
+    # step 6: a second source on the same article and study, its facts beside the first one's, each with its quote
+    second = tuple(map(int, checks[1]))
+    assert second[0] == files + 1
+    assert second[1] == records + 6  # a concept, the study again, a data set, two samples, a finding
+    assert second[2] > quotes and second[3] > triples
+    first, abstract = "A made-up demonstration source,", "Abstract of the made-up demonstration source,"
+    for row in (first + "evaluates,Recovery College Course,We evaluated the course in a pilot study.,",
+                first + "reported in,A made-up demonstration source,We evaluated the course in a pilot study.,",
+                abstract + "data collection method,focus group,the pilot study held focus groups,",
+                abstract + "reanalyses,existing feedback forms of the Recovery College Course,re-analysed the course's "
+                "existing feedback forms,"):
+        assert "\n" + row in out, row

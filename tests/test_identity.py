@@ -26,9 +26,9 @@ def test_names_acronyms_and_aliases_resolve_to_one_node(corpus: tuple[Path, Path
     assert (ID["finding/fixture-ips-personal-recovery"], PIKG.study, ID["study/fixture-ips-study"]) in kg.dataset
     rows = run_query(kg.dataset, "findings-for-intervention",
                      {"intervention": "individual placement and support intervention"}).rows
-    assert len(rows) == 7
-    assert ("result", "personal recovery", "personal recovery", "beneficial", "all participants", "stated", "", "",
-            "A made-up study of IPS",
+    assert len(rows) == 12  # the bundled 11 about IPS (4 through "every intervention its study evaluates") and 1
+    assert ("result", "personal recovery", "personal recovery", "beneficial", "", "", "all participants", "stated",
+            "", "", "Individual placement and support", "A made-up study of IPS",
             "Individual Placement and Support (IPS) helped the participants towards personal recovery.") in rows
 
 

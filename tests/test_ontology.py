@@ -16,7 +16,8 @@ EXTERNAL_TERMS = {
     PREFIXES["rdf"] + t for t in ("type", "Statement", "subject", "predicate", "object")
 } | {PREFIXES["skos"] + t for t in ("prefLabel", "altLabel", "definition", "example", "note", "editorialNote",
                                      "inScheme", "Concept")} | {
-    PREFIXES["dcterms"] + t for t in ("title", "type", "issued", "language", "creator", "source", "isReferencedBy")
+    PREFIXES["dcterms"] + t for t in ("title", "type", "issued", "language", "creator", "source", "isReferencedBy",
+                                      "description")
 } | {PREFIXES["schema"] + t for t in ("ScholarlyArticle", "Event", "Place", "name", "startDate", "endDate",
                                        "location", "addressCountry", "numberOfPages", "creativeWorkStatus",
                                        "workPresented", "studyDesign")} | {

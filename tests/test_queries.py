@@ -39,7 +39,15 @@ from kg.query.store import oxigraph_store
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 EXPECTED_DIR = query_dir() / "expected"
-EXPECTED_CASES = 21  # golden files; a glob that matches nothing (a moved folder) must fail, not pass
+EXPECTED_CASES = 31  # golden files; a glob that matches nothing (a moved folder) must fail, not pass
+QUERY_NAMES = (  # every bundled query, in the order `kg query --list` and error messages give them
+    "ambiguous-name-violation", "barriers-and-facilitators", "compare-interventions", "conflicts", "data-reuse",
+    "description-completeness", "evidence-gaps", "findings-for-intervention", "group-peer-support",
+    "interventions-by-duration", "interventions-with-component", "outcomes-by-recovery-kind",
+    "peer-led-interventions", "peer-support-contrast", "provenance", "recovery-mechanisms", "shared-components",
+    "studies", "study-samples", "themes-for-intervention", "unquoted-fact-violation",
+    "unsourced-statement-violation",
+)
 ENGINES = ("rdflib", "oxigraph")
 UPDATE = os.environ.get("KG_UPDATE_EXPECTED") == "1"
 
@@ -104,10 +112,11 @@ def answers(kg):
 
 
 def test_every_bundled_query_has_an_expected_answer() -> None:
-    names = {spec.name for spec in list_queries()}
-    assert len(names) == 16
+    names = [spec.name for spec in list_queries()]
+    assert tuple(names) == QUERY_NAMES
     assert len(CASES) == EXPECTED_CASES, sorted(case.id for case in CASES)
-    assert {case.name for case in CASES} == names, f"a query without a golden file in {EXPECTED_DIR}"
+    assert {case.name for case in CASES} == set(names), f"a query without a golden file in {EXPECTED_DIR}"
+
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -169,7 +178,8 @@ def test_compare_interventions_as_markdown_reproduces_table_1(answers) -> None:
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 @pytest.mark.parametrize("name", ["IPS", "ips", "Individual placement and support",
-                                  "Individual Placement and Support", "https://w3id.org/pikg/id/intervention/ips"])
+                                  "Individual Placement and Support", "https://w3id.org/pikg/id/intervention/ips",
+                                  "intervention/ips"])
 def test_intervention_parameter_accepts_label_acronym_or_iri(kg, name: str, engine: str) -> None:
     """Regression: on Oxigraph a FILTER nested in a group did not see the bound parameter, so no name resolved."""
     source = kg.dataset if engine == "rdflib" else OxigraphEngine(oxigraph_store(kg.dataset))
@@ -184,7 +194,7 @@ def test_parameter_is_bound_not_pasted(kg) -> None:
         run_query(kg.dataset, "findings-for-intervention", {"intervention": hostile})
     assert str(info.value) == (
         "parameter intervention: no Intervention is named 'x\" } UNION { ?s ?p ?o } #' "
-        "(give a label, an acronym or an IRI)"
+        "(give a label, an acronym, a record id or an IRI)"
     )
 
 
@@ -209,18 +219,23 @@ def test_ambiguous_name_lists_candidates(kg) -> None:
 
 @pytest.mark.parametrize(("name", "params", "message"), [
     ("compare-intervention", {}, "unknown query 'compare-intervention'; did you mean 'compare-interventions'? "
-     "Known queries: ambiguous-name-violation, compare-interventions, conflicts, evidence-gaps, findings-for-intervention, "
-     "group-peer-support, interventions-by-duration, interventions-with-component, outcomes-by-recovery-kind, "
-     "peer-led-interventions, provenance, recovery-mechanisms, shared-components, studies, "
-     "unquoted-fact-violation, unsourced-statement-violation"),
+     f"Known queries: {', '.join(QUERY_NAMES)}"),
     ("findings-for-intervention", {}, "query findings-for-intervention needs --param intervention=VALUE: "
-     "the intervention, by name, acronym (IPS) or IRI"),
+     "the intervention, by name, acronym (IPS), record id or IRI"),
     ("findings-for-intervention", {"intervention": "IPS", "outcome": "x"},
      "query findings-for-intervention has no parameter 'outcome'; its parameters: intervention"),
     ("interventions-by-duration", {"max": "3 months"}, "parameter max: expected an xsd:duration such as P9M, "
      "P3M or P49D (P[nY][nM][nD][T[nH][nM][nS]], each number of at most 6 digits; write weeks as days), got '3 months'"),
     ("interventions-with-component", {"component": "IPS"},
-     "parameter component: no InterventionComponent is named 'IPS' (give a label, an acronym or an IRI)"),
+     "parameter component: no InterventionComponent is named 'IPS' (give a label, an acronym, a record id or an "
+     "IRI)"),
+    ("themes-for-intervention", {"intervention": "missing-link-synthesis"},  # a study's id names no intervention
+     "parameter intervention: no Intervention is named 'missing-link-synthesis' (give a label, an acronym, a "
+     "record id or an IRI)"),
+    ("provenance", {"resource": "personal-recovery"},  # without a class, an id shared by two kinds is ambiguous
+     "parameter resource: 'personal-recovery' is ambiguous; it names 2 resources: "
+     "https://w3id.org/pikg/id/outcome/personal-recovery, "
+     "https://w3id.org/pikg/vocab/recovery-kind/personal-recovery. Give the IRI."),
 ])
 def test_query_errors(kg, name: str, params: dict[str, str], message: str) -> None:
     with pytest.raises(QueryError) as info:
@@ -262,3 +277,123 @@ def test_unsourced_statement_violation_finds_a_foreign_or_missing_passage(kg) ->
         for st in (foreign, bare)))
     assert run_query(fresh.dataset, "unsourced-statement-violation").rows == expected
     assert run_query_oxigraph(oxigraph_store(fresh.dataset), "unsourced-statement-violation").rows == expected
+
+
+SYNTHESIS = "The missing link: a qualitative synthesis of interventional studies"
+ABSTRACT_SOURCE = "\"Abstract of “The missing link” (BMC Psychology, 2021): background, methods and results\""
+
+
+def test_study_samples_gives_each_sample_as_the_sources_describe_it(run) -> None:
+    """Acceptance (issue 13): the synthesis's IMR 15 and IPS 12 secondary analyses, ONE sample of 12 for Turning
+    Points and LTAD together (collected for this study), and the 2017 study's 12; no size split or summed."""
+    result = run("query", "study-samples", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "study,sample,participants,included_studies,interventions,data_origin,dataset,quote",
+        "Personal and clinical recovery with the individual placement and support intervention in Denmark,"
+        "IPS participants interviewed,12,,Individual placement and support,collected for this study,,"
+        "A qualitative phenomenological study including interview of 12 participants in an IPS intervention.",
+        f"{SYNTHESIS},IMR participants (secondary analysis of existing interviews),15,,Illness management and "
+        "recovery,secondary analysis,\"existing data set of anonymised, transcribed interviews with participants in "
+        "Illness Management and Recovery\",\"secondary analyses of existing data sets of anonymised, transcribed "
+        "interviews investigating participants' experience from two psychosocial interventions: Illness Management "
+        "and Recovery (n = 15)\"",
+        f"{SYNTHESIS},IPS participants (secondary analysis of existing interviews),12,,Individual placement and "
+        "support,secondary analysis,\"existing data set of anonymised, transcribed interviews with participants in "
+        "Individual Placement and Support\",\"secondary analyses of existing data sets of anonymised, transcribed "
+        "interviews investigating participants' experience from two psychosocial interventions: Illness Management "
+        "and Recovery (n = 15), and Individual Placement and Support (n = 12)\"",
+        f"{SYNTHESIS},Participants in Turning Points or LTAD (new interviews),12,,Learn how to tackle anxiety and "
+        "depression; Turning Points,collected for this study,,\"Additionally, we conducted semi-structured "
+        "interviews with persons who had participated in one of two peer-led programs: Turning Points and Learn How "
+        "to Tackle Anxiety and Depression (n = 12).\"",
+    ]
+
+
+PATHWAYS = ("Experiential knowledge and peer-exchange made transferal pathways between the interventional context "
+            "and everyday life")
+GAPS = "Illness intrusiveness and uncertainty, together with environmental obstacles, generated transferal gaps"
+LTAD_BARRIERS_AND_FACILITATORS = [
+    "kind,factor,component,finding,concerns,study,quote,source",
+    *(f"barrier,{factor},,\"{GAPS}\",every intervention its study evaluates,{SYNTHESIS},\"{GAPS}.\","
+      f"{ABSTRACT_SOURCE}" for factor in ("environmental obstacles", "illness intrusiveness", "uncertainty")),
+    f"facilitator,experiential knowledge,,{PATHWAYS},every intervention its study evaluates,{SYNTHESIS},"
+    f"{PATHWAYS}.,{ABSTRACT_SOURCE}",
+    f"facilitator,peer-exchange,peer-exchange,{PATHWAYS},every intervention its study evaluates,{SYNTHESIS},"
+    f"{PATHWAYS}.,{ABSTRACT_SOURCE}",
+]
+
+
+@pytest.mark.parametrize("name", ["LTAD", "learn-how-to-tackle-anxiety-and-depression",
+                                  "Learn to Tackle Anxiety and Depression",
+                                  "https://w3id.org/pikg/id/intervention/learn-how-to-tackle-anxiety-and-depression"])
+def test_barriers_and_facilitators_of_ltad(run, name: str) -> None:
+    """Acceptance (issue 13): peer-exchange (the component of that name) and experiential knowledge are
+    facilitators, illness intrusiveness, uncertainty and environmental obstacles barriers, each with its quote;
+    the same answer whether LTAD is given by acronym, record id, a name the abstract uses, or IRI."""
+    result = run("query", "barriers-and-facilitators", "--param", f"intervention={name}", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == LTAD_BARRIERS_AND_FACILITATORS
+
+
+def test_a_record_id_names_an_intervention_wherever_a_name_does(run) -> None:
+    """`--param intervention=learn-how-to-tackle-anxiety-and-depression` (the record id) answers exactly as
+    LTAD does, in every query with an intervention parameter."""
+    for query in ("findings-for-intervention", "themes-for-intervention", "recovery-mechanisms"):
+        by_id = run("query", query, "--param", "intervention=learn-how-to-tackle-anxiety-and-depression",
+                    "--format", "csv")
+        by_acronym = run("query", query, "--param", "intervention=LTAD", "--format", "csv")
+        assert by_id.exit_code == by_acronym.exit_code == 0, by_id.output
+        assert by_id.output == by_acronym.output, query
+    themes = run("query", "themes-for-intervention", "-p", "intervention=learn-how-to-tackle-anxiety-and-depression",
+                 "--format", "csv").output.splitlines()
+    assert themes == [
+        "finding,type,role,phenomenon,concerns,strength,hedge,study,quote,source",
+        "\"Everyday life situations where capacities learned during the interventions were used, and conditions that "
+        "promoted or hindered transfer\",result,,transfer,every intervention its study evaluates,stated,,"
+        f"{SYNTHESIS},Applying a transfer perspective on rehabilitation interventions identified everyday life "
+        "situations where capacities learned during the interventions were utilized and conditions were highlighted "
+        f"that promoted or hindered transfer.,{ABSTRACT_SOURCE}",
+        "Individualized support could partly address the transferal gaps,result,,transfer,every intervention its "
+        f"study evaluates,possible,could partly,{SYNTHESIS},Individualized support could partly address these gaps.,"
+        f"{ABSTRACT_SOURCE}",
+        f"\"{GAPS}\",result,gap,transfer,every intervention its study evaluates,stated,,{SYNTHESIS},\"{GAPS}.\","
+        f"{ABSTRACT_SOURCE}",
+        f"{PATHWAYS},result,pathway,transfer,every intervention its study evaluates,stated,,{SYNTHESIS},"
+        f"{PATHWAYS}.,{ABSTRACT_SOURCE}",
+    ]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("param", "cls", "text", "iri"), [
+    ("intervention", "pikg:Intervention", "learn-how-to-tackle-anxiety-and-depression",
+     "https://w3id.org/pikg/id/intervention/learn-how-to-tackle-anxiety-and-depression"),
+    ("component", "pikg:InterventionComponent", "curriculum-based-psychoeducation",
+     "https://w3id.org/pikg/id/component/curriculum-based-psychoeducation"),
+    ("resource", None, "missing-link-peer-led-sample", "https://w3id.org/pikg/id/sample/missing-link-peer-led-sample"),
+    ("resource", None, "recovery-kind/clinical-recovery", "https://w3id.org/pikg/vocab/recovery-kind/clinical-recovery"),
+])
+def test_record_id_resolves_on_both_engines(kg, engine: str, param: str, cls: str | None, text: str,
+                                            iri: str) -> None:
+    source = kg.dataset if engine == "rdflib" else OxigraphEngine(oxigraph_store(kg.dataset))
+    assert resolve_resource(source, text, cls, param) == URIRef(iri)
+
+
+def test_evidence_gaps_counts_no_theme_as_evidence(answers) -> None:
+    """LTAD has four findings of the synthesis (themes about transfer, no outcome, no direction): its recovery
+    kinds stay gaps no source speaks of; IPS's no-effect findings are findings, not a gap."""
+    assert len(answers("rdflib", "findings-for-intervention", {"intervention": "LTAD"}).rows) == 4
+    rows = {row[:2]: row[2:] for row in answers("rdflib", "evidence-gaps").rows}
+    assert rows[("Learn how to tackle anxiety and depression", "personal recovery")] == (
+        "gap: no source speaks of it", "", "0")
+    assert rows[("Individual placement and support", "clinical recovery")] == (
+        "no gap: findings reported", "beneficial; no effect", "4")
+
+
+def test_lists_are_built_with_group_concat_distinct_of_str() -> None:
+    """Every list is GROUP_CONCAT(DISTINCT STR(…)): DISTINCT so that a union default graph or a cross product
+    does not repeat items, and STR because rdflib 7 raises NotBoundError on GROUP_CONCAT(DISTINCT ?x) when a
+    group has an unbound ?x (an OPTIONAL that did not match), while it skips an unbound STR(?x)."""
+    for spec in list_queries():
+        concats = re.findall(r"GROUP_CONCAT\(\s*(.{0,20})", spec.text)
+        assert all(arg.startswith("DISTINCT STR(") for arg in concats), (spec.name, concats)

@@ -317,7 +317,8 @@ def test_a_file_edited_during_a_quick_check_shows_in_the_next(corpus: tuple[Path
     third = records / "fixture-third-source.yaml"
     path = third if where == "record" else texts / "fixture-third-source.txt"
     recheck.check(settings)
-    _edit(third, "    sample_size: 20\n", "    sample_size: 21\n")
+    _edit(third, "    sample_size: 20\n",
+          "    sample_size: 20\n    country: {value: Denmark, quote: \"In this made-up study\"}\n")
     _during(monkeypatch, "build_files", lambda: _edit(path, "which lasted two years", "which lasted twa years"))
     monkeypatch.setattr(recheck, "_full", lambda *args: pytest.fail("a full check ran"))
     assert recheck.check(settings).report.conforms

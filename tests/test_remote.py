@@ -56,7 +56,8 @@ from kg.publish.serve import (
 from kg.query.sparql import list_queries, run_engine, run_query
 
 PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
-          "findings-for-intervention": {"intervention": "IPS"}, "provenance": {"resource": "Turning Points"}}
+          "findings-for-intervention": {"intervention": "IPS"}, "provenance": {"resource": "Turning Points"},
+          "themes-for-intervention": {"intervention": "LTAD"}, "barriers-and-facilitators": {"intervention": "LTAD"}}
 GRAPHS = BUNDLED["graphs"]
 AT_AFTER_HOST = ("an @ after the host (in the path, query or fragment) is refused: write a / ? # or @ in a user "
                  "name or password as %2F %3F %23 %40, and an @ in the path or query as %40")
@@ -199,7 +200,7 @@ def test_publish_then_every_query_answers_remotely_as_locally(kg, release: Path,
     assert dict(publish(release, server.endpoints)) == GRAPHS
     engine = RemoteEngine(server.endpoints.query)
     specs = list_queries()
-    assert len(specs) == 16
+    assert len(specs) == 22
     for spec in specs:
         params = PARAMS.get(spec.name, {})
         assert run_engine(engine, spec.name, params) == run_query(kg.dataset, spec.name, params), spec.name

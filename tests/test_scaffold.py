@@ -50,7 +50,33 @@ def test_kinds_of_record_come_from_the_schema() -> None:
     choices = next(p for p in new.params if p.name == "kind").type.choices
     assert list(choices) == ["source", *RECORD_KINDS]
     assert RECORD_KINDS["study"] == "studies" and RECORD_KINDS["person"] == "persons"
-    assert set(RECORD_KINDS.values()) == {name for name, s in SECTION_BY_NAME.items() if not s.by_concept}
+    assert set(RECORD_KINDS.values()) == set(SECTION_BY_NAME)
+    assert RECORD_KINDS["concept"] == "concepts"  # declares a concept of an open scheme
+
+
+def test_new_concept_declares_one_of_an_open_scheme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["new", "source", "my-study", "--text-file", "my-study.txt"]).exit_code == 0
+    added = runner.invoke(cli, ["new", "concept", "study-design/cohort-study", "--file", "records/my-study.yaml"])
+    assert added.output == "Appended concept 'study-design/cohort-study' to records/my-study.yaml.\n"
+    text = (tmp_path / "records" / "my-study.yaml").read_text(encoding="utf-8")
+    assert text.endswith("concepts:\n  study-design/cohort-study:\n"
+                         '    quote: ""  # REQUIRED: a verbatim passage of the source that names this record\n'
+                         "    label: \"\"  # text: A new concept's name, in the source's words. (required)\n"
+                         "    # definition:  # text: The source's definition of the concept.\n"
+                         "    # example:  # text: An example the source gives.\n"
+                         "    # credited_to:  # ref:persons, list: The person the source credits for it (a method "
+                         "described by its author). The id or a name of a record of `persons`.\n")
+    closed = runner.invoke(cli, ["new", "concept", "direction/x", "--file", "records/my-study.yaml"])
+    assert closed.exit_code == 2
+    assert closed.output == ("error: concept 'direction/x': write SCHEME/ID with an open scheme (analysis-method, "
+                             "analytic-approach, data-collection, intervention-type, provider-role, study-design) "
+                             "and an id of lower-case letters, digits and hyphens\n")
+    bundled = runner.invoke(cli, ["new", "concept", "study-design/systematic-review", "--file",
+                                  "records/my-study.yaml"])
+    assert bundled.output == ("error: concept 'study-design/systematic-review' is bundled already "
+                              "(ontology/vocabularies.ttl); use it as it is\n")
 
 
 @pytest.mark.parametrize("section", [s for s in SECTION_BY_NAME if not SECTION_BY_NAME[s].by_concept])

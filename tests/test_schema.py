@@ -15,7 +15,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
 from conftest import ROOT
-from kg.base.config import PREFIXES, VOCAB_NS, expand, resource_dir
+from kg.base.config import PREFIXES, SHAPES_NS, VOCAB_NS, expand, resource_dir
 from kg.base.lexical import check_lexical
 from kg.cli import cli
 from kg.load import identity
@@ -45,20 +45,14 @@ ONTOLOGY = Graph().parse(resource_dir("ontology") / "pikg.ttl", format="turtle")
 CONCEPTS = concepts_by_scheme()
 MADE_BY_THE_BUILDER = {expand("skos:inScheme"), expand("pikg:supportingPassage")}  # not fields: every record's
 FIELD_SHAPE_PARAMETERS = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["or"], SH["class"], SH["in"], SH.pattern,
-                          SH.message, RDF.type}  # what the comparison below understands
+                          SH.sparql, SH.message, RDF.type}  # what the comparison below understands
+ONE_VALUE = URIRef(SHAPES_NS + "OneValue")  # the single-value constraint of text fields
+TEXT_DATATYPES = {expand("rdf:langString"), expand("xsd:string")}
+SKOS_CONCEPT = URIRef(expand("skos:Concept"))
 
 # Where a shape is weaker than the schema, not the other way round (the loader never accepts what these refuse):
-# a shape's to fix, each listed in the report of issue 12. The test fails when one is fixed, so that it leaves
-# this list.
-KNOWN_SHAPE_GAPS = {
-    # skos:prefLabel is single-valued (SKOS S14; the conflicts query treats it so), as the other labels' shapes say
-    "subgroups.label: one value, but no shape has sh:maxCount 1",
-    "mechanisms.label: one value, but no shape has sh:maxCount 1",
-    "findings.label: one value, but no shape has sh:maxCount 1",
-    # pikg:conferenceNumber is an owl:FunctionalProperty; pikg:journalTitle too, and has no shape at all
-    "events.number: one value, but no shape has sh:maxCount 1",
-    "publications.journal: one value, but no shape has sh:maxCount 1",
-}
+# a shape's to fix. The test fails when one is fixed, so that it leaves this list.
+KNOWN_SHAPE_GAPS: set[str] = set()
 
 
 def _shapes(section: Section, fld: Field) -> list[URIRef]:
@@ -86,18 +80,44 @@ def _where(section: Section, fld: Field) -> str:
     return f"{section.name}.{fld.name}"
 
 
+def is_text(fld: Field) -> bool:
+    """Whether a field's values are text (rdf:langString or xsd:string literals), whose typographic variants are
+    one value."""
+    return bool(fld.kind.datatypes) and {expand(d) for d in fld.kind.datatypes} <= TEXT_DATATYPES
+
+
+def _cardinality_problems(fld: Field, where: str, shapes: list[URIRef]) -> list[str]:
+    """The rule stated at the top of shapes/pikg-shapes.ttl: a single-valued text field uses pikgsh:OneValue
+    (typographic variants are one value) and never sh:maxCount 1; any other single-valued field uses sh:maxCount 1;
+    a field of several values neither."""
+    maximum = any(SHAPES.value(s, SH.maxCount) is not None and int(SHAPES.value(s, SH.maxCount)) == 1 for s in shapes)
+    one_value = any((s, SH.sparql, ONE_VALUE) in SHAPES for s in shapes)
+    single, text = fld.cardinality == ONE, is_text(fld)
+    problems = []
+    if single and text and not one_value:
+        problems.append(f"{where}: one text value, but no shape has sh:sparql pikgsh:OneValue")
+    if single and not text and not maximum:
+        problems.append(f"{where}: one value, but no shape has sh:maxCount 1")
+    if single and text and maximum:
+        problems.append(f"{where}: text, but a shape has sh:maxCount 1 (typographic variants would disagree); use "
+                        "sh:sparql pikgsh:OneValue")
+    if single and not text and one_value:
+        problems.append(f"{where}: not text, but a shape uses pikgsh:OneValue; use sh:maxCount 1")
+    if not single and (maximum or one_value):
+        problems.append(f"{where}: {fld.cardinality}, but a shape allows one value")
+    return problems
+
+
 def _shape_problems(section: Section, fld: Field) -> list[str]:
     kind, where, shapes = fld.kind, _where(section, fld), _shapes(section, fld)
     problems = []
     minimum = any(SHAPES.value(s, SH.minCount) is not None and int(SHAPES.value(s, SH.minCount)) >= 1 for s in shapes)
-    maximum = any(SHAPES.value(s, SH.maxCount) is not None and int(SHAPES.value(s, SH.maxCount)) == 1 for s in shapes)
     if fld.required != minimum:
         problems.append(f"{where}: {'required' if fld.required else 'optional'}, but "
                         f"{'no shape has' if fld.required else 'a shape has'} sh:minCount 1")
-    if fld.cardinality == ONE and not maximum:
-        problems.append(f"{where}: one value, but no shape has sh:maxCount 1")
-    if fld.cardinality != ONE and maximum:
-        problems.append(f"{where}: {fld.cardinality}, but a shape has sh:maxCount 1")
+    problems += _cardinality_problems(fld, where, shapes)
+    if isinstance(kind, Concept):
+        problems += _scheme_problems(kind, where, shapes)
     wanted = {expand(d) for d in kind.datatypes}
     for shape in shapes:
         name = shape.split("#")[-1]
@@ -116,7 +136,24 @@ def _shape_problems(section: Section, fld: Field) -> list[str]:
         unknown = {p for p in SHAPES.predicates(shape) if p not in FIELD_SHAPE_PARAMETERS}
         if unknown:
             problems.append(f"{where}: {name} has constraints the schema does not state: {sorted(unknown)}")
+        if set(SHAPES.objects(shape, SH.sparql)) - {ONE_VALUE}:
+            problems.append(f"{where}: {name} has SPARQL constraints other than pikgsh:OneValue")
     return problems
+
+
+def _scheme_problems(kind: Concept, where: str, shapes: list[URIRef]) -> list[str]:
+    """A closed scheme's field lists the scheme with sh:in (compared with it above); an open scheme's, which record
+    files may extend, takes any skos:Concept (sh:class; the node shape's *-conceptsInScheme checks the scheme) and
+    never sh:in, which would refuse the concepts a record file declares."""
+    listed = any(SHAPES.value(s, SH["in"]) is not None for s in shapes)
+    concept = any((s, SH["class"], SKOS_CONCEPT) in SHAPES for s in shapes)
+    if kind.open and listed:
+        return [f"{where}: the open scheme {kind.scheme} is extended by record files, but a shape has sh:in"]
+    if kind.open and not concept:
+        return [f"{where}: the open scheme {kind.scheme}, but no shape has sh:class skos:Concept"]
+    if not kind.open and not listed:
+        return [f"{where}: the closed scheme {kind.scheme}, but no shape lists it with sh:in"]
+    return []
 
 
 def _ontology_problems(section: Section, fld: Field) -> list[str]:
@@ -142,8 +179,9 @@ def _target_types(fld: Field) -> tuple[str, ...]:
 
 
 def test_shapes_and_ontology_agree_with_the_schema() -> None:
-    """sh:minCount 1 ⇔ required; sh:maxCount 1 ⇔ one value; sh:datatype, sh:class, sh:in and sh:pattern are what
-    the field's kind makes and checks; the ontology's rdfs:range and rdfs:domain are what the field makes and is
+    """sh:minCount 1 ⇔ required; one value ⇔ pikgsh:OneValue for text, sh:maxCount 1 otherwise; an open scheme
+    ⇔ sh:class skos:Concept without sh:in, a closed one ⇔ sh:in; sh:datatype, sh:class, sh:in and sh:pattern are
+    what the field's kind makes and checks; the ontology's rdfs:range and rdfs:domain are what the field makes and is
     used on, and an owl:FunctionalProperty has one value."""
     problems = set()
     for section, fld in _fields():

@@ -74,10 +74,10 @@ def test_import_long_layout(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         f"{sheet}:1: unknown column 'country', not imported; known columns: label, type, study, intervention, "
         "outcome, direction, subgroup, strength, hedge, quote, mechanisms",
-        f"{sheet}:2: direction 'helpful' is not in the direction vocabulary; allowed: beneficial, harmful, mixed, "
-        "no-effect",
+        f"{sheet}:2: direction 'helpful' is not in the direction vocabulary; allowed: beneficial, harmful, "
+        "inconsistent, mixed, no-effect, no-evidence-of-effect, unclear",
     ]
-    assert "    intervention: IPS" in result.stdout
+    assert "    interventions: IPS" in result.stdout
     assert "    strength: stated" in result.stdout
 
 

@@ -2,9 +2,9 @@
 
 Each constraint of the subset of SHACL the project's shapes use (targetClass, targetObjectsOf; minCount,
 maxCount, datatype, class, in, hasValue, pattern, minInclusive, an sh:or of datatypes; SHACL-SPARQL SELECT
-constraints) becomes one query over all focus nodes. tests/test_shapes.py checks that it reports exactly what
-pyshacl reports, on the bundled graph and on every violating fixture; a shape using anything else is refused
-with a message, rather than silently not checked.
+constraints on node shapes, and on property shapes with $PATH standing for the path) becomes one query over all
+focus nodes. tests/test_shapes.py checks that it reports exactly what pyshacl reports, on the bundled graph and on
+every violating fixture; a shape using anything else is refused with a message, rather than silently not checked.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from kg.base.terms import SH
 
 SUBCLASS = f"<{PREFIXES['rdfs']}subClassOf>"
 SUPPORTED = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH["in"], SH.hasValue, SH.pattern,
-             SH.minInclusive, SH["or"], SH.path, SH.message, SH.name, SH.description, RDF.type}
+             SH.minInclusive, SH["or"], SH.sparql, SH.path, SH.message, SH.name, SH.description, RDF.type}
 
 
 @dataclass(frozen=True)
@@ -72,17 +72,32 @@ def compile_shapes(shapes: Graph) -> list[Check]:
         for target in _targets(shapes, node_shape):
             focus = _focus(target)
             for ps in sorted(shapes.objects(node_shape, SH.property), key=str):
-                checks += _property_checks(shapes, ps, focus)
+                checks += _property_checks(shapes, ps, focus, prefixes)
             for constraint in sorted(shapes.objects(node_shape, SH.sparql), key=str):
-                inner = str(shapes.value(constraint, SH.select)).replace("$this", "?this").replace(
-                    "WHERE {", "WHERE { " + FOCUS, 1)
-                query = f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{\n  {{ {inner} }}\n  {focus}\n}}"
-                checks.append(Check(constraint, SH.SPARQLConstraintComponent, None,
-                                    str(shapes.value(constraint, SH.message)), query))
+                checks.append(_sparql_check(shapes, constraint, focus, prefixes, constraint, None))
     return checks
 
 
-def _property_checks(shapes: Graph, ps: Node, focus: str) -> list[Check]:
+def _sparql_check(shapes: Graph, constraint: Node, focus: str, prefixes: str, shape: Node,
+                  path: URIRef | None) -> Check:
+    """A SHACL-SPARQL SELECT constraint as one query over the focus nodes. On a property shape, $PATH is its
+    path (as SHACL substitutes it) and the violation is named by the property shape, as pyshacl's sh:sourceShape
+    does: one constraint node (pikgsh:OneValue) serves many fields, and the report must say which field."""
+    select = shapes.value(constraint, SH.select)
+    if select is None:
+        raise NotImplementedError(f"{constraint}: only SHACL-SPARQL constraints with sh:select are supported")
+    inner = str(select).replace("$this", "?this")
+    if path is not None:
+        inner = inner.replace("$PATH", f"<{path}>")
+    elif "$PATH" in inner:
+        raise NotImplementedError(f"{constraint}: $PATH in a constraint of a node shape, which has no path")
+    inner = inner.replace("WHERE {", "WHERE { " + FOCUS, 1)
+    query = f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{\n  {{ {inner} }}\n  {focus}\n}}"
+    return Check(URIRef(str(shape)), SH.SPARQLConstraintComponent, path, str(shapes.value(constraint, SH.message)),
+                 query)
+
+
+def _property_checks(shapes: Graph, ps: Node, focus: str, prefixes: str) -> list[Check]:
     unknown = {p for p in shapes.predicates(ps) if p not in SUPPORTED}
     if unknown:
         raise NotImplementedError(f"{ps}: the Oxigraph validator does not know {sorted(map(str, unknown))}")
@@ -138,4 +153,6 @@ def _property_checks(shapes: Graph, ps: Node, focus: str) -> list[Check]:
                 raise NotImplementedError(f"{ps}: only sh:or of sh:datatype alternatives is supported")
             types.append(str(shapes.value(member, SH.datatype)))
         add("Or", f"SELECT DISTINCT ?this ?value WHERE {{ {each} }}", tuple(types))
+    checks += [_sparql_check(shapes, constraint, focus, prefixes, ps, path)
+               for constraint in sorted(shapes.objects(ps, SH.sparql), key=str)]
     return checks

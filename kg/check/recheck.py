@@ -49,6 +49,7 @@ from kg.check.state import (
 )
 from kg.check.validate import report_of
 from kg.check.verdict import Inputs, PipelineResult, Verdict, check_graph
+from kg.load.corpus import beyond_the_file
 from kg.load.identity import NameIndex, normalise_name, references, resolve_references
 from kg.load.quotes import QuoteCheck, check_quotes, texts_quoted
 from kg.load.records import load_file
@@ -116,6 +117,8 @@ def _recheck(settings: Settings, folder: Path, state: CheckState, progress: Call
         if progress:
             progress(current[key])
     gone = set(changed) | set(removed)
+    if beyond_the_file(raw, [state.files[k].names for k in gone if k in state.files], concepts):
+        raise Fallback  # declared concepts and derived values are checked across all files, as the full check does
     kept = {k: f for k, f in state.files.items() if k not in gone}
     ids = [f.source_id for f in kept.values()] + [rf.source.id for rf in raw]
     if len(ids) != len(set(ids)):

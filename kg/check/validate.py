@@ -86,15 +86,20 @@ class ValidationReport:
     violations: tuple[Violation, ...]
     conflicts: tuple[Violation, ...] = ()
 
+    @property
+    def disputed(self) -> int:
+        """How many (resource, property) pairs the conflicts are about: pikgsh:OneValue reports each value."""
+        return len({(v.focus, v.path) for v in self.conflicts})
+
     def lines(self) -> list[str]:
         """What the shapes found, as the verdict prints it (kg.check.verdict.Verdict.lines)."""
         lines = ["Validation: " + ("conforms to the shapes" if self.conforms
                                    else f"does not conform to the shapes: {len(self.violations)} violation(s)")]
         lines.extend(f"  {v}" for v in self.violations)
         if self.conflicts:
-            lines.append(f"Conflicts: {len(self.conflicts)} single-valued propert"
-                         f"{'y' if len(self.conflicts) == 1 else 'ies'} on which sources disagree; both values "
-                         "kept (see kg conflicts)")
+            n = self.disputed
+            lines.append(f"Conflicts: {n} single-valued propert{'y' if n == 1 else 'ies'} on which sources "
+                         "disagree; both values kept (see kg conflicts)")
             lines.extend(f"  {v}" for v in self.conflicts)
         return lines
 
@@ -166,8 +171,11 @@ def written_literals(get: Callable[[str, str], Iterable[str]]) -> Written:
 
 
 def _between_sources(store: Any, sources: set[str], violation: Violation) -> bool:
-    """A maxCount violation is a conflict, not an error, when each source states one value and several do."""
-    if not str(violation.component).endswith("MaxCountConstraintComponent") or violation.path is None:
+    """A single-value violation (sh:maxCount, or pikgsh:OneValue on a property shape: the only SPARQL constraint
+    with a path) is a conflict, not an error, when each source states one value and several do."""
+    component = str(violation.component)
+    if violation.path is None or not component.endswith(("MaxCountConstraintComponent",
+                                                          "SPARQLConstraintComponent")):
         return False
     stated: dict[str, set[str]] = {}
     query = f"SELECT ?g ?v WHERE {{ GRAPH ?g {{ <{violation.focus}> <{violation.path}> ?v }} }}"

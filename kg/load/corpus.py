@@ -8,9 +8,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from kg.base.errors import RecordError, RecordErrors
-from kg.load.identity import resolve_references
+from kg.load.identity import NameIndex, resolve_references
 from kg.load.records import RecordFile, load_file
-from kg.load.schema import Concept
+from kg.load.schema import SECTIONS, Concept
 
 
 def load_records(
@@ -79,7 +79,30 @@ def check_declared(files: list[RecordFile], concepts: Mapping[str, set[str]]) ->
                         if problem:
                             errors.append(RecordError(str(rf.path), val.line, where, problem))
                 for target in val.extra.get("derived_from", ()):
-                    if tuple(target.split("/", 1)) not in ids:
+                    segment, _, rid = target.partition("/")
+                    if (segment, rid) not in ids:
+                        section = next(s.name for s in SECTIONS if s.segment == segment)
                         errors.append(RecordError(str(rf.path), val.line, f"{where}.derived_from",
-                                                  f"no record {target} in any file"))
+                                                  f"no record {section}/{rid} in any file"))
     RecordErrors.raise_any(errors)
+
+
+def beyond_the_file(files: list[RecordFile], before: list[NameIndex], concepts: Mapping[str, set[str]]) -> bool:
+    """Whether checking these changed files needs the others (`before`: the indexes of the files as they were):
+    they declare a concept or did, use one no bundled scheme has, or derive a value from other records."""
+    def unbundled(scheme_id: str) -> bool:
+        scheme, _, cid = scheme_id.partition("/")
+        return cid not in concepts.get(scheme, ())
+
+    if any(unbundled(cid) for index in before for cid in index.ids.get("concepts", ())):
+        return True
+    for rf in files:
+        for rec in rf.records:
+            if rec.section.by_concept and unbundled(rec.id):
+                return True
+            for val in rec.values:
+                kind = val.field.kind
+                if val.extra.get("derived_from") or (isinstance(kind, Concept) and kind.open and any(
+                        item not in concepts.get(kind.scheme, ()) for item in val.items)):
+                    return True
+    return False

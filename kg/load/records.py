@@ -7,6 +7,7 @@ durations are not turned into Python objects, so nothing is silently normalised.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from collections.abc import Mapping
@@ -144,22 +145,53 @@ def _convert(node: yaml.Node, file: Path, where: str = "", budget: _Budget | Non
     return text  # str, float and timestamp stay as written
 
 
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _merge(out: _Map, key_node: yaml.Node, value_node: yaml.Node, file: Path, where: str, budget: _Budget,
+           given: set[str]) -> None:
+    """A YAML merge key (`<<: *defaults`, or a list of aliases): the anchored mappings' keys that `out` does not
+    give itself, each keeping the line it is written on (in the anchored mapping), as the YAML spec merges them:
+    a key given in the mapping wins, then the first mapping of the list that has it."""
+    sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+    for source in sources:
+        if not isinstance(source, yaml.MappingNode):
+            raise RecordError(str(file), key_node.start_mark.line + 1, f"{where}.<<" if where else "<<",
+                              "a merge key (<<) takes a mapping or a list of mappings (*alias of an &anchor)")
+        merged = _convert(source, file, where, budget)
+        for key, value in merged.items():
+            if key not in given and key not in out:
+                out[key] = value
+                out.key_lines[key] = merged.key_lines[key]
+
+
 def _convert_collection(node: yaml.Node, file: Path, where: str, budget: _Budget) -> Any:
     if isinstance(node, yaml.MappingNode):
         out = _Map()
         out.line, out.key_lines = node.start_mark.line + 1, {}
+        given: set[str] = set()  # keys the mapping gives itself (not merged): each at most once
+        merge_line = 0
         for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                line = key_node.start_mark.line + 1
+                if merge_line:
+                    raise RecordError(str(file), line, f"{where}.<<" if where else "<<", f"duplicate key (first "
+                                      f"given on line {merge_line}); merge several mappings with `<<: [*a, *b]`")
+                merge_line = line
+                _merge(out, key_node, value_node, file, where, budget, given)
+                continue
             key = _convert(key_node, file, where, budget)
             if not isinstance(key, str):
                 raise RecordError(str(file), key_node.start_mark.line + 1, where or None,
                                   f"keys must be text, got {key!r}")
             path = f"{where}.{key}" if where else key
-            if key in out:
+            if key in given:
                 raise RecordError(
                     str(file), key_node.start_mark.line + 1, path,
                     f"duplicate key (first given on line {out.key_lines[key]}); each id and field may appear once",
                 )
-            out[key] = _convert(value_node, file, path, budget)
+            given.add(key)
+            out[key] = _convert(value_node, file, path, budget)  # overrides a merged value, in its place
             out.key_lines[key] = key_node.start_mark.line + 1
         return out
     seq = _List(_convert(n, file, where, budget) for n in node.value)
@@ -290,6 +322,15 @@ def _check_value(
     return Value(fld, checked, quote, quote_in, line, extra)
 
 
+def _own_quotes(value: Value, raw: Any) -> tuple[Value, ...]:
+    """A plain list of text values that are their own quotes (alt_names: [X, Y]) is one value per item, each its
+    own quote: two spellings a source gives in two places need no passage that holds both."""
+    if value.field.kind.own_quote and isinstance(raw, list) and all(isinstance(i, str) for i in raw):
+        return tuple(dataclasses.replace(value, items=(item,), quote=item, quote_in=None, line=line)
+                     for item, line in zip(value.items, raw.item_lines, strict=True))
+    return (value,)
+
+
 def _derived_from(path: Path, raw: _Map, where: str) -> tuple[str, ...]:
     """The SECTION/ID references of a derived value's `derived_from` (none when it is stated)."""
     if "derived_from" not in raw:
@@ -409,8 +450,10 @@ def _check_record(
     if "quote_in" in rec:
         quote_in = _text(path, rec.key_lines["quote_in"], f"{where}.quote_in", rec["quote_in"])
     values = tuple(
-        _check_value(path, rec, key, section.field(key), section.name, rid, (quote, quote_in), concepts)
+        value
         for key in rec
         if key not in RECORD_KEYS
+        for value in _own_quotes(_check_value(path, rec, key, section.field(key), section.name, rid,
+                                              (quote, quote_in), concepts), rec[key])
     )
     return Record(section, rid, path, line, quote, quote_in, rec.key_lines["quote"], values)

@@ -13,7 +13,7 @@ import yaml
 from kg.base.config import ID_RE
 from kg.base.errors import InputError, display_path
 from kg.base.files import write_atomic
-from kg.load.schema import RECORD_KINDS, SECTION_BY_NAME, SOURCE_FIELDS
+from kg.load.schema import OPEN_SCHEMES, RECORD_KINDS, SECTION_BY_NAME, SOURCE_FIELDS
 from kg.load.tables import check_names
 
 
@@ -25,7 +25,7 @@ def record_skeleton(section_name: str, rid: str, concepts: Mapping[str, set[str]
     for fld in section.fields:
         kind = f"{fld.kind}" + (", list" if fld.many else "")
         comment = f"# {kind}: {fld.doc}{fld.kind.hint(concepts)}"
-        if fld.required:
+        if fld.required or (section.by_concept and fld.name == "label"):  # a declared concept needs its label
             lines.append(f"    {fld.name}: {fld.kind.placeholder(fld.many)}  {comment} (required)")
         else:
             lines.append(f"    # {fld.name}:  {comment}")
@@ -76,7 +76,15 @@ def append_record(path: Path, kind: str, rid: str, concepts: Mapping[str, set[st
     if kind not in RECORD_KINDS:
         raise InputError(f"unknown record kind {kind!r}; choose one of {', '.join(sorted(RECORD_KINDS))}")
     section = RECORD_KINDS[kind]
-    if not ID_RE.fullmatch(rid):
+    if SECTION_BY_NAME[section].by_concept:  # declaring a concept of an open scheme: SCHEME/ID
+        scheme, _, cid = rid.partition("/")
+        if scheme not in OPEN_SCHEMES or not ID_RE.fullmatch(cid):
+            schemes = ", ".join(sorted(OPEN_SCHEMES))
+            raise InputError(f"concept {rid!r}: write SCHEME/ID with an open scheme ({schemes}) and an id of "
+                             "lower-case letters, digits and hyphens")
+        if cid in concepts.get(scheme, ()):
+            raise InputError(f"concept {rid!r} is bundled already (ontology/vocabularies.ttl); use it as it is")
+    elif not ID_RE.fullmatch(rid):
         raise InputError(f"record id {rid!r}: use lower-case letters, digits and hyphens")
     if path.is_symlink():
         raise InputError(f"{display_path(path)} is a link; give the record file itself")

@@ -808,7 +808,7 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
-        "concepts", (), "", "Facts a source states about a vocabulary concept (keys are SCHEME/ID). In an open "
+        "concepts", (), "concept", "Facts a source states about a vocabulary concept (keys are SCHEME/ID). In an open "
         "scheme (designs, methods, intervention types, provider roles), a key the bundled scheme lacks declares a "
         "new concept: give its `label`.",
         (
@@ -825,7 +825,7 @@ SECTIONS: tuple[Section, ...] = (
 SECTION_BY_NAME: dict[str, Section] = {s.name: s for s in SECTIONS}
 OPEN_SCHEMES = frozenset(f.kind.scheme for s in SECTIONS for f in s.fields if isinstance(f.kind, Concept)
                          and f.kind.open)
-RECORD_KINDS: dict[str, str] = {s.segment: s.name for s in SECTIONS if not s.by_concept}  # `kg new KIND` → section
+RECORD_KINDS: dict[str, str] = {s.segment: s.name for s in SECTIONS}  # `kg new KIND` → section
 
 
 def _predicates(*roles: str) -> tuple[str, ...]:

@@ -295,9 +295,10 @@ def _long_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str, 
         findings[rid] = record
         if cell.get("label"):
             record["label"] = Flow({"value": cell["label"]})
-        for col in ("study", "intervention", "outcome", "subgroup"):
+        for col, fld in (("study", "study"), ("intervention", "interventions"), ("outcome", "outcome"),
+                         ("subgroup", "subgroup")):  # a sheet names one intervention a row; the field takes a list
             if cell.get(col):
-                record[col] = cell[col]
+                record[fld] = cell[col]
         for col, scheme in schemes.items():
             if not cell.get(col):
                 continue

@@ -1,6 +1,10 @@
 """A static site for people who will not write SPARQL: home page, Table 1 rebuilt, an evidence map, a page per
 resource (with its own Turtle and JSON-LD beside it) and the ontology's documentation.
 
+The evidence map's cells hold effect findings only (an outcome and a direction); themes are listed below it by
+intervention and background claims apart, attributed to the source citing them. A study's page adds its samples
+and data lineage, an intervention's its themes, barriers and facilitators: facts that sit on other nodes.
+
 Plain HTML and CSS from Jinja2 templates with autoescaping, so text from the data is always shown as text.
 Links are relative, so the folder works opened from disk and from any web server; nothing is fetched at view
 time. The same graph gives the same files. The pages are written beside the release that kg.pipeline.site_of
@@ -45,7 +49,10 @@ PAGE_HEX = 12  # hex digits of a SHA-1 naming the page of an outside IRI: short 
 SCHEMA = Namespace(PREFIXES["schema"])
 DCTERMS = Namespace(PREFIXES["dcterms"])
 TEMPLATES = Path(__file__).with_name("templates")
-DIRECTIONS = (("beneficial", "▲"), ("no-effect", "●"), ("harmful", "▼"), ("mixed", "◆"))
+# every concept of the direction scheme, in the legend's order, with the symbol a cell shows it by
+DIRECTIONS = (("beneficial", "▲"), ("no-effect", "●"), ("harmful", "▼"), ("mixed", "◆"),
+              ("no-evidence-of-effect", "○"), ("inconsistent", "◇"), ("unclear", "?"))
+FACTOR_ROLES = (("facilitator", "Facilitators"), ("barrier", "Barriers"))  # pikg:facilitator / pikg:barrier
 TABLE_QUERY = "compare-interventions"  # the bundled query whose answer is the comparison table
 XSD_BOOLEAN = URIRef(PREFIXES["xsd"] + "boolean")
 # what a node is shown by: the model's rdfs:label (the ontology's header also has a title), a record's own name
@@ -78,6 +85,8 @@ class SiteBuilder:
         reified = set(self.data.subjects(RDF.type, RDF.Statement))
         self.resources = sorted({s for s in self.data.subjects() if isinstance(s, URIRef)} - reified, key=str)
         self.pages = {r: self.page_of(r) for r in self.resources}
+        self.findings = sorted(self.data.subjects(RDF.type, PIKG.Finding), key=str)
+        self.concerns = {f: self.concerned(f) for f in self.findings}
 
     # ------------------------------------------------------------------ naming and linking
 
@@ -116,6 +125,68 @@ class SiteBuilder:
         return [Link(str(self.data.value(passage, OA.exact)), self.href(page, passage))
                 for pp, oo, passage in sorted(self.statements.get(s, []), key=lambda t: str(t[2]))
                 if pp == p and oo == o]
+
+    def values(self, page: str, s: Node, p: Node, quoted: bool = True) -> list[Link]:
+        """Each value of s's property p, linked to what it names and (quoted) to the passages that state it, so
+        that every value of the study and intervention tables is traceable like Table 1's."""
+        found = sorted(self.data.objects(s, p), key=lambda o: (self.label(o).casefold(), str(o)))
+        return [Link(self.label(o), self.href(page, o), self.quotes(page, s, p, o) if quoted else [])
+                for o in found]
+
+    def passage(self, page: str, f: Node) -> Link:
+        """A finding's supporting passage: its words, linked to the passage's page."""
+        passage = self.data.value(f, PIKG.supportingPassage)
+        return Link(self.label(passage), self.href(page, passage)) if passage is not None else Link("")
+
+    # ------------------------------------------------------------------ kinds of finding
+
+    def kind_of(self, f: Node) -> str:
+        """The local name of a finding's type (result, conclusion, theme, review-finding, background)."""
+        return str(self.data.value(f, PIKG.findingType) or "").rsplit("/", 1)[-1]
+
+    def is_background(self, f: Node) -> bool:
+        """A claim about prior evidence that a source cites: not the finding of any study it reports."""
+        return self.kind_of(f) == "background"
+
+    def is_effect(self, f: Node) -> bool:
+        """Only a finding with an outcome and a direction says what an intervention did to something; the
+        evidence map's cells hold these alone, so that a theme or a hedgeless claim is never drawn as an effect."""
+        return (not self.is_background(f) and self.data.value(f, PIKG.outcome) is not None
+                and self.data.value(f, PIKG.direction) is not None)
+
+    def concerned(self, f: Node) -> set[Node]:
+        """The interventions a finding concerns: those it names, and, when it concerns all, every intervention
+        its study evaluates (the source singles none out, so the graph does not copy the list)."""
+        found = set(self.data.objects(f, PIKG.intervention))
+        if (f, PIKG.concernsAllInterventions, Literal(True)) in self.data:
+            for study in self.data.objects(f, PIKG.study):
+                found.update(self.data.objects(study, PIKG.evaluates))
+        return found
+
+    def concerning(self, i: Node) -> list[Node]:
+        """The findings that concern intervention i, directly or through its study."""
+        return [f for f in self.findings if i in self.concerns[f]]
+
+    def qualitative(self, page: str, f: Node) -> dict[str, Any]:
+        """A theme or other finding without an effect, as the intervention page and the evidence map list it: its
+        facets as plain links, since the one passage that states them all is shown with it."""
+        one = {name: self.values(page, f, prop, quoted=False) for name, prop in (
+            ("type", PIKG.findingType), ("role", PIKG.findingRole), ("phenomenon", PIKG.phenomenon),
+            ("outcome", PIKG.outcome), ("direction", PIKG.direction), ("strength", PIKG.assertionStrength),
+            ("study", PIKG.study), ("certainty", PIKG.certainty), ("cerqual", PIKG.cerqualConfidence),
+            ("studies", PIKG.includedStudyCount), ("participants", PIKG.participantCount))}
+        hedge = self.data.value(f, PIKG.hedgeWording)
+        return {"label": self.label(f), "href": self.href(page, f), "hedge": str(hedge or ""), **one,
+                "factors": [{"label": label, "links": self.values(page, f, PIKG[role], quoted=False)}
+                            for role, label in FACTOR_ROLES if (f, PIKG[role], None) in self.data],
+                "quote": self.passage(page, f)}
+
+    def background(self, page: str, f: Node) -> dict[str, Any]:
+        """A prior-evidence claim, attributed to the source document that cites it (not to a study of ours)."""
+        passage = self.data.value(f, PIKG.supportingPassage)
+        source = self.data.value(passage, PIKG.inSource) if passage is not None else None
+        return {**self.qualitative(page, f), "interventions": self.values(page, f, PIKG.intervention, quoted=False),
+                "source": self.link(page, source) if source is not None else Link("source not recorded")}
 
     def render(self, out: Path, page: str, template: str, **context: Any) -> None:
         root = posixpath.relpath(".", posixpath.dirname(page) or ".")
@@ -191,31 +262,45 @@ class SiteBuilder:
         return Link(text)
 
     def evidence(self, out: Path) -> None:
+        """Interventions × outcomes, a cell per pair with effect findings (an outcome and a direction) and nothing
+        else; themes and other findings without an effect are listed below by intervention, and background claims
+        apart, attributed to the source that cites them, so that no cell counts them as a study's evidence."""
         page = "evidence.html"
+        effects = [f for f in self.findings if self.is_effect(f)]
         kinds = []
         for kind in (URIRef(f"{VOCAB_NS}recovery-kind/personal-recovery"),
                      URIRef(f"{VOCAB_NS}recovery-kind/clinical-recovery")):
             outcomes = sorted(self.data.subjects(PIKG.recoveryKind, kind), key=lambda o: self.label(o).casefold())
-            kinds.append({"label": self.label(kind), "outcomes": [{"iri": o, **vars(self.link(page, o))}
-                                                                   for o in outcomes]})
+            kinds.append({"label": self.label(kind), "outcomes": outcomes})
+        unclassed = {self.data.value(f, PIKG.outcome) for f in effects} - {o for k in kinds for o in k["outcomes"]}
+        if unclassed:  # an effect on an outcome no source classes as personal or clinical still has a column
+            kinds.append({"label": "Not classed as personal or clinical recovery",
+                          "outcomes": sorted(unclassed, key=lambda o: self.label(o).casefold())})
+        for kind in kinds:
+            kind["outcomes"] = [{"iri": o, **vars(self.link(page, o))} for o in kind["outcomes"]]
         findings = defaultdict(list)
-        for f in self.data.subjects(RDF.type, PIKG.Finding):
-            findings[(self.data.value(f, PIKG.intervention), self.data.value(f, PIKG.outcome))].append(f)
+        for f in effects:
+            for i in self.concerns[f]:
+                findings[(i, self.data.value(f, PIKG.outcome))].append(f)
+        studied = {i for s in self.data.subjects(RDF.type, PIKG.Study)
+                   for i in [*self.data.objects(s, PIKG.evaluates)]}
         rows = []
         for i in self.interventions():
             cells = []
             for kind in kinds:
                 for o in kind["outcomes"]:
                     found = sorted(findings.get((i, o["iri"]), []), key=str)
-                    counts = defaultdict(int)
+                    counts: dict[str, int] = defaultdict(int)
                     for f in found:
                         counts[str(self.data.value(f, PIKG.direction)).rsplit("/", 1)[1]] += 1
                     cells.append({
-                        "id": f"cell-{str(i).rsplit('/', 1)[1]}-{str(o['iri']).rsplit('/', 1)[1]}",
+                        "id": f"cell-{self.local(i)}-{self.local(o['iri'])}",
                         "directions": [{"id": d, "symbol": sym, "count": counts[d],
                                         "label": self.label(URIRef(f"{VOCAB_NS}direction/{d}"))}
                                        for d, sym in DIRECTIONS if counts[d]],
-                        "studies": len({self.data.value(f, PIKG.study) for f in found}),
+                        "studies": len({self.data.value(f, PIKG.study) for f in found} - {None}),
+                        "weight": self.weight(found),
+                        "empty": "not reported" if i in studied else "no study",
                         "findings": [{
                             "label": self.label(f), "href": self.href(page, f),
                             "direction": self.label(self.data.value(f, PIKG.direction)),
@@ -225,13 +310,49 @@ class SiteBuilder:
                             "hedge": str(self.data.value(f, PIKG.hedgeWording) or ""),
                             "type": self.label(self.data.value(f, PIKG.findingType)),
                             "quote": self.label(self.data.value(f, PIKG.supportingPassage)),
-                            "study": self.label(self.data.value(f, PIKG.study)),
+                            "study": self.label(self.data.value(f, PIKG.study))
+                            if self.data.value(f, PIKG.study) else "",
                         } for f in found],
                     })
             rows.append({"label": self.label(i), "href": self.href(page, i), "cells": cells})
         legend = [{"id": d, "symbol": sym, "label": self.label(URIRef(f"{VOCAB_NS}direction/{d}"))}
                   for d, sym in DIRECTIONS]
-        self.render(out, page, "evidence.html", title="Evidence map", kinds=kinds, rows=rows, legend=legend)
+        others = [f for f in self.findings if not self.is_effect(f) and not self.is_background(f)]
+        groups = [{"id": f"themes-{self.local(i)}", **vars(self.link(page, i)),
+                   "findings": [self.qualitative(page, f) for f in others if i in self.concerns[f]]}
+                  for i in self.interventions()]
+        unattached = [self.qualitative(page, f) for f in others if not self.concerns[f]]
+        if unattached:
+            groups.append({"id": "themes-none", "text": "No intervention named", "href": None, "quotes": [],
+                           "findings": unattached})
+        background = [self.background(page, f) for f in self.findings if self.is_background(f)]
+        self.render(out, page, "evidence.html", title="Evidence map", kinds=kinds, rows=rows, legend=legend,
+                    groups=[g for g in groups if g["findings"]], background=background)
+
+    def weight(self, found: list[Node]) -> str:
+        """What a cell's findings rest on, as the sources state it: a review's findings say how many trials and
+        participants they pool, a primary study its sample size; so one 12-person interview study never looks
+        like a review of many trials. Nothing is summed: a number no source states is not shown."""
+        parts = []
+        for study in sorted({self.data.value(f, PIKG.study) for f in found} - {None}, key=str):
+            mine = [f for f in found if self.data.value(f, PIKG.study) == study]
+            counts = sorted({(int(k), int(n)) for f in mine
+                             for k in self.data.objects(f, PIKG.includedStudyCount)
+                             for n in self.data.objects(f, PIKG.participantCount)}, reverse=True)
+            total = self.data.value(study, PIKG.sampleSize)
+            if counts:
+                k, n = counts[0]
+                parts.append(f"a review of {k} stud{'y' if k == 1 else 'ies'}, {n:,} participants")
+            elif total is not None:
+                parts.append(f"{int(total):,} participants")
+            else:
+                parts.append("size not stated")
+        return "; ".join(parts)
+
+    @staticmethod
+    def local(iri: Node) -> str:
+        """The last segment of an IRI: stable, readable HTML ids (cell-ips-personal-recovery) for links."""
+        return str(iri).rstrip("/").rsplit("/", 1)[-1]
 
     def resource(self, out: Path, iri: URIRef) -> None:
         page = self.pages[iri]
@@ -264,7 +385,47 @@ class SiteBuilder:
         self.render(out, page, "resource.html", title=self.label(iri), iri=str(iri),
                     types=[self.link(page, t) for t in sorted(self.data.objects(iri, RDF.type), key=str)],
                     statements=statements, incoming=incoming, sources=sources,
-                    ttl=f"{name}.ttl", jsonld=f"{name}.jsonld")
+                    ttl=f"{name}.ttl", jsonld=f"{name}.jsonld", **self.study_parts(page, iri),
+                    **self.intervention_parts(page, iri))
+
+    def study_parts(self, page: str, iri: URIRef) -> dict[str, Any]:
+        """A study's samples and data lineage: where its participants and data came from is what tells a new
+        study from a re-analysis, and it is scattered over sample and data-set nodes that link to the study."""
+        if (iri, RDF.type, PIKG.Study) not in self.data:
+            return {"samples": [], "lineage": []}
+        samples = sorted(self.data.subjects(PIKG.sampleOf, iri), key=lambda s: (self.label(s).casefold(), str(s)))
+        rows = [{"sample": Link(self.label(s), self.href(page, s),
+                                self.quotes(page, s, SKOS.prefLabel, self.data.value(s, SKOS.prefLabel))),
+                 **{name: self.values(page, s, prop) for name, prop in (
+                     ("size", PIKG.sampleSize), ("studies", PIKG.includedStudyCount),
+                     ("interventions", PIKG.participatedIn), ("origin", PIKG.dataOrigin), ("dataset", PIKG.dataset))}}
+                for s in samples]
+        datasets = (set(self.data.objects(iri, PIKG.reanalyses)) | set(self.data.subjects(PIKG.collectedBy, iri))
+                    | {d for s in samples for d in self.data.objects(s, PIKG.dataset)})
+        lineage = [{"dataset": self.link(page, d), "collected": self.values(page, d, PIKG.collectedBy),
+                    "reanalysed": [Link(self.label(s), self.href(page, s), self.quotes(page, s, PIKG.reanalyses, d))
+                                   for s in sorted(self.data.subjects(PIKG.reanalyses, d),
+                                                   key=lambda s: self.label(s).casefold())]}
+                   for d in sorted(datasets, key=lambda d: (self.label(d).casefold(), str(d)))]
+        return {"samples": rows, "lineage": lineage}
+
+    def intervention_parts(self, page: str, iri: URIRef) -> dict[str, Any]:
+        """An intervention's themes, barriers and facilitators, and the prior evidence sources cite about it: a
+        finding that concerns all interventions of its study names none of them, so no triple links it here."""
+        if (iri, RDF.type, PIKG.Intervention) not in self.data:
+            return {"themes": [], "factors": [], "prior": []}
+        found = self.concerning(iri)
+        studied = [f for f in found if not self.is_background(f)]
+        factors = []
+        for role, label in FACTOR_ROLES:
+            rows = [{"factor": Link(self.label(x), self.href(page, x), self.quotes(page, f, PIKG[role], x)),
+                     "finding": self.link(page, f), "quote": self.passage(page, f)}
+                    for f in studied for x in self.data.objects(f, PIKG[role])]
+            if rows:
+                factors.append({"id": role, "label": label,
+                                "rows": sorted(rows, key=lambda r: (r["factor"].text.casefold(), r["finding"].text))})
+        return {"themes": [self.qualitative(page, f) for f in studied if not self.is_effect(f)], "factors": factors,
+                "prior": [self.background(page, f) for f in found if self.is_background(f)]}
 
     def index(self, out: Path) -> None:
         page = "resources.html"

@@ -172,26 +172,49 @@ def _engine(source: Dataset | Engine) -> Engine:
     return source if hasattr(source, "select") else RdflibEngine(source)
 
 
+RECORD_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)?")  # an id, or KIND/ID, SCHEME/ID
+
+
+def id_suffix(text: str, cls: str | None) -> str | None:
+    """How the IRI of the record with id `text` ends, if `text` can be a record id: records of a section are
+    minted `<BASE><segment>/<id>`, so with a class whose section is known the suffix is `segment/id` (exact,
+    as ids hold no slash); otherwise `/id` (or `/KIND/ID`, `/SCHEME/ID` when given so)."""
+    if not RECORD_ID_RE.fullmatch(text):
+        return None
+    if cls and "/" not in text:
+        from kg.load.schema import SECTIONS
+
+        segments = {s.segment for s in SECTIONS if not s.by_concept and cls in s.types}
+        if len(segments) == 1:
+            return f"{segments.pop()}/{text}"
+    return f"/{text}"
+
+
 def resolve_resource(source: Dataset | Engine, text: str, cls: str | None, param: str) -> URIRef:
-    """The one resource (of class cls) whose IRI, label, acronym or name is `text`, case-insensitively."""
+    """The one resource (of class cls) whose IRI, record id, label, acronym or name is `text` (names
+    case-insensitively)."""
     type_clause = f"?r a <{expand(cls)}> ." if cls else ""
     from kg.load.schema import NAME_PREDICATES  # the record format's names: labels, titles, acronyms, aliases
 
     names = ", ".join(f"<{expand(p)}>" for p in NAME_PREDICATES)
+    suffix = id_suffix(text, cls)
+    by_id = " || STRENDS(STR(?r), STR(?suffix))" if suffix else ""
     # one group, so that ?wanted is bound where the FILTER sees it on every engine (a VALUES block or rdflib's
-    # initBindings)
+    # initBindings); the text is bound, never pasted (the query differs only by whether it asks for a record id)
     query = f"""SELECT DISTINCT ?r WHERE {{
         ?r ?p ?name .
         {type_clause}
-        FILTER ((?p IN ({names}) && LCASE(STR(?name)) = LCASE(STR(?wanted))) || STR(?r) = STR(?wanted))
+        FILTER ((?p IN ({names}) && LCASE(STR(?name)) = LCASE(STR(?wanted))) || STR(?r) = STR(?wanted){by_id})
     }}"""
     from rdflib import Literal
 
-    _, rows = _engine(source).select(query, {"wanted": Literal(text)})
+    bindings = {"wanted": Literal(text)} | ({"suffix": Literal(suffix)} if suffix else {})
+    _, rows = _engine(source).select(query, bindings)
     found = sorted({row[0] for row in rows}, key=str)
     what = cls.split(":", 1)[1] if cls else "resource"
     if not found:
-        raise QueryError(f"parameter {param}: no {what} is named {text!r} (give a label, an acronym or an IRI)")
+        raise QueryError(f"parameter {param}: no {what} is named {text!r} (give a label, an acronym, a record id "
+                         "or an IRI)")
     if len(found) > 1:
         raise QueryError(f"parameter {param}: {text!r} is ambiguous; it names {len(found)} resources: "
                          f"{', '.join(str(r) for r in found)}. Give the IRI.")

@@ -95,5 +95,5 @@ CASES = [
     _data("truncated-nquads", "truncated.nq", 2, ("truncated.nq:2", "not valid nquads", "Unexpected end of file")),
     _data("json-in-turtle", "json-in.ttl", 2, ("json-in.ttl:1", "not valid turtle")),
     _data("violating-graph", "violating.ttl", 1, ("does not conform", "Intervention-peerSupport Datatype",
-                                                  "Intervention-aim MinCount")),
+                                                  "Intervention-name MinCount")),
 ]
