@@ -45,6 +45,8 @@ def ours(records: Path, texts: Path, out: Path) -> dict[str, float]:
     store.load(path=str(out / "pikg.nq"), format=ox.RdfFormat.N_QUADS)
     params = {"interventions-with-component": {"component": "synthetic component 1"},
               "findings-for-intervention": {"intervention": "SI-1"},
+              "themes-for-intervention": {"intervention": "SI-1"},
+              "barriers-and-facilitators": {"intervention": "SI-1"},
               "provenance": {"resource": "Synthetic intervention 1"}}
     for spec in list_queries():
         t = time.perf_counter()

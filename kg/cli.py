@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from kg import __version__
-from kg.base.errors import KGError, RecordErrors, display_path
+from kg.base.errors import KGError, RecordErrors, UncheckedQuotes, display_path
 
 EXAMPLES = {
     "build": "  kg build\n  kg build --out release/ --base-iri https://example.org/pikg/",
@@ -34,7 +36,7 @@ EXAMPLES = {
            "  kg new finding my-programme-result --file records/my-study-2024.yaml",
     "schema": "  kg schema --output records/record.schema.json\n  kg schema --reference records/README.md",
     "import-table": "  kg import-table table1.csv --source-id my-review-table-1 --text-file table1.txt "
-                    "--out records/my-review-table-1.yaml\n"
+                    "--output records/my-review-table-1.yaml\n"
                     "  kg import-table findings.csv --source-id my-study --text-file my-study.txt --delimiter ';'",
     "check": "  kg check\n  kg check --records my-records/ --sources my-texts/\n  kg check --full",
     "conflicts": "  kg conflicts\n  kg conflicts --format csv > conflicts.csv",
@@ -49,7 +51,8 @@ class _Group(click.Group):
             click.echo("\n".join(f"error: {error}" for error in exc.errors), err=True)
             ctx.exit(exc.exit_code)
         except KGError as exc:
-            click.echo(f"error: {exc}" if exc.exit_code == 2 else str(exc), err=True)
+            click.echo(f"error: {exc}" if exc.exit_code == 2 or isinstance(exc, UncheckedQuotes) else str(exc),
+                       err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:  # an output folder that cannot be written, a disk that is full
             where = f"{display_path(exc.filename)}: " if exc.filename else ""
@@ -124,12 +127,46 @@ def cli() -> None:
     """Build, validate, query and export the psychosocial intervention knowledge graph."""
 
 
+def release_options(func: Any) -> Any:
+    """The release's date and download base: metadata inputs, so the same input gives the same bytes."""
+    func = click.option("--download-base", metavar="URL",
+                        help="URL of the folder the release will be served from: the dataset description, the "
+                             "RO-Crate and dataset search get absolute download links (default: none in dataset.ttl, "
+                             "paths relative to the description elsewhere).")(func)
+    func = click.option("--release-date", metavar="YYYY-MM-DD",
+                        help="The release's date (default: from $SOURCE_DATE_EPOCH, else the newest date the "
+                             "records state).")(func)
+    return func
+
+
+PROGRESS = click.option("--progress/--no-progress", default=None,
+                        help="Show a progress bar on stderr while loading records (default: on a terminal, from "
+                             f"{PROGRESS_FROM} files up).")
+
+
+@contextmanager
+def _loading(records_dir: Path, progress: bool | None) -> Iterator[Callable[[Path], None] | None]:
+    """A progress bar of the record files loaded (click's, on stderr) when asked, or by default on a terminal
+    for a corpus large enough to take a while; None otherwise."""
+    paths = sorted(records_dir.glob("*.yaml")) if records_dir.is_dir() else []
+    if progress or (progress is None and len(paths) >= PROGRESS_FROM and sys.stderr.isatty()):
+        with click.progressbar(length=len(paths), label="Loading records", file=sys.stderr) as bar:
+            yield lambda _path: bar.update(1)
+    else:
+        yield None
+
+
 def _build_and_release(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None,
-                       out_dir: Path, complete_quotes: bool = False) -> None:
+                       out_dir: Path, complete_quotes: bool = False, release_date: str | None = None,
+                       download_base: str | None = None, unchecked_ok: bool | None = None,
+                       progress: bool | None = None) -> None:
     from kg.base.config import Settings
     from kg.pipeline import build_release
 
-    result = build_release(Settings.default(records_dir, sources_dir, base_iri), out_dir, complete_quotes)
+    settings = Settings.default(records_dir, sources_dir, base_iri)
+    with _loading(settings.records_dir, progress) as loaded:
+        result = build_release(settings, out_dir, complete_quotes, release_date, download_base, unchecked_ok,
+                               loaded)
     click.echo(result.summary())
     if not result.ok:
         sys.exit(1)
@@ -137,26 +174,37 @@ def _build_and_release(records_dir: Path | None, sources_dir: Path | None, base_
 
 @cli.command(epilog=_epilog("build"))
 @input_options
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
               show_default=True, help="Folder to write the release to (replaced only when complete).")
-def build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
+@release_options
+@click.option("--no-quote-check", is_flag=True, help="Build even when the source texts of some quotes are not found "
+              "(they are reported as not checked); by default that is exit 1 and nothing written.")
+@PROGRESS
+def build(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path,
+          release_date: str | None, download_base: str | None, no_quote_check: bool, progress: bool | None) -> None:
     """Build the graph from the records, judge it (the SHACL shapes and the violation queries; conflicts between
     sources are reported, not failing) and write the release folder (every format, context, framed
-    interventions, ontology, shapes, dataset description); exit 1, writing nothing, if it fails. Quotes whose
-    source text is not found are reported as not checked: use `kg release` to publish."""
-    _build_and_release(records_dir, sources_dir, base_iri, out_dir)
+    interventions, ontology, shapes, dataset description); exit 1, writing nothing, if it fails or if the source
+    text of some quote is not found (unless --no-quote-check: then they are reported as not checked, and
+    `kg release` still refuses them)."""
+    _build_and_release(records_dir, sources_dir, base_iri, out_dir, release_date=release_date,
+                       download_base=download_base, unchecked_ok=no_quote_check, progress=progress)
 
 
 @cli.command(epilog=_epilog("release"))
 @input_options
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("release"),
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("release"),
               show_default=True, help="Folder to write the release to (replaced only when complete).")
-def release(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
+@release_options
+@PROGRESS
+def release(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path,
+            release_date: str | None, download_base: str | None, progress: bool | None) -> None:
     """Write the linked-data release folder for other repositories (the folder `kg publish` and `kg serve`
     read): `kg build`, refused (exit 2, nothing written) unless every quote was checked against its source text.
     A release tells others that each fact is traced to a verbatim passage; `kg build` also writes a folder
     while some source texts are missing, for a quick look."""
-    _build_and_release(records_dir, sources_dir, base_iri, out_dir, complete_quotes=True)
+    _build_and_release(records_dir, sources_dir, base_iri, out_dir, complete_quotes=True, release_date=release_date,
+                       download_base=download_base, progress=progress)
 
 
 @cli.command(epilog=_epilog("validate"))
@@ -230,6 +278,14 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
 
         if not list_only:
             raise click.UsageError("give a query NAME, or --list to see them")
+        if fmt != "table":  # the catalogue as data, in the format asked for
+            from kg.query.sparql import QueryResult, format_result
+
+            rows = tuple((spec.name, spec.title, spec.question, "; ".join(
+                f"{p.name} ({p.type}, {'required' if p.required else 'optional'}): {p.description}"
+                for p in spec.params.values())) for spec in list_queries())
+            click.echo(format_result(QueryResult(("name", "title", "question", "params"), rows), fmt), nl=False)
+            return
         for spec in list_queries():
             click.echo(f"{spec.name}: {spec.title}")
             click.echo(f"    {spec.question}")
@@ -270,7 +326,8 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "trig", "nquads", "json-ld", "rdf-xml"]),
               default="turtle",
               show_default=True)
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="File to write (default: stdout).")
 @FORCE
 def export(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, fmt: str,
            output: Path | None, force: bool) -> None:
@@ -289,8 +346,7 @@ def export(records_dir: Path | None, sources_dir: Path | None, base_iri: str | N
 
 @cli.command(epilog=_epilog("check"))
 @input_options
-@click.option("--progress/--no-progress", default=None,
-              help="Show a progress bar while loading records (default: on a terminal, from 20 files up).")
+@PROGRESS
 @click.option("--full", is_flag=True,
               help="Check every file again, not only those changed since the last check.")
 def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, progress: bool | None,
@@ -306,12 +362,8 @@ def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
 
     start = time.perf_counter()
     settings = Settings.default(records_dir, sources_dir, base_iri)
-    paths = sorted(settings.records_dir.glob("*.yaml")) if settings.records_dir.is_dir() else []
-    if progress or (progress is None and len(paths) >= PROGRESS_FROM and sys.stderr.isatty()):
-        with click.progressbar(length=len(paths), label="Loading records", file=sys.stderr) as bar:
-            result = run_check(settings, full, progress=lambda _path: bar.update(1))
-    else:
-        result = run_check(settings, full)
+    with _loading(settings.records_dir, progress) as loaded:
+        result = run_check(settings, full, progress=loaded)
     elapsed = time.perf_counter() - start
     if not result.ok:
         click.echo(result.summary())
@@ -355,7 +407,8 @@ def new(kind: str, record_id: str, text_file: str | None, records_dir: Path, rec
 
 
 @cli.command(epilog=_epilog("schema"))
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="File to write (default: stdout).")
 @click.option("--reference", type=click.Path(path_type=Path, dir_okay=False),
               help="Instead, rewrite the field reference between the <!-- reference:start --> and "
                    "<!-- reference:end --> markers of this Markdown file (records/README.md).")
@@ -396,7 +449,7 @@ def schema(output: Path | None, reference: Path | None, force: bool) -> None:
 @click.argument("sheet", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--source-id", required=True, help="Id of the source the sheet was extracted from.")
 @click.option("--text-file", required=True, help="File name of that source's plain text (for quote checks).")
-@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("-o", "--output", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Record file to write (default: stdout); an existing file is not overwritten without --force.")
 @FORCE
 @click.option("--delimiter", default=",", show_default=True, help="The sheet's field delimiter.")
@@ -432,16 +485,20 @@ def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: 
 
 @cli.command(epilog=_epilog("site"))
 @input_options
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
               show_default=True, help="Folder to write the site to (replaced only when complete).")
-def site(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path) -> None:
+@PROGRESS
+def site(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path,
+         progress: bool | None) -> None:
     """Write a static site: home page, comparison table, evidence map, a page per resource (with its Turtle
     and JSON-LD), ontology documentation and, in download/, the release as `kg build` writes it (judged the same
     way: exit 1, writing nothing, if the graph fails). Plain HTML and CSS; open it from disk."""
     from kg.base.config import Settings
     from kg.pipeline import build_site
 
-    result, written = build_site(Settings.default(records_dir, sources_dir, base_iri), out_dir)
+    settings = Settings.default(records_dir, sources_dir, base_iri)
+    with _loading(settings.records_dir, progress) as loaded:
+        result, written = build_site(settings, out_dir, loaded)
     click.echo(result.summary())
     if not result.ok:
         sys.exit(1)
@@ -500,8 +557,9 @@ def publish(endpoint: str, query_endpoint: str | None, update_endpoint: str | No
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port to listen on (0: a free one, shown when serving starts).")
 @click.option("--read-write", is_flag=True, help="Accept updates and uploads (read-only by default).")
-@click.option("--location", type=click.Path(path_type=Path, file_okay=False),
-              help="Database folder to keep (default: a temporary one, removed when the server stops).")
+@click.option("--store", "--location", "location", type=click.Path(path_type=Path, file_okay=False),
+              help="Database folder to keep (default: a temporary one, removed when the server stops); "
+                   "--location is the old spelling.")
 @click.option("--allow-service", is_flag=True,
               help="Pass every request to Oxigraph unchecked, so SERVICE (federated queries) and LOAD run.")
 @click.option("--timeout", type=click.IntRange(1, 86400), default=60, show_default=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -51,12 +52,15 @@ def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
         "pikg:Outcome", "pikg:Finding", "pikg:Passage"))
     assert lines[4] == "Validation: conforms to the shapes"
     assert lines[5] == "Violation queries: 3 run, none returned rows"
-    assert lines[6].startswith("Wrote 17 files (") and lines[6].endswith(" bytes) to release/:")
+    findings = BUNDLED["classes"]["pikg:Finding"]
+    assert lines[6].startswith(f"Wrote {15 + 4 + findings} files (") and lines[6].endswith(" bytes) to release/:")
     assert lines[7].startswith("  README.md (")
-    assert lines[-1] == "  interventions/: 4 framed JSON-LD documents"
+    assert lines[-2:] == [f"  nanopubs/: {findings} nanopublications (TriG), one per finding",
+                          "  interventions/: 4 framed JSON-LD documents"]
     assert sorted(p.name for p in (tmp_path / "release").iterdir()) == [
-        ".pikg-output", "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "interventions", "ontology.ttl",
-        "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.rdf", "pikg.trig", "pikg.ttl", "shapes.ttl", "vocabularies.ttl"]
+        ".pikg-output", "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "interventions", "nanopubs",
+        "ontology.ttl", "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.rdf", "pikg.trig", "pikg.ttl",
+        "ro-crate-metadata.json", "shapes-sparql.ttl", "shapes.ttl", "vocabularies.ttl"]
 
 
 def test_query_csv(run) -> None:
@@ -310,14 +314,15 @@ def test_the_verdict_on_a_shared_acronym(run, tmp_path: Path) -> None:
 
 
 def test_release_differs_from_build_in_vouching_for_every_quote(run, tmp_path: Path) -> None:
-    """`kg build` writes a folder while a source text is missing (its quotes reported as not checked); `kg release`
-    refuses, writing nothing: a release tells others that each fact is traced to a verbatim passage."""
+    """`kg build --no-quote-check` writes a folder while a source text is missing (its quotes reported as not
+    checked); `kg release` refuses, writing nothing: a release tells others that each fact is traced to a verbatim
+    passage."""
     records = tmp_path / "records"
     records.mkdir()
     (records / "fixture.yaml").write_text(_fixture_text(), encoding="utf-8")
     (tmp_path / "no-texts").mkdir()
     inputs = ("--records", "records", "--sources", "no-texts")
-    built = run("build", *inputs, "--out", "out")
+    built = run("build", *inputs, "--out", "out", "--no-quote-check")
     assert built.exit_code == 0, built.output
     assert "Quotes: 0 checked verbatim against the source texts in no-texts; NOT checked (text not found): " \
            "fixture-source.txt" in built.output
@@ -344,3 +349,47 @@ def test_a_cached_answer_starts_without_rdflib_yaml_or_oxigraph(tmp_path: Path) 
     again = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert first.stdout == again.stdout and "Turning Points" in again.stdout
     assert again.stderr.strip() == "[]"
+
+
+def test_query_list_honours_the_format(run) -> None:
+    from kg.query.sparql import list_queries
+
+    listed = run("query", "--list", "--format", "json")
+    assert listed.exit_code == 0
+    entries = json.loads(listed.output)
+    assert [e["name"] for e in entries] == [spec.name for spec in list_queries()]
+    samples = next(e for e in entries if e["name"] == "barriers-and-facilitators")
+    assert samples["params"] == ("intervention (resource, required): the intervention, by name, acronym (LTAD), "
+                                 "record id or IRI")
+    table = run("query", "--list", "--format", "csv")
+    assert table.output.splitlines()[0] == "name,title,question,params"
+
+
+def test_build_without_source_texts_stops_unless_told(run, tmp_path: Path) -> None:
+    """A pip-installed `kg build` finds no ../shared/seeds: it says so and writes nothing (exit 1), unless
+    --no-quote-check, which builds and reports every quote as not checked."""
+    nowhere = tmp_path / "no-texts"
+    nowhere.mkdir()
+    refused = run("build", "--sources", str(nowhere), "--out", "built")
+    assert refused.exit_code == 1
+    assert refused.output == (
+        "error: not built: the source texts of some quotes were not found in no-texts (000_965b1d08199467f9.txt, "
+        "002_d349a9c6d7cd556c.txt, README.md, missing-link-abstract.txt), so those quotes cannot be checked; give "
+        "--sources DIR (or KG_SOURCES_DIR), or --no-quote-check to build without checking them\n")
+    assert not (tmp_path / "built").exists()
+    built = run("build", "--sources", str(nowhere), "--out", "built", "--no-quote-check")
+    assert built.exit_code == 0, built.output
+    assert built.output.splitlines()[1] == (
+        "Quotes: 0 checked verbatim against the source texts in no-texts; NOT checked (text not found): "
+        "000_965b1d08199467f9.txt, 002_d349a9c6d7cd556c.txt, README.md, missing-link-abstract.txt")
+
+
+@pytest.mark.parametrize("command", ["build", "release", "site", "check"])
+def test_long_commands_show_progress_on_stderr_when_asked(run, command: str) -> None:
+    """click's progress bar of the record files, on stderr (by default only on a terminal, from 20 files up)."""
+    out = () if command == "check" else ("--out", f"{command}-out")
+    shown = run(command, "--sources", str(SEEDS), "--progress", *out)
+    assert shown.exit_code == 0, shown.output
+    assert "Loading records" in shown.stderr and "Loading records" not in shown.stdout
+    quiet = run(command, "--sources", str(SEEDS), *out)
+    assert "Loading records" not in quiet.stderr

@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, SKOS, XSD, Literal, Namespace, URIRef
-from test_graph import in_graph, quote_of
+from rdflib import RDF, SKOS, XSD, Literal, URIRef
+from test_graph import DCTERMS, ID, PIKG, V, in_graph, quote_of
 
 from conftest import ROOT
 from kg.base.config import Settings
@@ -17,10 +17,6 @@ from kg.base.errors import RecordError, RecordErrors
 from kg.load.numbers import date_in, number_in
 from kg.model.build import KnowledgeGraph, build
 
-ID = Namespace("https://w3id.org/pikg/id/")
-PIKG = Namespace("https://w3id.org/pikg/ontology#")
-V = Namespace("https://w3id.org/pikg/vocab/")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
 README = ID["graph/seeds-readme"]
 ML_ABSTRACT = ID["graph/missing-link-abstract"]
 LTAD = ID["intervention/learn-how-to-tackle-anxiety-and-depression"]

@@ -109,7 +109,7 @@ def test_a_file_given_as_the_folder_is_refused(run, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine\n")
     result = run("build", "--out", "notes.txt")
     assert result.exit_code == 2
-    assert result.output.endswith("Error: Invalid value for '--out': Directory 'notes.txt' is a file.\n")
+    assert result.output.endswith("Error: Invalid value for '-o' / '--out': Directory 'notes.txt' is a file.\n")
     with pytest.raises(OutputError, match=r"^notes\.txt is not a folder; choose an empty or new folder$"):
         replace_folder(Path("notes.txt"), lambda folder: None)
     assert (tmp_path / "notes.txt").read_text() == "mine\n"

@@ -979,3 +979,24 @@ def test_kg_serve_errors_are_one_line(release: Path, tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         code, output, _ = run_kg("serve", "--release", str(release), "--port", str(port))
     assert (code, output) == (2, f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n")
+
+
+def test_kg_serve_stops_on_ctrl_c_and_keeps_a_store_given_with_store(release: Path, tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT) stops the Oxigraph child and removes the temporary database; `--store DIR` keeps its
+    folder, which a second run serves again."""
+    served = KgServe(release, tmp_path)
+    try:
+        assert served.databases() != []
+        assert served.stop(signal.SIGINT) == 0
+        assert not _running(served.oxigraph[0]) and _closed(served.private) and _closed(served.port)
+        assert served.databases() == []
+    finally:
+        served.kill_all()
+    kept = tmp_path / "kept-store"
+    served = KgServe(release, tmp_path, "--store", str(kept))
+    try:
+        assert served.databases() == [] and kept.is_dir() and any(kept.iterdir())
+        assert served.stop(signal.SIGTERM) == 0
+        assert kept.is_dir() and any(kept.iterdir())
+    finally:
+        served.kill_all()

@@ -17,6 +17,7 @@ from rdflib.collection import Collection
 from conftest import ROOT
 from kg.base.config import PREFIXES, SHAPES_NS, VOCAB_NS, expand, resource_dir
 from kg.base.lexical import check_lexical
+from kg.check.validate import load_shapes
 from kg.cli import cli
 from kg.load import identity
 from kg.load.schema import (
@@ -40,7 +41,7 @@ from kg.model.build import concepts_by_scheme
 from kg.publish import site
 
 SH = Namespace(PREFIXES["sh"])
-SHAPES = Graph().parse(resource_dir("shapes") / "pikg-shapes.ttl", format="turtle")
+SHAPES = load_shapes()  # the Core shapes and the SHACL-SPARQL constraints added to them
 ONTOLOGY = Graph().parse(resource_dir("ontology") / "pikg.ttl", format="turtle")
 CONCEPTS = concepts_by_scheme()
 MADE_BY_THE_BUILDER = {expand("skos:inScheme"), expand("pikg:supportingPassage")}  # not fields: every record's
@@ -87,7 +88,7 @@ def is_text(fld: Field) -> bool:
 
 
 def _cardinality_problems(fld: Field, where: str, shapes: list[URIRef]) -> list[str]:
-    """The rule stated at the top of shapes/pikg-shapes.ttl: a single-valued text field uses pikgsh:OneValue
+    """The rule stated at the top of shapes/pikg-shapes*.ttl: a single-valued text field uses pikgsh:OneValue
     (typographic variants are one value) and never sh:maxCount 1; any other single-valued field uses sh:maxCount 1;
     a field of several values neither."""
     maximum = any(SHAPES.value(s, SH.maxCount) is not None and int(SHAPES.value(s, SH.maxCount)) == 1 for s in shapes)

@@ -1,4 +1,6 @@
-"""SHACL shapes: the bundled graph conforms, and every constraint has a fixture that makes exactly it fire.
+"""SHACL shapes: the bundled graph conforms, and every constraint has a fixture that makes exactly it fire. The
+shapes are the two files read together (kg.check.validate.load_shapes): the SHACL Core ones and the SHACL-SPARQL
+ones added to them (tests/test_core_shapes.py checks the split, and the Core file alone with a second engine).
 
 Two engines judge each fixture: the product's (every constraint one SPARQL query on Oxigraph, kg.check.engine, as
 the build runs it) and pyshacl, the oracle, which must report the same constraints, focus nodes, values and

@@ -65,6 +65,13 @@ class QuoteError(RecordError):
     """A quote does not occur verbatim in its source text."""
 
 
+class UncheckedQuotes(KGError):
+    """`kg build` found no source text for some quotes: the graph would vouch for passages nobody compared.
+    Exit 1, like data that fails its checks, unless the curator asks to build without checking them."""
+
+    exit_code = 1
+
+
 class OutputError(InputError):
     """An output path the command may not write: a folder or file that is not its own earlier output."""
 

@@ -76,8 +76,10 @@ def _stamp_text(kind: str) -> bytes:
 
 
 RELEASE_FILES = frozenset({"README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "ontology.ttl",
-                           "vocabularies.ttl", "shapes.ttl", "pikg.ttl", "pikg.nt", "pikg.rdf", "pikg.jsonld",
-                           "pikg.trig", "pikg.nq", "interventions"})
+                           "vocabularies.ttl", "shapes.ttl", "shapes-sparql.ttl", "pikg.ttl", "pikg.nt", "pikg.rdf",
+                           "pikg.jsonld", "pikg.trig", "pikg.nq", "ro-crate-metadata.json", "interventions",
+                           "nanopubs"})
+RELEASE_FOLDERS = {"interventions": ".jsonld", "nanopubs": ".trig"}  # the release's folders and their files
 
 
 def _legacy(folder: Path, kind: str) -> bool:
@@ -87,10 +89,13 @@ def _legacy(folder: Path, kind: str) -> bool:
         return False
     try:
         names = {p.name for p in folder.iterdir()}
-        framed = folder / "interventions"
-        if not names <= RELEASE_FILES or (framed.exists() and (framed.is_symlink() or not framed.is_dir() or any(
-                not p.name.endswith(".jsonld") or not p.is_file() or p.is_symlink() for p in framed.iterdir()))):
+        if not names <= RELEASE_FILES:
             return False
+        for name, suffix in RELEASE_FOLDERS.items():
+            inner = folder / name
+            if inner.exists() and (inner.is_symlink() or not inner.is_dir() or any(
+                    not p.name.endswith(suffix) or not p.is_file() or p.is_symlink() for p in inner.iterdir())):
+                return False
         description = folder / "dataset.ttl"
         mark = f'"{TITLE}"@en'.encode()
         return description.is_file() and not description.is_symlink() and mark in description.read_bytes()

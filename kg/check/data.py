@@ -8,14 +8,16 @@ are refused, and so is a file that grows past it while being read.
 The file is streamed: pyoxigraph parses it (stricter than rdflib, and it reports the line) and each triple goes
 into an in-memory `pyoxigraph.Store`, the engine the build validates on; no rdflib graph of the data is built, so
 a million triples take seconds and well under the build's memory. While streaming, every literal is checked:
-its lexical form against its XSD datatype (kg.base.lexical: ASCII digits, real calendar dates, durations without
-weeks), no control character, at most MAX_LITERAL_CHARS characters.
+no control character, at most MAX_LITERAL_CHARS characters; and its lexical form against its XSD datatype
+(kg.base.lexical: ASCII digits, real calendar dates, durations without weeks), which does not refuse the file:
+an ill-typed literal ("abc"^^xsd:integer, "yes"^^xsd:boolean, "2017-02-30"^^xsd:date) is a well-formed RDF term,
+loaded as it is and recorded (DataGraph.ill_typed), and the shape's sh:datatype reports it, as SHACL says and
+other engines do.
 
-The contract: a problem with the file itself (not RDF, not UTF-8, too large, an ill-typed literal, a control
-character, a literal too long, JSON nested too deep, something that would be fetched) is one InputError naming
-the file and, where it can be found, the line, and the command exits 2 — the same as a syntax error, because an
-ill-typed literal is not a value the shapes can judge. What the shapes find in well-formed data is a violation
-(exit 1), reported by kg.check.validate.validate_file.
+The contract: a problem with the file itself (not RDF, not UTF-8, too large, a control character, a literal too
+long, JSON nested too deep, something that would be fetched) is one InputError naming the file and, where it can
+be found, the line, and the command exits 2 — the same as a syntax error. What the shapes find in the data, an
+ill-typed literal among it, is a violation (exit 1), reported by kg.check.validate.validate_file.
 """
 
 from __future__ import annotations
@@ -73,13 +75,16 @@ class DataGraph:
 
     `written` keeps, for the properties asked for, the typed literals other than strings exactly as the file
     wrote them, by (subject, property): Oxigraph's store keeps "01"^^xsd:positiveInteger as "1"^^xsd:integer,
-    and the shapes' datatype checks must see what was written (see kg.check.engine.Check)."""
+    and the shapes' datatype checks must see what was written (see kg.check.engine.Check). `ill_typed` holds
+    those of them (lexical form, datatype) whose lexical form kg.base.lexical refuses: an sh:datatype reports
+    them."""
 
     store: Any
     path: Path
     fmt: str
     triples: int
     written: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
+    ill_typed: frozenset[tuple[str, str]] = frozenset()
 
     def __len__(self) -> int:
         return self.triples
@@ -195,7 +200,7 @@ def _not_utf8(path: Path) -> None:
     raise InputError(f"{display_path(path)}: not UTF-8 text")
 
 
-def _literal_problem(path: Path, subject: Any, value: str, datatype: str) -> None:
+def _literal_problem(path: Path, subject: Any, value: str) -> None:
     """Raise the InputError for a literal that breaks a rule (a cold path: the hot loop only detects)."""
     if len(value) > MAX_LITERAL_CHARS:
         line = _line_in_file(path, [value[:200]])
@@ -212,10 +217,6 @@ def _literal_problem(path: Path, subject: Any, value: str, datatype: str) -> Non
         raise InputError(f"{_where(path, _line_in_file(path, needles))}: control character {name} at character "
                          f"{index + 1} of the literal {_preview(value)}; only tab, line feed and carriage return "
                          "are allowed")
-    reason = check_lexical(datatype, value)
-    if reason:
-        line = _line_in_file(path, [f'"{value}"', value])
-        raise InputError(f"{_where(path, line)}: ill-typed literal {value!r}: {reason}")
 
 
 def _preview(value: str) -> str:
@@ -224,10 +225,11 @@ def _preview(value: str) -> str:
 
 
 def _quads(parser: Any, path: Path, keep: frozenset[str], written: dict[tuple[str, str], list[tuple[str, str]]],
-           named_graphs: bool) -> Iterator[Any]:
+           ill_typed: set[tuple[str, str]], named_graphs: bool) -> Iterator[Any]:
     """The parsed triples as quads of the default graph, each literal checked on the way (the hot loop: detect
     here, explain in _literal_problem; a term is read from a quad only when needed, as each read makes an
-    object). Subjects need no check: RDF 1.2 allows triple terms only as objects."""
+    object); an ill-typed literal of a property in `keep` is added to `ill_typed`, and loaded as any other.
+    Subjects need no check: RDF 1.2 allows triple terms only as objects."""
     literal, named, blank, quad_of, default = ox.Literal, ox.NamedNode, ox.BlankNode, ox.Quad, ox.DefaultGraph
     control, limit, check = CONTROL_RE.search, MAX_LITERAL_CHARS, check_lexical
     for quad in parser:
@@ -237,12 +239,12 @@ def _quads(parser: Any, path: Path, keep: frozenset[str], written: dict[tuple[st
             value = obj.value
             datatype = obj.datatype.value
             if len(value) > limit or control(value):
-                _literal_problem(path, quad.subject, value, datatype)
-            if datatype != XSD_STRING and datatype != LANG_STRING:
+                _literal_problem(path, quad.subject, value)
+            if datatype != XSD_STRING and datatype != LANG_STRING and keep and (
+                    predicate := quad.predicate.value) in keep:
+                written.setdefault((quad.subject.value, predicate), []).append((value, datatype))
                 if check(datatype, value):
-                    _literal_problem(path, quad.subject, value, datatype)
-                if keep and (predicate := quad.predicate.value) in keep:
-                    written.setdefault((quad.subject.value, predicate), []).append((value, datatype))
+                    ill_typed.add((value, datatype))
         elif kind is not named and kind is not blank:
             _triple_term(path)
         if named_graphs and type(quad.graph_name) is not default:
@@ -290,12 +292,13 @@ def load_data(path: Path, fmt: str | None = None, max_bytes: int | None = None,
         _check_bytes(path, fmt, limit)
     store = ox.Store()
     written: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    ill_typed: set[tuple[str, str]] = set()
     handle = path.open("rb")  # a regular file (checked above)
     if handle.read(3) != b"\xef\xbb\xbf":  # a UTF-8 byte order mark, which editors write and the parsers refuse
         handle.seek(0)
     parser = ox.parse(handle, format=OX_FORMATS[fmt], base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
     try:
-        store.extend(_quads(parser, path, keep, written, fmt in ("nquads", "trig", "json-ld")))
+        store.extend(_quads(parser, path, keep, written, ill_typed, fmt in ("nquads", "trig", "json-ld")))
     except SyntaxError as exc:
         if text is not None:
             _json_syntax(path, text)
@@ -310,7 +313,7 @@ def load_data(path: Path, fmt: str | None = None, max_bytes: int | None = None,
                          f"limited to {MAX_LITERAL_CHARS:,} characters") from None
     finally:
         handle.close()
-    return DataGraph(store, path, fmt, len(store), written)  # the default graph only: no other graph yet
+    return DataGraph(store, path, fmt, len(store), written, frozenset(ill_typed))  # the default graph only
 
 
 def _long_line(path: Path) -> int | None:

@@ -8,6 +8,7 @@ adds the `*-violation` queries to what is found here.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 
 def load_shapes() -> Graph:
+    """The packaged shapes as one graph: pikg-shapes.ttl (SHACL Core, usable alone by a Core-only engine) and
+    pikg-shapes-sparql.ttl (the SHACL-SPARQL constraints, added to the same shapes by their IRIs)."""
     shapes = Graph()
     for path in sorted(resource_dir("shapes").glob("*.ttl")):
         shapes.parse(path, format="turtle")
@@ -239,10 +242,22 @@ class _Accepted(Literal):
         return False
 
 
+class _Refused(Literal):
+    """A literal whose lexical form kg.base.lexical refuses for its datatype ("abc"^^xsd:integer, "P7W"^^xsd:duration,
+    which rdflib would accept): ill-typed, so that an sh:datatype reports it (SHACL: a literal of the datatype that
+    is ill-typed does not conform)."""
+
+    __slots__ = ()
+
+    @property
+    def ill_typed(self) -> bool:
+        return True
+
+
 def _written_in(data: DataGraph) -> Written:
     """The literals of a focus node and property as the file wrote them: strings from the store (kept as they
     are), other typed literals from DataGraph.written (the store would give "1"^^xsd:integer for
-    "01"^^xsd:positiveInteger), and the model's from the store."""
+    "01"^^xsd:positiveInteger; an ill-typed one is _Refused), and the model's from the store."""
     from kg.base.lexical import CHECKED
     from kg.base.terms import from_ox, to_ox
 
@@ -253,6 +268,12 @@ def _written_in(data: DataGraph) -> Written:
                     XSD_STRING, LANG_STRING)):
                 yield from_ox(value)
         for lexical, datatype in data.written.get((str(focus), str(path)), ()):
+            if (lexical, datatype) in data.ill_typed:
+                with warnings.catch_warnings():  # rdflib warns of a "weird boolean" such as "yes": reported here
+                    warnings.simplefilter("ignore")
+                    refused = _Refused(lexical, datatype=URIRef(datatype), normalize=False)
+                yield refused
+                continue
             kind = _Accepted if datatype in CHECKED else Literal
             yield kind(lexical, datatype=URIRef(datatype), normalize=False)
     return literals

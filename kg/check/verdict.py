@@ -156,7 +156,11 @@ class PipelineResult:
             lines.append(f"Wrote {len(self.written)} files ({total:,} bytes) to {display_path(folder)}/:")
             lines.extend(f"  {name} ({p.stat().st_size:,} bytes)" for name, p in self.written.items()
                          if "/" not in name)
-            lines.append(f"  interventions/: {sum('/' in n for n in self.written)} framed JSON-LD documents")
+            nanopubs = sum(n.startswith("nanopubs/") for n in self.written)
+            if nanopubs:
+                lines.append(f"  nanopubs/: {nanopubs} nanopublications (TriG), one per finding")
+            lines.append(f"  interventions/: {sum(n.startswith('interventions/') for n in self.written)} framed "
+                         "JSON-LD documents")
         elif not self.ok:
             lines.append("Wrote nothing: fix the problems above and build again.")
         return "\n".join(lines)

@@ -167,7 +167,7 @@ def concept_labels(vocab: Graph | None = None) -> dict[str, dict[str, str]]:
     return out
 
 
-def _hash(*parts: str, size: int = 16) -> str:
+def short_hash(*parts: str, size: int = 16) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:size]
 
 
@@ -182,7 +182,7 @@ class _Builder:
 
     def passage(self, graph: Statements, rf: RecordFile, quote: str, quote_in: str | None) -> str:
         text = normalise(quote)
-        node = f"<{self.base}passage/{rf.source.id}/{_hash(quote_in or '', text, size=12)}>"
+        node = f"<{self.base}passage/{rf.source.id}/{short_hash(quote_in or '', text, size=12)}>"
         graph[f"{node} {RDF_TYPE} {PASSAGE}"] = None
         graph[f"{node} {EXACT} {literal(text)}"] = None
         graph[f"{node} {IN_SOURCE} <{self.node('source', rf.source.id)}>"] = None
@@ -195,7 +195,7 @@ class _Builder:
         graph[f"{s} {p} {o}"] = None
         if o[0] == '"':
             self.literals.setdefault((s[1:-1], p[1:-1]), []).append(o)
-        stmt = f"<{self.base}statement/{_hash(s, p, o, graph_name)}>"
+        stmt = f"<{self.base}statement/{short_hash(s, p, o, graph_name)}>"
         graph[f"{stmt} {RDF_TYPE} {RDF_STATEMENT}"] = None
         graph[f"{stmt} {RDF_SUBJECT} {s}"] = None
         graph[f"{stmt} {RDF_PREDICATE} {p}"] = None

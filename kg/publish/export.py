@@ -12,12 +12,13 @@ import functools
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from rdflib import OWL, RDF, RDFS, Graph
+from rdflib import OWL, RDF, RDFS, XSD, Graph
 
 from kg.base.config import ONTOLOGY_NS, PREFIXES
 from kg.model.build import KnowledgeGraph, load_model, nquad_lines
@@ -33,11 +34,56 @@ FORMATS: dict[str, tuple[str, str]] = {  # name: (file suffix, media type)
 
 
 def jsonld_context(ontology: Graph | None = None) -> dict[str, Any]:
-    """The JSON-LD context, derived from the ontology so that the two cannot drift: one term per class and
-    property of ours, object properties typed @id, datatype properties typed by their range."""
+    """The JSON-LD context, derived from the ontology so that the two cannot drift: one term per property of
+    ours, keyed by its rdfs:label, and one per property of other vocabularies the records use (EXTERNAL_TERMS);
+    classes resolve through @vocab, so that `Study` the type and `study` the property are not two terms apart
+    only by case."""
     if ontology is None:
         return copy.deepcopy(_packaged_context())
     return _context(ontology)
+
+
+DEFAULT_LANGUAGE = "en"  # the records' language: a string in it is a plain JSON string
+
+# The natural keys of the terms of other vocabularies the records use (the ontology's own come from rdfs:label):
+# "@type" coerces a value, "@language": None keeps an xsd:string plain, neither takes the default language.
+EXTERNAL_TERMS: dict[str, dict[str, Any]] = {
+    "name": {"@id": "skos:prefLabel"},
+    "altName": {"@id": "skos:altLabel"},
+    "definition": {"@id": "skos:definition"},
+    "note": {"@id": "skos:note"},
+    "editorialNote": {"@id": "skos:editorialNote"},
+    "example": {"@id": "skos:example"},
+    "notation": {"@id": "skos:notation", "@language": None},
+    "inScheme": {"@id": "skos:inScheme", "@type": "@id"},
+    "closeMatch": {"@id": "skos:closeMatch", "@type": "@id"},
+    "broadMatch": {"@id": "skos:broadMatch", "@type": "@id"},
+    "relatedMatch": {"@id": "skos:relatedMatch", "@type": "@id"},
+    "title": {"@id": "dcterms:title"},
+    "description": {"@id": "dcterms:description"},
+    "issued": {"@id": "dcterms:issued"},
+    "language": {"@id": "dcterms:language", "@type": "xsd:language"},
+    "category": {"@id": "dcterms:type", "@type": "@id"},
+    "creator": {"@id": "dcterms:creator", "@type": "@id"},
+    "source": {"@id": "dcterms:source", "@type": "@id"},
+    "describedIn": {"@id": "dcterms:isReferencedBy", "@type": "@id"},
+    "fullName": {"@id": "foaf:name", "@language": None},
+    "quote": {"@id": "oa:exact", "@language": None},
+    "derivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
+    "subject": {"@id": "rdf:subject", "@type": "@id"},
+    "predicate": {"@id": "rdf:predicate", "@type": "@vocab"},
+    "object": {"@id": "rdf:object"},
+    "definedBy": {"@id": "rdfs:isDefinedBy", "@type": "@id"},
+    "eventName": {"@id": "schema:name"},
+    "addressCountry": {"@id": "schema:addressCountry", "@language": None},
+    "status": {"@id": "schema:creativeWorkStatus", "@language": None},
+    "startDate": {"@id": "schema:startDate", "@type": "xsd:date"},
+    "endDate": {"@id": "schema:endDate", "@type": "xsd:date"},
+    "location": {"@id": "schema:location", "@type": "@id"},
+    "numberOfPages": {"@id": "schema:numberOfPages", "@type": "xsd:positiveInteger"},
+    "studyDesign": {"@id": "schema:studyDesign", "@type": "@id"},
+    "workPresented": {"@id": "schema:workPresented", "@type": "@id"},
+}
 
 
 @functools.cache
@@ -45,25 +91,48 @@ def _packaged_context() -> dict[str, Any]:
     return _context(load_model()[0])
 
 
+def term_key(label: str, functional: bool = True) -> str:
+    """A property's JSON key from its rdfs:label, in lowerCamelCase: "has component" names the parts an
+    intervention has, so a many-valued "has X" is keyed by the plural "Xs" ("components")."""
+    words = [w for w in re.split(r"[^0-9A-Za-z]+", label) if w]
+    plural = len(words) > 1 and words[0].lower() == "has" and not functional
+    if len(words) > 1 and words[0].lower() == "has":
+        words = words[1:]
+    key = words[0].lower() + "".join(w[:1].upper() + w[1:] for w in words[1:])
+    return key + "s" if plural else key
+
+
 def _context(ontology: Graph) -> dict[str, Any]:
     context: dict[str, Any] = dict(sorted(PREFIXES.items()))
     terms: dict[str, Any] = {}
+    keys: list[str] = []
+    literal_ranges = (PREFIXES["xsd"], str(RDF.langString), str(RDFS.Literal))
     for term in sorted(set(ontology.subjects(RDFS.isDefinedBy, None)), key=str):
         iri = str(term)
         if not iri.startswith(ONTOLOGY_NS):
             continue
         local = iri[len(ONTOLOGY_NS):]
         kinds = set(ontology.objects(term, RDF.type))
-        if OWL.ObjectProperty in kinds:
-            terms[local] = {"@id": f"pikg:{local}", "@type": "@id"}
-        elif OWL.DatatypeProperty in kinds:
-            rng = ontology.value(term, RDFS.range)
-            if rng is not None and str(rng).startswith(PREFIXES["xsd"]):
-                terms[local] = {"@id": f"pikg:{local}", "@type": f"xsd:{str(rng)[len(PREFIXES['xsd']):]}"}
-            else:
-                terms[local] = {"@id": f"pikg:{local}"}
-        else:
-            terms[local] = f"pikg:{local}"
+        if not kinds & {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}:
+            continue  # a class: @vocab resolves its local name
+        rng = ontology.value(term, RDFS.range)
+        definition: dict[str, Any] = {"@id": f"pikg:{local}"}
+        if OWL.ObjectProperty in kinds or (rng is not None and not str(rng).startswith(literal_ranges)):
+            definition["@type"] = "@id"
+        elif rng is None or rng == XSD.string:
+            definition["@language"] = None
+        elif str(rng).startswith(PREFIXES["xsd"]):
+            definition["@type"] = f"xsd:{str(rng)[len(PREFIXES['xsd']):]}"
+        label = ontology.value(term, RDFS.label)
+        key = term_key(str(label) if label is not None else local, OWL.FunctionalProperty in kinds)
+        keys.append(key)
+        terms[key] = definition
+    keys += EXTERNAL_TERMS
+    terms.update(EXTERNAL_TERMS)
+    clashes = sorted(k for k, n in Counter(k.lower() for k in [*context, *keys]).items() if n > 1)
+    if clashes:  # a JSON reader must not have to tell `study` from `Study`
+        raise ValueError(f"JSON-LD terms that differ only by case or repeat: {', '.join(clashes)}")
+    context.update({"@language": DEFAULT_LANGUAGE, "@vocab": ONTOLOGY_NS})
     context.update(sorted(terms.items()))
     return {"@context": context}
 
@@ -97,7 +166,7 @@ def ntriples(statements: Iterable[str]) -> bytes:
 _SUBJECT_START = re.compile(rb"\n(?=[^\t])")
 
 
-def _turtle_body(statements: list[str] | bytes, prefixes: dict[str, str] = PREFIXES) -> bytes:
+def turtle_body(statements: list[str] | bytes, prefixes: dict[str, str] = PREFIXES) -> bytes:
     """Turtle statements (or N-Triples bytes) without prefix lines, a blank line between subjects (pyoxigraph's
     writer: fast, and the same bytes for the same sorted triples; literals never span lines, so a subject starts
     at column 0)."""
@@ -115,14 +184,14 @@ def _turtle_body(statements: list[str] | bytes, prefixes: dict[str, str] = PREFI
     return _SUBJECT_START.sub(b"\n\n", memoryview(text)[start:end])
 
 
-def _prefix_lines(prefixes: dict[str, str] = PREFIXES) -> str:
+def prefix_lines(prefixes: dict[str, str] = PREFIXES) -> str:
     """Prefix lines of our own, sorted: pyoxigraph's writer does not keep the order it is given."""
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
 
 
 def small_turtle(statements: list[str], prefixes: dict[str, str]) -> bytes:
     """Turtle of a few sorted statements with the given prefixes (the dataset description)."""
-    return f"{_prefix_lines(prefixes)}\n".encode() + _turtle_body(statements, prefixes) + b"\n"
+    return f"{prefix_lines(prefixes)}\n".encode() + turtle_body(statements, prefixes) + b"\n"
 
 
 @dataclass(frozen=True)
@@ -159,9 +228,9 @@ class Published:
 
 def _trig(data: Published) -> bytes:
     """TriG with one block per named graph, in IRI order."""
-    parts = [_prefix_lines().encode()]
+    parts = [prefix_lines().encode()]
     for name, statements in data.graphs.items():
-        parts += [f"\n<{name}> {{\n".encode(), _turtle_body(statements), b"\n}\n"]
+        parts += [f"\n<{name}> {{\n".encode(), turtle_body(statements), b"\n}\n"]
     return b"".join(parts)
 
 
@@ -187,12 +256,12 @@ def write_turtle(handle: BinaryIO, source: Path | list[str], base_iri: str) -> N
     facts = b"".join(nt[a:b] for a, b in zip(cuts[::2], cuts[1::2], strict=True))
     provenance = b"".join(nt[a:b] for a, b in sorted(runs))
     del nt
-    handle.write(f"{_prefix_lines()}\n# Facts\n\n".encode())
-    handle.write(_turtle_body(facts))
+    handle.write(f"{prefix_lines()}\n# Facts\n\n".encode())
+    handle.write(turtle_body(facts))
     del facts
     handle.write(b"\n\n# Provenance: the quoted passages, and every fact above as an rdf:Statement derived from "
                  b"one of them\n\n")
-    handle.write(_turtle_body(provenance))
+    handle.write(turtle_body(provenance))
     handle.write(b"\n")
 
 

@@ -19,15 +19,35 @@ from kg.base.terms import parse_literal, split
 Embed = Callable[[str], "dict[str, Any] | None"]
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_BOOLEAN, XSD_INTEGER = _XSD + "boolean", _XSD + "integer"
+_INTEGERS = {_XSD + n for n in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+                                "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt",
+                                "unsignedShort", "unsignedByte")}
+
+
+def native(lexical: str, datatype: str) -> bool | int | None:
+    """The JSON boolean or number a literal can be written as, or None: only a canonical lexical form, which
+    JSON-LD's toRdf turns back into the same literal (so that "012" or "1" for true keep their value object)."""
+    if datatype == XSD_BOOLEAN and lexical in ("true", "false"):
+        return lexical == "true"
+    if datatype in _INTEGERS and lexical.lstrip("-").isdigit() and str(int(lexical)) == lexical \
+            and abs(int(lexical)) < 10**21:
+        return int(lexical)
+    return None
+
+
 class Compactor:
     """Turns statements grouped by subject into compact JSON-LD node objects for one context."""
 
     def __init__(self, context: dict[str, Any]) -> None:
         self.language = context.get("@language")
+        self.vocab: str | None = context.get("@vocab")
         self._compacted: dict[str, str] = {}
         self.prefixes = sorted(((v, k) for k, v in context.items() if isinstance(v, str) and not k.startswith("@")
                                 and v.endswith(("/", "#"))), key=lambda item: -len(item[0]))
-        self.terms: dict[str, tuple[str, str | None]] = {}  # property IRI → (term, coercion)
+        # property IRI → (term, coercion, whether an xsd:string is plain: "@language": null)
+        self.terms: dict[str, tuple[str, str | None, bool]] = {}
         self.classes: dict[str, str] = {}
         for term, definition in context.items():
             if term.startswith("@") or not isinstance(definition, (str, dict)):
@@ -39,8 +59,10 @@ class Compactor:
             if "@reverse" in definition:
                 continue
             coercion = definition.get("@type")
-            self.terms[self.expand(definition["@id"])] = (term, self.expand(coercion) if coercion and coercion
-                                                          != "@id" else coercion)
+            self.terms[self.expand(definition["@id"])] = (
+                term, self.expand(coercion) if coercion and not coercion.startswith("@") else coercion,
+                "@language" in definition and definition["@language"] is None)
+        self.keys = {term for term, _, _ in self.terms.values()}
 
     def expand(self, name: str) -> str:
         prefix, _, local = name.partition(":")
@@ -57,27 +79,55 @@ class Compactor:
             self._compacted[value] = known
         return known
 
+    def vocab_iri(self, value: str) -> str:
+        """An IRI where a vocabulary-relative one is read (@type, "@type": "@vocab"): its term, a name of ours
+        that @vocab resolves (a class), else its compact IRI."""
+        if value in self.classes:
+            return self.classes[value]
+        if value in self.terms:
+            return self.terms[value][0]
+        if self.vocab and value.startswith(self.vocab):
+            local = value[len(self.vocab):]
+            if local and local not in self.keys and ":" not in local and "/" not in local:
+                return local
+        return self.iri(value)
+
     def entry(self, predicate: str, obj: str, embed: Embed | None = None) -> tuple[str, Any]:
         """The key and value under which one (predicate, object) goes into a node object; `embed` may give a
-        node object to put in place of a reference."""
-        term, coercion = self.terms.get(predicate, (None, None))
+        node object to put in place of a reference. A property keeps its term whatever the value: one that does
+        not fit the term's coercion is written as an explicit value object, which coercion leaves alone."""
+        term, coercion, plain = self.terms.get(predicate, (None, None, False))
+        key = term or self.iri(predicate)
         if obj.startswith("<"):
             nested = embed(obj[1:-1]) if embed else None
             if nested is not None:
-                return (term if term and coercion in (None, "@id") else self.iri(predicate)), nested
+                return key, nested
+            if coercion == "@vocab":
+                return key, self.vocab_iri(obj[1:-1])
             value = self.iri(obj[1:-1])
-            if term and coercion == "@id":
-                return term, value
-            return (term if term and coercion is None else self.iri(predicate)), {"@id": value}
+            return key, value if coercion == "@id" else {"@id": value}
         lexical, language, datatype = parse_literal(obj)
-        if term and coercion not in (None, "@id") and datatype == coercion:
-            return term, lexical
-        key = term if term and coercion is None else self.iri(predicate)
+        if coercion not in (None, "@id", "@vocab"):
+            if datatype != coercion:
+                return key, self._value_object(lexical, language, datatype)
+            number = native(lexical, datatype)
+            return key, lexical if number is None else number
+        if coercion is None and datatype in (XSD_BOOLEAN, XSD_INTEGER):
+            number = native(lexical, datatype)
+            if number is not None:
+                return key, number
+        if language and not plain and language == self.language and coercion is None:
+            return key, lexical
+        if not language and datatype in (None, XSD_STRING) and coercion is None and (plain or not self.language):
+            return key, lexical
+        return key, self._value_object(lexical, language, datatype)
+
+    def _value_object(self, lexical: str, language: str | None, datatype: str | None) -> dict[str, str]:
         if language:
-            return key, lexical if language == self.language else {"@value": lexical, "@language": language}
+            return {"@value": lexical, "@language": language}
         if datatype in (None, XSD_STRING):
-            return key, lexical if self.language is None else {"@value": lexical}
-        return key, {"@value": lexical, "@type": self.iri(datatype)}
+            return {"@value": lexical}
+        return {"@value": lexical, "@type": self.iri(datatype)}
 
     def node(self, subject: str, pairs: Iterable[tuple[str, str]], embed: Embed | None = None,
              extra: dict[str, list[Any]] | None = None) -> dict[str, Any]:
@@ -85,7 +135,7 @@ class Compactor:
         types: list[str] = []
         for predicate, obj in pairs:
             if predicate == RDF_TYPE and obj.startswith("<"):
-                types.append(self.classes.get(obj[1:-1]) or self.iri(obj[1:-1]))
+                types.append(self.vocab_iri(obj[1:-1]))
                 continue
             key, value = self.entry(predicate, obj, embed)
             out.setdefault(key, []).append(value)
@@ -112,6 +162,8 @@ def _sorted(values: list[Any]) -> list[Any]:
 def _order(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return ("0", value)
+    if not isinstance(value, dict):  # a JSON boolean or number
+        return ("0", json.dumps(value))
     if "@id" in value:
         return ("1", value["@id"])
     return ("2", str(value.get("@value")), str(value.get("@language", "")), str(value.get("@type", "")))

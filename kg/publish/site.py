@@ -204,8 +204,8 @@ class SiteBuilder:
                 name = path.relative_to(out / "download").as_posix()
                 downloads.append({"name": name, "href": f"download/{name}", "size": f"{path.stat().st_size:,} bytes",
                                   "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
-        dataset = json.dumps(schema_org_dataset(self.kg, distributions(out / "download")), ensure_ascii=False,
-                             sort_keys=True)
+        described = schema_org_dataset(self.kg, distributions(out / "download"), prefix="download/")
+        dataset = json.dumps(described, ensure_ascii=False, sort_keys=True)
         sources = [{"label": self.label(s), "href": self.href("index.html", s)}
                    for s in sorted(self.data.subjects(RDF.type, PIKG.SourceDocument), key=str)]
         self.render(out, "index.html", "index.html", title="Psychosocial Intervention Knowledge Graph",

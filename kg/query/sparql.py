@@ -51,6 +51,7 @@ class QuerySpec:
     params: dict[str, Param]
     lists: tuple[str, ...]
     text: str
+    load: tuple[str, ...] = ("pikg.nt",)  # the release files a standalone engine loads to run the file as it is
 
     @property
     def is_violation_check(self) -> bool:
@@ -83,7 +84,9 @@ def parse_header(path: Path) -> QuerySpec:
                     spec.get("class"))
         for name, spec in (meta.get("params") or {}).items()
     }
-    return QuerySpec(path.stem, path, meta["title"], meta["question"], params, tuple(meta.get("lists") or ()), text)
+    load = meta.get("load") or ("pikg.nt",)
+    return QuerySpec(path.stem, path, meta["title"], meta["question"], params, tuple(meta.get("lists") or ()), text,
+                     tuple([load] if isinstance(load, str) else load))
 
 
 def query_dir() -> Path:
@@ -250,20 +253,12 @@ def term_text(term: Node | None) -> str:
     return "" if term is None else str(term)
 
 
-def _natural_key(item: str) -> list[Any]:
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", item)]
-
-
 def tidy_result(spec: QuerySpec, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> QueryResult:
-    """Rows as text; list columns (`lists:` in the header, GROUP_CONCATs separated by "; ") deduplicated and
-    sorted, so answers are the same whatever order an engine concatenates in."""
-    out = []
-    for row in rows:
-        out.append(tuple(
-            "; ".join(sorted(set(text.split("; ")), key=_natural_key)) if col in spec.lists and text else text
-            for col, text in zip(columns, row, strict=True)
-        ))
-    return QueryResult(columns, tuple(out))
+    """Rows as text, exactly as the engine gave them. A list column (`lists:` in the header) needs no tidying:
+    each query concatenates distinct items from a subquery that orders them (GROUP_CONCAT(DISTINCT …) over an
+    ordered subquery), so any engine running the file as it is prints the same rows as `kg query`
+    (tests/test_portable_queries.py)."""
+    return QueryResult(columns, tuple(rows))
 
 
 def run_engine(source: Dataset | Engine, name: str, params: dict[str, str] | None = None,

@@ -1,0 +1,174 @@
+"""Harvestable metadata: dataset.ttl (DCAT + VoID) and dataset.jsonld (schema.org) carry what catalogue
+harvesters and dataset search engines read, the release date comes from an input (never the clock or file times),
+and two builds of the same input give the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from pyld import jsonld
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+
+from kg.base.errors import InputError
+from kg.model.stats import compute_stats
+from kg.publish.metadata import (
+    ReleaseInfo,
+    check_download_base,
+    check_release_date,
+    newest_stated_date,
+    release_info,
+)
+from kg.publish.release import DESCRIPTION, dataset_description, write_release
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's closed one warns when pytest inspects it
+SCHEMA = Namespace("http://schema.org/")
+BASE = "https://example.org/pikg/0.1.0/"
+INFO = ReleaseInfo("2026-12-01", BASE)
+
+
+@pytest.fixture(scope="module")
+def release(kg, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("metadata") / "release"
+    write_release(kg, out, info=INFO)
+    return out
+
+
+@pytest.fixture(scope="module")
+def plain(kg, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release without a download base, dated by the records."""
+    out = tmp_path_factory.mktemp("plain") / "release"
+    write_release(kg, out, info=ReleaseInfo("2021"))
+    return out
+
+
+def _offline(url: str, options: dict | None = None) -> dict:
+    raise AssertionError(f"pyld tried to load {url}")
+
+
+def _described(release: Path) -> list[str]:
+    skip = {".pikg-output", "dataset.ttl", "dataset.jsonld", "ro-crate-metadata.json"}
+    return sorted(n for n in (p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
+                  if n not in skip)
+
+
+def test_dataset_ttl_has_what_dcat_and_void_harvesters_follow(release: Path) -> None:
+    desc = Graph().parse(release / "dataset.ttl")
+    (ds,) = desc.subjects(RDF.type, DCAT.Dataset)
+    day = Literal("2026-12-01", datatype=XSD.date)
+    assert desc.value(ds, DCTERMS.issued) == day and desc.value(ds, DCTERMS.modified) == day
+    assert desc.value(ds, DCTERMS.publisher) == desc.value(ds, DCTERMS.creator)
+    keywords = {str(k) for k in desc.objects(ds, DCAT.keyword)}
+    assert {"mental health", "peer support", "recovery"} <= keywords
+    assert desc.value(ds, DCAT.landingPage) == URIRef(BASE)
+    assert list(desc.objects(ds, VOID.dataDump)) == [URIRef(BASE + "pikg.nt")]
+    assert desc.value(ds, VOID.sparqlEndpoint) is None  # not known to the build
+    titles = []
+    for dist in desc.objects(ds, DCAT.distribution):
+        title = str(desc.value(dist, DCTERMS.title))
+        titles.append(title)
+        assert desc.value(dist, DCAT.downloadURL) == URIRef(BASE + title)
+        assert desc.value(dist, DCAT.accessURL) == URIRef(BASE)
+    assert sorted(titles) == _described(release)
+    assert any(t.startswith("nanopubs/") for t in titles)
+
+
+def test_without_a_download_base_dataset_ttl_has_no_links_and_jsonld_links_relatively(plain: Path) -> None:
+    desc = Graph().parse(plain / "dataset.ttl")
+    for prop in (DCAT.downloadURL, DCAT.accessURL, DCAT.landingPage, VOID.dataDump, VOID.sparqlEndpoint):
+        assert not list(desc.subject_objects(prop)), prop
+    (ds,) = desc.subjects(RDF.type, DCAT.Dataset)
+    assert desc.value(ds, DCTERMS.issued) == Literal("2021", datatype=XSD.gYear)
+    doc = json.loads((plain / "dataset.jsonld").read_text(encoding="utf-8"))
+    assert "url" not in doc and doc["datePublished"] == "2021"
+    assert all(d["contentUrl"] == d["name"] for d in doc["distribution"])  # relative to dataset.jsonld
+
+
+def test_sparql_endpoint_only_when_known(kg) -> None:
+    info = release_info(kg, "2026-12-01", sparql_endpoint="https://example.org/sparql")
+    desc = dataset_description(kg, compute_stats(kg), {}, info)
+    assert list(desc.objects(None, VOID.sparqlEndpoint)) == [URIRef("https://example.org/sparql")]
+
+
+def test_schema_org_description_has_the_fields_of_dataset_search(release: Path) -> None:
+    """Google Dataset Search: name and description required (description 50 to 5000 characters); license as a
+    URL, creator, datePublished, version, keywords and distribution with contentUrl and encodingFormat
+    recommended."""
+    doc = json.loads((release / "dataset.jsonld").read_text(encoding="utf-8"))
+    assert doc["@type"] == "Dataset" and doc["name"]
+    assert doc["description"] == DESCRIPTION and 50 <= len(doc["description"]) <= 5000
+    assert doc["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert doc["creator"]["@type"] == "Organization" and doc["creator"]["name"]
+    assert doc["datePublished"] == "2026-12-01" and doc["version"] == "0.1.0"
+    assert isinstance(doc["keywords"], list) and len(doc["keywords"]) >= 5
+    assert doc["url"] == BASE and doc["isAccessibleForFree"] is True
+    assert sorted(d["name"] for d in doc["distribution"]) == _described(release)
+    for dist in doc["distribution"]:
+        assert dist["contentUrl"] == BASE + dist["name"]
+        assert dist["encodingFormat"] and dist["@type"] == "DataDownload"
+        assert dist["sha256"] == hashlib.sha256((release / dist["name"]).read_bytes()).hexdigest()
+    authors = [a["name"] for s in doc["isBasedOn"] for a in s.get("author", ())]
+    assert authors[:2] == ["Iben Gammelgaard Nielsen", "Elsebeth Stenager"] and len(authors) == 6
+    # as RDF (pyld, offline) the licence and the download links are IRIs, not strings
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": _offline})
+    assert ("<https://w3id.org/pikg/id/dataset> <http://schema.org/license> "
+            "<https://creativecommons.org/licenses/by/4.0/> .") in nquads
+    assert f"<http://schema.org/contentUrl> <{BASE}pikg.nt> ." in nquads
+
+
+def test_release_date_comes_from_inputs(kg, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert release_info(kg) == ReleaseInfo("2021")  # the newest date the records state: The missing link, 2021
+    assert release_info(kg).date_datatype == str(XSD.gYear)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    assert release_info(kg).date == "2025-12-01"
+    assert release_info(kg, "2026-01-31").date == "2026-01-31"  # the option wins
+    assert release_info(kg, "2026-01-31").date_datatype == str(XSD.date)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(InputError, match="SOURCE_DATE_EPOCH"):
+        release_info(kg)
+    for bad in ("2026-02-30", "01/12/2026", "2026-1-1", "2026"):
+        with pytest.raises(InputError, match="expected a day YYYY-MM-DD"):
+            check_release_date(bad)
+    assert check_download_base("https://example.org/pikg") == "https://example.org/pikg/"
+    for bad in ("ftp://example.org/", "example.org/pikg", "https://example.org/?q=1", "https://ex ample.org/"):
+        with pytest.raises(InputError, match="download base"):
+            check_download_base(bad)
+
+
+def test_newest_stated_date_keeps_its_precision(kg) -> None:
+    class Stated:
+        def __init__(self, *terms: str) -> None:
+            self.literals = {("s", str(i)): [t] for i, t in enumerate(terms)}
+
+    xsd = str(XSD)
+    assert newest_stated_date(kg) == "2021"
+    assert newest_stated_date(Stated(f'"2021"^^<{xsd}gYear>', f'"2021-03-04"^^<{xsd}date>')) == "2021"
+    assert newest_stated_date(Stated(f'"2021"^^<{xsd}gYear>', f'"2021-12-31"^^<{xsd}date>')) == "2021-12-31"
+    assert newest_stated_date(Stated(f'"2022-01-01T10:00:00Z"^^<{xsd}dateTime>', '"2030"')) == "2022-01-01"
+    assert newest_stated_date(Stated('"no date"@en')) is None
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(run, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the command, with the options and with SOURCE_DATE_EPOCH: the same bytes, nanopublications and
+    crate included; another date changes the dates (and the nanopublications' trusty codes), nothing else."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    folders = {}
+    for name, extra in (("a", ()), ("b", ()), ("c", ("--release-date", "2026-12-02"))):
+        result = run("build", "--out", name, "--download-base", BASE, *extra)
+        assert result.exit_code == 0, result.output
+        folders[name] = {p.relative_to(tmp_path / name).as_posix(): p.read_bytes()
+                         for p in (tmp_path / name).rglob("*") if p.is_file()}
+    assert folders["a"] == folders["b"]
+    assert b'"datePublished": "2025-12-01"' in folders["a"]["dataset.jsonld"]
+    changed = sorted(n for n in folders["a"] if folders["a"][n] != folders["c"].get(n))
+    assert changed == sorted(n for n in folders["a"] if n.startswith(("dataset.", "nanopubs/"))
+                             or n == "ro-crate-metadata.json")
+    bad = run("build", "--out", "d", "--release-date", "2026-02-30")
+    assert bad.exit_code == 2 and not (tmp_path / "d").exists()
