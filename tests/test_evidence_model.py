@@ -269,3 +269,12 @@ def test_a_trial_and_a_qualitative_evidence_synthesis_fit_unbent(tmp_path: Path,
     courses = ID["intervention/recovery-courses"]
     assert {p for p, _ in g.predicate_objects(courses)} == {
         RDF.type, SKOS.prefLabel, PIKG.sessionsLedBy, DCTERMS.isReferencedBy}  # a name, and what the source says
+
+
+@pytest.mark.parametrize(("value", "quote", "found"), [
+    ("2017-05-12", "a marked decrease on 12 March 2017", False),  # "mar" of marked, "dec" of decrease: no month
+    ("2017-03-12", "a marked decrease on 12 March 2017", True),
+    ("2017-12-01", "12/1/2017", True), ("2017-12-12", "12/1/2017", False),
+])
+def test_a_month_is_a_word_or_a_number_of_its_own(value: str, quote: str, found: bool) -> None:
+    assert date_in(value, quote) is found

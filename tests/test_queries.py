@@ -291,7 +291,7 @@ def test_study_samples_gives_each_sample_as_the_sources_describe_it(run) -> None
     assert result.output.splitlines() == [
         "study,sample,participants,included_studies,interventions,data_origin,dataset,quote",
         "Personal and clinical recovery with the individual placement and support intervention in Denmark,"
-        "IPS participants interviewed,12,,Individual placement and support,collected for this study,,"
+        "IPS participants interviewed,12,,Individual placement and support,,,"
         "A qualitative phenomenological study including interview of 12 participants in an IPS intervention.",
         f"{SYNTHESIS},IMR participants (secondary analysis of existing interviews),15,,Illness management and "
         "recovery,secondary analysis,\"existing data set of anonymised, transcribed interviews with participants in "

@@ -158,3 +158,21 @@ def test_a_check_while_another_holds_the_state_checks_everything(corpus: tuple[P
     assert [v.constraint_id for v in first.report.conflicts] == ["Intervention-peerSupport--MaxCount"]
     assert second.report.conflicts == () and second.ok
     assert store.is_dir() and (state.check_folder(settings) / "state.pickle").is_file()
+
+
+def test_dropping_the_record_a_value_is_derived_from_is_seen_by_the_quick_check(corpus: tuple[Path, Path]) -> None:
+    """A derived value names records of other files; renaming one of those leaves the deriving file unchanged,
+    yet the quick check must find what the full check finds (regression: it said OK)."""
+    from kg.base.errors import RecordError
+
+    records, texts = corpus
+    settings = Settings.default(records, texts)
+    _edit(records / "missing-link-abstract.yaml", "    data_collection: semi-structured-interview\n",
+          "    data_collection: semi-structured-interview\n    sample_size: {value: 12, quote: \"(n = 12)\", "
+          "derived_from: samples/ips-denmark-recovery-sample}\n")
+    assert recheck.check(settings).report.conforms
+    _edit(records / "ips-recovery-abstract.yaml", "  ips-denmark-recovery-sample:\n", "  ips-denmark-sample:\n")
+    with pytest.raises(RecordError) as quick:
+        recheck.check(settings)
+    assert str(quick.value).endswith("studies.missing-link-synthesis.sample_size.derived_from: no record "
+                                     "samples/ips-denmark-recovery-sample in any file")

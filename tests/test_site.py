@@ -352,8 +352,7 @@ def test_study_page_shows_its_samples_and_data_lineage(site: Path) -> None:
                          'anonymised, transcribed interviews">quote</a>') == 2
     denmark = (site / "r" / "study" / "ips-denmark-recovery-study.html").read_text(encoding="utf-8")
     assert _table(denmark, 'class="samples"') == [
-        ["IPS participants interviewed", "12", "Individual placement and support", "collected for this study",
-         "none named"]]
+        ["IPS participants interviewed", "12", "Individual placement and support", "not reported", "none named"]]
     assert 'id="lineage"' not in denmark  # it re-analyses no data set
     assert 'id="samples"' not in (site / "r" / "intervention" / "ips.html").read_text(encoding="utf-8")
 

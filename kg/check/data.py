@@ -11,8 +11,9 @@ a million triples take seconds and well under the build's memory. While streamin
 no control character, at most MAX_LITERAL_CHARS characters; and its lexical form against its XSD datatype
 (kg.base.lexical: ASCII digits, real calendar dates, durations without weeks), which does not refuse the file:
 an ill-typed literal ("abc"^^xsd:integer, "yes"^^xsd:boolean, "2017-02-30"^^xsd:date) is a well-formed RDF term,
-loaded as it is and recorded (DataGraph.ill_typed), and the shape's sh:datatype reports it, as SHACL says and
-other engines do.
+loaded as it is; on a property that a shape gives an sh:datatype it is recorded (DataGraph.ill_typed) and that
+constraint reports it, as SHACL says and other engines do. On a property no shape constrains it is read without
+a word, as other engines read it: no shape judges it.
 
 The contract: a problem with the file itself (not RDF, not UTF-8, too large, a control character, a literal too
 long, JSON nested too deep, something that would be fetched) is one InputError naming the file and, where it can

@@ -47,6 +47,19 @@ def compiled_shapes() -> tuple[Check, ...]:
     return tuple(compile_shapes(load_shapes()))
 
 
+ONE_VALUE = "https://w3id.org/pikg/shapes#OneValue"  # the constraint of single-valued text: sources may disagree
+
+
+@lru_cache(maxsize=1)
+def one_value_shapes() -> frozenset[str]:
+    """The property shapes that judge a single-valued text with pikgsh:OneValue: what they find between sources
+    is a conflict, as sh:maxCount's is; any other SPARQL constraint's finding stays a violation."""
+    from kg.base.terms import SH
+
+    shapes = load_shapes()
+    return frozenset(str(s) for s in shapes.subjects(SH.sparql, URIRef(ONE_VALUE)))
+
+
 def _short(node: Node | None) -> str:
     if node is None:
         return ""
@@ -174,11 +187,12 @@ def written_literals(get: Callable[[str, str], Iterable[str]]) -> Written:
 
 
 def _between_sources(store: Any, sources: set[str], violation: Violation) -> bool:
-    """A single-value violation (sh:maxCount, or pikgsh:OneValue on a property shape: the only SPARQL constraint
-    with a path) is a conflict, not an error, when each source states one value and several do."""
+    """A single-value violation (sh:maxCount, or pikgsh:OneValue on a property shape) is a conflict, not an
+    error, when each source states one value and several do."""
     component = str(violation.component)
-    if violation.path is None or not component.endswith(("MaxCountConstraintComponent",
-                                                          "SPARQLConstraintComponent")):
+    single = component.endswith("MaxCountConstraintComponent") or (
+        component.endswith("SPARQLConstraintComponent") and str(violation.shape) in one_value_shapes())
+    if violation.path is None or not single:
         return False
     stated: dict[str, set[str]] = {}
     query = f"SELECT ?g ?v WHERE {{ GRAPH ?g {{ <{violation.focus}> <{violation.path}> ?v }} }}"

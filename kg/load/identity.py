@@ -105,6 +105,9 @@ def references(rf: RecordFile) -> frozenset[tuple[str, str]]:
             target = val.field.kind.refers_to
             if target is not None:
                 refs.update((target, str(item)) for item in val.items)
+            for derived in val.extra.get("derived_from", ()):  # segment/id of a record a value is derived from
+                segment, _, rid = derived.partition("/")
+                refs.add((next(s.name for s in SECTIONS if s.segment == segment), rid))
     return frozenset(refs)
 
 

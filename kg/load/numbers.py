@@ -53,13 +53,12 @@ def date_in(value: str, quote: str) -> bool:
     if not rest:
         return True
     month, day = (int(part) for part in rest.split("-"))
-    if not re.search(rf"(?<![0-9])0?{day}(?![0-9])", quote.replace(year, " ")):
+    numbers = [int(n) for n in re.findall(r"(?<![0-9])0?([0-9]{1,2})(?![0-9])", quote.replace(year, " "))]
+    if day not in numbers:
         return False
     name = MONTHS[month - 1]
-    lowered = quote.casefold()
-    return (re.search(rf"(?<![a-z]){name[:3]}", lowered) is not None
-            or re.search(rf"(?<![0-9])0?{month}(?![0-9])", quote.replace(year, " ").replace(str(day), " ", 1))
-            is not None)
+    named = re.search(rf"(?<![a-z]){name[:3]}(?:{name[3:]}|\.)?(?![a-z])", quote.casefold()) is not None
+    return named or (month in numbers and (month != day or numbers.count(month) >= 2))
 
 
 def stated_in(value: int | str, quote: str) -> bool:
