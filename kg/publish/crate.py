@@ -17,7 +17,7 @@ from typing import Any
 from kg import __version__
 from kg.base.config import TITLE
 from kg.base.files import write_atomic
-from kg.publish.metadata import KEYWORDS, LICENSE, LICENSE_NAME, ReleaseInfo, SourceWork
+from kg.publish.metadata import CREATOR_NAME, KEYWORDS, LICENSE, LICENSE_NAME, ReleaseInfo, SourceWork
 
 CRATE_VERSION = "1.2"
 METADATA_FILE = "ro-crate-metadata.json"
@@ -37,7 +37,7 @@ def crate_metadata(files: dict[str, tuple[int, str]], media_types: dict[str, str
     crate = ROCrate(gen_preview=False, version=CRATE_VERSION)
     root = crate.root_dataset
     creator = crate.add(ContextEntity(crate, creator_iri, properties={"@type": "Organization",
-                                                                      "name": "pikg contributors"}))
+                                                                      "name": CREATOR_NAME}))
     crate.add(ContextEntity(crate, LICENSE, properties={"@type": "CreativeWork", "name": LICENSE_NAME,
                                                         "identifier": "CC-BY-4.0"}))
     for key, value in (("name", TITLE), ("description", description), ("identifier", dataset_iri),

@@ -27,6 +27,15 @@ _DATE_TYPES = {XSD + "date": "date", XSD + "dateTime": "dateTime", XSD + "gYear"
                XSD + "gYearMonth": "gYearMonth"}
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NO_DATE = "1970-01-01"  # records that state no date at all: the epoch, as SOURCE_DATE_EPOCH=0 would give
+CREATOR_NAME = "pikg contributors"  # who makes the release: the dataset's creator and publisher, the nanopubs'
+
+
+def creator_iri(base: str) -> str:
+    """The release's creator, an agent under the data's base IRI (one place, for DCAT, schema.org, the crate and
+    the nanopublications)."""
+    return f"{base}agent/pikg-contributors"
+
+
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 LICENSE_NAME = "Creative Commons Attribution 4.0 International"
 KEYWORDS = ("mental health", "psychosocial intervention", "recovery", "personal recovery", "clinical recovery",

@@ -22,7 +22,7 @@ from kg.base.files import write_atomic
 from kg.base.terms import iri, literal, parse_literal
 from kg.model.build import short_hash as statement_hash
 from kg.publish.export import Published, prefix_lines, turtle_body
-from kg.publish.metadata import LICENSE, ReleaseInfo, subject_lines
+from kg.publish.metadata import LICENSE, ReleaseInfo, creator_iri, subject_lines
 
 NP = "http://www.nanopub.org/nschema#"
 _GRAPHS = ("Head", "assertion", "provenance", "pubinfo")
@@ -117,7 +117,7 @@ def nanopublication(data: Published, finding: str, info: ReleaseInfo) -> tuple[s
               (("Assertion", "assertion"), ("Provenance", "provenance"), ("PublicationInfo", "pubinfo")))]
     pubinfo = [f"{this} {iri(expand('dcterms:created'))} {literal(info.date, datatype=info.date_datatype)}",
                f"{this} {iri(expand('dcterms:license'))} <{LICENSE}>",
-               f"{this} {iri(expand('dcterms:creator'))} <{base}agent/pikg-contributors>",
+               f"{this} {iri(expand('dcterms:creator'))} <{creator_iri(base)}>",
                f"{this} {iri(expand('dcterms:isPartOf'))} <{base}dataset>"]
     graphs = dict(zip(_GRAPHS, (head, assertion, provenance, pubinfo), strict=True))
     code = artefact_code([tuple(t.replace(_CODE, " ") for t in (sub(name), *line.split(" ", 2)))

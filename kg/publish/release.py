@@ -26,7 +26,7 @@ from kg.model.build import KnowledgeGraph, nquad_lines
 from kg.model.stats import Stats, compute_stats
 from kg.publish.export import FORMATS, Published, jsonld_context, new_graph, serialize, small_turtle, write_turtle
 from kg.publish.jsonld import Compactor, by_subject, document
-from kg.publish.metadata import KEYWORDS, ReleaseInfo, SourceWork, release_info, source_works
+from kg.publish.metadata import CREATOR_NAME, KEYWORDS, ReleaseInfo, SourceWork, creator_iri, release_info, source_works
 from kg.query.store import released_store
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -207,10 +207,10 @@ def dataset_description(kg: KnowledgeGraph, stats: Stats, files: dict[str, tuple
     g.add((ds, DCTERMS.license, LICENSE))
     g.add((ds, DCAT.version, Literal(__version__)))
     g.add((ds, OWL.versionInfo, Literal(__version__)))
-    creator = URIRef(f"{base}agent/pikg-contributors")
+    creator = URIRef(creator_iri(base))
     g.add((ds, DCTERMS.creator, creator))
     g.add((creator, RDF.type, FOAF.Organization))
-    g.add((creator, FOAF.name, Literal("pikg contributors")))
+    g.add((creator, FOAF.name, Literal(CREATOR_NAME)))
     g.add((ds, DCTERMS.publisher, creator))
     released = Literal(info.date, datatype=URIRef(info.date_datatype))
     g.add((ds, DCTERMS.issued, released))
@@ -275,8 +275,7 @@ def schema_org_dataset(kg: KnowledgeGraph, files: dict[str, tuple[int, str]], in
         if work.authors:
             entry["author"] = [{"@type": "Person", "@id": person, "name": name} for person, name in work.authors]
         sources.append(entry)
-    creator = {"@type": "Organization", "@id": f"{kg.settings.base_iri}agent/pikg-contributors",
-               "name": "pikg contributors"}
+    creator = {"@type": "Organization", "@id": creator_iri(kg.settings.base_iri), "name": CREATOR_NAME}
     doc: dict[str, Any] = {
         "@context": {"@vocab": "http://schema.org/", **{term: {"@type": "@id"} for term in (
             "license", "contentUrl", "url", "sameAs")}},
@@ -407,7 +406,7 @@ def write_description(kg: KnowledgeGraph, stats: Stats, folder: Path,
                                                         ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     described = {**files, **checksums(folder, [folder / "dataset.jsonld", folder / "dataset.ttl"])}
     base = kg.settings.base_iri
-    write_crate(folder, described, MEDIA_TYPES, info, works, f"{base}dataset", f"{base}agent/pikg-contributors",
+    write_crate(folder, described, MEDIA_TYPES, info, works, f"{base}dataset", creator_iri(base),
                 DESCRIPTION)
 
 
