@@ -32,19 +32,23 @@ def kg() -> KnowledgeGraph:
     return build(Settings.default(sources_dir=SEEDS))
 
 
+def bundled_plus(root: Path, records: tuple[Path, ...] = (), texts: tuple[Path, ...] = ()) -> tuple[Path, Path]:
+    """The bundled records and source texts, copied to `records` and `texts` below root, plus the given fixture
+    record files and texts (which may refer to the bundled records): (records folder, texts folder)."""
+    records_dir, texts_dir = root / "records", root / "texts"
+    records_dir.mkdir()
+    texts_dir.mkdir()
+    for path in [*resource_dir("records").glob("*.yaml"), *records]:
+        shutil.copy(path, records_dir)
+    for path in [*SEEDS.iterdir(), *texts]:
+        shutil.copy(path, texts_dir)
+    return records_dir, texts_dir
+
+
 @pytest.fixture()
 def corpus(tmp_path: Path) -> tuple[Path, Path]:
     """The bundled records and texts plus the made-up third source (a test fixture, never real data)."""
-    records, texts = tmp_path / "records", tmp_path / "texts"
-    records.mkdir()
-    texts.mkdir()
-    for path in resource_dir("records").glob("*.yaml"):
-        shutil.copy(path, records)
-    shutil.copy(THIRD, records)
-    for path in SEEDS.iterdir():
-        shutil.copy(path, texts)
-    shutil.copy(FIXTURE_SOURCES / "fixture-third-source.txt", texts)
-    return records, texts
+    return bundled_plus(tmp_path, (THIRD,), (FIXTURE_SOURCES / "fixture-third-source.txt",))
 
 
 @pytest.fixture()

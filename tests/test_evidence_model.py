@@ -243,16 +243,11 @@ def test_a_trial_and_a_qualitative_evidence_synthesis_fit_unbent(tmp_path: Path,
     """Two more kinds of report (synthetic fixtures, never bundled): a randomised controlled trial, whose arms are
     samples with their own sizes beside the stated total, and a qualitative evidence synthesis, whose review
     findings carry a role, a factor and a GRADE-CERQual confidence and no direction."""
-    from conftest import FIXTURE_SOURCES, FIXTURES
+    from conftest import FIXTURE_SOURCES, FIXTURES, bundled_plus
     from kg.check.verdict import judge
 
-    records = _copy_records(tmp_path)
-    for path in (FIXTURES / "records" / "trial-and-qes").glob("*.yaml"):
-        shutil.copy(path, records)
-    texts = tmp_path / "texts"
-    shutil.copytree(kg.settings.sources_dir, texts)
-    for name in ("trial-abstract.txt", "qes-abstract.txt"):
-        shutil.copy(FIXTURE_SOURCES / name, texts)
+    records, texts = bundled_plus(tmp_path, tuple(sorted((FIXTURES / "records" / "trial-and-qes").glob("*.yaml"))),
+                                  (FIXTURE_SOURCES / "trial-abstract.txt", FIXTURE_SOURCES / "qes-abstract.txt"))
     built = build(Settings.default(records, texts))
     assert judge(built).ok
     g = built.dataset

@@ -7,21 +7,17 @@ every answer is the same on rdflib and on Oxigraph.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from rdflib import URIRef
 
-from kg.base.config import Settings, resource_dir
+from conftest import FIXTURES, bundled_plus
+from kg.base.config import Settings
 from kg.model.build import KnowledgeGraph, build
 from kg.query.sparql import OxigraphEngine, QueryResult, run_engine
 from kg.query.store import oxigraph_store
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REVIEW_RECORDS = FIXTURES / "records" / "review" / "review-abstract.yaml"
 REVIEW_TEXT = FIXTURES / "sources" / "review-abstract.txt"
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 
 REVIEW = "Systematic review of supported employment and group psychoeducation for adults with severe mental illness"
 REVIEW_SOURCE = ("A fictional systematic review abstract on supported employment and group psychoeducation (synthetic "
@@ -33,16 +29,7 @@ DENMARK = "Personal and clinical recovery with the individual placement and supp
 @pytest.fixture(scope="module")
 def review_kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
     """The bundled records and texts plus the review fixture's record file and text."""
-    root = tmp_path_factory.mktemp("review")
-    records, texts = root / "records", root / "texts"
-    records.mkdir()
-    texts.mkdir()
-    for path in resource_dir("records").glob("*.yaml"):
-        shutil.copy(path, records)
-    shutil.copy(REVIEW_RECORDS, records)
-    for path in SEEDS.iterdir():
-        shutil.copy(path, texts)
-    shutil.copy(REVIEW_TEXT, texts)
+    records, texts = bundled_plus(tmp_path_factory.mktemp("review"), (REVIEW_RECORDS,), (REVIEW_TEXT,))
     return build(Settings.default(records_dir=records, sources_dir=texts))
 
 

@@ -502,13 +502,10 @@ def test_the_evidence_map_weighs_a_review_as_its_source_states_it(tmp_path: Path
     """With the synthetic review (tests/fixtures/records/review/): a review finding's cell says how many trials
     and participants it pools, a 12-person interview study's cell says 12 participants; "little or no evidence" is
     its own direction, not "no effect"; an empty cell says whether any study evaluates the intervention."""
-    from conftest import SEEDS
+    from conftest import bundled_plus
 
-    records, texts = tmp_path / "records", tmp_path / "sources"
-    shutil.copytree(ROOT / "records", records)
-    shutil.copytree(SEEDS, texts)
-    shutil.copy(FIXTURES / "records" / "review" / "review-abstract.yaml", records)
-    shutil.copy(FIXTURE_SOURCES / "review-abstract.txt", texts)
+    records, texts = bundled_plus(tmp_path, (FIXTURES / "records" / "review" / "review-abstract.yaml",),
+                                  (FIXTURE_SOURCES / "review-abstract.txt",))
     out = tmp_path / "site"
     write_site(build(Settings.default(records, texts)), out)
     table = re.search(r'<table class="evidence">.*?</table>', (out / "evidence.html").read_text(encoding="utf-8"),

@@ -58,6 +58,7 @@ class Term:
 Triple = tuple[str, str, Term]  # subject IRI, predicate IRI, object
 JSON = dict[str, Any]
 TEXT_SCHEMA: JSON = {"type": "string", "minLength": 1}
+NUMERIC_KEYS = ("value", "values", "quote", "quote_in", "derived_from")  # a number or a date may be derived
 DERIVED_PATTERN = r"^[a-z]+/[a-z0-9][a-z0-9-]*$"  # SECTION/ID of the record a derived value comes from
 DERIVED_SCHEMA: JSON = {"anyOf": [{"type": "string", "pattern": DERIVED_PATTERN},
                                   {"type": "array", "items": {"type": "string", "pattern": DERIVED_PATTERN},
@@ -213,7 +214,7 @@ class WholeNumber(Kind):
     minimum: int
     xsd: str
     writes: str = ""
-    keys = ("value", "values", "quote", "quote_in", "derived_from")
+    keys = NUMERIC_KEYS
     numeric = True
 
     @property
@@ -261,7 +262,7 @@ class Date(Kind):
 
     name: str = "date"
     years: bool = False
-    keys = ("value", "values", "quote", "quote_in", "derived_from")
+    keys = NUMERIC_KEYS
     numeric = True
 
     @property
