@@ -490,15 +490,20 @@ def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: 
 @PROGRESS
 def site(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path,
          progress: bool | None) -> None:
-    """Write a static site: home page, comparison table, evidence map, a page per resource (with its Turtle
-    and JSON-LD), ontology documentation and, in download/, the release as `kg build` writes it (judged the same
-    way: exit 1, writing nothing, if the graph fails). Plain HTML and CSS; open it from disk."""
+    """Write a static site: home page, the sources' tables as printed, evidence map, a page per resource (its
+    Turtle beside it, its JSON-LD in it), lists by class, search, ontology documentation and, in download/, the
+    release as `kg build` writes it (judged the same way: exit 1, writing nothing, if the graph fails). Plain
+    HTML and CSS; open it from disk. Run again with nothing changed, it stops at once."""
     from kg.base.config import Settings
     from kg.pipeline import build_site
 
     settings = Settings.default(records_dir, sources_dir, base_iri)
     with _loading(settings.records_dir, progress) as loaded:
         result, written = build_site(settings, out_dir, loaded)
+    if result is None:
+        click.echo(f"{display_path(out_dir)}/ is up to date: its {len(written)} files were written from these very "
+                   "records, source texts and model, and none has changed since; nothing was rebuilt")
+        return
     click.echo(result.summary())
     if not result.ok:
         sys.exit(1)

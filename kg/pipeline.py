@@ -110,18 +110,21 @@ def build_release(settings: Settings, out_dir: Path, complete_quotes: bool = Fal
     return release_graph(kg, out_dir, complete_quotes, release_info(kg, release_date, download_base), unchecked_ok)
 
 
-def site_of(kg: KnowledgeGraph, out_dir: Path) -> tuple[PipelineResult, dict[str, Path]]:
+def site_of(kg: KnowledgeGraph, out_dir: Path, fingerprint: str = "", workers: int | None = None
+            ) -> tuple[PipelineResult, dict[str, Path]]:
     """The static site of kg in out_dir: the release written by the one writer and judged by the one verdict into
-    download/, then the pages; nothing replaced when the graph fails. Returns the result and the site's files
-    (none when it failed)."""
+    download/, then the pages, from the same statements; nothing replaced when the graph fails. A
+    page that the site being replaced has byte for byte is linked from it rather than written again (its date
+    stays that of its last change). Returns the result and the site's files (none when it failed)."""
     from kg.publish.site import write_pages
 
     outcome: list[PipelineResult] = []
+    previous = out_dir if out_dir.is_dir() else None
 
     def fill(folder: Path) -> None:
         (folder / "download").mkdir()
         result = release_into(kg, folder / "download")
-        write_pages(kg, folder, result.stats)
+        write_pages(kg, folder, result.stats, previous, fingerprint, workers)
         outcome.append(result)
 
     try:
@@ -132,7 +135,15 @@ def site_of(kg: KnowledgeGraph, out_dir: Path) -> tuple[PipelineResult, dict[str
 
 
 def build_site(settings: Settings, out_dir: Path, progress: Callable[[Path], None] | None = None
-               ) -> tuple[PipelineResult, dict[str, Path]]:
-    """site_of from the records, the folder checked first (`progress` is called after each record file)."""
+               ) -> tuple[PipelineResult | None, dict[str, Path]]:
+    """site_of from the records, the folder checked first (`progress` is called after each record file). When
+    out_dir is the site of these very inputs, untouched since, nothing is built: (None, its files)."""
+    from kg.publish.site.files import intact, read_manifest
+    from kg.publish.site.inputs import fingerprint
+
     check_output_folder(out_dir, "site")
-    return site_of(build(settings, progress=progress), out_dir)
+    given = fingerprint(settings)
+    manifest = read_manifest(out_dir if out_dir.is_dir() else None)
+    if manifest.get("fingerprint") == given and intact(out_dir, manifest):
+        return None, {name: out_dir / name for name in manifest["files"]}
+    return site_of(build(settings, progress=progress), out_dir, given)

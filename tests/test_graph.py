@@ -179,6 +179,41 @@ def test_authors_in_byline_order(kg) -> None:
                      "Thomas Nordahl Christensen", "Sofie Bratberg Jensen"]
 
 
+def test_table_1_as_the_source_prints_it(kg) -> None:
+    """The table's own triples, exactly: its columns (the interventions, left to right) and rows (the fields'
+    properties, top to bottom), each with its position; all in the table's graph, each with a statement citing the
+    table's caption (the record's quote, which `columns` and `rows` do not override)."""
+    table = ID["table/missing-link-table-1"]
+    caption = "Table 1 An overview of the interventions’ aims and methods"
+    positive = XSD.positiveInteger
+    expected = {
+        (table, RDF.type, PIKG.SourceTable),
+        (table, DCTERMS.isReferencedBy, ID["source/missing-link-table-1"]),
+        (table, SKOS.prefLabel, Literal(caption, lang="en")),
+    }
+    for position, intervention in enumerate((IMR, IPS, TP, LTAD), start=1):
+        column = URIRef(f"{table}/column/{position}")
+        expected |= {(table, PIKG.hasColumn, column), (column, RDF.type, PIKG.TableColumn),
+                     (column, PIKG.position, Literal(str(position), datatype=positive)),
+                     (column, PIKG.columnIntervention, intervention)}
+    rows = (PIKG.aim, PIKG.hasComponent, PIKG.hasDuration, PIKG.peerSupport, PIKG.sessionsLedBy)
+    for position, prop in enumerate(rows, start=1):
+        row = URIRef(f"{table}/row/{position}")
+        expected |= {(table, PIKG.hasRow, row), (row, RDF.type, PIKG.TableRow),
+                     (row, PIKG.position, Literal(str(position), datatype=positive)), (row, PIKG.rowProperty, prop)}
+    graph = kg.dataset.graph(TABLE)
+    found = {(s, p, o) for s, p, o in graph if str(s) == str(table) or str(s).startswith(f"{table}/")}
+    assert found == expected and len(expected) == 39
+    for triple in expected:
+        assert quote_of(kg, TABLE, triple) == caption
+    assert {p for _, p, _ in graph.triples((None, None, table))} == {RDF.subject}  # only its statements
+    for other in kg.source_graphs():
+        if other != TABLE:
+            assert not list(kg.dataset.graph(other).triples((table, None, None)))
+    # the empty cell stays empty: the row of who leads the sessions has no value for IPS's column
+    assert list(kg.dataset.objects(IPS, PIKG.sessionsLedBy)) == []
+
+
 def test_findings_count_and_hedges(kg) -> None:
     findings = set(kg.dataset.subjects(RDF.type, PIKG.Finding))
     assert len(findings) == COUNTS["classes"]["pikg:Finding"]

@@ -28,17 +28,20 @@ from kg.load.schema import (
     ONE,
     REFERENCE_END,
     REFERENCE_START,
+    SECTION_BY_NAME,
     SECTIONS,
+    Columns,
     Concept,
     Field,
     Refused,
+    Rows,
     Section,
     String,
     embed_reference,
     format_reference,
 )
 from kg.model.build import concepts_by_scheme
-from kg.publish import site
+from kg.publish.site import builder
 
 SH = Namespace(PREFIXES["sh"])
 SHAPES = load_shapes()  # the Core shapes and the SHACL-SPARQL constraints added to them
@@ -203,6 +206,33 @@ def test_every_property_shape_of_a_record_constrains_a_field() -> None:
                     assert str(SHAPES.value(shape, SH.path)) in predicates, shape
 
 
+def test_table_shapes_agree_with_the_table_kinds() -> None:
+    """A table row's property is one of the fields `rows` accepts (the shape's sh:in lists exactly their
+    properties, in the schema's order), and a column's intervention is of the class of the section `columns`
+    names: the shapes of the nodes the two kinds make agree with the kinds."""
+    tables = SECTION_BY_NAME["tables"]
+    rows, columns = tables.field("rows").kind, tables.field("columns").kind
+    assert isinstance(rows, Rows) and isinstance(columns, Columns)
+    shape = URIRef(SHAPES_NS + "TableRow-property")
+    listed = [str(m) for m in Collection(SHAPES, SHAPES.value(shape, SH["in"]))]
+    assert listed == [expand(p) for p in rows.fields.values()]
+    interventions = SECTION_BY_NAME[rows.section]
+    assert set(rows.fields) == {f.name for f in interventions.fields} - {"aliases", "curator_note"}
+    column = URIRef(SHAPES_NS + "TableColumn-intervention")
+    assert str(SHAPES.value(column, SH["class"])) == expand(SECTION_BY_NAME[columns.section].types[0])
+    for node, kind in (("TableColumn", columns), ("TableRow", rows)):
+        assert SHAPES.value(URIRef(SHAPES_NS + node), SH.targetClass) == URIRef(expand(kind.range))
+        position = URIRef(SHAPES_NS + f"{node}-position")
+        assert SHAPES.value(position, SH.datatype) == URIRef(expand("xsd:positiveInteger"))
+    assert [rows.check(name, CONCEPTS) for name in rows.fields] == list(rows.fields)
+    with pytest.raises(Refused, match=r"^'aimm' is not a field of `interventions`; did you mean 'aim'\? Fields: "
+                       r"name, alt_names, acronym, types, broader, aim, "):
+        rows.check("aimm", CONCEPTS)
+    for curators in ("aliases", "curator_note", 1, None):
+        with pytest.raises(Refused):
+            rows.check(curators, CONCEPTS)
+
+
 SAMPLES: tuple[Any, ...] = (
     "2017", "2017-09-20", "2017-02-30", "2017-09-20\n", "20170920", "\u0662\u0660\u0661\u0667", "en", "en-GB",
     "en\n", "english", "10.1186/s40359-021-00567-w", "10.1186/x y", "https://doi.org/10.1186/x", "10.12/x",
@@ -268,8 +298,8 @@ def test_names_and_labels_derive_from_the_schema() -> None:
     assert set(NAME_PREDICATES) == {
         "skos:prefLabel", "skos:altLabel", "skos:hiddenLabel", "pikg:acronym", "foaf:name", "schema:name",
         "dcterms:title"}
-    assert site.LABELS == (RDFS.label, *(URIRef(expand(p)) for p in LABEL_PREDICATES),
-                           URIRef(expand("oa:exact")))
+    assert builder.LABELS == (str(RDFS.label), *(expand(p) for p in LABEL_PREDICATES), expand("oa:exact"),
+                              expand("pikg:durationText"))
     assert set(LABEL_PREDICATES) == {"skos:prefLabel", "foaf:name", "schema:name", "dcterms:title"}
 
 

@@ -25,6 +25,7 @@ from kg.base.config import Settings
 from kg.model.build import KnowledgeGraph, build
 from kg.pipeline import site_of
 from kg.publish.serve import serve_folder
+from kg.publish.site.files import MANIFEST
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -93,7 +94,7 @@ def _parse(path: Path) -> _Links:
 
 def _text(fragment: str) -> str:
     """The visible text of an HTML fragment, without its quote links, a cell's values separated by "; "."""
-    fragment = re.sub(r' ?<a class="quote"[^>]*>quote</a>', "", fragment)
+    fragment = re.sub(r' ?<a class="quote"[^>]*>.*?</a>', "", fragment)
     fragment = fragment.replace('</span><span class="value">', "; ")
     return " ".join(unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
@@ -113,17 +114,21 @@ def _section(page: str, name: str) -> str:
 
 def test_site_files(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
-    # five site pages and one per resource: every instance kg stats counts but the rdf:Statements, a component
-    # counted once though it is also a skos:Concept (for the records of 86bc007: 5 + 316, with 158 passages,
-    # 70 concepts, 18 schemes, 11 findings, 7 persons, 6 authorships and mechanisms, 5 factors and outcomes, 4
-    # durations, source documents, samples and interventions, 3 populations, 2 studies, articles, subgroups and
-    # data sets, a place, a phenomenon and an event)
+    # six site pages, a list per class (a resource under its first class, ours first; at most 500 a page) and one
+    # page per resource: every instance kg stats counts but the rdf:Statements and the passages (paragraphs of
+    # their source's page), a component counted once though it is also a skos:Concept
     classes = BUNDLED["classes"]
-    resources = sum(classes.values()) - classes["rdf:Statement"] - classes["pikg:InterventionComponent"]
-    assert len(pages) == 5 + resources
-    for name in ("index.html", "compare.html", "evidence.html", "resources.html", "ontology.html", "style.css"):
+    resources = sum(classes.values()) - sum(classes[c] for c in (
+        "rdf:Statement", "pikg:Passage", "pikg:InterventionComponent"))
+    lists = sorted(p.name for p in (site / "list").glob("*.html"))
+    assert len(lists) == len(classes) - 2  # every class but rdf:Statement and pikg:Passage
+    assert "pikg-Finding.html" in lists and "skos-Concept.html" in lists
+    assert len(pages) == 6 + len(lists) + resources
+    for name in ("index.html", "compare.html", "evidence.html", "resources.html", "ontology.html", "search.html",
+                 "style.css", "search.js", "search-index.js"):
         assert (site / name).is_file()
     assert (site / "r" / "intervention" / "ips.ttl").is_file()
+    assert not (site / "r" / "passage").exists()
     assert (site / "download" / "pikg.ttl").is_file()
 
 
@@ -140,23 +145,53 @@ def test_the_download_folder_is_the_release(kg, site: Path, tmp_path: Path) -> N
     assert files(site / "download") == files(tmp_path / "release")
 
 
-def test_the_comparison_table_is_the_bundled_querys_answer(kg, site: Path) -> None:
-    """compare.html shows what `kg query compare-interventions` answers, each intervention a column, each value
-    linked to what it names and to the passages that state it."""
-    from kg.query.sparql import run_query_oxigraph
-    from kg.query.store import oxigraph_store
+def _seed_table() -> tuple[list[str], list[list[str]], str]:
+    """Table 1 as the seed text gives it (one cell a line, blank lines between, a no-break space for an empty
+    cell): the four column headings, the rows' cells (a row heading first, but the last row's), the footnote."""
+    lines = (ROOT.parent / "shared" / "seeds" / "000_965b1d08199467f9.txt").read_text(encoding="utf-8").split("\n")
+    cells = [" ".join(line.split()) for line in lines[6:64] if line]  # a line of a no-break space is ""
+    heads, body = cells[1:5], cells[5:]
+    rows = [body[k * 5 + 1:k * 5 + 5] for k in range(4)] + [body[20:24]]
+    return heads, rows, " ".join(lines[64].split())
 
-    result = run_query_oxigraph(oxigraph_store(kg), "compare-interventions")
+
+def test_table_1_as_the_source_prints_it(site: Path) -> None:
+    """compare.html shows Table 1 as the seed text has it: the headings, the cells and the footnote, in the
+    article's order; values linked inside the printed words, the table's misspelling marked [sic] beside the
+    corrected name; facts from elsewhere below the table."""
+    heads, rows, footnote = _seed_table()
     html = (site / "compare.html").read_text(encoding="utf-8")
-    heads = re.findall(r'<th scope="col"><a href="[^"]+">([^<]+)</a></th>', html)
-    assert heads == [row[0] for row in result.rows]
-    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>', html)
-    assert rows == ["Aim", "Components", "Duration", "Peer support", "Sessions led by", "Note"]
-    ips = result.rows[heads.index("Individual placement and support")]
-    for component in ips[result.columns.index("components")].split("; "):
-        assert re.search(rf'<a href="r/component/[^"]+">{re.escape(component)}</a> <a class="quote"',
-                         html.replace("&#39;", "'")), component
-    assert html.count('class="quote"') == html.count('class="value"') > 30  # every value is quoted
+    table = re.search(r'<table class="printed">(.*?)</table>', html, re.S).group(1)
+    shown = [_text(re.sub(r'<span class="sic">.*|<span class="visually-hidden">[^<]*</span>', "", h, flags=re.S))
+             for h in re.findall(r'<th scope="col">(.*?)</th>', table, re.S)]
+    assert [h.replace(" a )", "a)") for h in shown] == heads  # the footnote marker is raised: "points<sup>a</sup>)"
+    assert ('(Turning points</a><sup><a href="#missing-link-table-1-note-a"><span class="visually-hidden">footnote '
+            '</span>a</a></sup>)') in table
+    got = [[_text(cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+           for row in re.findall(r"<tr><th scope=\"row\">.*?</tr>", table, re.S)]
+    assert got == [[cell or "blank in the source" for cell in row] for row in rows]
+    assert re.findall(r'<tr><th scope="row"><a href="ontology.html#(\w+)">', table) == [
+        "aim", "hasComponent", "hasDuration", "peerSupport", "sessionsLedBy"]
+    imr = re.findall(r"<td>(.*?)</td>", re.search(r'#hasComponent">.*?</tr>', table, re.S).group(0), re.S)[0]
+    assert re.findall(r'<a href="r/component/([^"]+)\.html">', imr) == [
+        "curriculum-based-psychoeducation", "cognitive-behavioural-approaches-to-medication-adherence",
+        "relapse-prevention", "social-skills-training", "coping-skills-training"]  # in the cell's order
+    assert '<a href="r/component/curriculum-based-psychoeducation.html">Curriculum-based psychoeducation</a>' in imr
+    assert table.count('<span class="sic">[sic]</span>') == 1
+    assert ('(“Lean how to tackle anxiety and depression”)</span> <span class="sic">[sic]</span><br><a href="r/'
+            'intervention/learn-how-to-tackle-anxiety-and-depression.html">Learn how to tackle anxiety and '
+            'depression</a>') in table
+    note = re.search(r'<p id="missing-link-table-1-note-a">(.*?)</p>', html, re.S).group(1)
+    assert _text(re.sub(r' <a class="quote".*', "", note)) == "a " + footnote.removeprefix("1. a")  # "aTurning…"
+    others = _section(html, "missing-link-table-1-others")
+    ips = re.search(r'<table class="others"><caption><a href="r/intervention/ips.html">.*?</table>', others,
+                    re.S).group(0)
+    assert _table(ips, 'class="others"') == [
+        ["delivered by", "employment specialist", "Conference abstract “Personal and clinical recovery with the "
+         "individual placement and support intervention in Denmark” (2017)"],
+        ["target population", "people with severe mental illness", "Conference abstract “Personal and clinical "
+         "recovery with the individual placement and support intervention in Denmark” (2017); Table 1 of “The "
+         "missing link” (BMC Psychology, 2021): an overview of the interventions’ aims and methods"]]
 
 
 def test_every_internal_link_resolves(site: Path) -> None:
@@ -175,36 +210,67 @@ def test_every_internal_link_resolves(site: Path) -> None:
     assert checked > 3000
 
 
-def test_no_script_but_the_dataset_description(site: Path) -> None:
-    """Everything works without JavaScript: the only script is the schema.org description (data, not code)."""
+def test_scripts_only_where_search_runs(site: Path) -> None:
+    """Everything works without JavaScript: the search page's two scripts (its index and the filter) are the only
+    code; the JSON-LD of the home page (schema.org) and of each resource page (its statements) is data."""
     for page in site.rglob("*.html"):
-        assert set(_parse(page).scripts) <= {"application/ld+json"}, page
+        resource = page.relative_to(site).parts[0] in ("r", "vocab", "ext")  # its statements, as JSON-LD
+        expected = {"application/ld+json"} if resource or (page.name == "index.html" and page.parent == site) else \
+            {""} if page.name == "search.html" else set()
+        assert set(_parse(page).scripts) == expected, page
     home = (site / "index.html").read_text(encoding="utf-8")
     dataset = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', home, re.S).group(1))
     assert dataset["@type"] == "Dataset" and dataset["version"] == "0.1.0"
+    search = (site / "search.html").read_text(encoding="utf-8")
+    assert '<script src="search-index.js"></script>\n<script src="search.js"></script>' in search
+    assert '<noscript><p>The search needs JavaScript. Without it, every resource is in the <a href="resources.html">' \
+        in search
+    index = json.loads((site / "search-index.js").read_text(encoding="utf-8").removeprefix(
+        "window.PIKG_SEARCH = ").removesuffix(";\n"))
+    assert ["Individual placement and support", "intervention", "r/intervention/ips.html",
+            "IPS Individual Placement and Support Individual placement and support"] in index
+    assert {kind for _, kind, _, _ in index} == {"intervention", "intervention component", "study", "finding",
+                                                  "outcome"}
+    assert all((site / page).is_file() for _, _, page, _ in index)
 
 
-def test_resource_pages_link_their_own_rdf(site: Path) -> None:
+def test_resource_pages_carry_their_own_rdf(site: Path) -> None:
+    """Each page links its statements as Turtle and embeds them as JSON-LD (the same graph); a source's page
+    adds its passages, each a paragraph with an anchor that every quote link leads to."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
     page = (site / "r" / "intervention" / "ips.html").read_text(encoding="utf-8")
     assert '<link rel="alternate" type="text/turtle" href="ips.ttl">' in page
-    assert '<link rel="alternate" type="application/ld+json" href="ips.jsonld">' in page
-    from rdflib import Graph
-
-    graph = Graph().parse(site / "r" / "intervention" / "ips.ttl")
+    embedded = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    turtle = Graph().parse(site / "r" / "intervention" / "ips.ttl")
     # 21: three sources refer to IPS (isReferencedBy ×3) and give it three types, the abstract of The missing link
     # adding community-based intervention
-    assert len(graph) == len(Graph().parse(site / "r" / "intervention" / "ips.jsonld", format="json-ld")) == 21
+    assert len(turtle) == 21 and isomorphic(turtle, Graph().parse(data=embedded, format="json-ld"))
+    source = (site / "r" / "source" / "missing-link-table-1.html").read_text(encoding="utf-8")
+    anchors = re.findall(r'<article class="passage" id="(p-[0-9a-f]+)">', source)
+    assert len(anchors) == len(set(anchors)) == len(
+        Graph().parse(site / "r" / "source" / "missing-link-table-1.ttl").query(
+            "SELECT ?p WHERE { ?p <https://w3id.org/pikg/ontology#inSource> ?s }"))
+    nine = re.search(r'<blockquote><p>Nine months</p></blockquote>.*?</article>', source, re.S).group(0)
+    assert [_text(li) for li in re.findall(r"<li>(.*?)</li>", nine)] == [
+        "Illness management and recovery: has duration Nine months", "Nine months: duration in days 270",
+        "Nine months: duration qualifier exact", "Nine months: duration text Nine months",
+        "Nine months: duration value P9M", "Nine months: type duration specification"]
 
 
 def test_two_runs_give_the_same_files(kg, site: Path, tmp_path: Path) -> None:
+    """Byte for byte, but the manifest, which records each file's modification time (kg.publish.site.files)."""
     again = tmp_path / "again"
     write_site(kg, again)
 
     def digest(folder: Path) -> dict[str, str]:
         return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(folder.rglob("*")) if p.is_file()}
+                for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MANIFEST}
 
     assert digest(again) == digest(site)
+    ours, theirs = (json.loads((folder / MANIFEST).read_text(encoding="utf-8")) for folder in (site, again))
+    assert {k: v[:2] for k, v in ours["files"].items()} == {k: v[:2] for k, v in theirs["files"].items()}
 
 
 def test_accessibility_basics(site: Path) -> None:
@@ -254,7 +320,7 @@ def test_pages_render_and_evidence_cells_open(browser, server: str) -> None:
     cell.find_element(By.TAG_NAME, "summary").click()
     assert finding.is_displayed()
     assert "“indicates”" in cell.text and "The present study indicates" in cell.text
-    assert browser.find_element(By.ID, "cell-imr-personal-recovery").text == "not reported"  # the synthesis studies IMR
+    assert browser.find_element(By.ID, "cell-imr-personal-recovery").text == "no finding on this outcome"
     browser.save_screenshot(str(ARTIFACTS / "site-evidence-open-cell.png"))
     finding.click()
     assert browser.find_element(By.TAG_NAME, "h1").text == "IPS contributed to personal recovery"
@@ -338,8 +404,8 @@ def test_study_page_shows_its_samples_and_data_lineage(site: Path) -> None:
     ]
     samples = re.search(r'<table class="samples">.*?</table>', page, re.S).group(0)
     assert samples.count('class="value"') == samples.count('class="quote"') == 15  # every value quoted
-    assert '<a class="quote" href="../passage/missing-link-abstract/' in samples
-    assert 'title="Illness Management and Recovery (n = 15)">quote</a>' in samples
+    assert '<a class="quote" href="../source/missing-link-abstract.html#p-' in samples  # its source's paragraph
+    assert '>“Illness Management and Recovery (n = 15)”</a>' in samples  # a passage's link says its words
     synthesis = "The missing link: a qualitative synthesis of interventional studies"
     assert _table(page, 'class="lineage"') == [
         ["existing data set of anonymised, transcribed interviews with participants in Illness Management and "
@@ -348,8 +414,10 @@ def test_study_page_shows_its_samples_and_data_lineage(site: Path) -> None:
          "Support", "not reported", synthesis],
     ]
     lineage = re.search(r'<table class="lineage">.*?</table>', page, re.S).group(0)
+    # a long passage is cut in its link's text, whole in its title
     assert lineage.count('title="The material partly consists of secondary analyses of existing data sets of '
-                         'anonymised, transcribed interviews">quote</a>') == 2
+                         'anonymised, transcribed interviews">“The material partly consists of secondary analyses of '
+                         'existing data sets of anonymised, t…”</a>') == 2
     denmark = (site / "r" / "study" / "ips-denmark-recovery-study.html").read_text(encoding="utf-8")
     assert _table(denmark, 'class="samples"') == [
         ["IPS participants interviewed", "12", "Individual placement and support", "not reported", "none named"]]
@@ -486,8 +554,8 @@ def test_pages_of_an_intervention_with_only_a_name(tmp_path: Path) -> None:
     assert 'id="facilitators"' not in page
     assert _text(_section(page, "prior")).endswith("cited in A made-up review")
     evidence = (out / "evidence.html").read_text(encoding="utf-8")
-    table = re.search(r'<table class="evidence">.*?</table>', evidence, re.S).group(0)
-    assert 'class="cell"' not in table and "r/finding/" not in table and "quality-of-life" not in table
+    assert '<table class="evidence">' not in evidence  # no effect finding: no map of empty cells
+    assert "No effect finding yet: no finding names an outcome and a direction." in evidence
     assert re.findall(r'<li><a href="r/finding/([^"]+)\.html">', _section(evidence, "themes")) == [
         "belonging", "quality-of-life-link"]
     assert re.findall(r'<li><a href="r/finding/([^"]+)\.html">', _section(evidence, "background")) == [
@@ -521,5 +589,54 @@ def test_the_evidence_map_weighs_a_review_as_its_source_states_it(tmp_path: Path
     assert cell("cell-group-psychoeducation-symptoms") == (
         "○ 1 little or no evidence of an effect 1 study (a review of 5 studies, 640 participants)")
     assert cell("cell-ips-personal-recovery") == "▲ 2 beneficial 1 study (12 participants)"
-    assert cell("cell-ips-competitive-employment") == "not reported"  # the review's finding is about the category
-    assert cell("cell-group-psychoeducation-personal-recovery") == "not reported"
+    assert cell("cell-ips-competitive-employment") == "no finding on this outcome"  # the review's is the category's
+    assert cell("cell-group-psychoeducation-personal-recovery") == "no finding on this outcome"
+
+
+def test_two_processes_write_the_pages_one_would(kg, site: Path, tmp_path: Path) -> None:
+    """At scale the resource pages are shared by a process per core (kg.publish.site.builder): the same files."""
+    from kg.pipeline import site_of
+
+    result, _ = site_of(kg, tmp_path / "shared", workers=2)
+    assert result.ok
+
+    def digest(folder: Path) -> dict[str, str]:
+        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MANIFEST}
+
+    assert digest(tmp_path / "shared") == digest(site)
+    manifest = json.loads((tmp_path / "shared" / MANIFEST).read_text(encoding="utf-8"))
+    assert len(manifest["files"]) == len(digest(site)) - 1  # every file but the stamp
+
+
+def test_a_rebuild_keeps_unchanged_pages_and_skips_an_unchanged_site(run, tmp_path: Path) -> None:
+    """`kg site` again with nothing changed builds nothing; after one record changes, the pages it does not
+    touch are the previous site's files (hard links: same inode, same modification time), the others new."""
+    from conftest import bundled_plus
+
+    records, texts = bundled_plus(tmp_path)
+    args = ("site", "-o", "site", "--records", str(records), "--sources", str(texts),
+            "--no-progress")
+    first = run(*args)
+    assert first.exit_code == 0, first.output
+    site = tmp_path / "site"
+    ips, ltad = site / "r" / "intervention" / "ips.html", site / "r" / "intervention" / (
+        "learn-how-to-tackle-anxiety-and-depression.html")
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in (ips, ltad)}
+    again = run(*args)
+    assert again.exit_code == 0
+    files = len(json.loads((site / MANIFEST).read_text(encoding="utf-8"))["files"])
+    assert again.output == (f"site/ is up to date: its {files} files were written from these very "
+                            "records, source texts and model, and none has changed since; nothing was rebuilt\n")
+    assert all((p.stat().st_ino, p.stat().st_mtime_ns) == before[p][:2] for p in before)
+    table = records / "missing-link-table-1.yaml"
+    table.write_text(table.read_text(encoding="utf-8").replace(
+        "the table's spelling kept as an alternative label.", "the table's spelling kept as another label."),
+        encoding="utf-8")
+    changed = run(*args)
+    assert changed.exit_code == 0, changed.output
+    assert (ips.stat().st_ino, ips.stat().st_mtime_ns, ips.read_bytes()) == before[ips]  # untouched: linked
+    assert ltad.read_bytes() != before[ltad][2] and b"kept as another label." in ltad.read_bytes()
+    (site / "index.html").write_text("edited by hand", encoding="utf-8")
+    assert "Records:" in run(*args).output  # a file changed since: built again
+    assert "Psychosocial Intervention Knowledge Graph" in (site / "index.html").read_text(encoding="utf-8")

@@ -111,6 +111,17 @@ def references(rf: RecordFile) -> frozenset[tuple[str, str]]:
     return frozenset(refs)
 
 
+def _named_twice(written: tuple, resolved: tuple[str, ...], what: str) -> str | None:
+    """The problem of a list naming one record twice, by two of its names (the loader refuses a value written
+    twice; two names of one record are found once they are resolved): a table would get two columns for it."""
+    first: dict[str, object] = {}
+    for text, rid in zip(written, resolved, strict=True):
+        if rid in first:
+            return (f"{first[rid]!r} and {text!r} name the same {what}, {rid}; the same value is listed twice")
+        first[rid] = text
+    return None
+
+
 def resolve_references(files: list[RecordFile], index: NameIndex | None = None) -> list[RecordFile]:
     """Check every reference and replace names by the ids they resolve to (in `index`, by default the files'
     own)."""
@@ -133,11 +144,15 @@ def resolve_references(files: list[RecordFile], index: NameIndex | None = None) 
             for val in rec.values:
                 target = val.field.kind.refers_to
                 if target is not None:
+                    where = f"{rec.section.name}.{rec.id}.{val.field.name}"
                     try:
                         items = tuple(index.resolve(target, str(item)) for item in val.items)
                     except ValueError as exc:
-                        errors.append(RecordError(str(rf.path), val.line,
-                                                  f"{rec.section.name}.{rec.id}.{val.field.name}", str(exc)))
+                        errors.append(RecordError(str(rf.path), val.line, where, str(exc)))
+                        continue
+                    twice = _named_twice(val.items, items, _singular(target))
+                    if twice:
+                        errors.append(RecordError(str(rf.path), val.line, where, twice))
                         continue
                     val = Value(val.field, items, val.quote, val.quote_in, val.line, val.extra)
                 values.append(val)

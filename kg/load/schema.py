@@ -385,8 +385,98 @@ class Authors(Ref):
             yield subject, has, _iri(authorship)
             yield authorship, expand("rdf:type"), _iri(expand("pikg:Authorship"))
             yield authorship, expand("pikg:author"), person
-            yield authorship, expand("pikg:authorPosition"), Term(str(position), datatype=XSD + "positiveInteger")
+            yield authorship, expand("pikg:authorPosition"), _position(position)
             yield subject, creator, person
+
+
+def _position(position: int) -> Term:
+    return Term(str(position), datatype=XSD + "positiveInteger")
+
+
+@dataclass(frozen=True)
+class Columns(Ref):
+    """The interventions a source table's columns describe, in print order: each column a pikg:TableColumn with
+    its position (as Authors makes an authorship per person)."""
+
+    section: str = "interventions"
+    family = "columns"
+    writes = "the ids or names of interventions, in print order (left to right)"
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return "columns"
+
+    @property
+    def range(self) -> str | None:
+        return "pikg:TableColumn"
+
+    @property
+    def rdf(self) -> str:
+        return "a `pikg:TableColumn` per intervention (`pikg:position`, `pikg:columnIntervention`)"
+
+    def triples(self, fld: Field, subject: str, items: tuple[Any, ...], extra: Mapping[str, Any], base: str,
+                source_id: str) -> Iterator[Triple]:
+        has = expand(fld.predicate)
+        for position, item in enumerate(items, start=1):
+            column = f"{subject}/column/{position}"
+            yield subject, has, _iri(column)
+            yield column, expand("rdf:type"), _iri(expand("pikg:TableColumn"))
+            yield column, expand("pikg:position"), _position(position)
+            yield column, expand("pikg:columnIntervention"), self.term(item, base)
+
+
+@dataclass(frozen=True)
+class Rows(Kind):
+    """Names of fields of `section` that a source table's rows show, in print order: each row a pikg:TableRow
+    with its position and the field's property. A curator's fields (aliases, remarks) are not the source's, so no
+    table prints them."""
+
+    section: str = "interventions"
+    family = "rows"
+    writes = "names of fields of the interventions section (a curator's aliases and notes aside), in print order " \
+        "(top to bottom)"
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return "rows"
+
+    @property
+    def range(self) -> str | None:
+        return "pikg:TableRow"
+
+    @property
+    def rdf(self) -> str:
+        return "a `pikg:TableRow` per field (`pikg:position`, `pikg:rowProperty`: the field's property)"
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The field names a row may show → their properties (CURIEs)."""
+        return {f.name: f.predicate for f in SECTION_BY_NAME[self.section].fields if f.kind not in CURATORS}
+
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> str:
+        allowed = list(self.fields)
+        if isinstance(item, str) and item in allowed:
+            return item
+        raise Refused(f"{item!r} is not a field of `{self.section}`{suggest(str(item), allowed, 'Fields')}")
+
+    def item_schema(self, concepts: Mapping[str, set[str]]) -> JSON:
+        return {"enum": list(self.fields)}
+
+    def hint(self, concepts: Mapping[str, set[str]]) -> str:
+        return " Allowed: " + ", ".join(self.fields)
+
+    def term(self, item: Any, base: str) -> Term:
+        return _iri(expand(self.fields[item]))
+
+    def triples(self, fld: Field, subject: str, items: tuple[Any, ...], extra: Mapping[str, Any], base: str,
+                source_id: str) -> Iterator[Triple]:
+        has = expand(fld.predicate)
+        for position, item in enumerate(items, start=1):
+            row = f"{subject}/row/{position}"
+            yield subject, has, _iri(row)
+            yield row, expand("rdf:type"), _iri(expand("pikg:TableRow"))
+            yield row, expand("pikg:position"), _position(position)
+            yield row, expand("pikg:rowProperty"), self.term(item, base)
 
 
 @dataclass(frozen=True)
@@ -536,6 +626,9 @@ POSITIVE = WholeNumber("positive-integer", 1, "positiveInteger", "a whole number
 COUNT = WholeNumber("nonnegative-integer", 0, "nonNegativeInteger", "a whole number of at least 0")
 DURATION = Duration()
 AUTHORS = Authors()
+COLUMNS = Columns()
+ROWS = Rows()
+CURATORS = (ALIAS, REMARK)  # kinds whose values are a curator's words, not the source's
 
 # Cardinality: how many values a field has.
 ONE = "one"  # one value, and at most one in the graph: sources that disagree are a conflict (sh:maxCount 1)
@@ -809,6 +902,19 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "tables", ("pikg:SourceTable",), "table", "Tables of a source as it prints them: the interventions its "
+        "columns describe and the fields its rows show, each in print order; a column's heading is the quote of the "
+        "intervention's record in the same file (so quote the heading there). The site shows the table as printed.",
+        (
+            LABEL,
+            Field("columns", COLUMNS, "pikg:hasColumn", "The interventions its columns describe, in print order "
+                  "(left to right).", LIST, required=True),
+            Field("rows", ROWS, "pikg:hasRow", "The fields of `interventions` its rows show, in print order (top to "
+                  "bottom).", LIST),
+            NOTE,
+        ),
+    ),
+    Section(
         "concepts", (), "concept", "Facts a source states about a vocabulary concept (keys are SCHEME/ID). In an open "
         "scheme (designs, methods, intervention types, provider roles), a key the bundled scheme lacks declares a "
         "new concept: give its `label`.",
@@ -873,7 +979,7 @@ REFERENCE_START, REFERENCE_END = "<!-- reference:start -->\n", "<!-- reference:e
 
 def _kinds() -> list[Kind]:
     """One kind of each family the sections use: text first, structured values last."""
-    order = (Text, String, Boolean, WholeNumber, Date, Language, Ref, Authors, Concept, Duration)
+    order = (Text, String, Boolean, WholeNumber, Date, Language, Ref, Authors, Columns, Rows, Concept, Duration)
     seen: dict[str, Kind] = {}
     for section in SECTIONS:
         for fld in section.fields:

@@ -28,7 +28,7 @@ studies:
 NUMBER_HINT = ("give the passage that states it (digits or an English number word), or mark the value derived with "
                "`derived_from: SECTION/ID` of the records it comes from")
 SECTIONS = ("publications, events, places, persons, populations, components, interventions, studies, samples, "
-            "datasets, outcomes, phenomena, subgroups, mechanisms, factors, findings")
+            "datasets, outcomes, phenomena, subgroups, mechanisms, factors, findings, tables")
 WOMEN = """samples:
   women:
     quote: "Eighteen participants were women."

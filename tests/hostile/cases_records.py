@@ -34,6 +34,9 @@ def _edit(name: str, old: str, new: str):
 
 
 ABSTRACT = "ips-recovery-abstract.yaml"
+TABLE = "missing-link-table-1.yaml"
+COLUMNS = "columns: [imr, ips, turning-points, learn-how-to-tackle-anxiety-and-depression]"
+ROWS = "rows: [aim, components, duration, peer_support, sessions_led_by]"
 
 
 def _secret_link(ws: Path) -> None:
@@ -92,6 +95,28 @@ CASES = [
          _edit(ABSTRACT, 'quote: "Publication date22. Sep 2017"', 'quote: "Publication\\0date22. Sep 2017"')),
     Case("record-duration-5000-digits", CHECK, 2, ("missing-link-table-1.yaml:121", "each number of at most 6 digits"),
          _edit("missing-link-table-1.yaml", "value: P9M", "value: P" + "9" * 5000 + "D")),
+    Case("table-column-unknown-intervention", CHECK, 2, (
+        f"{TABLE}:181: tables.missing-link-table-1.columns: no intervention with id or name 'learn-to-tackle' is "
+        "defined in any record file",), _edit(TABLE, COLUMNS, "columns: [imr, ips, turning-points, learn-to-tackle]")),
+    Case("table-row-unknown-field", CHECK, 2, (
+        f"{TABLE}:182: tables.missing-link-table-1.rows: 'aimm' is not a field of `interventions`; did you mean "
+        "'aim'? Fields: name, alt_names, acronym, types, broader, aim, target_population, components, duration, "
+        "peer_support, delivery_mode, sessions_led_by, delivered_by, note",),
+         _edit(TABLE, ROWS, "rows: [aimm, components, duration, peer_support, sessions_led_by]")),
+    Case("table-row-curator-field", CHECK, 2, (f"{TABLE}:182", "'curator_note' is not a field of `interventions`"),
+         _edit(TABLE, ROWS, "rows: [aim, curator_note]")),
+    Case("table-column-repeated", CHECK, 2, (
+        f"{TABLE}:181: tables.missing-link-table-1.columns: the same value is listed twice",),
+         _edit(TABLE, COLUMNS, "columns: [imr, ips, imr, turning-points]")),
+    Case("table-column-repeated-by-another-name", CHECK, 2, (
+        f"{TABLE}:181: tables.missing-link-table-1.columns: 'imr' and 'Illness management and recovery' name the "
+        "same intervention, imr; the same value is listed twice",),
+         _edit(TABLE, COLUMNS, "columns: [imr, ips, Illness management and recovery]")),
+    Case("table-row-repeated", CHECK, 2, (
+        f"{TABLE}:182: tables.missing-link-table-1.rows: the same value is listed twice",),
+         _edit(TABLE, ROWS, "rows: [aim, components, aim]")),
+    Case("table-without-columns", CHECK, 1, ("tables.missing-link-table-1", "at least one column"),
+         _edit(TABLE, f"    {COLUMNS}\n", "")),
     Case("record-file-links-out", CHECK, 2, ("s.yaml", "a link leading out of the records folder"), _secret_link,
          absent=("gho_SECRET456",)),
     Case("record-publication-not-text", CHECK, 2, (f"{ABSTRACT}:11", "source.publication: expected non-empty text, got 5"),

@@ -1,0 +1,209 @@
+"""Every kind of page of the static site, in Debian's chromium (issue 15, items 5 and 6): it fits a phone (no
+sideways scrolling at 390 px: wide tables scroll inside their own box) and axe-core, the automated accessibility
+checker, finds no serious or critical violation at a desktop's and a phone's width.
+
+axe-core comes from npm, pinned and installed into .cache/axe-core/ by scripts/browser.sh (as chromium is)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from test_site import write_site
+
+from conftest import ROOT
+from kg.model.build import KnowledgeGraph
+from kg.publish.serve import serve_folder
+
+AXE = ROOT / ".cache" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"
+PHONE, DESKTOP = (390, 844), (1280, 900)
+BLOCKING = ("serious", "critical")  # axe's two highest impacts (of four: "moderate" and "minor" do not fail)
+
+# Each kind of page and where the site writes it; the largest file a glob matches is checked (the one with the
+# most rows, the likeliest to overflow). A kind whose glob matches nothing fails its case: no kind leaves silently.
+KINDS: dict[str, str] = {
+    "home": "index.html",
+    "compare": "compare.html",
+    "evidence": "evidence.html",
+    "resources": "resources.html",
+    "ontology": "ontology.html",
+    "intervention": "r/intervention/*.html",
+    "duration": "r/intervention/*/duration/*.html",
+    "component": "r/component/*.html",
+    "study": "r/study/*.html",
+    "sample": "r/sample/*.html",
+    "data-set": "r/dataset/*.html",
+    "finding": "r/finding/*.html",
+    "outcome": "r/outcome/*.html",
+    "factor": "r/factor/*.html",
+    "mechanism": "r/mechanism/*.html",
+    "population": "r/population/*.html",
+    "subgroup": "r/subgroup/*.html",
+    "phenomenon": "r/phenomenon/*.html",
+    "source": "r/source/*.html",
+    "publication": "r/publication/*.html",
+    "authorship": "r/publication/*/author/*.html",
+    "person": "r/person/*.html",
+    "place": "r/place/*.html",
+    "event": "r/event/*.html",
+    "concept-scheme": "vocab/*.html",
+    "concept": "vocab/*/*.html",
+    "search": "search.html",
+    "class-list": "list/*.html",
+    "source-table": "r/table/*.html",
+    "table-column": "r/table/*/column/*.html",
+    "table-row": "r/table/*/row/*.html",
+}
+# Pages no glob above matches (a search page, listings per class, a new kind of resource), checked in a case of
+# their own: each top-level one and the largest in each other folder.
+FURTHER = "further-pages"
+
+# axe's violations, each as [rule id, impact, nodes, help, the first targets]
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']}).then(
+  result => done(result.violations.map(v => [v.id, v.impact, v.nodes.length, v.help,
+                                             v.nodes.slice(0, 4).map(n => n.target.join(' '))])),
+  error => done(String(error)));
+"""
+# the page's width, the viewport's, and the innermost elements sticking out furthest on the right (not those
+# inside a box that scrolls), each with its parent and nearest named ancestor: what to fix
+MEASURE = """
+const view = window.innerWidth;
+const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                  (e.classList.length ? '.' + [...e.classList].join('.') : '') +
+                  (e.hasAttribute('aria-labelledby') ? `[aria-labelledby=${e.getAttribute('aria-labelledby')}]` : '');
+const scrolls = e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                         if (getComputedStyle(a).overflowX !== 'visible') return true; } return false; };
+const out = [...document.body.querySelectorAll('*')]
+  .map(e => [e, e.getBoundingClientRect().right])
+  .filter(([e, right]) => right > view + 0.5 && ![...e.children].some(c => c.getBoundingClientRect().right >= right)
+                          && !scrolls(e))
+  .sort((a, b) => b[1] - a[1]).slice(0, 3)
+  .map(([e, right]) => { const a = e.parentElement.parentElement?.closest('[id], [aria-labelledby]');
+                         return (a ? name(a) + ' … ' : '') + name(e.parentElement) + ' > ' + name(e) + ' to ' +
+                                Math.round(right) + ' px'; });
+return [document.documentElement.scrollWidth, view, out];
+"""
+
+
+@pytest.fixture(scope="module")
+def site(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled graph's site, written once for the module as `kg site` writes it."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    write_site(kg, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    """The site over HTTP (as a reader gets it; axe's checks are the same as from disk)."""
+    httpd = serve_folder(site)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    """axe.min.js from the local npm folder: nothing is fetched at test time."""
+    assert AXE.is_file(), f"axe-core is missing ({AXE.relative_to(ROOT)}): run scripts/browser.sh"
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    """One headless chromium for the module (starting one takes about a second)."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
+                              options=options)
+    driver.set_script_timeout(120)  # axe on the ontology page takes a few seconds on a busy machine
+    yield driver
+    driver.quit()
+
+
+def _largest(site: Path, pattern: str) -> Path | None:
+    found = sorted(site.glob(pattern), key=lambda p: (-p.stat().st_size, p.as_posix()))
+    return found[0] if found else None
+
+
+def _further(site: Path) -> list[Path]:
+    """The pages no glob of KINDS matches: each top-level one, and the largest in each other folder (download/
+    holds the release, not pages)."""
+    known = {page for pattern in KINDS.values() for page in site.glob(pattern)}
+    folders: dict[Path, list[Path]] = {}
+    for page in sorted(site.rglob("*.html")):
+        if page not in known and "download" not in page.relative_to(site).parts:
+            folders.setdefault(page if page.parent == site else page.parent, []).append(page)
+    return [max(pages, key=lambda p: (p.stat().st_size, p.as_posix())) for _, pages in sorted(folders.items())]
+
+
+def _pages(site: Path, kind: str) -> list[Path]:
+    """The page(s) a test case checks: the largest of its kind, or every further page."""
+    if kind == FURTHER:
+        return _further(site)
+    page = _largest(site, KINDS[kind])
+    assert page is not None, f"the site has no {kind} page (nothing matches {KINDS[kind]})"
+    return [page]
+
+
+def _open(browser: webdriver.Chrome, server: str, site: Path, page: Path, size: tuple[int, int]) -> None:
+    browser.set_window_size(*size)
+    browser.get(f"{server}/{page.relative_to(site).as_posix()}")
+
+
+def test_the_site_has_every_kind_of_page(site: Path) -> None:
+    """Each kind's glob matches a page; a kind that disappears or moves fails here as well as in its own cases."""
+    found = {kind for kind, pattern in KINDS.items() if _largest(site, pattern) is not None}
+    assert sorted(set(KINDS) - found) == []
+    assert len(found) == len(KINDS) == 31
+
+
+@pytest.mark.parametrize("kind", [*KINDS, FURTHER])
+def test_page_fits_a_phone(kind: str, site: Path, server: str, browser: webdriver.Chrome) -> None:
+    """At 390 px nothing scrolls sideways but a wide table in its own box: the page is no wider than the
+    viewport."""
+    problems = []
+    for page in _pages(site, kind):
+        _open(browser, server, site, page, PHONE)
+        width, view, sticking_out = browser.execute_script(MEASURE)
+        assert view == PHONE[0], f"chromium gave a {view} px viewport, not {PHONE[0]} px: the measure means nothing"
+        if width > view:
+            problems.append(f"{page.relative_to(site)} is {width} px wide in a {view} px viewport "
+                            f"(sticking out: {', '.join(sticking_out)})")
+    assert problems == [], "\n".join(problems)
+
+
+def _violations(browser: webdriver.Chrome, axe_source: str) -> list[list[Any]]:
+    browser.execute_script(axe_source)
+    result = browser.execute_async_script(RUN_AXE)
+    assert isinstance(result, list), f"axe failed: {result}"
+    return result
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("kind", [*KINDS, FURTHER])
+def test_page_has_no_serious_accessibility_violation(kind: str, size: tuple[int, int], site: Path, server: str,
+                                                     browser: webdriver.Chrome, axe_source: str) -> None:
+    """axe-core finds no serious or critical violation of WCAG (contrast, names, table headers, landmarks…)."""
+    problems = []
+    for page in _pages(site, kind):
+        _open(browser, server, site, page, size)
+        for rule, impact, count, text, targets in _violations(browser, axe_source):
+            if impact in BLOCKING:
+                problems.append(f"{page.relative_to(site)} at {size[0]}x{size[1]}: {rule} ({impact}, {count} "
+                                f"element(s)): {text}; e.g. {' | '.join(targets)}")
+    assert problems == [], "\n".join(problems)
