@@ -127,9 +127,8 @@ def test_little_or_no_evidence_is_a_gap_a_source_states(review_kg: KnowledgeGrap
 
 def test_outcomes_by_recovery_kind_never_guesses_a_kind(ask) -> None:
     assert ask("outcomes-by-recovery-kind").rows == (
+        ("clinical recovery", "symptom reduction and increased level of functioning", "clinical recovery"),
         ("clinical recovery", "symptom reduction and increased level of functioning", "depressive symptoms"),
-        ("clinical recovery", "symptom reduction and increased level of functioning",
-         "negative or depressive symptoms"),
         ("clinical recovery", "symptom reduction and increased level of functioning", "psychotic symptoms"),
         ("personal recovery", "what helps the individual move beyond the role of being a patient with a mental "
          "illness", "personal recovery"),

@@ -114,7 +114,7 @@ def _section(page: str, name: str) -> str:
 
 def test_site_files(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
-    # six site pages, a list per class (a resource under its first class, ours first; at most 500 a page) and one
+    # seven site pages, a list per class (a resource under its first class, ours first; at most 500 a page) and one
     # page per resource: every instance kg stats counts but the rdf:Statements and the passages (paragraphs of
     # their source's page), a component counted once though it is also a skos:Concept
     classes = BUNDLED["classes"]
@@ -123,9 +123,9 @@ def test_site_files(site: Path) -> None:
     lists = sorted(p.name for p in (site / "list").glob("*.html"))
     assert len(lists) == len(classes) - 2  # every class but rdf:Statement and pikg:Passage
     assert "pikg-Finding.html" in lists and "skos-Concept.html" in lists
-    assert len(pages) == 6 + len(lists) + resources
+    assert len(pages) == 7 + len(lists) + resources
     for name in ("index.html", "compare.html", "evidence.html", "resources.html", "ontology.html", "search.html",
-                 "style.css", "search.js", "search-index.js"):
+                 "downloads.html", "style.css", "search.js", "search-index.js"):
         assert (site / name).is_file()
     assert (site / "r" / "intervention" / "ips.ttl").is_file()
     assert not (site / "r" / "passage").exists()
@@ -455,7 +455,7 @@ def test_evidence_map_cells_hold_effect_findings_only(site: Path) -> None:
     html = (site / "evidence.html").read_text(encoding="utf-8")
     table = re.search(r'<table class="evidence">.*?</table>', html, re.S).group(0)
     assert re.findall(r'<td class="cell" id="([^"]+)"', table) == [
-        "cell-ips-personal-recovery", "cell-ips-depressive-symptoms", "cell-ips-negative-or-depressive-symptoms",
+        "cell-ips-personal-recovery", "cell-ips-clinical-recovery", "cell-ips-depressive-symptoms",
         "cell-ips-psychotic-symptoms"]
     assert sorted(re.findall(r'href="r/finding/([^"]+)\.html"', table)) == [
         "ips-depressive-symptoms-conclusion", "ips-negative-or-depressive-symptoms-result",
@@ -465,6 +465,20 @@ def test_evidence_map_cells_hold_effect_findings_only(site: Path) -> None:
     assert table.count('<td class="gap"') == 3 * 4  # IMR, LTAD and Turning Points have no effect finding
     cell = re.search(r'id="cell-ips-personal-recovery">(.*?)</summary>', table, re.S).group(1)
     assert _text(cell) == "▲ 2 beneficial 1 study (12 participants)"
+    # getting up in the morning: for one subgroup, about clinical recovery as the abstract frames it
+    cell = re.search(r'id="cell-ips-clinical-recovery">(.*?)</summary>', table, re.S).group(1)
+    assert _text(cell) == ("▲ 1 beneficial in a subgroup only: participants suffering from negative or depressive "
+                           "symptoms 1 study (12 participants)")
+    assert "for participants suffering from negative or depressive symptoms only; stated; result." in _text(
+        re.search(r'id="cell-ips-clinical-recovery">(.*?)</td>', table, re.S).group(1))
+    cell = re.search(r'id="cell-ips-psychotic-symptoms">(.*?)</summary>', table, re.S).group(1)
+    assert _text(cell) == "● 2 no effect 1 study (12 participants)"  # the conclusion is about all participants
+    # a group whose one column says the same is one header; the other group spans its three columns
+    head = re.search(r"<thead>(.*?)</thead>", table, re.S).group(1)
+    assert '<th scope="col" rowspan="2"><a href="r/outcome/personal-recovery.html">personal recovery</a></th>' in head
+    assert '<th scope="colgroup" colspan="3">clinical recovery</th>' in head and head.count("colgroup") == 1
+    assert re.findall(r'<td class="gap" id="cell-imr-[^"]+"><span>([^<]+)</span>', table) == [
+        "no finding on this outcome"] * 4  # the synthesis studies IMR
     themes = _section(html, "themes")
     groups = re.findall(r'<section class="theme-group" id="([^"]+)"(.*?)</section>', themes, re.S)
     assert [g for g, _ in groups] == ["themes-imr", "themes-ips", "themes-learn-how-to-tackle-anxiety-and-depression",
@@ -640,3 +654,63 @@ def test_a_rebuild_keeps_unchanged_pages_and_skips_an_unchanged_site(run, tmp_pa
     (site / "index.html").write_text("edited by hand", encoding="utf-8")
     assert "Records:" in run(*args).output  # a file changed since: built again
     assert "Psychosocial Intervention Knowledge Graph" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_search_box_finds_by_name(browser, server: str) -> None:
+    """From any page's search box: names, other names and acronyms of interventions, components, studies,
+    findings and outcomes, each result linking to its page; every word must match."""
+    browser.set_window_size(1280, 900)
+    browser.get(f"{server}/r/study/missing-link-synthesis.html")
+    box = browser.find_element(By.ID, "site-search")
+    box.send_keys("IPS")
+    box.submit()
+    assert browser.current_url == f"{server}/search.html?q=IPS"
+
+    def results() -> list[str]:
+        return [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#search-results li")]
+
+    found = results()
+    assert found[0] == "Individual placement and support (intervention)"  # by its acronym, interventions first
+    assert len(found) == 7 and all(f.endswith("(finding)") and "IPS" in f for f in found[1:])
+    assert browser.find_element(By.ID, "search-status").text == "7 found"
+    box = browser.find_element(By.ID, "site-search")
+    box.clear()
+    box.send_keys("exchange peer")  # every word, in any order
+    assert results() == ["peer-exchange (intervention component)", "Experiential knowledge and peer-exchange made "
+                         "transferal pathways between the interventional context and everyday life (finding)"]
+    box.clear()
+    box.send_keys("recovery personal")
+    assert results() == ["Personal and clinical recovery with the individual placement and support intervention in "
+                         "Denmark (study)", "IPS and employment have an impact on personal recovery (finding)",
+                         "IPS contributed to personal recovery (finding)", "personal recovery (outcome)"]
+    browser.find_element(By.LINK_TEXT, "personal recovery").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "personal recovery"
+    browser.get(f"{server}/search.html?q=nothing%20like%20this")
+    assert browser.find_element(By.ID, "search-status").text == "Nothing found for “nothing like this”."
+
+
+def test_home_page_leads_with_the_interventions(site: Path) -> None:
+    """Interventions first (aim, peer support, duration, studies, findings), then the sources and the tables
+    they print; the class counts and the downloads lower down, a folder of the release one line."""
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert html.index('id="interventions"') < html.index('id="sources"') < html.index('id="holds"') < html.index(
+        'id="downloads"')
+    assert _table(html, 'class="interventions"') == [
+        ["Illness management and recovery", "To help people with severe mental illness, acquire knowledge and skills "
+         "to better manage their illness as well as setting and achieving personal recovery goals", "yes",
+         "Nine months", "1", "4"],
+        ["Individual placement and support", "To help people with severe mental illness obtain competitive "
+         "employment", "no", "Unlimited", "2", "11"],
+        ["Learn how to tackle anxiety and depression", "To help people with anxiety and depression acquire tools to "
+         "gain control over their symptoms and to handle the challenges that accompany the illness. Additionally, to "
+         "provide an opportunity where they can share experiences and thoughts with others in the same situation",
+         "yes", "7 weeks", "1", "4"],
+        ["Turning Points", "Overarching aim is to assist people with mental illness in developing skills and "
+         "strategies to pursue recovery", "yes", "Approximately three months depending on the course", "1", "4"]]
+    # IPS: the synthesis and the 2017 study; 11 findings: the synthesis's 4 about all its interventions, the 2017
+    # study's 6 and the background claim the 2017 abstract cites
+    assert 'Tables as the sources print them: <a href="compare.html#missing-link-table-1">' in html
+    nanopubs = next(row for row in _table(html, 'class="downloads"') if row[0] == "nanopubs/")
+    assert nanopubs[1].startswith("11 files, ") and nanopubs[2] == "each file's"
+    assert '<th scope="row"><a href="list/pikg-Intervention.html">intervention</a> <code>pikg:Intervention</code>' \
+        in html

@@ -276,6 +276,16 @@ class SiteBuilder:
                   **described_files}
         downloads = [{"name": name, "href": f"download/{name}", "size": f"{hashed[name][0]:,} bytes",
                       "sha256": hashed[name][1]} for name in (p.relative_to(folder).as_posix() for p in paths)]
+        self.render(writer, "downloads.html", "downloads.html", title="Downloads", files=downloads)
+        # the home page lists the files at the top and a line per folder (a nanopublication per finding is
+        # thousands of files); downloads.html has them all
+        folders: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for d in downloads:
+            folders[d["name"].split("/", 1)[0] if "/" in d["name"] else ""].append(d)
+        summary = folders.pop("", []) + [
+            {"name": f"{name}/", "href": "downloads.html#" + name, "sha256": "",
+             "size": f"{len(files):,} files, {sum(hashed[f['name']][0] for f in files):,} bytes"}
+            for name, files in sorted(folders.items())]
         described = schema_org_dataset(self.kg, described_files, prefix="download/")
         dataset = json.dumps(described, ensure_ascii=False, sort_keys=True)
         sources = [self.link(page, s) for s in self.by_label(self.data.instances(PIKG("SourceDocument")))]
@@ -286,7 +296,7 @@ class SiteBuilder:
                     triples=self.stats.triples, graphs=len(self.stats.graphs),
                     classes=[{"name": self.label(expand(c)), "curie": c, "count": n, "href": self.list_href(page, c)}
                              for c, n in self.stats.classes.items()],
-                    downloads=downloads, dataset_jsonld=script_json(dataset))
+                    downloads=summary, dataset_jsonld=script_json(dataset))
 
     def list_href(self, page: str, curie: str) -> str | None:
         """The first page of the list of a class's instances, if the site lists that class."""
@@ -335,11 +345,11 @@ class SiteBuilder:
                 shown.update((i, p, o) for o in values)
                 passages = sorted({q for o in values for q in here(i, p, o)})
                 cells.append([self.cell(page, q, [o for o in values if q in here(i, p, o)]) for q in passages])
-            body.append({"label": self.property_label(p).capitalize(), "href": self.href(page, p), "cells": cells})
+            body.append({"label": self.label(p).capitalize(), "href": self.href(page, p), "cells": cells})
         others = []
         for i in columns:
-            facts = [{"property": self.property_label(p), "value": Link(self.label(o), self.href(page, o)),
-                      "quotes": [q for q in self.quotes(page, i, p, o)], "sources": sorted(
+            facts = [{"property": self.label(p), "value": Link(self.label(o), self.href(page, o)),
+                      "quotes": self.quotes(page, i, p, o), "sources": sorted(
                           {self.label(self.source_of(q)) for q in self.data.passages(i, p, o)})}
                      for p in (PIKG(x) for x in DESCRIBING) for o in self.data.objects(i, p)
                      if (i, p, o) not in shown]
@@ -395,9 +405,6 @@ class SiteBuilder:
             if any(facts.values()):
                 rows.append({"link": self.link(page, i), **facts})
         return rows
-
-    def property_label(self, p: str) -> str:
-        return self.label(p)
 
     # ------------------------------------------------------------------ the evidence map
 
@@ -501,18 +508,16 @@ class SiteBuilder:
 
     # ------------------------------------------------------------------ lists and search
 
-    @property
+    @functools.cached_property
     def listed(self) -> dict[str, list[str]]:
         """Each class's instances that have a page, by label: a resource under its first type, ours first (a
         component is also a skos:Concept)."""
-        if not hasattr(self, "_listed"):
-            groups: dict[str, list[str]] = defaultdict(list)
-            for r in self.resources:
-                types = sorted((t for t in self.data.objects(r, RDF_TYPE) if isinstance(t, str)),
-                               key=lambda t: (not t.startswith(ONTOLOGY_NS), t)) or [RDFS("Resource")]
-                groups[types[0]].append(r)
-            self._listed = {t: self.by_label(rs) for t, rs in groups.items()}
-        return self._listed
+        groups: dict[str, list[str]] = defaultdict(list)
+        for r in self.resources:
+            types = sorted((t for t in self.data.objects(r, RDF_TYPE) if isinstance(t, str)),
+                           key=lambda t: (not t.startswith(ONTOLOGY_NS), t)) or [RDFS("Resource")]
+            groups[types[0]].append(r)
+        return {t: self.by_label(rs) for t, rs in groups.items()}
 
     def list_id(self, cls: str) -> str:
         return compact(cls).replace(":", "-")
