@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import threading
@@ -700,17 +701,73 @@ def test_home_page_leads_with_the_interventions(site: Path) -> None:
          "to better manage their illness as well as setting and achieving personal recovery goals", "yes",
          "Nine months", "1", "4"],
         ["Individual placement and support", "To help people with severe mental illness obtain competitive "
-         "employment", "no", "Unlimited", "2", "11"],
+         "employment", "no", "Unlimited", "2", "10"],
         ["Learn how to tackle anxiety and depression", "To help people with anxiety and depression acquire tools to "
          "gain control over their symptoms and to handle the challenges that accompany the illness. Additionally, to "
          "provide an opportunity where they can share experiences and thoughts with others in the same situation",
          "yes", "7 weeks", "1", "4"],
         ["Turning Points", "Overarching aim is to assist people with mental illness in developing skills and "
          "strategies to pursue recovery", "yes", "Approximately three months depending on the course", "1", "4"]]
-    # IPS: the synthesis and the 2017 study; 11 findings: the synthesis's 4 about all its interventions, the 2017
-    # study's 6 and the background claim the 2017 abstract cites
+    # IPS: the synthesis and the 2017 study; 10 findings: the synthesis's 4 about all its interventions and the
+    # 2017 study's 6 (the background claim the 2017 abstract cites is no finding of a study here)
     assert 'Tables as the sources print them: <a href="compare.html#missing-link-table-1">' in html
     nanopubs = next(row for row in _table(html, 'class="downloads"') if row[0] == "nanopubs/")
-    assert nanopubs[1].startswith("11 files, ") and nanopubs[2] == "each file's"
+    assert nanopubs[1].startswith("11 files, ") and nanopubs[2] == "checksums of nanopubs/"
     assert '<th scope="row"><a href="list/pikg-Intervention.html">intervention</a> <code>pikg:Intervention</code>' \
         in html
+
+
+def test_a_previous_site_is_a_hint_never_trusted(kg, tmp_path: Path) -> None:
+    """A regression test (review of #15): a page is linked from the previous site only when that site's file is
+    its own regular file, inside it, with the very bytes; a folder swapped for a link that leads out, a file
+    edited with its size and time put back, or a manifest that names paths outside is never followed."""
+    from kg.pipeline import site_of
+
+    site = tmp_path / "site"
+    assert site_of(kg, site)[0].ok
+    people = site / "r" / "person"
+    outside = tmp_path / "outside" / "person"
+    outside.parent.mkdir()
+    people.rename(tmp_path / "person.real")
+    shutil.copytree(tmp_path / "person.real", outside)
+    victim = outside / "elsebeth-stenager.html"
+    kept = victim.stat()
+    victim.write_bytes(b"S" * kept.st_size)  # same size, same time, other bytes
+    os.utime(victim, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    people.symlink_to(outside, target_is_directory=True)
+    edited = site / "r" / "intervention" / "ips.html"
+    before = edited.stat()
+    edited.write_bytes(edited.read_bytes().replace(b"Individual placement", b"Individual placemenX"))
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert site_of(kg, site)[0].ok
+    page = site / "r" / "person" / "elsebeth-stenager.html"
+    assert not page.parent.is_symlink() and b"SSSS" not in page.read_bytes() and page.stat().st_ino != \
+        victim.stat().st_ino
+    assert b"Individual placemenX" not in edited.read_bytes()  # written again, not linked
+    manifest = site / MANIFEST
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["files"]["../outside/person/elsebeth-stenager.html"] = ["", 1, 1]
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    from kg.publish.site.files import read_manifest
+
+    assert read_manifest(site) == {}  # not a manifest we wrote
+
+
+def test_headings_and_cells_as_printed_edge_cases(kg) -> None:
+    """Regression tests (review of #15): a footnote marker is raised inside a heading only where the heading runs
+    it into the intervention's name, else after it; a value is found in a cell's words whatever their case, even
+    where case-folding changes the length of what comes before ("Straße")."""
+    from kg.model.stats import compute_stats
+    from kg.publish.site.builder import SiteBuilder
+
+    site = SiteBuilder(kg, compute_stats(kg))
+    tp, coping = (kg.settings.base_iri + x for x in ("intervention/turning-points", "component/coping-skills-training"))
+    site._labels.update({"x:run-in": "Peer-led program 1 (Turning pointsa)",
+                         "x:plain": "Turning Points for schizophrenia", "x:cell": "Straße stress and Coping Skills Training"})
+    run_in = site.heading("compare.html", tp, ["x:run-in"], ["a"])
+    assert (run_in["before"], run_in["mark"], run_in["after"]) == ("Peer-led program 1 (Turning points", "a", ")")
+    plain = site.heading("compare.html", tp, ["x:plain"], ["a"])
+    assert (plain["before"], plain["mark"], plain["after"]) == ("Turning Points for schizophrenia", "a", "")
+    cell = site.cell("compare.html", "x:cell", [coping])
+    assert [(part.text, part.href) for part in cell["parts"]] == [
+        ("Straße stress and ", None), ("Coping Skills Training", "r/component/coping-skills-training.html")]

@@ -55,6 +55,7 @@ KINDS: dict[str, str] = {
     "concept-scheme": "vocab/*.html",
     "concept": "vocab/*/*.html",
     "search": "search.html",
+    "downloads": "downloads.html",
     "class-list": "list/*.html",
     "source-table": "r/table/*.html",
     "table-column": "r/table/*/column/*.html",
@@ -169,7 +170,7 @@ def test_the_site_has_every_kind_of_page(site: Path) -> None:
     """Each kind's glob matches a page; a kind that disappears or moves fails here as well as in its own cases."""
     found = {kind for kind, pattern in KINDS.items() if _largest(site, pattern) is not None}
     assert sorted(set(KINDS) - found) == []
-    assert len(found) == len(KINDS) == 31
+    assert len(found) == len(KINDS) == 32
 
 
 @pytest.mark.parametrize("kind", [*KINDS, FURTHER])

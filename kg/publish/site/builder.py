@@ -44,8 +44,9 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 PAGE_HEX = 12  # hex digits of a SHA-1 naming the page of an outside IRI: short file names, unique in practice
 LIST_PAGE = 500  # resources per page of a class's list: a list of 50,000 findings is 100 pages, not one of 8 MB
 QUOTE_SHOWN = 90  # characters of a passage a link shows (all of it in its title)
-INCOMING_SHOWN = 200  # links shown under "Linked from" (a concept used by 6,000 findings links to its list)
+INCOMING_SHOWN = 200  # links shown under "Linked from" (a concept 6,000 findings use says how many more)
 PARALLEL_FROM = 2000  # resource pages from which the writing is shared by a process per core
+MAX_WORKERS = 8  # each forked process touches the shared view's pages: memory grows with their number
 SEARCHED = ("Intervention", "InterventionComponent", "Study", "Finding", "Outcome")  # what the search box finds
 
 
@@ -268,7 +269,8 @@ class SiteBuilder:
                          "more_aims": len(aims) > 1,
                          "peer": "; ".join(sorted({self.label(p) for p in peer})),
                          "duration": "; ".join(sorted(set(durations), key=str.casefold)),
-                         "studies": len(self.studies_of(i)), "findings": len(self.concerning(i))})
+                         "studies": len(self.studies_of(i)),
+                         "findings": len([f for f in self.concerning(i) if not self.is_background(f)])})
         folder = out / "download"
         described_files = distributions(folder)  # each file hashed once: at a million triples, 760 MB
         paths = sorted(p for p in folder.rglob("*") if p.is_file())
@@ -364,15 +366,17 @@ class SiteBuilder:
         the last word: "Turning pointsa"), and, when the printed heading spells the intervention otherwise than
         its name (a typo the graph corrects), a [sic] note beside the name."""
         printed = self.label(passages[0]) if passages else self.label(i)
-        before, mark, after = printed, "", ""
-        for m in marks[:1]:
-            at = printed.rfind(m)
-            while at > 0 and not (printed[at - 1].isalpha() and printed[at + 1:at + 2] in ("", ")", "”")):
-                at = printed.rfind(m, 0, at)
-            if at > 0:
-                before, mark, after = printed[:at], m, printed[at + 1:]
         name = self.label(i)
         others = [str(a) for a in self.data.objects(i, SKOS("altLabel"))]
+        names = [n.casefold() for n in (name, *others, *(str(a) for a in self.data.objects(i, PIKG("acronym"))))]
+        before, mark, after = printed, "", ""
+        for m in marks[:1]:
+            mark = m  # raised after the heading, unless the heading runs it into the intervention's name
+            at = printed.rfind(m)
+            while at > 0 and not any(printed[:at].casefold().endswith(n) for n in names):
+                at = printed.rfind(m, 0, at)
+            if at > 0:
+                before, after = printed[:at], printed[at + 1:]
         sic = name.casefold() not in printed.casefold() and any(a.casefold() in printed.casefold() for a in others)
         return {"before": before, "mark": mark, "after": after, "name": self.link(page, i), "sic": sic}
 
@@ -383,9 +387,9 @@ class SiteBuilder:
         spans: list[tuple[int, int, Link]] = []
         for o in values:
             label = self.label(o)
-            at = text.casefold().find(label.casefold()) if isinstance(o, str) and label else -1
-            if at >= 0 and not any(a < at + len(label) and at < b for a, b, _ in spans):
-                spans.append((at, at + len(label), Link(text[at:at + len(label)], self.href(page, o))))
+            found = re.search(re.escape(label), text, re.IGNORECASE) if isinstance(o, str) and label else None
+            if found and not any(a < found.end() and found.start() < b for a, b, _ in spans):
+                spans.append((found.start(), found.end(), Link(found.group(0), self.href(page, o))))
         parts: list[Link] = []
         end = 0
         for a, b, link in sorted(spans, key=lambda x: x[0]):
@@ -520,7 +524,9 @@ class SiteBuilder:
         return {t: self.by_label(rs) for t, rs in groups.items()}
 
     def list_id(self, cls: str) -> str:
-        return compact(cls).replace(":", "-")
+        """list/pikg-Finding.html; a class of no known vocabulary by a hash of its IRI, as page_of does."""
+        short = compact(cls)
+        return short.replace(":", "-") if short != cls else hashlib.sha1(cls.encode()).hexdigest()[:PAGE_HEX]
 
     def lists(self, writer: PageWriter) -> None:
         """resources.html: the classes, each with its count and a link to its list, LIST_PAGE resources a page."""
@@ -684,8 +690,10 @@ class SiteBuilder:
     def resource_pages(self, writer: PageWriter, workers: int | None) -> None:
         """A page per resource, shared with a forked process per further core when there are many: the view is
         built before the fork, so each process reads it as it is instead of building its own."""
-        workers = workers if workers is not None else (os.cpu_count() or 1) if len(self.resources) >= PARALLEL_FROM \
-            else 1
+        workers = workers if workers is not None else len(os.sched_getaffinity(0)) \
+            if len(self.resources) >= PARALLEL_FROM else 1
+        workers = max(1, min(workers, MAX_WORKERS))
+        self.stated  # noqa: B018 - built once before the fork, shared by every process
         global _ACTIVE
         _ACTIVE = (self, writer)
         try:

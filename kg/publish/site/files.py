@@ -1,7 +1,7 @@
 """How the site's files are written: into the fresh folder that replaces the old one whole (kg.base.files
-.replace_folder), and a page whose bytes are those of the previous site's same page is hard-linked from it
-rather than written again, so that its modification time stays that of the last real change (what rsync, HTTP
-caches and a reviewer's "what changed?" go by).
+.replace_folder), and a page whose bytes are those of the previous site's same page (compared, not assumed) is
+hard-linked from it rather than written again, so that its modification time stays that of the last real
+change (what rsync, HTTP caches and a reviewer's "what changed?" go by).
 
 The manifest (`.pikg-site.json`) records each file's SHA-256, size and modification time, and the fingerprint of
 every input of the site: `kg site` with nothing changed and no file touched stops before building anything.
@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 MANIFEST = ".pikg-site.json"
@@ -81,20 +82,23 @@ class PageWriter:
         target = self.folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         entry = self.old.get(name)
-        if entry is not None and entry[0] == digest and self.previous is not None and self._link(name, entry):
+        if entry is not None and entry[0] == digest and self.previous is not None and self._link(name, entry, data):
             self.reused += 1
         else:
             target.write_bytes(data)
         stat = target.stat()
         self.written[name] = [digest, stat.st_size, stat.st_mtime_ns]
 
-    def _link(self, name: str, entry: list[Any]) -> bool:
-        """Hard-link the previous site's file when it is still exactly what its manifest says."""
+    def _link(self, name: str, entry: list[Any], data: bytes) -> bool:
+        """Hard-link the previous site's file when it is a regular file of that folder alone (no link leads out,
+        no other name shares it) holding exactly these bytes: its manifest is only a hint."""
         assert self.previous is not None
         source = self.previous / name
         try:
             stat = source.lstat()
-            if not source.is_file() or source.is_symlink() or [stat.st_size, stat.st_mtime_ns] != entry[1:3]:
+            if (not S_ISREG(stat.st_mode) or stat.st_nlink != 1 or [stat.st_size, stat.st_mtime_ns] != entry[1:3]
+                    or not source.resolve().is_relative_to(self.previous.resolve())
+                    or source.read_bytes() != data):
                 return False
             os.link(source, self.folder / name)
         except OSError:

@@ -14,13 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-import pyoxigraph as ox
+from kg.base.config import LANG_STRING, PREFIXES, RDF_TYPE, XSD_STRING
+from kg.base.terms import parse_literal
 
-from kg.base.config import PREFIXES
-
-RDF_TYPE = PREFIXES["rdf"] + "type"
-LANG_STRING = PREFIXES["rdf"] + "langString"
-XSD_STRING = PREFIXES["xsd"] + "string"
 _PARTS = {PREFIXES["rdf"] + "subject": 0, PREFIXES["rdf"] + "predicate": 1, PREFIXES["rdf"] + "object": 2,
           PREFIXES["prov"] + "wasDerivedFrom": 3}
 XSD_BOOLEAN = PREFIXES["xsd"] + "boolean"
@@ -54,16 +50,8 @@ def term_key(term: Term) -> tuple[int, str, str, str]:
 
 
 def _literal(raw: str) -> Lit:
-    """An N-Triples literal as kg.base.terms.literal writes it (pyoxigraph's escaping): read here when it holds no
-    escape, the common case, and by pyoxigraph otherwise."""
-    end = raw.rindex('"')
-    if "\\" in raw:
-        parsed = next(iter(ox.parse(f"<x:s> <x:p> {raw} .".encode(), format=ox.RdfFormat.N_TRIPLES))).object
-        return Lit(parsed.value, parsed.datatype.value, parsed.language or "")
-    value, tail = raw[1:end], raw[end + 1:]
-    if tail.startswith("@"):
-        return Lit(value, LANG_STRING, tail[1:])
-    return Lit(value, tail[3:-1] if tail.startswith("^^<") else XSD_STRING)
+    value, lang, datatype = parse_literal(raw)
+    return Lit(value, datatype or (LANG_STRING if lang else XSD_STRING), lang or "")
 
 
 class SiteGraph:

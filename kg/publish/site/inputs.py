@@ -1,42 +1,41 @@
-"""What a site is made from, as one fingerprint: the records and source texts `kg site` is given, the model
-(ontology, shapes, queries), the package's own code and templates, and the settings and environment that change
-its output. Two runs with the same fingerprint write the same site, so the second need not run at all."""
+"""What a site is made from, as one fingerprint: the inputs of the graph (kg.query.cache.cache_key: the records,
+the source texts, the ontology, the base IRI), the rest of the model (shapes, queries), the package's own code
+and templates, the Python and library versions that write the files, and the environment that changes them. Two
+runs with the same fingerprint write the same site, so the second need not run at all."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
+import sys
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
-from kg import __version__
 from kg.base.config import Settings, resource_dir
+from kg.query.cache import cache_key
 
 _PACKAGE = Path(__file__).resolve().parents[2]  # kg/
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)  # the release date's fallback (kg.publish.metadata)
 
 
-def _files(folder: Path | None) -> Iterator[Path]:
-    if folder is None or not folder.is_dir():
-        return
+def _files(folder: Path) -> Iterator[Path]:
+    """The regular files below folder, sorted: as cache_key, no link leads out."""
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
+        if stat.S_ISREG(path.lstat().st_mode) and "__pycache__" not in path.parts:
             yield path
 
 
 def fingerprint(settings: Settings) -> str:
-    digest = hashlib.sha256()
-    digest.update(f"pikg {__version__}\0{settings.base_iri}\0".encode())
+    digest = hashlib.sha256(f"{cache_key(settings)}\0{sys.version}\0".encode())
     for name in ENVIRONMENT:
         digest.update(f"{name}={os.environ.get(name, '')}\0".encode())
-    folders = [("records", settings.records_dir), ("sources", settings.sources_dir), ("kg", _PACKAGE),
-               *((name, resource_dir(name)) for name in ("ontology", "shapes", "queries"))]
-    for role, folder in folders:
+    # every installed distribution's version: pyoxigraph, Jinja2, MarkupSafe, rdflib and the rest write the files
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    digest.update("\0".join(versions).encode())
+    for role, folder in (("kg", _PACKAGE), *((name, resource_dir(name)) for name in ("shapes", "queries"))):
         for path in _files(folder):
-            assert folder is not None
-            digest.update(f"{role}/{path.relative_to(folder).as_posix()}\0".encode())
-            with path.open("rb") as handle:
-                for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                    digest.update(block)
-            digest.update(b"\0")
+            digest.update(f"\0{role}/{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
