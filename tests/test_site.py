@@ -763,7 +763,8 @@ def test_headings_and_cells_as_printed_edge_cases(kg) -> None:
     site = SiteBuilder(kg, compute_stats(kg))
     tp, coping = (kg.settings.base_iri + x for x in ("intervention/turning-points", "component/coping-skills-training"))
     site._labels.update({"x:run-in": "Peer-led program 1 (Turning pointsa)",
-                         "x:plain": "Turning Points for schizophrenia", "x:cell": "Straße stress and Coping Skills Training"})
+                         "x:plain": "Turning Points for schizophrenia",
+                         "x:cell": "Straße stress and Coping Skills Training"})
     run_in = site.heading("compare.html", tp, ["x:run-in"], ["a"])
     assert (run_in["before"], run_in["mark"], run_in["after"]) == ("Peer-led program 1 (Turning points", "a", ")")
     plain = site.heading("compare.html", tp, ["x:plain"], ["a"])
