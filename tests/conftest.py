@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
 from kg.base.config import Settings, resource_dir
 from kg.model.build import KnowledgeGraph, build
+from kg.pipeline import site_of
+from kg.publish.serve import serve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -64,3 +70,47 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
         return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
     return invoke
+
+
+# --- the site's tests (tests/test_site.py, tests/test_site_browser.py): the bundled graph's site written once per
+# module as `kg site` writes it, served over HTTP on loopback, and one headless chromium (Debian's, installed by
+# scripts/browser.sh)
+
+def write_site(kg: KnowledgeGraph, out: Path) -> dict[str, Path]:
+    """The site as `kg site` writes it: the release judged and written into download/, then the pages."""
+    result, written = site_of(kg, out)
+    assert result.ok, result.summary()
+    return written
+
+
+@pytest.fixture(scope="module")
+def site(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    write_site(kg, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    httpd = serve_folder(site)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    """One headless chromium for the module (starting one takes about a second)."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
+                              options=options)
+    driver.set_script_timeout(120)  # axe on the ontology page takes a few seconds on a busy machine
+    yield driver
+    driver.quit()

@@ -9,64 +9,22 @@ import json
 import os
 import re
 import shutil
-import threading
 import urllib.request
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, ROOT
+from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, ROOT, write_site
 from kg.base.config import Settings
-from kg.model.build import KnowledgeGraph, build
+from kg.model.build import build
 from kg.pipeline import site_of
-from kg.publish.serve import serve_folder
 from kg.publish.site.files import MANIFEST
 
 ARTIFACTS = ROOT / "test-artifacts"
-
-
-def write_site(kg: KnowledgeGraph, out: Path) -> dict[str, Path]:
-    """The site as `kg site` writes it: the release judged and written into download/, then the pages."""
-    result, written = site_of(kg, out)
-    assert result.ok, result.summary()
-    return written
-
-
-@pytest.fixture(scope="module")
-def site(kg, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
-    write_site(kg, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def server(site: Path):
-    httpd = serve_folder(site)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
-                              options=options)
-    yield driver
-    driver.quit()
 
 
 class _Links(HTMLParser):
@@ -610,7 +568,6 @@ def test_the_evidence_map_weighs_a_review_as_its_source_states_it(tmp_path: Path
 
 def test_two_processes_write_the_pages_one_would(kg, site: Path, tmp_path: Path) -> None:
     """At scale the resource pages are shared by a process per core (kg.publish.site.builder): the same files."""
-    from kg.pipeline import site_of
 
     result, _ = site_of(kg, tmp_path / "shared", workers=2)
     assert result.ok
@@ -721,7 +678,6 @@ def test_a_previous_site_is_a_hint_never_trusted(kg, tmp_path: Path) -> None:
     """A regression test (review of #15): a page is linked from the previous site only when that site's file is
     its own regular file, inside it, with the very bytes; a folder swapped for a link that leads out, a file
     edited with its size and time put back, or a manifest that names paths outside is never followed."""
-    from kg.pipeline import site_of
 
     site = tmp_path / "site"
     assert site_of(kg, site)[0].ok

@@ -6,20 +6,13 @@ axe-core comes from npm, pinned and installed into .cache/axe-core/ by scripts/b
 
 from __future__ import annotations
 
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from test_site import write_site
 
 from conftest import ROOT
-from kg.model.build import KnowledgeGraph
-from kg.publish.serve import serve_folder
 
 AXE = ROOT / ".cache" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE, DESKTOP = (390, 844), (1280, 900)
@@ -95,45 +88,10 @@ return [document.documentElement.scrollWidth, view, out];
 
 
 @pytest.fixture(scope="module")
-def site(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled graph's site, written once for the module as `kg site` writes it."""
-    out = tmp_path_factory.mktemp("site") / "site"
-    write_site(kg, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
-    """The site over HTTP (as a reader gets it; axe's checks are the same as from disk)."""
-    httpd = serve_folder(site)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
 def axe_source() -> str:
     """axe.min.js from the local npm folder: nothing is fetched at test time."""
     assert AXE.is_file(), f"axe-core is missing ({AXE.relative_to(ROOT)}): run scripts/browser.sh"
     return AXE.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[webdriver.Chrome]:
-    """One headless chromium for the module (starting one takes about a second)."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
-                              options=options)
-    driver.set_script_timeout(120)  # axe on the ontology page takes a few seconds on a busy machine
-    yield driver
-    driver.quit()
 
 
 def _largest(site: Path, pattern: str) -> Path | None:
