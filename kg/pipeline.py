@@ -116,15 +116,16 @@ def site_of(kg: KnowledgeGraph, out_dir: Path, fingerprint: str = "", workers: i
     download/, then the pages, from the same statements; nothing replaced when the graph fails. A
     page that the site being replaced has byte for byte is linked from it rather than written again (its date
     stays that of its last change). Returns the result and the site's files (none when it failed)."""
-    from kg.publish.site import write_pages
+    from kg.publish.site import SitePages
 
     outcome: list[PipelineResult] = []
     previous = out_dir if out_dir.is_dir() else None
 
     def fill(folder: Path) -> None:
         (folder / "download").mkdir()
-        result = release_into(kg, folder / "download")
-        write_pages(kg, folder, result.stats, previous, fingerprint, workers)
+        with SitePages(kg, folder, previous, fingerprint, workers) as pages:  # resource pages start now
+            result = release_into(kg, folder / "download")
+            pages.finish(result.stats)
         outcome.append(result)
 
     try:

@@ -62,7 +62,7 @@ def _table(page: str, opening: str) -> list[list[str]]:
     """The body rows of the table whose start tag has these attributes, as the text of each cell."""
     body = re.search(rf"<table {opening}>.*?<tbody>(.*?)</tbody>", page, re.S).group(1)
     return [[_text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
 
 
 def _section(page: str, name: str) -> str:
@@ -668,6 +668,12 @@ def test_home_page_leads_with_the_interventions(site: Path) -> None:
     # IPS: the synthesis and the 2017 study; 10 findings: the synthesis's 4 about all its interventions and the
     # 2017 study's 6 (the background claim the 2017 abstract cites is no finding of a study here)
     assert 'Tables as the sources print them: <a href="compare.html#missing-link-table-1">' in html
+    listed = _table((site / "downloads.html").read_text(encoding="utf-8"), 'class="downloads"')
+    assert [row[0] for row in listed] == sorted(p.relative_to(site / "download").as_posix()
+                                                for p in (site / "download").rglob("*") if p.is_file())
+    for name, size, sha256 in listed:  # as the release's crate states them, and as they are
+        data = (site / "download" / name).read_bytes()
+        assert (size, sha256) == (f"{len(data):,} bytes", hashlib.sha256(data).hexdigest()), name
     nanopubs = next(row for row in _table(html, 'class="downloads"') if row[0] == "nanopubs/")
     assert nanopubs[1].startswith("11 files, ") and nanopubs[2] == "checksums of nanopubs/"
     assert '<th scope="row"><a href="list/pikg-Intervention.html">intervention</a> <code>pikg:Intervention</code>' \
@@ -728,3 +734,22 @@ def test_headings_and_cells_as_printed_edge_cases(kg) -> None:
     cell = site.cell("compare.html", "x:cell", [coping])
     assert [(part.text, part.href) for part in cell["parts"]] == [
         ("Straße stress and ", None), ("Coping Skills Training", "r/component/coping-skills-training.html")]
+
+
+def test_a_graph_that_fails_stops_the_page_writers_and_writes_nothing(tmp_path: Path) -> None:
+    """The resource pages are started (forked) before the release is judged: when the verdict fails, the writers
+    are stopped and the temporary folder goes, the previous site untouched."""
+    import multiprocessing
+
+    from test_cli import shared_acronym
+
+    records = tmp_path / "records"
+    records.mkdir()
+    for name, text in shared_acronym().items():
+        (records / name).write_text(text, encoding="utf-8")
+    kg = build(Settings.default(records, FIXTURE_SOURCES))
+    out = tmp_path / "site"
+    result, written = site_of(kg, out, workers=2)
+    assert not result.ok and written == {} and not out.exists()
+    assert list(tmp_path.iterdir()) == [records]  # no temporary folder left beside it
+    assert multiprocessing.active_children() == []

@@ -10,20 +10,47 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.model.build import KnowledgeGraph
-from kg.model.stats import Stats, compute_stats
+from kg.model.stats import Stats
 from kg.publish.site.files import MANIFEST, PageWriter
+
+
+class SitePages:
+    """The pages of a site being written into `out` beside its release (kg.pipeline.site_of): the resource pages
+    start at once (forked at scale, while the release is written and judged), the rest once the release is there
+    (`finish`). A context manager: leaving it unfinished (the graph failed) stops the forked writers."""
+
+    def __init__(self, kg: KnowledgeGraph, out: Path, previous: Path | None = None, fingerprint: str = "",
+                 workers: int | None = None) -> None:
+        from kg.publish.site.builder import SiteBuilder
+
+        self.out, self.fingerprint = out, fingerprint
+        self.builder = SiteBuilder(kg)
+        self.writer = PageWriter(out, previous)
+        self.resources = self.builder.start_resource_pages(self.writer, workers)
+
+    def __enter__(self) -> SitePages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.resources.stop()
+
+    def finish(self, stats: Stats | None = None) -> PageWriter:
+        """The other pages, then the resource pages' end, then the manifest (the release's files included: their
+        sizes and times, for `intact`)."""
+        self.builder.stats = stats
+        self.builder.summary_pages(self.writer, self.out)
+        self.resources.finish()
+        for path in sorted((self.out / "download").rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                self.writer.written[path.relative_to(self.out).as_posix()] = ["", stat.st_size, stat.st_mtime_ns]
+        (self.out / MANIFEST).write_bytes(self.writer.manifest(self.fingerprint))
+        return self.writer
 
 
 def write_pages(kg: KnowledgeGraph, out: Path, stats: Stats | None = None, previous: Path | None = None,
                 fingerprint: str = "", workers: int | None = None) -> PageWriter:
     """Write the site's pages into `out`, whose download/ folder holds kg's release already. `previous`: the
     site this one replaces; `fingerprint`: of the inputs, kept in the manifest for the next `kg site`."""
-    from kg.publish.site.builder import SiteBuilder
-
-    writer = SiteBuilder(kg, compute_stats(kg) if stats is None else stats).write(out, previous, workers)
-    for path in sorted((out / "download").rglob("*")):  # the release: its sizes and times, for `intact`
-        if path.is_file():
-            stat = path.stat()
-            writer.written[path.relative_to(out).as_posix()] = ["", stat.st_size, stat.st_mtime_ns]
-    (out / MANIFEST).write_bytes(writer.manifest(fingerprint))
-    return writer
+    with SitePages(kg, out, previous, fingerprint, workers) as pages:
+        return pages.finish(stats)

@@ -21,7 +21,6 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from kg import __version__
 from kg.base.config import ONTOLOGY_NS, PREFIXES, VOCAB_NS, compact, expand
 from kg.load.schema import LABEL_PREDICATES
 from kg.model.build import ONTOLOGY_GRAPH, KnowledgeGraph
-from kg.model.stats import Stats
+from kg.model.stats import Stats, compute_stats
 from kg.publish.export import EXTERNAL_TERMS
 from kg.publish.release import DESCRIPTION, checksums, distributions, schema_org_dataset
 from kg.publish.site.files import PageWriter
@@ -100,7 +99,9 @@ class Quote(Link):
 
 
 class SiteBuilder:
-    def __init__(self, kg: KnowledgeGraph, stats: Stats) -> None:
+    def __init__(self, kg: KnowledgeGraph, stats: Stats | None = None) -> None:
+        """`stats`: the release's counts, for the home page (set before summary_pages, once the release is
+        judged)."""
         self.kg = kg
         self.stats = stats
         statements = kg.settings.base_iri + "statement/"
@@ -260,6 +261,7 @@ class SiteBuilder:
     def home(self, writer: PageWriter, out: Path) -> None:
         """Interventions first (what a researcher comes for), then the sources, then the counts and downloads."""
         page = "index.html"
+        stats = self.stats if self.stats is not None else compute_stats(self.kg)
         rows = []
         for i in self.interventions():
             aims = sorted(str(a) for a in self.data.objects(i, PIKG("aim")))
@@ -272,10 +274,14 @@ class SiteBuilder:
                          "studies": len(self.studies_of(i)),
                          "findings": len([f for f in self.concerning(i) if not self.is_background(f)])})
         folder = out / "download"
-        described_files = distributions(folder)  # each file hashed once: at a million triples, 760 MB
+        # the sizes and SHA-256 the release's RO-Crate states (it hashed them as it wrote them: at a million
+        # triples 760 MB read again would be seconds); only the files it does not list are hashed here
+        crate = json.loads((folder / "ro-crate-metadata.json").read_text(encoding="utf-8"))
+        known = {e["@id"]: (int(e["contentSize"]), e["sha256"]) for e in crate["@graph"]
+                 if isinstance(e, dict) and "sha256" in e and "contentSize" in e}
+        described_files = distributions(folder, known)
         paths = sorted(p for p in folder.rglob("*") if p.is_file())
-        hashed = {**checksums(folder, [p for p in paths if p.relative_to(folder).as_posix() not in described_files]),
-                  **described_files}
+        hashed = {**checksums(folder, [p for p in paths if p.relative_to(folder).as_posix() not in known]), **known}
         downloads = [{"name": name, "href": f"download/{name}", "size": f"{hashed[name][0]:,} bytes",
                       "sha256": hashed[name][1]} for name in (p.relative_to(folder).as_posix() for p in paths)]
         self.render(writer, "downloads.html", "downloads.html", title="Downloads", files=downloads)
@@ -295,9 +301,9 @@ class SiteBuilder:
                   for t in self.by_label(self.data.instances(PIKG("SourceTable")))]
         self.render(writer, page, "index.html", title="Psychosocial Intervention Knowledge Graph",
                     description=DESCRIPTION, interventions=rows, sources=sources, tables=tables,
-                    triples=self.stats.triples, graphs=len(self.stats.graphs),
+                    triples=stats.triples, graphs=len(stats.graphs),
                     classes=[{"name": self.label(expand(c)), "curie": c, "count": n, "href": self.list_href(page, c)}
-                             for c, n in self.stats.classes.items()],
+                             for c, n in stats.classes.items()],
                     downloads=summary, dataset_jsonld=script_json(dataset))
 
     def list_href(self, page: str, curie: str) -> str | None:
@@ -671,12 +677,10 @@ class SiteBuilder:
 
     # ------------------------------------------------------------------ writing it all
 
-    def write(self, out: Path, previous: Path | None = None, workers: int | None = None) -> PageWriter:
-        """The pages, beside the release in out/download/ (see kg.pipeline.site_of); `previous`: the site they
-        replace, whose unchanged files are linked rather than written again."""
+    def summary_pages(self, writer: PageWriter, out: Path) -> None:
+        """Every page but the resources' (the home page reads the release in out/download/)."""
         from kg.publish.site.ontology import ontology_page
 
-        writer = PageWriter(out, previous)
         writer.write("style.css", (TEMPLATES / "style.css").read_bytes())
         self.home(writer, out)
         self.tables(writer)
@@ -684,28 +688,51 @@ class SiteBuilder:
         self.lists(writer)
         self.search(writer)
         ontology_page(self, writer)
-        self.resource_pages(writer, workers)
-        return writer
 
-    def resource_pages(self, writer: PageWriter, workers: int | None) -> None:
-        """A page per resource, shared with a forked process per further core when there are many: the view is
-        built before the fork, so each process reads it as it is instead of building its own."""
-        workers = workers if workers is not None else len(os.sched_getaffinity(0)) \
-            if len(self.resources) >= PARALLEL_FROM else 1
-        workers = max(1, min(workers, MAX_WORKERS))
-        self.stated  # noqa: B018 - built once before the fork, shared by every process
-        global _ACTIVE
-        _ACTIVE = (self, writer)
+    def start_resource_pages(self, writer: PageWriter, workers: int | None = None) -> ResourcePages:
+        """The page of every resource, written by forked processes when there are many (PARALLEL_FROM), started
+        before the release is written: they need only the view, so they use the core the release leaves idle
+        (its verdict runs on one) instead of waiting for it. `workers`: how many (by default one per available
+        core but the one this process keeps, at most MAX_WORKERS)."""
+        if workers is None:
+            workers = len(os.sched_getaffinity(0)) - 1 if len(self.resources) >= PARALLEL_FROM else 0
+        return ResourcePages(self, writer, max(0, min(workers, MAX_WORKERS)))
+
+
+class ResourcePages:
+    """Resource pages being written, in forked processes or (no workers) by `finish` in this one."""
+
+    def __init__(self, builder: SiteBuilder, writer: PageWriter, workers: int) -> None:
+        self.builder, self.writer, self.workers = builder, writer, workers
+        self.pool: Any = None
+        self.shares: Any = None
+        if workers:
+            builder.stated  # noqa: B018 - built once before the fork, shared by every process
+            global _ACTIVE
+            _ACTIVE = (builder, writer)
+            self.pool = multiprocessing.get_context("fork").Pool(workers)
+            _ACTIVE = None  # the children have their copy
+            self.shares = self.pool.map_async(_render, [(k, workers) for k in range(workers)])
+
+    def finish(self) -> None:
+        """Wait for the forked writers (their files join the manifest), or write the pages here."""
+        if self.pool is None:
+            for iri in self.builder.resources:
+                self.builder.resource(self.writer, iri)
+            return
         try:
-            with multiprocessing.get_context("fork").Pool(workers - 1) if workers > 1 else nullcontext() as pool:
-                shares = pool.map_async(_render, [(k, workers) for k in range(1, workers)]) if pool else None
-                for iri in self.resources[0::workers]:  # this process takes the first share itself
-                    self.resource(writer, iri)
-                for written, reused in shares.get() if shares is not None else ():
-                    writer.written.update(written)
-                    writer.reused += reused
+            for written, reused in self.shares.get():
+                self.writer.written.update(written)
+                self.writer.reused += reused
         finally:
-            _ACTIVE = None
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop the forked writers (the release failed, or they are done)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
 
 def script_json(text: str) -> str:
