@@ -33,7 +33,7 @@ class Lit(NamedTuple):
         return self.value
 
     def python(self) -> Any:
-        """The value as a reader sees it: a boolean as yes/no, anything else as written."""
+        """A boolean as a bool (the pages show it as yes or no), anything else as written."""
         if self.datatype == XSD_BOOLEAN:
             return self.value in ("true", "1")
         return self.value
