@@ -99,6 +99,10 @@ def check_base_iri(base: str, given_as: str = "--base-iri") -> str:
                          "IRI of the data; give one without it")
     if not base.startswith(("http://", "https://")):
         raise InputError(f"{given_as} {base!r}: data IRIs are http or https IRIs; give one such as {DEFAULT_BASE_IRI}")
+    if "#" in base:
+        raise InputError(f"{given_as} {base!r}: a base IRI with a fragment (#) would give data IRIs such as "
+                         f"{base}intervention/ips, and the nanopublications' IRIs a second '#'; end it with '/' "
+                         f"instead, such as {DEFAULT_BASE_IRI}")
     return base
 
 
@@ -119,7 +123,7 @@ class Settings:
     ) -> Settings:
         base = check_base_iri(base_iri or os.environ.get("KG_BASE_IRI") or DEFAULT_BASE_IRI,
                               "--base-iri" if base_iri else "KG_BASE_IRI")
-        if not base.endswith(("/", "#")):
+        if not base.endswith("/"):
             base += "/"
         return cls(
             records_dir=records_dir or resource_dir("records"),

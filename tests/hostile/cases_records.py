@@ -130,6 +130,9 @@ CASES = [
          ("--base-iri", "not an absolute IRI", "Invalid IRI code point '>'")),
     Case("base-iri-with-space", ("export", "--format", "nt", "--base-iri", "https://ex.org/a b/"), 2,
          ("not an absolute IRI", "' '")),
+    Case("base-iri-with-fragment", ("build", "--base-iri", "https://example.org/kg#", "--out", "{ws}/out"), 2,
+         ("--base-iri 'https://example.org/kg#': a base IRI with a fragment (#)", "end it with '/'"),
+         after=_no_out),  # it crashed the nanopublications with a traceback (review of #15)
     Case("base-iri-relative", ("build", "--base-iri", "data/", "--out", "{ws}/out"), 2,
          ("--base-iri 'data/' is not an absolute IRI", "No scheme"), after=_no_out),
     Case("base-iri-env-not-http", ("stats",), 2, ("KG_BASE_IRI 'file:///etc/'", "http or https"),
