@@ -139,12 +139,12 @@ def build_site(settings: Settings, out_dir: Path, progress: Callable[[Path], Non
                ) -> tuple[PipelineResult | None, dict[str, Path]]:
     """site_of from the records, the folder checked first (`progress` is called after each record file). When
     out_dir is the site of these very inputs, untouched since, nothing is built: (None, its files)."""
-    from kg.publish.site.files import intact, read_manifest
+    from kg.publish.site.files import MANIFEST, intact, read_manifest
     from kg.publish.site.inputs import fingerprint
 
     check_output_folder(out_dir, "site")
     given = fingerprint(settings)
     manifest = read_manifest(out_dir if out_dir.is_dir() else None)
     if manifest.get("fingerprint") == given and intact(out_dir, manifest):
-        return None, {name: out_dir / name for name in manifest["files"]}
+        return None, {name: out_dir / name for name in (*manifest["files"], MANIFEST)}  # as many as it wrote
     return site_of(build(settings, progress=progress), out_dir, given)
