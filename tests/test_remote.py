@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 import requests
@@ -352,6 +352,27 @@ def test_a_refused_connection_a_timeout_and_a_dns_failure_are_told_apart() -> No
         RemoteEngine("http://nonexistent.invalid/query", timeout=5).select("ASK {}", {})
     assert str(dns.value) == ("POST http://nonexistent.invalid/query: cannot resolve the host name "
                               "nonexistent.invalid (DNS lookup failed)")
+
+
+def test_queries_are_sent_form_encoded_which_every_store_answers() -> None:
+    """Issue 16: Virtuoso never answers a POST of application/sparql-query (kg waited out its timeout and blamed
+    the network); the protocol's form-encoded POST is what every store takes. This server, like Virtuoso, answers
+    only that one."""
+    def answer(handler: http.server.BaseHTTPRequestHandler, body: bytes) -> None:
+        if handler.headers.get("Content-Type") != "application/x-www-form-urlencoded":
+            time.sleep(5)  # never answers a direct POST in time
+            return
+        assert parse_qs(body.decode("ascii")) == {"query": ["ASK { ?s ?p ?o }"]}
+        reply(200, b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", '
+                   b'"value": "12"}}]}}')(handler, body)
+
+    with http_server(answer) as (base, seen):
+        columns, rows = RemoteEngine(f"{base}/sparql", timeout=2).select("ASK { ?s ?p ?o }", {})
+    assert (columns, [tuple(str(v) for v in row) for row in rows]) == (("n",), [("12",)])
+    (method, path, headers, body), = seen.requests
+    assert (method, path, headers["Content-Type"], headers["Accept"]) == (
+        "POST", "/sparql", "application/x-www-form-urlencoded", "application/sparql-results+json")
+    assert body == b"query=ASK+%7B+%3Fs+%3Fp+%3Fo+%7D"
 
 
 # --- answers -----------------------------------------------------------------------------------------------------

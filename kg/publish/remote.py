@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import requests
 from rdflib import BNode, Literal, URIRef
@@ -534,10 +534,13 @@ class RemoteEngine:
         self.deadline = deadline
 
     def select(self, text: str, bindings: dict[str, Node]) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+        # the protocol's form-encoded POST, which every store answers (Virtuoso never answers a POST of
+        # application/sparql-query: an open bug of it), rather than the direct POST
         answer = self.client.request(
             "POST", self.endpoint, self.deadline or Deadline(self.timeout),
-            body=with_values(text, bindings).encode(),
-            headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+            body=urlencode({"query": with_values(text, bindings)}).encode("ascii"),
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Accept": "application/sparql-results+json"})
         return parse_select(answer, f"POST {self.endpoint}", self.client.secrets(self.endpoint))
 
 
