@@ -375,6 +375,20 @@ def test_queries_are_sent_form_encoded_which_every_store_answers() -> None:
     assert body == b"query=ASK+%7B+%3Fs+%3Fp+%3Fo+%7D"
 
 
+def test_uploads_declare_their_length() -> None:
+    """Issue 16: Virtuoso answers a chunked upload 201 Created and stores nothing; an upload is streamed in pieces
+    with its Content-Length declared, never chunked."""
+    from kg.publish.remote import CHUNK, Deadline, Upload
+
+    data = bytes(range(256)) * (3 * CHUNK // 256 + 1)  # more than three pieces
+    with http_server(reply(201, b"")) as (base, seen):
+        Client().request("PUT", f"{base}/store", Deadline(5), body=lambda: Upload(data),
+                         headers={"Content-Type": "application/n-triples"})
+    (method, _, headers, body), = seen.requests
+    assert (method, headers.get("Content-Length"), headers.get("Transfer-Encoding"), body) == (
+        "PUT", str(len(data)), None, data)
+
+
 # --- answers -----------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("body", "content_type", "problem"), [
@@ -829,7 +843,7 @@ def test_kg_serve_serves_the_release_read_only(kg, release: Path, tmp_path: Path
 
 
 def test_kg_serve_read_write_takes_a_publish_through_its_guard(release: Path, tmp_path: Path) -> None:
-    """A publish streams chunked uploads to /store and sends MOVE to /update: both pass the guard."""
+    """A publish streams its uploads to /store (with their length) and sends MOVE to /update: both pass the guard."""
     served = KgServe(release, tmp_path, "--read-write")
     try:
         assert "read-write; SERVICE and LOAD refused" in served.banner

@@ -570,6 +570,20 @@ def body_chunks(data: bytes) -> Iterator[bytes]:
         yield data[start : start + CHUNK]
 
 
+class Upload:
+    """An upload's body, sent in pieces with its Content-Length: a store may take a chunked upload, answer 201
+    Created and store nothing (Virtuoso does, issue 16), so the length is always declared."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __len__(self) -> int:  # requests declares it as Content-Length and streams the pieces
+        return len(self.data)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return body_chunks(self.data)
+
+
 def count_triples(client: Client, endpoints: Endpoints, graph: str, timeout: float) -> int:
     engine = RemoteEngine(endpoints.query, timeout, client)
     _, rows = engine.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", {})
@@ -634,7 +648,7 @@ def publish(release: Path, endpoints: Endpoints, timeout: float = 30, retries: i
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         staging = f"{graph}#staging"
         client.request("PUT", endpoints.store, Deadline(timeout), params={"graph": staging},
-                       body=lambda data=data: body_chunks(data), headers={"Content-Type": "application/n-triples"})
+                       body=lambda data=data: Upload(data), headers={"Content-Type": "application/n-triples"})
         staged = count_triples(client, endpoints, staging, timeout)
         if staged != len(triples):
             raise EndpointError(f"{graph}: the staging graph holds {staged} triples, not {len(triples)}; the live "
