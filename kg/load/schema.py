@@ -378,19 +378,22 @@ class Authors(Ref):
 
     def triples(self, fld: Field, subject: str, items: tuple[Any, ...], extra: Mapping[str, Any], base: str,
                 source_id: str) -> Iterator[Triple]:
-        has, creator = expand(fld.predicate), expand("dcterms:creator")
-        for position, person_id in enumerate(items, start=1):
-            person = self.term(person_id, base)
-            authorship = f"{subject}/author/{position}"
-            yield subject, has, _iri(authorship)
-            yield authorship, expand("rdf:type"), _iri(expand("pikg:Authorship"))
-            yield authorship, expand("pikg:author"), person
-            yield authorship, expand("pikg:authorPosition"), _position(position)
-            yield subject, creator, person
+        for at, item in enumerate(items, start=1):
+            person = self.term(item, base)
+            yield from _placed(fld, subject, at, "author", "pikg:Authorship", "pikg:authorPosition", "pikg:author",
+                               person)
+            yield subject, expand("dcterms:creator"), person
 
 
-def _position(position: int) -> Term:
-    return Term(str(position), datatype=XSD + "positiveInteger")
+def _placed(fld: Field, subject: str, at: int, segment: str, cls: str, position: str, value: str,
+            term: Term) -> Iterator[Triple]:
+    """A node for the value at place `at` of the list (`subject`/`segment`/N, of class `cls`): the order a source
+    gives (a byline, a table's columns or rows), which RDF's unordered values would lose."""
+    node = f"{subject}/{segment}/{at}"
+    yield subject, expand(fld.predicate), _iri(node)
+    yield node, expand("rdf:type"), _iri(expand(cls))
+    yield node, expand(value), term
+    yield node, expand(position), Term(str(at), datatype=XSD + "positiveInteger")
 
 
 @dataclass(frozen=True)
@@ -416,13 +419,9 @@ class Columns(Ref):
 
     def triples(self, fld: Field, subject: str, items: tuple[Any, ...], extra: Mapping[str, Any], base: str,
                 source_id: str) -> Iterator[Triple]:
-        has = expand(fld.predicate)
-        for position, item in enumerate(items, start=1):
-            column = f"{subject}/column/{position}"
-            yield subject, has, _iri(column)
-            yield column, expand("rdf:type"), _iri(expand("pikg:TableColumn"))
-            yield column, expand("pikg:position"), _position(position)
-            yield column, expand("pikg:columnIntervention"), self.term(item, base)
+        for at, item in enumerate(items, start=1):
+            yield from _placed(fld, subject, at, "column", "pikg:TableColumn", "pikg:position",
+                               "pikg:columnIntervention", self.term(item, base))
 
 
 @dataclass(frozen=True)
@@ -470,13 +469,9 @@ class Rows(Kind):
 
     def triples(self, fld: Field, subject: str, items: tuple[Any, ...], extra: Mapping[str, Any], base: str,
                 source_id: str) -> Iterator[Triple]:
-        has = expand(fld.predicate)
-        for position, item in enumerate(items, start=1):
-            row = f"{subject}/row/{position}"
-            yield subject, has, _iri(row)
-            yield row, expand("rdf:type"), _iri(expand("pikg:TableRow"))
-            yield row, expand("pikg:position"), _position(position)
-            yield row, expand("pikg:rowProperty"), self.term(item, base)
+        for at, item in enumerate(items, start=1):
+            yield from _placed(fld, subject, at, "row", "pikg:TableRow", "pikg:position", "pikg:rowProperty",
+                               self.term(item, base))
 
 
 @dataclass(frozen=True)
