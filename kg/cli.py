@@ -26,8 +26,10 @@ EXAMPLES = {
     "export": "  kg export --format turtle > pikg.ttl\n  kg export --format json-ld --output pikg.jsonld",
     "stats": "  kg stats",
     "publish": "  kg publish --endpoint http://127.0.0.1:7878/store\n"
-               "  KG_ENDPOINT_TOKEN=… kg publish --endpoint https://example.org/store "
-               "--query-endpoint https://example.org/sparql --update-endpoint https://example.org/update",
+               "  KG_ENDPOINT_USER=dba KG_ENDPOINT_PASSWORD=… KG_ENDPOINT_AUTH=digest kg publish "
+               "--query-endpoint http://127.0.0.1:8890/sparql --update-endpoint http://127.0.0.1:8890/sparql-auth "
+               "--leave-out xsd:duration\n"
+               "  KG_ENDPOINT_TOKEN=… kg publish --query-endpoint https://example.org/sparql --update-endpoint https://example.org/update",
     "serve": "  kg serve\n  kg serve --release release/ --port 8080",
     "site": "  kg site\n  kg site --out public/",
     "serve-site": "  kg serve-site\n  kg serve-site --dir public/ --port 8080",
@@ -307,7 +309,7 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
         from kg.publish.remote import Deadline, RemoteEngine
         from kg.query.sparql import format_result, run_engine
 
-        engine = RemoteEngine(endpoint, timeout, deadline=Deadline(timeout))
+        engine = RemoteEngine(endpoint, timeout, deadline=Deadline(timeout), check_union=True)
         click.echo(format_result(run_engine(engine, name, given, allow_service=allow_service), fmt), nl=False)
         return
 
@@ -532,27 +534,36 @@ def serve_site(site_dir: Path, port: int, host: str) -> None:
 
 
 @cli.command(epilog=_epilog("publish"))
-@click.option("--endpoint", required=True, help="The store's Graph Store HTTP Protocol URL (Oxigraph: BASE/store).")
-@click.option("--query-endpoint", help="Its SPARQL query URL (default: BASE/query).")
-@click.option("--update-endpoint", help="Its SPARQL update URL (default: BASE/update).")
+@click.option("--endpoint", help="An Oxigraph-style store URL, BASE/store, from which BASE/query and BASE/update "
+                                 "follow.")
+@click.option("--query-endpoint", help="The store's SPARQL query URL (default: BASE/query).")
+@click.option("--update-endpoint", help="The store's SPARQL update URL (default: BASE/update).")
 @click.option("--release", "release_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("release"),
               show_default=True, help="The release folder written by `kg release`.")
+@click.option("--leave-out", "leave_out", multiple=True, metavar="DATATYPE",
+              help="Do not send the statements whose value has this datatype (xsd:duration or a full IRI), for a "
+                   "store that cannot hold it; they are counted. Repeatable.")
 @click.option("--timeout", type=_Seconds(), default=30, show_default=True,
               help="Seconds for each request to the store, its retries and backoff included.")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
               help="Retries on connection errors and 5xx answers, with exponential backoff (within --timeout).")
-def publish(endpoint: str, query_endpoint: str | None, update_endpoint: str | None, release_dir: Path,
-            timeout: float, retries: int) -> None:
-    """Upload the release to a SPARQL 1.1 store, one named graph per source: each graph goes to a staging graph,
-    its triple count is checked, then it replaces the live graph in one update. The release's files are read
-    and checked before anything is sent. Credentials come from KG_ENDPOINT_TOKEN or
-    KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD (or the URL) and are never printed."""
+def publish(endpoint: str | None, query_endpoint: str | None, update_endpoint: str | None, release_dir: Path,
+            leave_out: tuple[str, ...], timeout: float, retries: int) -> None:
+    """Put the release into a SPARQL 1.1 store, one named graph per source, each replaced by one update request
+    (readers see the old graph or the new one), then read back and compared with what was sent (exit 1 if the
+    store holds anything else). Before anything is replaced, a probe graph checks that the store keeps every
+    datatype of the release (exit 1, nothing published, if not). Credentials come from KG_ENDPOINT_TOKEN or
+    KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD (Digest with KG_ENDPOINT_AUTH=digest), or the URL, and are never
+    printed."""
     from kg.publish.remote import Endpoints
-    from kg.publish.remote import publish as publish_release
+    from kg.publish.to_store import publish as publish_release
 
-    for graph, triples in publish_release(release_dir, Endpoints.of(endpoint, query_endpoint, update_endpoint),
-                                          timeout, retries):
-        click.echo(f"Published {graph}: {triples} triples")
+    endpoints = Endpoints.of(endpoint, query_endpoint, update_endpoint)
+    for done in publish_release(release_dir, endpoints, timeout, retries, leave_out=leave_out):
+        left = f", {done.left_out} left out" if done.left_out else ""
+        click.echo(f"Published {done.graph}: {done.triples} triples{left}, read back and compared")
+        for note in done.notes:
+            click.echo(f"  note: {note}")
 
 
 @cli.command(epilog=_epilog("serve"))

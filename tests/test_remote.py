@@ -21,9 +21,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import pytest
@@ -38,10 +39,8 @@ from kg.publish.remote import (
     EndpointError,
     Endpoints,
     RemoteEngine,
-    count_triples,
     make_session,
     oxigraph_binary,
-    publish,
     redact,
 )
 from kg.publish.serve import (
@@ -53,6 +52,7 @@ from kg.publish.serve import (
     refusal,
     remove_stale_databases,
 )
+from kg.publish.to_store import publish
 from kg.query.sparql import list_queries, run_engine, run_query
 
 PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
@@ -187,6 +187,17 @@ def silent_port() -> Iterator[int]:
         yield sock.getsockname()[1]
 
 
+def graph_counts(endpoints: Endpoints, graphs: Iterable[str] = GRAPHS) -> dict[str, int]:
+    """The triples of each named graph, as the store counts them."""
+    engine = RemoteEngine(endpoints.query, 5)
+    return {g: int(engine.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}", {})[1][0][0])
+            for g in graphs}
+
+
+def published(release: Path, endpoints: Endpoints, **options: Any) -> dict[str, int]:
+    return {done.graph: done.triples for done in publish(release, endpoints, **options)}
+
+
 def run_kg(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, float]:
     start = time.monotonic()
     result = CliRunner().invoke(cli, list(args), env=env)
@@ -197,16 +208,16 @@ def run_kg(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, flo
 # --- the Oxigraph store ------------------------------------------------------------------------------------------
 
 def test_publish_then_every_query_answers_remotely_as_locally(kg, release: Path, server: Oxigraph) -> None:
-    assert dict(publish(release, server.endpoints)) == GRAPHS
+    assert published(release, server.endpoints) == GRAPHS
     engine = RemoteEngine(server.endpoints.query)
     specs = list_queries()
     assert len(specs) == 22
     for spec in specs:
         params = PARAMS.get(spec.name, {})
         assert run_engine(engine, spec.name, params) == run_query(kg.dataset, spec.name, params), spec.name
-    client = Client()
-    assert {g: count_triples(client, server.endpoints, g, 5) for g in GRAPHS} == GRAPHS
-    assert count_triples(client, server.endpoints, "https://w3id.org/pikg/vocab/#staging", 5) == 0
+    assert graph_counts(server.endpoints) == GRAPHS
+    assert graph_counts(server.endpoints, ["https://w3id.org/pikg/vocab/#staging"]) == {
+        "https://w3id.org/pikg/vocab/#staging": 0}
 
 
 def test_server_killed_mid_upload_leaves_the_previous_graph_complete(release: Path, server: Oxigraph,
@@ -225,23 +236,22 @@ def test_server_killed_mid_upload_leaves_the_previous_graph_complete(release: Pa
     monkeypatch.setattr(remote, "body_chunks", die_after_first_chunk)
     with pytest.raises(EndpointError) as info:
         publish(release, server.endpoints, timeout=5, retries=1, backoff=0)
-    assert str(info.value) == (f"PUT {server.base}/store: connection refused by 127.0.0.1:{server.port} — is the "
+    assert str(info.value) == (f"POST {server.base}/update: connection refused by 127.0.0.1:{server.port} — is the "
                                "server running? (gave up after 2 attempts)")
     server.start()  # the same database folder
-    client = Client()
-    assert {g: count_triples(client, server.endpoints, g, 5) for g in GRAPHS} == GRAPHS
+    assert graph_counts(server.endpoints) == GRAPHS
 
 
 def test_refusals_and_unreachable_servers_are_clear(release: Path, server: Oxigraph) -> None:
     with pytest.raises(EndpointError) as refused:
         publish(release, Endpoints.of(f"{server.base}/nope/store"))
-    assert str(refused.value) == (f"PUT {server.base}/nope/store: the endpoint answered 404 Not Found: "
-                                  "PUT /nope/store is not supported by this server")
+    assert str(refused.value) == (f"POST {server.base}/nope/update: the endpoint answered 404 Not Found: "
+                                  "POST /nope/update is not supported by this server")
     port = free_port()
     code, output, _ = run_kg("publish", "--endpoint", f"http://127.0.0.1:{port}/store", "--release", str(release),
                          "--retries", "1")
     assert code == 2
-    assert output == (f"error: PUT http://127.0.0.1:{port}/store: connection refused by 127.0.0.1:{port} — is "
+    assert output == (f"error: POST http://127.0.0.1:{port}/update: connection refused by 127.0.0.1:{port} — is "
                       "the server running? (gave up after 2 attempts)\n")
 
 
@@ -318,7 +328,7 @@ def test_retries_against_a_closed_port_stay_within_the_timeout(release: Path) ->
     code, output, elapsed = run_kg("publish", "--endpoint", f"http://127.0.0.1:{port}/store", "--release",
                                str(release), "--retries", "10", "--timeout", "2")
     assert code == 2
-    assert re.fullmatch(rf"error: PUT http://127\.0\.0\.1:{port}/store: connection refused by 127\.0\.0\.1:{port} "
+    assert re.fullmatch(rf"error: POST http://127\.0\.0\.1:{port}/update: connection refused by 127\.0\.0\.1:{port} "
                         r"— is the server running\? \(gave up after [23] attempts\)\n", output), output
     assert elapsed < 2.5
 
@@ -404,7 +414,7 @@ def test_uploads_declare_their_length() -> None:
     (b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": 3}]}}', "application/json",
      'not SPARQL JSON results: binding 1: ?x is not a term ({"type": "uri"|"literal"|"bnode", "value": ...})'),
     (b"<html><body>Gateway\n\x1b[31mdown</body></html>", "text/html",
-     "not JSON (text/html: <html><body>Gateway [31mdown</body></html>)"),
+     "not JSON (text/html: Gateway [31mdown)"),
     (b"", "application/sparql-results+json", "not JSON (application/sparql-results+json: empty)"),
 ])
 def test_answers_that_are_not_sparql_json_results_are_one_clear_error(body: bytes, content_type: str,
@@ -509,10 +519,10 @@ def test_redirects_are_not_followed_by_queries_or_publish(release: Path) -> None
                                          f"a redirect to {elsewhere.replace('http://', 'http://admin:***@')}/stolen; "
                                          "kg does not follow redirects: give the URL it points to\n")
             code, output, _ = run_kg("publish", "--endpoint", f"{base}/store", "--release", str(release))
-            assert (code, output) == (2, f"error: PUT {base}/store: the endpoint answered 307 Temporary Redirect, a "
+            assert (code, output) == (2, f"error: POST {base}/update: the endpoint answered 307 Temporary Redirect, a "
                                          f"redirect to {elsewhere.replace('http://', 'http://admin:***@')}/stolen; "
                                          "kg does not follow redirects: give the URL it points to\n")
-        assert [r[0] for r in seen.requests] == ["POST", "PUT"]
+        assert [r[0] for r in seen.requests] == ["POST", "POST"]
     assert robbed.requests == []
     with http_server(reply(302, b"", "text/plain")) as (base, _):
         with pytest.raises(EndpointError) as info:
@@ -569,12 +579,16 @@ def test_a_password_in_the_url_or_the_environment_is_never_printed() -> None:
         assert seen.requests[-1][2]["Authorization"] == f"Basic {basic}"
         assert code == 2
         assert output == (f"error: POST {base.replace('http://', 'http://admin:***@')}/query: the endpoint answered "
-                          "401 Unauthorized: denied: Authorization: Basic *** (url /query)\n")
+                          "401 Unauthorized: denied: Authorization: Basic *** (url /query) (the Basic credentials were "
+                          "refused; if the endpoint wants Digest authentication, as Virtuoso's /sparql-auth does, set "
+                          "KG_ENDPOINT_AUTH=digest)\n")
         code, output, _ = run_kg("query", "compare-interventions", "--endpoint", f"{base}/query",
                              env={"KG_ENDPOINT_USER": "admin", "KG_ENDPOINT_PASSWORD": "hunter2"})
         assert code == 2
         assert output == (f"error: POST {base}/query: the endpoint answered 401 Unauthorized: denied: "
-                          "Authorization: Basic *** (url /query)\n")
+                          "Authorization: Basic *** (url /query) (the Basic credentials were refused; if the endpoint "
+                          "wants Digest authentication, as Virtuoso's /sparql-auth does, set "
+                          "KG_ENDPOINT_AUTH=digest)\n")
     port = free_port()
     code, output, _ = run_kg("publish", "--endpoint", f"http://admin:hunter2@127.0.0.1:{port}/store", "--retries", "0",
                          "--release", str(Path(__file__).parent / "no-such-release"))
@@ -843,14 +857,14 @@ def test_kg_serve_serves_the_release_read_only(kg, release: Path, tmp_path: Path
 
 
 def test_kg_serve_read_write_takes_a_publish_through_its_guard(release: Path, tmp_path: Path) -> None:
-    """A publish streams its uploads to /store (with their length) and sends MOVE to /update: both pass the guard."""
+    """A publish sends its updates to /update (with their length) and reads back from /query: both pass the
+    guard."""
     served = KgServe(release, tmp_path, "--read-write")
     try:
         assert "read-write; SERVICE and LOAD refused" in served.banner
         endpoints = Endpoints.of(f"{served.url}/store")
-        assert dict(publish(release, endpoints)) == GRAPHS
-        client = Client()
-        assert {g: count_triples(client, endpoints, g, 5) for g in GRAPHS} == GRAPHS
+        assert published(release, endpoints) == GRAPHS
+        assert graph_counts(endpoints) == GRAPHS
         load = requests.post(f"{served.url}/update", data={"update": "LOAD <http://127.0.0.1:9/x.ttl>"}, timeout=10)
         assert (load.status_code, load.text) == (400, REFUSED_LOAD + "\n")
         assert served.stop(signal.SIGTERM) == 0

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
@@ -34,6 +35,7 @@ from urllib.parse import quote, unquote, urlencode, urlsplit
 import requests
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
+from requests.auth import HTTPDigestAuth
 
 from kg.base.config import ONTOLOGY_IRI
 from kg.base.errors import InputError, display_path
@@ -45,6 +47,7 @@ MAX_ANSWER_BYTES = 256 * 1024 * 1024  # a SPARQL answer larger than this is refu
 ERROR_BODY_BYTES = 1024 * 1024  # of an error answer, only this much is read (and 200 characters shown)
 SHOWN_BODY_CHARS = 200
 RETRY_STATUS = frozenset({500, 502, 503, 504})
+AUTH_SCHEMES = ("basic", "digest")
 MASK = "***"
 
 
@@ -141,13 +144,45 @@ def known_secrets(session: requests.Session | None = None) -> set[str]:
         if isinstance(session.auth, tuple) and len(session.auth) == 2:
             user, password = (str(x) for x in session.auth)
             found |= {password, _basic(user, password)}
+        elif isinstance(session.auth, HTTPDigestAuth):
+            found.add(session.auth.password)
     return {s for s in found if s}
 
 
+class _Text(HTMLParser):
+    """The words of an HTML page (an error page's title, heading and message), without its markup."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("script", "style") and self.hidden > 0
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.words.append(data)
+
+
+def _words(text: str) -> str:
+    """An HTML error page as its text (a store's message is inside its markup: Virtuoso's 403 starts with a long
+    DOCTYPE line); anything else as it is."""
+    if not text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        return text
+    parser = _Text()
+    parser.feed(text)
+    parser.close()
+    return " ".join(parser.words)
+
+
 def _excerpt(body: bytes, secrets: Iterable[str], truncated: bool = False) -> str:
-    """A server's answer as one short printable line, secrets masked (masked before cutting, so a cut never
-    shows part of a secret)."""
-    text = body.decode("utf-8", "replace")
+    """A server's answer as one short printable line (an HTML page as its words), secrets masked (masked before
+    cutting, so a cut never shows part of a secret)."""
+    text = _words(body.decode("utf-8", "replace"))
     secrets = [s for s in secrets if s]
     if truncated and secrets:  # a secret cut by the read limit would not be recognised: drop the tail
         text = text[: max(0, len(text) - max(len(s) for s in secrets) * 2)]
@@ -211,6 +246,13 @@ def check_url(url: str) -> str:
     return url
 
 
+def _has_userinfo(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).username)
+    except ValueError:
+        return False
+
+
 def _host_port(url: str) -> str:
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
@@ -239,6 +281,7 @@ class Answer:
     body: bytes
     truncated: bool = False
     location: str = ""  # of a redirect
+    challenge: str = ""  # WWW-Authenticate, of a 401
 
 
 class _Encoded(Exception):
@@ -258,16 +301,22 @@ class _OutOfTime(Exception):
 
 
 def make_session() -> requests.Session:
-    """A session that sends the environment's credentials (a bearer token, or Basic user and password). It does
-    not retry: Client does, within the call's deadline."""
+    """A session that sends the environment's credentials: a bearer token, or a user and password by Basic or,
+    with KG_ENDPOINT_AUTH=digest, Digest authentication (the password never crosses the wire). It does not retry:
+    Client does, within the call's deadline."""
     session = requests.Session()
     session.trust_env = False  # no ~/.netrc credentials (unknown to redact) and no proxy from the environment
     session.headers["Accept-Encoding"] = "identity"  # the size limit counts what the server sends
     token = os.environ.get("KG_ENDPOINT_TOKEN")
+    scheme = (os.environ.get("KG_ENDPOINT_AUTH") or "basic").strip().lower()
+    if scheme not in AUTH_SCHEMES:
+        raise InputError(f"KG_ENDPOINT_AUTH={_printable(scheme, 20)!r}: expected basic or digest (Virtuoso's "
+                         "update endpoints want digest)")
     if token:
         session.headers["Authorization"] = f"Bearer {token}"
     elif os.environ.get("KG_ENDPOINT_USER"):
-        session.auth = (os.environ["KG_ENDPOINT_USER"], os.environ.get("KG_ENDPOINT_PASSWORD", ""))
+        user, password = os.environ["KG_ENDPOINT_USER"], os.environ.get("KG_ENDPOINT_PASSWORD", "")
+        session.auth = HTTPDigestAuth(user, password) if scheme == "digest" else (user, password)
     return session
 
 
@@ -344,6 +393,31 @@ class Client:
     def error(self, text: str, url: str = "") -> EndpointError:
         return EndpointError(redact(text, self.secrets(url)))
 
+    def _hint(self, answer: Answer, url: str) -> str:
+        """What a 401 asks for, and how to give it (a store may ask for Digest only of a client that sent
+        nothing: Virtuoso answers Basic credentials with a bare 401)."""
+        if answer.status != 401:
+            return ""
+        scheme = answer.challenge.strip().split(" ", 1)[0].lower()
+        sent = self.session.auth
+        token = "Authorization" in self.session.headers
+        if not scheme:
+            if isinstance(sent, tuple) or _has_userinfo(url):
+                return (" (the Basic credentials were refused; if the endpoint wants Digest authentication, as "
+                        "Virtuoso's /sparql-auth does, set KG_ENDPOINT_AUTH=digest)")
+            return "" if sent or token else " (set KG_ENDPOINT_TOKEN, or KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD)"
+        shown = _printable(redact(answer.challenge, self.secrets(url)), 80)
+        if scheme == "digest" and not isinstance(sent, HTTPDigestAuth):
+            todo = ("set KG_ENDPOINT_AUTH=digest" if sent
+                    else "set KG_ENDPOINT_USER, KG_ENDPOINT_PASSWORD and KG_ENDPOINT_AUTH=digest")
+        elif scheme == "basic" and not sent:
+            todo = "set KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD"
+        elif scheme == "bearer" and not token:
+            todo = "set KG_ENDPOINT_TOKEN"
+        else:
+            todo = "check the credentials"
+        return f" (it asks for {scheme.capitalize()} authentication: {shown}; {todo})"
+
     def _attempt(self, method: str, url: str, seconds: float, body: bytes | Callable[[], Iterable[bytes]] | None,
                  params: dict[str, str] | None, headers: dict[str, str] | None, cancel: threading.Event) -> Answer:
         data = body() if callable(body) else body
@@ -371,10 +445,12 @@ class Client:
                     if not failed:
                         raise _TooBig
                     chunks.append(chunk)
-                    return Answer(response.status_code, response.reason or "", "", b"".join(chunks)[:limit], True)
+                    return Answer(response.status_code, response.reason or "", "", b"".join(chunks)[:limit], True,
+                                  challenge=response.headers.get("WWW-Authenticate", ""))
                 chunks.append(chunk)
             return Answer(response.status_code, response.reason or "",
-                          response.headers.get("Content-Type", ""), b"".join(chunks))
+                          response.headers.get("Content-Type", ""), b"".join(chunks),
+                          challenge=response.headers.get("WWW-Authenticate", ""))
         finally:
             response.close()
 
@@ -438,7 +514,7 @@ class Client:
                     return answer
                 excerpt = _excerpt(answer.body, self.secrets(url), answer.truncated)
                 problem = (f"{where}: the endpoint answered {answer.status} {answer.reason}".rstrip()
-                           + (f": {excerpt}" if excerpt else ""))
+                           + (f": {excerpt}" if excerpt else "") + self._hint(answer, url))
                 retry = idempotent and answer.status in RETRY_STATUS
             wait = self.backoff * 2 ** (attempts - 1)
             if not retry or attempts > self.retries or wait >= deadline.left():
@@ -449,6 +525,9 @@ class Client:
 
 # --- SPARQL results ----------------------------------------------------------------------------------------------
 
+BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+UNION_SETTINGS = ("Oxigraph: serve --union-default-graph; Fuseki/TDB2: tdb2:unionDefaultGraph true; GraphDB: the "
+                  "default graph is the union by default; Virtuoso: the default graph is every graph")
 EXPECTED = ('SPARQL JSON results (an object with "head": {"vars": [...]} and "results": {"bindings": [...]})')
 
 
@@ -494,8 +573,10 @@ def _term(binding: dict[str, str]) -> Node:
     if isinstance(binding.get("xml:lang"), str):
         return Literal(binding["value"], lang=binding["xml:lang"])
     datatype = binding.get("datatype")
-    return Literal(binding["value"], datatype=URIRef(datatype) if isinstance(datatype, str) else None,
-                   normalize=False)
+    value = binding["value"]
+    if datatype == BOOLEAN and value in ("1", "0"):  # the same value, spelt as Virtuoso spells it
+        value = "true" if value == "1" else "false"
+    return Literal(value, datatype=URIRef(datatype) if isinstance(datatype, str) else None, normalize=False)
 
 
 def parse_select(answer: Answer, where: str, secrets: Iterable[str] = ()) -> tuple[tuple[str, ...],
@@ -525,20 +606,36 @@ def parse_select(answer: Answer, where: str, secrets: Iterable[str] = ()) -> tup
 class RemoteEngine:
     """Runs the bundled queries on a SPARQL 1.1 query endpoint (its default graph should be the union of the
     named graphs: Oxigraph's --union-default-graph, Fuseki's unionDefaultGraph). With a `deadline`, every query
-    it sends shares it (`kg query --timeout` bounds the whole command); without, each query gets `timeout`."""
+    it sends shares it (`kg query --timeout` bounds the whole command); without, each query gets `timeout`.
+    `check_union`: the first empty answer asks whether the default graph is empty while named graphs hold data
+    (a store that does not read the union), which is an error naming the setting, not an empty answer."""
 
     def __init__(self, endpoint: str, timeout: float = 30, client: Client | None = None,
-                 deadline: Deadline | None = None) -> None:
+                 deadline: Deadline | None = None, check_union: bool = False) -> None:
         self.endpoint, self.timeout = check_url(endpoint), timeout
         self.client = client or Client()
         self.deadline = deadline
+        self.check_union = check_union
 
     def select(self, text: str, bindings: dict[str, Node]) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+        columns, rows = self._select(with_values(text, bindings))
+        if not rows and self.check_union:
+            self.check_union = False  # asked once
+            if (not self._select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")[1]
+                    and self._select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1")[1]):
+                raise self.client.error(
+                    f"{self.endpoint}: the default graph is empty while named graphs hold data: this store does not "
+                    "read the union of its named graphs as the default graph, which the bundled queries read (and "
+                    f"where kg publish puts one graph per source). Turn it on ({UNION_SETTINGS}), or give an "
+                    "endpoint that does", self.endpoint)
+        return columns, rows
+
+    def _select(self, text: str) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
         # the protocol's form-encoded POST, which every store answers (Virtuoso never answers a POST of
         # application/sparql-query: an open bug of it), rather than the direct POST
         answer = self.client.request(
             "POST", self.endpoint, self.deadline or Deadline(self.timeout),
-            body=urlencode({"query": with_values(text, bindings)}).encode("ascii"),
+            body=urlencode({"query": text}).encode("ascii"),
             headers={"Content-Type": "application/x-www-form-urlencoded",
                      "Accept": "application/sparql-results+json"})
         return parse_select(answer, f"POST {self.endpoint}", self.client.secrets(self.endpoint))
@@ -548,20 +645,21 @@ class RemoteEngine:
 
 @dataclass(frozen=True)
 class Endpoints:
-    """The three URLs of a SPARQL 1.1 store; Oxigraph's are BASE/store, BASE/query and BASE/update."""
+    """A store's SPARQL query and update URLs (`kg publish` needs both)."""
 
-    store: str
     query: str
     update: str
 
     @classmethod
-    def of(cls, store: str, query: str | None = None, update: str | None = None) -> Endpoints:
-        check_url(store)
-        base = store[: -len("/store")] if store.endswith("/store") else None
+    def of(cls, store: str | None = None, query: str | None = None, update: str | None = None) -> Endpoints:
+        """From both URLs, or from an Oxigraph-style BASE/store URL (BASE/query, BASE/update)."""
+        if store is not None:
+            check_url(store)
+        base = store[: -len("/store")] if store and store.endswith("/store") else None
         if (query is None or update is None) and base is None:
-            raise InputError(f"{redact(store)}: give --query-endpoint and --update-endpoint, or a store URL ending "
-                             "in /store")
-        return cls(store, check_url(query or f"{base}/query"), check_url(update or f"{base}/update"))
+            raise InputError(f"{redact(store) + ': ' if store else ''}give --query-endpoint and --update-endpoint"
+                             ", or --endpoint with a store URL ending in /store (Oxigraph's BASE/store)")
+        return cls(check_url(query or f"{base}/query"), check_url(update or f"{base}/update"))
 
 
 def body_chunks(data: bytes) -> Iterator[bytes]:
@@ -582,18 +680,6 @@ class Upload:
 
     def __iter__(self) -> Iterator[bytes]:
         return body_chunks(self.data)
-
-
-def count_triples(client: Client, endpoints: Endpoints, graph: str, timeout: float) -> int:
-    engine = RemoteEngine(endpoints.query, timeout, client)
-    _, rows = engine.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", {})
-    if not rows or rows[0][0] is None:
-        return 0
-    try:
-        return int(str(rows[0][0]))
-    except ValueError:
-        raise client.error(f"POST {endpoints.query}: a triple count that is not a number: {str(rows[0][0])[:50]!r}",
-                           endpoints.query) from None
 
 
 def _read_rdf(path: Path, fmt: Any) -> list[Any]:
@@ -631,37 +717,6 @@ def release_graphs(release: Path) -> dict[str, list[Any]]:
     ontology = _read_rdf(release / "ontology.ttl", ox.RdfFormat.TURTLE)
     graphs[ONTOLOGY_IRI] = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(ONTOLOGY_IRI)) for q in ontology]
     return graphs
-
-
-def publish(release: Path, endpoints: Endpoints, timeout: float = 30, retries: int = 3,
-            backoff: float = 0.5, client: Client | None = None) -> list[tuple[str, int]]:
-    """Upload each named graph of the release to a staging graph, check its triple count, then replace the live
-    graph with it in one SPARQL Update (MOVE), so readers see the old graph or the new one, never a mix. The
-    whole release is read and checked first; `timeout` bounds each request, its retries included."""
-    import pyoxigraph as ox
-
-    graphs = release_graphs(release)
-    client = client or Client(retries, backoff)
-    done = []
-    for graph in sorted(graphs):
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in graphs[graph]]
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        staging = f"{graph}#staging"
-        client.request("PUT", endpoints.store, Deadline(timeout), params={"graph": staging},
-                       body=lambda data=data: Upload(data), headers={"Content-Type": "application/n-triples"})
-        staged = count_triples(client, endpoints, staging, timeout)
-        if staged != len(triples):
-            raise EndpointError(f"{graph}: the staging graph holds {staged} triples, not {len(triples)}; the live "
-                                "graph was left as it was")
-        try:  # a MOVE is not repeated blindly: only a refused connection is retried
-            client.request("POST", endpoints.update, Deadline(timeout), idempotent=False,
-                           body=f"MOVE <{staging}> TO <{graph}>".encode(),
-                           headers={"Content-Type": "application/sparql-update"})
-        except EndpointError:
-            if count_triples(client, endpoints, graph, timeout) != len(triples):
-                raise
-        done.append((graph, len(triples)))
-    return done
 
 
 def oxigraph_binary() -> str:

@@ -1,0 +1,329 @@
+"""`kg publish`: put the release into a SPARQL 1.1 store so that readers never see a mix and success means the
+store now holds exactly the release.
+
+Why SPARQL Update and not the Graph Store Protocol: one update request is one transaction on the stores we test
+(Oxigraph, and Virtuoso when the request succeeds; Fuseki by its documentation), while a Graph Store PUT is not
+on Virtuoso (readers saw half-loaded graphs), and a staging graph would be part of the union default graph every
+bundled query reads. So each named graph is replaced by one request: DROP it, then INSERT DATA in batches.
+
+Why a probe and a read-back: stores change data. Virtuoso refuses xsd:duration (its loader turns P9M into "9"),
+writes true as 1; Oxigraph keeps xsd:positiveInteger as xsd:integer. Before anything live is touched, one value
+of each kind the release holds goes to a probe graph and is read back; a datatype the store cannot hold stops the
+publish (or, with `leave_out`, its statements are left out and listed). After each graph is replaced, it is read
+back whole and compared with what was sent: anything but the same values is an error (StoreMismatch, exit 1).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from kg.base.config import LANG_STRING, PREFIXES, compact
+from kg.base.errors import InputError, KGError
+from kg.publish.remote import Client, Deadline, Endpoints, RemoteEngine, Upload, release_graphs
+
+XSD = PREFIXES["xsd"]
+INSERT_BATCH = 1000  # triples per INSERT DATA: Virtuoso's compiler refuses one of about 2,000 and more (SP031)
+READ_PAGE = 10000  # rows per read-back page: Virtuoso's usual ResultSetMaxRows
+PROBE_GRAPH = "urn:pikg:publish-probe"  # never read by a bundled query (no class, no property of ours)
+PROBE_PROPERTY = "urn:pikg:publish-probe#value"
+PROBE_VALUES = 50  # distinct values of each datatype sent to the probe
+SHOWN = 3  # examples of a difference
+INTEGERS = {XSD + name for name in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+                                    "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
+                                    "unsignedInt", "unsignedShort", "unsignedByte")}
+
+Key = tuple[str, ...]  # a term: ("uri", iri) | ("bnode", id) | ("literal", lexical form, datatype, language)
+Triple = tuple[Key, Key, Key]
+
+
+class StoreMismatch(KGError):
+    """The store cannot hold the release as it is, or does not hold what was sent: exit 1 (the data fails a
+    check), as against an unreachable or refusing endpoint (EndpointError, exit 2)."""
+
+    exit_code = 1
+
+
+@dataclass
+class Published:
+    """One named graph put into the store: how many triples were sent, and what the store wrote otherwise with
+    the same values (a note, not a failure)."""
+
+    graph: str
+    triples: int
+    left_out: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+# --- terms -------------------------------------------------------------------------------------------------------
+
+def _ox_key(term: Any) -> Key:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return ("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return ("bnode", term.value)
+    return ("literal", term.value, term.datatype.value, term.language or "")
+
+
+def _rdf_key(term: Node | None) -> Key:
+    if isinstance(term, URIRef):
+        return ("uri", str(term))
+    if isinstance(term, BNode):
+        return ("bnode", str(term))
+    if isinstance(term, Literal):
+        datatype = LANG_STRING if term.language else str(term.datatype or XSD + "string")
+        return ("literal", str(term), datatype, (term.language or "").lower())
+    raise ValueError(f"not an RDF term: {term!r}")
+
+
+def _datatype(key: Key) -> str | None:
+    return key[2] if key[0] == "literal" else None
+
+
+def _value(key: Key) -> tuple[str, object] | None:
+    """The value of a literal whose spelling or derived datatype a store may change without changing the value
+    (a boolean, an integer); None for any other term."""
+    if key[0] != "literal":
+        return None
+    lexical, datatype = key[1].strip(), key[2]
+    if datatype == XSD + "boolean" and lexical in ("true", "1", "false", "0"):
+        return ("boolean", lexical in ("true", "1"))
+    if datatype in INTEGERS:
+        try:
+            return ("integer", int(lexical))
+        except ValueError:
+            return None
+    return None
+
+
+def _shown(key: Key) -> str:
+    if key[0] == "uri":
+        return f"<{key[1]}>"
+    if key[0] == "bnode":
+        return f"_:{key[1]}"
+    text = key[1] if len(key[1]) <= 60 else key[1][:57] + "…"
+    return f'"{text}"' + (f"@{key[3]}" if key[3] else f"^^{compact(key[2])}")
+
+
+def _nt(key: Key) -> str:
+    """A term in N-Triples (and so SPARQL) syntax."""
+    import pyoxigraph as ox
+
+    if key[0] == "uri":
+        return str(ox.NamedNode(key[1]))
+    if key[0] == "bnode":
+        return str(ox.BlankNode(key[1]))
+    if key[3]:
+        return str(ox.Literal(key[1], language=key[3]))
+    return str(ox.Literal(key[1], datatype=ox.NamedNode(key[2])))
+
+
+# --- comparing what was sent with what the store holds --------------------------------------------------------
+
+@dataclass
+class Comparison:
+    """What a store gave back, against what was sent: value-preserving rewrites (notes) and real differences,
+    each grouped by predicate and datatype."""
+
+    same_value: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (sent dt, got dt, example)
+    lacking: dict[tuple[str, str], list[Triple]] = field(default_factory=lambda: defaultdict(list))
+    extra: dict[tuple[str, str], list[Triple]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def identical(self) -> bool:
+        return not self.lacking and not self.extra
+
+    def notes(self) -> list[str]:
+        out = []
+        for (sent, got, example), n in sorted(self.same_value.items()):
+            how = f"as {compact(got)}" if sent != got else "spelt otherwise"
+            out.append(f"the store gives back {n} {compact(sent)} value{'s' if n > 1 else ''} {how}, with the same "
+                       f"value{'s' if n > 1 else ''} (e.g. {example})")
+        return out
+
+    def problems(self) -> list[str]:
+        out = []
+        for group in sorted(set(self.lacking) | set(self.extra)):
+            predicate, datatype = group
+            lacking, extra = self.lacking.get(group, []), self.extra.get(group, [])
+            parts = []
+            if lacking:
+                parts.append(f"lacks {len(lacking)} sent (e.g. " + ", ".join(_shown(t[2]) for t in lacking[:SHOWN])
+                             + ")")
+            if extra:
+                parts.append(f"holds {len(extra)} not sent (e.g. " + ", ".join(_shown(t[2]) for t in extra[:SHOWN])
+                             + ")")
+            out.append(f"{compact(predicate)} ({compact(datatype) if datatype else 'IRIs'}): " + "; ".join(parts))
+        return out
+
+
+def _group(triple: Triple) -> tuple[str, str]:
+    return triple[1][1], _datatype(triple[2]) or ""
+
+
+def compare(sent: Iterable[Triple], got: Iterable[Triple]) -> Comparison:
+    """Sent and read-back triples matched exactly, then by value where only the spelling or a derived datatype
+    changed (true as 1, positiveInteger as integer)."""
+    sent_set, got_set = set(sent), set(got)
+    result = Comparison()
+    unmatched: dict[tuple[Key, Key, tuple[str, object]], list[Triple]] = defaultdict(list)
+    for triple in sorted(got_set - sent_set):
+        value = _value(triple[2])
+        if value is None:
+            result.extra[_group(triple)].append(triple)
+        else:
+            unmatched[(triple[0], triple[1], value)].append(triple)
+    for triple in sorted(sent_set - got_set):
+        value = _value(triple[2])
+        pool = unmatched.get((triple[0], triple[1], value)) if value is not None else None
+        if pool:
+            got_triple = pool.pop(0)
+            result.same_value[(triple[2][2], got_triple[2][2], f"{_shown(triple[2])} as {_shown(got_triple[2])}")] \
+                += 1
+        else:
+            result.lacking[_group(triple)].append(triple)
+    for pool in unmatched.values():
+        for triple in pool:
+            result.extra[_group(triple)].append(triple)
+    # one example per kind of rewrite: merge the counts of one (sent, got) pair under its first example
+    merged: Counter[tuple[str, str, str]] = Counter()
+    first: dict[tuple[str, str], str] = {}
+    for (sent_dt, got_dt, example), n in sorted(result.same_value.items()):
+        merged[(sent_dt, got_dt, first.setdefault((sent_dt, got_dt), example))] += n
+    result.same_value = merged
+    return result
+
+
+# --- talking to the store ----------------------------------------------------------------------------------------
+
+def _update(client: Client, endpoints: Endpoints, text: str, timeout: float) -> None:
+    """One SPARQL Update request (its length declared: a chunked body can be acknowledged and dropped). Sending it
+    again gives the same result, so a 5xx or a lost connection is retried."""
+    data = text.encode("utf-8")
+    client.request("POST", endpoints.update, Deadline(timeout), body=lambda: Upload(data),
+                   headers={"Content-Type": "application/sparql-update"})
+
+
+def _inserts(graph: str, triples: list[Triple]) -> list[str]:
+    ops = []
+    for start in range(0, len(triples), INSERT_BATCH):
+        lines = "\n".join(" ".join(_nt(k) for k in t) + " ." for t in triples[start : start + INSERT_BATCH])
+        ops.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}")
+    return ops
+
+
+def replace_request(graph: str, triples: list[Triple]) -> str:
+    """One request that replaces a named graph: it drops the graph (and a staging graph an earlier kg may have
+    left), then inserts the triples in batches."""
+    ops = [f"DROP SILENT GRAPH <{graph}#staging>", f"DROP SILENT GRAPH <{graph}>", *_inserts(graph, triples)]
+    return " ;\n".join(ops) + "\n"
+
+
+def read_graph(engine: RemoteEngine, graph: str) -> list[Triple]:
+    """Every triple of a named graph as the store gives it back, page by page (a store may cap its answers at a
+    number of rows); a total that disagrees with its own count is an error, never a silent short read."""
+    _, rows = engine.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", {})
+    total = int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
+    triples: list[Triple] = []
+    while len(triples) < total:
+        # a stable order for paging, over strings: Oxigraph 0.5's server aborts on ORDER BY ?o over mixed literals
+        order = (f" ORDER BY STR(?s) STR(?p) STR(?o) STR(DATATYPE(?o)) LANG(?o) LIMIT {READ_PAGE} "
+                 f"OFFSET {len(triples)}" if total > READ_PAGE else "")
+        _, page = engine.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}{order}", {})
+        if not page or (not order and len(page) != total):
+            raise StoreMismatch(f"{graph}: the store counts {total} triples but answered {len(triples) + len(page)} "
+                                "when asked for them (a cap on the rows of an answer?); nothing can be compared")
+        triples.extend((_rdf_key(s), _rdf_key(p), _rdf_key(o)) for s, p, o in page)
+    return triples
+
+
+def probe(client: Client, endpoints: Endpoints, triples: Iterable[Triple], timeout: float) -> dict[str, str]:
+    """What the store does with each datatype of the release: up to PROBE_VALUES values of each go to a probe
+    graph (one request a datatype, so a refusal names its datatype) and are read back. Returns the datatypes it
+    refuses or changes, each with what it did; value-preserving rewrites are not listed."""
+    values: dict[str, set[Key]] = defaultdict(set)
+    for triple in triples:
+        datatype = _datatype(triple[2])
+        if datatype and len(values[datatype]) < PROBE_VALUES:
+            values[datatype].add(triple[2])
+    engine = RemoteEngine(endpoints.query, timeout, client)
+    problems: dict[str, str] = {}
+    sent: list[Triple] = []
+    drop = f"DROP SILENT GRAPH <{PROBE_GRAPH}>"
+    _update(client, endpoints, drop, timeout)
+    try:
+        for n, datatype in enumerate(sorted(values)):  # a subject each: a store may merge equal values
+            batch = [(("uri", f"{PROBE_GRAPH}/{n}"), ("uri", PROBE_PROPERTY), v) for v in sorted(values[datatype])]
+            try:
+                _update(client, endpoints, " ;\n".join(_inserts(PROBE_GRAPH, batch)), timeout)
+            except KGError as exc:
+                problems[datatype] = f"the store refuses them ({str(exc).split(': ', 1)[-1]})"
+            else:
+                sent.extend(batch)
+        result = compare(sent, read_graph(engine, PROBE_GRAPH))
+    except BaseException:
+        with suppress(KGError):  # the first error is the one to report
+            _update(client, endpoints, drop, timeout)
+        raise
+    _update(client, endpoints, drop, timeout)
+    for (_, datatype), lacking in sorted(result.lacking.items()):
+        extra = result.extra.get((PROBE_PROPERTY, datatype), []) or [t for g, ts in result.extra.items() for t in ts]
+        changed = ", ".join(f"{_shown(t[2])}" for t in lacking[:SHOWN])
+        into = ", ".join(_shown(t[2]) for t in extra[:SHOWN]) or "nothing"
+        problems.setdefault(datatype, f"the store changes them: sent {changed}, got back {into}")
+    return problems
+
+
+def _triples(quads: Iterable[Any]) -> list[Triple]:
+    return sorted({(_ox_key(q.subject), _ox_key(q.predicate), _ox_key(q.object)) for q in quads})
+
+
+def _datatype_iri(name: str) -> str:
+    if name.startswith("xsd:") and len(name) > 4:
+        return XSD + name[4:]
+    if name.startswith(("http://", "https://", "urn:")) and not any(ch.isspace() or ch in "<>\"" for ch in name):
+        return name
+    raise InputError(f"--leave-out {name!a}: expected a datatype, as xsd:duration or a full IRI")
+
+
+def publish(release: Path, endpoints: Endpoints, timeout: float = 30, retries: int = 3, backoff: float = 0.5,
+            client: Client | None = None, leave_out: Iterable[str] = ()) -> list[Published]:
+    """Replace each named graph of the release in the store, one update request each, after checking that the
+    store holds every datatype of the release as it is (`leave_out`: datatypes, xsd:duration or a full IRI, whose
+    statements are not sent), and read each graph back to compare it with what was sent. `timeout` bounds each
+    request, its retries included."""
+    graphs = {graph: _triples(quads) for graph, quads in release_graphs(release).items()}
+    client = client or Client(retries, backoff)
+    skipped = {_datatype_iri(name) for name in leave_out}
+    everything = [t for triples in graphs.values() for t in triples]
+    problems = {dt: why for dt, why in probe(client, endpoints, everything, timeout).items() if dt not in skipped}
+    if problems:
+        counts = Counter(_datatype(t[2]) for t in everything)
+        lines = [f"  {compact(dt)} ({counts[dt]} value{'s' if counts[dt] > 1 else ''} in the release): {why}"
+                 for dt, why in sorted(problems.items())]
+        names = " ".join(f"--leave-out {compact(dt)}" for dt in sorted(problems))
+        raise StoreMismatch("the store cannot hold every value of the release as it is; nothing was published:\n"
+                            + "\n".join(lines) + f"\nUse a store that keeps them, or publish without their "
+                            f"statements ({names}): they are counted, and the rest is compared after publishing.")
+    engine = RemoteEngine(endpoints.query, timeout, client)
+    done = []
+    for graph in sorted(graphs):
+        sent = [t for t in graphs[graph] if _datatype(t[2]) not in skipped]
+        _update(client, endpoints, replace_request(graph, sent), timeout)
+        result = compare(sent, read_graph(engine, graph))
+        if not result.identical:
+            raise StoreMismatch(f"{graph}: the store does not hold what was sent (read back after publishing; the "
+                                "graphs before it in this list were published and compared):\n"
+                                + "\n".join(f"  {line}" for line in result.problems()))
+        done.append(Published(graph, len(sent), len(graphs[graph]) - len(sent), result.notes()))
+    return done
+
