@@ -556,14 +556,17 @@ def publish(endpoint: str | None, query_endpoint: str | None, update_endpoint: s
     KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD (Digest with KG_ENDPOINT_AUTH=digest), or the URL, and are never
     printed."""
     from kg.publish.remote import Endpoints
+    from kg.publish.to_store import PublishedGraph
     from kg.publish.to_store import publish as publish_release
 
-    endpoints = Endpoints.of(endpoint, query_endpoint, update_endpoint)
-    for done in publish_release(release_dir, endpoints, timeout, retries, leave_out=leave_out):
+    def report(done: PublishedGraph) -> None:  # as each graph is done: a later failure does not hide what was done
         left = f", {done.left_out} left out" if done.left_out else ""
         click.echo(f"Published {done.graph}: {done.triples} triples{left}, read back and compared")
         for note in done.notes:
             click.echo(f"  note: {note}")
+
+    publish_release(release_dir, Endpoints.of(endpoint, query_endpoint, update_endpoint), timeout, retries,
+                    leave_out=leave_out, on_graph=report)
 
 
 @cli.command(epilog=_epilog("serve"))

@@ -8,6 +8,7 @@ query through the endpoint, expecting `kg query`'s local rows over what the stor
 
 from __future__ import annotations
 
+import http.server
 import os
 import signal
 import subprocess
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 import requests
 from rdflib import Dataset, URIRef
-from test_remote import PARAMS, Oxigraph, free_port, run_kg, wait_until_up
+from test_remote import PARAMS, Oxigraph, free_port, http_server, run_kg, wait_until_up
 
 from kg.base.config import PREFIXES
 from kg.publish.release import write_release
@@ -374,3 +375,39 @@ def test_a_mismatch_after_publishing_is_exit_1_naming_predicate_and_datatype() -
         'the store gives back 1 xsd:nonNegativeInteger value as xsd:integer, with the same value (e.g. '
         '"12"^^xsd:nonNegativeInteger as "12"^^xsd:integer)']
     assert StoreMismatch.exit_code == 1
+
+
+def test_an_edit_the_store_makes_is_exit_1_never_a_false_success(release: Path, running: dict[str, Store]) -> None:
+    """Issue 16, item 1: a store that ends up holding other data with the same number of triples. A proxy in front
+    of a real Oxigraph changes the IPS sample's 12 participants to 13 in the update it passes on (the second graph
+    in order); the read-back finds it, names predicate and datatype, and the exit is 1, after the first graph's
+    report."""
+    target = running["oxigraph"].server.base
+    twelve = TWELVE.replace(STUDY, "https://w3id.org/pikg/id/sample/missing-link-ips-sample")
+
+    def forward(handler: http.server.BaseHTTPRequestHandler, body: bytes) -> None:
+        if handler.path.startswith("/update"):
+            body = body.replace(twelve.encode(), twelve.replace('"12"', '"13"').encode())
+        answer = requests.post(f"{target}{handler.path}", data=body, timeout=30,
+                               headers={k: v for k, v in handler.headers.items() if k.lower() in
+                                        ("content-type", "accept")})
+        handler.send_response(answer.status_code)
+        handler.send_header("Content-Type", answer.headers.get("Content-Type", "text/plain"))
+        handler.send_header("Content-Length", str(len(answer.content)))
+        handler.end_headers()
+        handler.wfile.write(answer.content)
+
+    with http_server(forward) as (base, seen):
+        code, output, _ = run_kg("publish", "--endpoint", f"{base}/store", "--release", str(release))
+    assert any(twelve.encode() in request[3] for request in seen.requests)
+    assert code == 1
+    assert output == (
+        "Published https://w3id.org/pikg/id/graph/ips-recovery-abstract: 1548 triples, read back and compared\n"
+        "  note: the store gives back 4 xsd:nonNegativeInteger values as xsd:integer, with the same values (e.g. "
+        '"12"^^xsd:nonNegativeInteger as "12"^^xsd:integer)\n'
+        "  note: the store gives back 16 xsd:positiveInteger values as xsd:integer, with the same values (e.g. "
+        '"1"^^xsd:positiveInteger as "1"^^xsd:integer)\n'
+        "https://w3id.org/pikg/id/graph/missing-link-abstract: the store took the update but does not hold what was "
+        "sent (read back; the graphs before it, in sorted order, were published and compared):\n"
+        '  pikg:sampleSize (xsd:integer): holds 1 not sent (e.g. "13"^^xsd:integer)\n'
+        '  pikg:sampleSize (xsd:nonNegativeInteger): lacks 1 sent (e.g. "12"^^xsd:nonNegativeInteger)\n'), output

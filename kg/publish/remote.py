@@ -1,6 +1,6 @@
-"""SPARQL servers beyond one process: run the bundled queries on a remote SPARQL 1.1 endpoint and publish the
-release through the Graph Store HTTP Protocol so that readers never see a half-loaded graph. (`kg serve`, the
-release behind Oxigraph's server, is in kg/publish/serve.py.)
+"""SPARQL servers beyond one process: how kg talks to a remote SPARQL 1.1 endpoint, and the bundled queries run
+on one. (`kg publish`, which uses this client, is in kg/publish/to_store.py; `kg serve`, the release behind
+Oxigraph's server, in kg/publish/serve.py.)
 
 A remote call is bounded: `timeout` is a deadline for the whole call, retries and backoff included (each attempt
 gets the time left, and runs in a helper thread so that even a DNS lookup or a server that trickles one byte at a
@@ -8,7 +8,8 @@ time cannot pass it); an answer is read up to a size limit, counted in the bytes
 answer (a Content-Encoding other than identity, which we never ask for) is refused, never inflated; a redirect is
 not followed (it would take the request, its body and its credentials elsewhere) but is one error naming where it
 points; a SPARQL answer that is not SPARQL JSON results is one clear error. Credentials come from the environment
-(KG_ENDPOINT_TOKEN, or KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD) or the URL, and never appear in a message: every
+(KG_ENDPOINT_TOKEN, or KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD by Basic or, with KG_ENDPOINT_AUTH=digest,
+Digest authentication) or the URL, and never appear in a message: every
 message built from remote data goes through `redact`, and a URL that could hide a password past its host (an
 unencoded / ? # in it) is refused. Connection failures and 5xx answers are retried with exponential backoff; a 4xx
 answer is an error that says what the server refused.

@@ -16,7 +16,7 @@ back whole and compared with what was sent: anything but the same values is an e
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +52,7 @@ class StoreMismatch(KGError):
 
 
 @dataclass
-class Published:
+class PublishedGraph:
     """One named graph put into the store: how many triples were sent, and what the store wrote otherwise with
     the same values (a note, not a failure)."""
 
@@ -296,11 +296,12 @@ def _datatype_iri(name: str) -> str:
 
 
 def publish(release: Path, endpoints: Endpoints, timeout: float = 30, retries: int = 3, backoff: float = 0.5,
-            client: Client | None = None, leave_out: Iterable[str] = ()) -> list[Published]:
+            client: Client | None = None, leave_out: Iterable[str] = (),
+            on_graph: Callable[[PublishedGraph], None] | None = None) -> list[PublishedGraph]:
     """Replace each named graph of the release in the store, one update request each, after checking that the
     store holds every datatype of the release as it is (`leave_out`: datatypes, xsd:duration or a full IRI, whose
     statements are not sent), and read each graph back to compare it with what was sent. `timeout` bounds each
-    request, its retries included."""
+    request, its retries included; `on_graph` hears of each graph as soon as it is published and compared."""
     graphs = {graph: _triples(quads) for graph, quads in release_graphs(release).items()}
     client = client or Client(retries, backoff)
     skipped = {_datatype_iri(name) for name in leave_out}
@@ -321,9 +322,11 @@ def publish(release: Path, endpoints: Endpoints, timeout: float = 30, retries: i
         _update(client, endpoints, replace_request(graph, sent), timeout)
         result = compare(sent, read_graph(engine, graph))
         if not result.identical:
-            raise StoreMismatch(f"{graph}: the store does not hold what was sent (read back after publishing; the "
-                                "graphs before it in this list were published and compared):\n"
+            raise StoreMismatch(f"{graph}: the store took the update but does not hold what was sent (read back; "
+                                "the graphs before it, in sorted order, were published and compared):\n"
                                 + "\n".join(f"  {line}" for line in result.problems()))
-        done.append(Published(graph, len(sent), len(graphs[graph]) - len(sent), result.notes()))
+        done.append(PublishedGraph(graph, len(sent), len(graphs[graph]) - len(sent), result.notes()))
+        if on_graph:
+            on_graph(done[-1])
     return done
 
