@@ -36,11 +36,6 @@ SAMPLE_SIZE = "https://w3id.org/pikg/ontology#sampleSize"
 TWELVE = f'<{STUDY}> <{SAMPLE_SIZE}> "12"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>'
 XSD = PREFIXES["xsd"]
 QUERIES = 22
-# bundled queries a store answers otherwise than the standard (README, "Stores"): Virtuoso 7.2 joins the
-# subqueries of compare-interventions wrongly (every row gets the first intervention's lists), orders data-reuse
-# and studies otherwise, gives ", " for an empty place, and its compiler fails on unquoted-fact-violation (SP031)
-ENGINE_BUGS = {"oxigraph": set(), "virtuoso": {"compare-interventions", "data-reuse", "studies",
-                                               "unquoted-fact-violation"}}
 
 
 def virtuoso_binary() -> str:
@@ -216,15 +211,9 @@ def test_every_bundled_query_answers_as_locally(kg, release: Path, store: Store)
     local = local_dataset(kg, store)
     specs = list_queries()
     assert len(specs) == QUERIES
-    differ = set()
     for spec in specs:
         params = PARAMS.get(spec.name, {})
-        try:
-            if run_engine(engine, spec.name, params) != run_query(local, spec.name, params):
-                differ.add(spec.name)
-        except EndpointError:
-            differ.add(spec.name)
-    assert differ == ENGINE_BUGS[store.name]
+        assert run_engine(engine, spec.name, params) == run_query(local, spec.name, params), spec.name
 
 
 def test_a_publish_killed_mid_upload_leaves_the_previous_release(release: Path, changed: Path,
