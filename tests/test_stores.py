@@ -366,6 +366,19 @@ def test_a_mismatch_after_publishing_is_exit_1_naming_predicate_and_datatype() -
     assert StoreMismatch.exit_code == 1
 
 
+def test_an_update_url_that_is_the_query_url_fails_before_anything_is_replaced(release: Path,
+                                                                            running: dict[str, Store]) -> None:
+    """Issue 16, item 1: with --update-endpoint pointed at the query URL, an earlier publish said it succeeded."""
+    store = running["oxigraph"]
+    publish(release, store.endpoints)
+    query = store.endpoints.query
+    code, output, _ = run_kg("publish", "--query-endpoint", query, "--update-endpoint", query, "--release",
+                             str(release), "--retries", "0")
+    assert (code, output) == (2, f"error: POST {query}: the endpoint answered 415 Unsupported Media Type: No "
+                                 "supported content Content-Type given: application/sparql-update\n")
+    holds_exactly(store, release)
+
+
 def test_an_edit_the_store_makes_is_exit_1_never_a_false_success(release: Path, running: dict[str, Store]) -> None:
     """Issue 16, item 1: a store that ends up holding other data with the same number of triples. A proxy in front
     of a real Oxigraph changes the IPS sample's 12 participants to 13 in the update it passes on (the second graph
