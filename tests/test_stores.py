@@ -277,7 +277,7 @@ def test_virtuoso_cannot_hold_durations_and_says_so_before_publishing(release: P
         monkeypatch.setenv(name, value)
     publish(release, store.endpoints, leave_out=store.leave_out)
     code, output, _ = run_kg("publish", "--query-endpoint", store.endpoints.query, "--update-endpoint",
-                             store.endpoints.update, "--release", str(release), "--retries", "0")
+                             store.endpoints.update, "--release", str(release))
     assert code == 1
     assert output.startswith(
         "the store cannot hold every value of the release as it is; nothing was published:\n"

@@ -205,11 +205,12 @@ def compare(sent: Iterable[Triple], got: Iterable[Triple]) -> Comparison:
 
 # --- talking to the store ----------------------------------------------------------------------------------------
 
-def _update(client: Client, endpoints: Endpoints, text: str, timeout: float) -> None:
+def _update(client: Client, endpoints: Endpoints, text: str, timeout: float, retry: bool = True) -> None:
     """One SPARQL Update request (its length declared: a chunked body can be acknowledged and dropped). Sending it
-    again gives the same result, so a 5xx or a lost connection is retried."""
+    again gives the same result, so a 5xx or a lost connection is retried unless `retry` is False (a probe value
+    the store refuses is refused again: Virtuoso answers 500)."""
     data = text.encode("utf-8")
-    client.request("POST", endpoints.update, Deadline(timeout), body=lambda: Upload(data),
+    client.request("POST", endpoints.update, Deadline(timeout), body=lambda: Upload(data), idempotent=retry,
                    headers={"Content-Type": "application/sparql-update"})
 
 
@@ -264,7 +265,7 @@ def probe(client: Client, endpoints: Endpoints, triples: Iterable[Triple], timeo
         for n, datatype in enumerate(sorted(values)):  # a subject each: a store may merge equal values
             batch = [(("uri", f"{PROBE_GRAPH}/{n}"), ("uri", PROBE_PROPERTY), v) for v in sorted(values[datatype])]
             try:
-                _update(client, endpoints, " ;\n".join(_inserts(PROBE_GRAPH, batch)), timeout)
+                _update(client, endpoints, " ;\n".join(_inserts(PROBE_GRAPH, batch)), timeout, retry=False)
             except KGError as exc:
                 problems[datatype] = f"the store refuses them ({str(exc).split(': ', 1)[-1]})"
             else:
