@@ -565,8 +565,10 @@ def publish(endpoint: str | None, query_endpoint: str | None, update_endpoint: s
         for note in done.notes:
             click.echo(f"  note: {note}")
 
-    publish_release(release_dir, Endpoints.of(endpoint, query_endpoint, update_endpoint), timeout, retries,
-                    leave_out=leave_out, on_graph=report)
+    done = publish_release(release_dir, Endpoints.of(endpoint, query_endpoint, update_endpoint), timeout, retries,
+                           leave_out=leave_out, on_graph=report)
+    for note in done.notes:
+        click.echo(f"note: {note}")
 
 
 @cli.command(epilog=_epilog("serve"))

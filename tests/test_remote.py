@@ -742,7 +742,7 @@ def test_a_parse_that_runs_too_long_is_stopped_and_refused(monkeypatch: pytest.M
     start = time.monotonic()
     slow = "SELECT * WHERE { FILTER(" + "1+" * 50000 + "1) } # a service"
     assert refusal(slow, "query") == UNCHECKED.format(why="rdflib did not finish parsing it within 0.5 s")
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 20  # hours if not stopped; generous for a loaded CI machine
     assert refusal("SELECT * WHERE { ?s <http://x/service> ?o }", "query") is None
     assert sys.getrecursionlimit() == limit
 
@@ -1049,3 +1049,42 @@ def test_kg_serve_stops_on_ctrl_c_and_keeps_a_store_given_with_store(release: Pa
         assert kept.is_dir() and any(kept.iterdir())
     finally:
         served.kill_all()
+
+
+def test_an_answer_cut_short_is_a_connection_failure_not_a_traceback() -> None:
+    """Found by the hostile probe of issue 16: a server that declares 100,000 bytes, sends 51 and closes."""
+    def cut(handler: http.server.BaseHTTPRequestHandler, _body: bytes) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        handler.wfile.write(b'{"head": {"vars": ["n"]}, "results": {"bindings": [')
+        handler.wfile.flush()
+        handler.close_connection = True
+
+    with http_server(cut) as (base, _):
+        with pytest.raises(EndpointError) as info:
+            RemoteEngine(f"{base}/query", 5, Client(retries=1, backoff=0)).select("ASK {}", {})
+    assert str(info.value) == (f"POST {base}/query: the connection failed (the answer was cut short) (gave up "
+                               "after 2 attempts)")
+
+
+@pytest.mark.parametrize(("variable", "value"), [("KG_ENDPOINT_TOKEN", "ab\udcff"),
+                                                 ("KG_ENDPOINT_PASSWORD", "pass€word")])
+def test_a_credential_a_header_cannot_carry_is_named_not_shown(variable: str, value: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the hostile probe: bytes that are not UTF-8 crashed the masking; a password outside Latin-1 was
+    shown in part by the encoder's message."""
+    monkeypatch.setenv("KG_ENDPOINT_USER", "curator")
+    monkeypatch.setenv(variable, value)
+    with http_server(reply(200, b"{}")) as (base, _):
+        with pytest.raises(EndpointError) as info:
+            RemoteEngine(f"{base}/query", 5).select("ASK {}", {})
+    assert str(info.value) == (f"POST {base}/query: cannot send the request: a credential holds a line break, a "
+                               "character outside Latin-1 or bytes that are not text, which a header cannot carry "
+                               "(check KG_ENDPOINT_TOKEN, KG_ENDPOINT_USER, KG_ENDPOINT_PASSWORD)")
+
+
+def test_a_very_short_secret_is_masked_only_where_it_stands_alone() -> None:
+    assert redact("POST http://host/update: the endpoint answered 401: e", ["e"]) == (
+        "POST http://host/update: the endpoint answered 401: ***")

@@ -18,8 +18,10 @@ answer is an error that says what the server refused.
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -30,15 +32,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import requests
+import urllib3
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 from requests.auth import HTTPDigestAuth
 
-from kg.base.config import ONTOLOGY_IRI
+from kg.base.config import ONTOLOGY_IRI, PREFIXES
 from kg.base.errors import InputError, display_path
 from kg.base.terms import quiet_rdflib
 from kg.query.sparql import with_values
@@ -50,10 +54,16 @@ SHOWN_BODY_CHARS = 200
 RETRY_STATUS = frozenset({500, 502, 503, 504})
 AUTH_SCHEMES = ("basic", "digest")
 MASK = "***"
+SHORT_SECRET = 4  # characters: a secret shorter than this is masked only where it stands alone
 
 
 class EndpointError(InputError):
-    """The endpoint could not be reached, or refused a request, or answered something we cannot use."""
+    """The endpoint could not be reached, or refused a request, or answered something we cannot use; `status`:
+    the HTTP status of a refusal (None when there was no answer)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 # --- secrets -----------------------------------------------------------------------------------------------------
@@ -88,11 +98,10 @@ def _redact_userinfo(text: str) -> str:
 
 def _variants(secret: str) -> set[str]:
     """A secret as it may be echoed back: as it is, escaped (Python, JSON), percent-encoded, base64-encoded."""
-    found = {secret, quote(secret, safe=""), quote(secret), repr(secret)[1:-1], ascii(secret)[1:-1],
-             json.dumps(secret)[1:-1]}
+    found = {secret, repr(secret)[1:-1], ascii(secret)[1:-1], json.dumps(secret)[1:-1]}
     try:
-        found.add(base64.b64encode(secret.encode("utf-8")).decode("ascii"))
-    except UnicodeEncodeError:  # a lone surrogate from the environment
+        found |= {quote(secret, safe=""), quote(secret), base64.b64encode(secret.encode("utf-8")).decode("ascii")}
+    except UnicodeEncodeError:  # a lone surrogate from the environment (bytes that are not UTF-8)
         pass
     return {s for s in found if s}
 
@@ -107,7 +116,10 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
         if secret:
             every |= _variants(secret)
     for secret in sorted(every, key=len, reverse=True):
-        text = text.replace(secret, MASK)
+        if len(secret) >= SHORT_SECRET:
+            text = text.replace(secret, MASK)
+        else:  # a very short secret is masked where it stands alone, not inside every word that holds it
+            text = re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", MASK, text)
     return text
 
 
@@ -187,10 +199,10 @@ def _excerpt(body: bytes, secrets: Iterable[str], truncated: bool = False) -> st
     secrets = [s for s in secrets if s]
     if truncated and secrets:  # a secret cut by the read limit would not be recognised: drop the tail
         text = text[: max(0, len(text) - max(len(s) for s in secrets) * 2)]
-    return _printable(redact(text, secrets), SHOWN_BODY_CHARS)
+    return printable(redact(text, secrets), SHOWN_BODY_CHARS)
 
 
-def _printable(text: str, limit: int) -> str:
+def printable(text: str, limit: int) -> str:
     """A server's short value (a header) as one printable line of at most `limit` characters."""
     text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
     return text[:limit] + ("…" if len(text) > limit else "")
@@ -301,6 +313,15 @@ class _OutOfTime(Exception):
     pass
 
 
+class SharedDigestAuth(HTTPDigestAuth):
+    """Digest authentication whose nonce outlives a thread: requests keeps it per thread, and each attempt here
+    runs in a thread of its own, so every request would first be answered 401 and its body sent twice."""
+
+    def __init__(self, username: str, password: str) -> None:
+        super().__init__(username, password)
+        self._thread_local = SimpleNamespace()  # one client sends one request at a time
+
+
 def make_session() -> requests.Session:
     """A session that sends the environment's credentials: a bearer token, or a user and password by Basic or,
     with KG_ENDPOINT_AUTH=digest, Digest authentication (the password never crosses the wire). It does not retry:
@@ -311,13 +332,13 @@ def make_session() -> requests.Session:
     token = os.environ.get("KG_ENDPOINT_TOKEN")
     scheme = (os.environ.get("KG_ENDPOINT_AUTH") or "basic").strip().lower()
     if scheme not in AUTH_SCHEMES:
-        raise InputError(f"KG_ENDPOINT_AUTH={_printable(scheme, 20)!r}: expected basic or digest (Virtuoso's "
+        raise InputError(f"KG_ENDPOINT_AUTH={printable(scheme, 20)!r}: expected basic or digest (Virtuoso's "
                          "update endpoints want digest)")
     if token:
         session.headers["Authorization"] = f"Bearer {token}"
     elif os.environ.get("KG_ENDPOINT_USER"):
         user, password = os.environ["KG_ENDPOINT_USER"], os.environ.get("KG_ENDPOINT_PASSWORD", "")
-        session.auth = HTTPDigestAuth(user, password) if scheme == "digest" else (user, password)
+        session.auth = SharedDigestAuth(user, password) if scheme == "digest" else (user, password)
     return session
 
 
@@ -351,6 +372,8 @@ def _failure(exc: BaseException) -> tuple[str, str]:
     inner = [e for e in chain if isinstance(e, OSError) and not isinstance(e, requests.RequestException)]
     if inner:
         return "other", inner[-1].strerror or inner[-1].__class__.__name__
+    if any(isinstance(e, http.client.IncompleteRead) for e in chain):
+        return "other", "the answer was cut short"
     return "other", chain[-1].__class__.__name__
 
 
@@ -391,8 +414,8 @@ class Client:
     def secrets(self, url: str = "") -> set[str]:
         return known_secrets(self.session) | url_secrets(url)
 
-    def error(self, text: str, url: str = "") -> EndpointError:
-        return EndpointError(redact(text, self.secrets(url)))
+    def error(self, text: str, url: str = "", status: int | None = None) -> EndpointError:
+        return EndpointError(redact(text, self.secrets(url)), status)
 
     def _hint(self, answer: Answer, url: str) -> str:
         """What a 401 asks for, and how to give it (a store may ask for Digest only of a client that sent
@@ -407,7 +430,7 @@ class Client:
                 return (" (the Basic credentials were refused; if the endpoint wants Digest authentication, as "
                         "Virtuoso's /sparql-auth does, set KG_ENDPOINT_AUTH=digest)")
             return "" if sent or token else " (set KG_ENDPOINT_TOKEN, or KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD)"
-        shown = _printable(redact(answer.challenge, self.secrets(url)), 80)
+        shown = printable(redact(answer.challenge, self.secrets(url)), 80)
         if scheme == "digest" and not isinstance(sent, HTTPDigestAuth):
             todo = ("set KG_ENDPOINT_AUTH=digest" if sent
                     else "set KG_ENDPOINT_USER, KG_ENDPOINT_PASSWORD and KG_ENDPOINT_AUTH=digest")
@@ -457,10 +480,16 @@ class Client:
 
     def request(self, method: str, url: str, deadline: Deadline, *,
                 body: bytes | Callable[[], Iterable[bytes]] | None = None, params: dict[str, str] | None = None,
-                headers: dict[str, str] | None = None, idempotent: bool = True) -> Answer:
+                headers: dict[str, str] | None = None, idempotent: bool = True,
+                retry_status: frozenset[int] = RETRY_STATUS) -> Answer:
         """The answer (status < 400) to one call, or an EndpointError that says why not. A refused connection is
-        retried always (nothing was sent); a lost connection and a 5xx answer only if the request is idempotent;
-        no retry starts that could not finish before the deadline."""
+        retried always (nothing was sent); a lost connection and a 5xx answer of `retry_status` only if the
+        request is idempotent; no retry starts that could not finish before the deadline."""
+        if isinstance(self.session.auth, HTTPDigestAuth) and _has_userinfo(url):
+            raise InputError(f"{_shown(url)}: with KG_ENDPOINT_AUTH=digest, give the user and password in "
+                             "KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, not in the URL (requests would send those "
+                             "by Basic authentication)")
+        status: int | None = None
         where = f"{method} {url}"
         attempts = 0
 
@@ -483,18 +512,18 @@ class Client:
                                  "(the limit keeps a runaway answer from filling the memory)", url) from None
             except _Encoded as encoded:
                 status, reason, coding = encoded.args
-                coding = _printable(redact(coding, self.secrets(url)), 40)
+                coding = printable(redact(coding, self.secrets(url)), 40)
                 raise self.error(f"{where}: the endpoint answered {status} {reason} compressed (Content-Encoding: "
                                  f"{coding}), which kg did not ask for (it sends Accept-Encoding: identity); the "
                                  "answer was not read", url) from None
-            except requests.exceptions.InvalidHeader:
-                raise self.error(f"{where}: cannot send the request: a credential holds a line break or another "
-                                 "character a header cannot carry (check KG_ENDPOINT_TOKEN, KG_ENDPOINT_USER, "
-                                 "KG_ENDPOINT_PASSWORD)", url) from None
+            except (requests.exceptions.InvalidHeader, UnicodeError):
+                raise self.error(f"{where}: cannot send the request: a credential holds a line break, a character "
+                                 "outside Latin-1 or bytes that are not text, which a header cannot carry (check "
+                                 "KG_ENDPOINT_TOKEN, KG_ENDPOINT_USER, KG_ENDPOINT_PASSWORD)", url) from None
             except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
                     requests.exceptions.MissingSchema, ValueError) as exc:
                 raise self.error(f"{where}: cannot send the request: {exc}", url) from None
-            except requests.RequestException as exc:
+            except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:  # urllib3's: an answer cut
                 kind, detail = _failure(exc)
                 if kind == "timeout":
                     raise timed_out() from None
@@ -505,9 +534,10 @@ class Client:
                     "other": f"{where}: the connection failed ({detail})",
                 }[kind]
                 retry = kind == "refused" or (kind == "other" and idempotent)
+                status = None
             else:
                 if 300 <= answer.status < 400:
-                    target = _printable(redact(answer.location, self.secrets(url)), SHOWN_BODY_CHARS)
+                    target = printable(redact(answer.location, self.secrets(url)), SHOWN_BODY_CHARS)
                     target = target or "nowhere (no Location header)"
                     raise self.error(f"{where}: the endpoint answered {answer.status} {answer.reason}, a redirect to "
                                      f"{target}; kg does not follow redirects: give the URL it points to", url)
@@ -516,17 +546,18 @@ class Client:
                 excerpt = _excerpt(answer.body, self.secrets(url), answer.truncated)
                 problem = (f"{where}: the endpoint answered {answer.status} {answer.reason}".rstrip()
                            + (f": {excerpt}" if excerpt else "") + self._hint(answer, url))
-                retry = idempotent and answer.status in RETRY_STATUS
+                retry = idempotent and answer.status in retry_status
+                status = answer.status
             wait = self.backoff * 2 ** (attempts - 1)
             if not retry or attempts > self.retries or wait >= deadline.left():
                 tries = f" (gave up after {attempts} attempts)" if attempts > 1 else ""
-                raise self.error(problem + tries, url)
+                raise self.error(problem + tries, url, status)
             time.sleep(wait)
 
 
 # --- SPARQL results ----------------------------------------------------------------------------------------------
 
-BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+BOOLEAN = PREFIXES["xsd"] + "boolean"
 UNION_SETTINGS = ("Oxigraph: serve --union-default-graph; Fuseki/TDB2: tdb2:unionDefaultGraph true; GraphDB: the "
                   "default graph is the union by default; Virtuoso: the default graph is every graph")
 EXPECTED = ('SPARQL JSON results (an object with "head": {"vars": [...]} and "results": {"bindings": [...]})')
@@ -609,7 +640,8 @@ class RemoteEngine:
     named graphs: Oxigraph's --union-default-graph, Fuseki's unionDefaultGraph). With a `deadline`, every query
     it sends shares it (`kg query --timeout` bounds the whole command); without, each query gets `timeout`.
     `check_union`: the first empty answer asks whether the default graph is empty while named graphs hold data
-    (a store that does not read the union), which is an error naming the setting, not an empty answer."""
+    (a store that does not read the union), or the store is empty, each an error that says so, not an empty
+    answer."""
 
     def __init__(self, endpoint: str, timeout: float = 30, client: Client | None = None,
                  deadline: Deadline | None = None, check_union: bool = False) -> None:
@@ -622,13 +654,16 @@ class RemoteEngine:
         columns, rows = self._select(with_values(text, bindings))
         if not rows and self.check_union:
             self.check_union = False  # asked once
-            if (not self._select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")[1]
-                    and self._select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1")[1]):
-                raise self.client.error(
-                    f"{self.endpoint}: the default graph is empty while named graphs hold data: this store does not "
-                    "read the union of its named graphs as the default graph, which the bundled queries read (and "
-                    f"where kg publish puts one graph per source). Turn it on ({UNION_SETTINGS}), or give an "
-                    "endpoint that does", self.endpoint)
+            if self._select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")[1]:
+                return columns, rows
+            if not self._select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1")[1]:
+                raise self.client.error(f"{self.endpoint}: the store holds no triples at all, so every question has "
+                                        "an empty answer: put the release in it first (kg publish)", self.endpoint)
+            raise self.client.error(
+                f"{self.endpoint}: the default graph is empty while named graphs hold data: this store does not read "
+                "the union of its named graphs as the default graph, which the bundled queries read (and where kg "
+                f"publish puts one graph per source). Turn it on ({UNION_SETTINGS}), or give an endpoint that does",
+                self.endpoint)
         return columns, rows
 
     def _select(self, text: str) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
@@ -715,6 +750,9 @@ def release_graphs(release: Path) -> dict[str, list[Any]]:
             raise InputError(f"{display_path(path)}: the triple {quad.subject} {quad.predicate} {quad.object} is "
                              "not in a named graph; the release's N-Quads hold one named graph per source")
         graphs.setdefault(quad.graph_name.value, []).append(quad)
+    if ONTOLOGY_IRI in graphs:
+        raise InputError(f"{display_path(path)}: holds the graph <{ONTOLOGY_IRI}>, which is the ontology's "
+                         "(ontology.ttl) and not a source's")
     ontology = _read_rdf(release / "ontology.ttl", ox.RdfFormat.TURTLE)
     graphs[ONTOLOGY_IRI] = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(ONTOLOGY_IRI)) for q in ontology]
     return graphs

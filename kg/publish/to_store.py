@@ -15,26 +15,41 @@ back whole and compared with what was sent: anything but the same values is an e
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.base.config import LANG_STRING, PREFIXES, compact
+from kg.base.config import LANG_STRING, ONTOLOGY_IRI, PREFIXES, XSD_STRING, compact, expand
 from kg.base.errors import InputError, KGError
-from kg.publish.remote import Client, Deadline, Endpoints, RemoteEngine, Upload, release_graphs
+from kg.publish.remote import (
+    RETRY_STATUS,
+    UNION_SETTINGS,
+    Client,
+    Deadline,
+    EndpointError,
+    Endpoints,
+    RemoteEngine,
+    Upload,
+    printable,
+    release_graphs,
+)
 
 XSD = PREFIXES["xsd"]
 INSERT_BATCH = 1000  # triples per INSERT DATA: Virtuoso's compiler refuses one of about 2,000 and more (SP031)
-READ_PAGE = 10000  # rows per read-back page: Virtuoso's usual ResultSetMaxRows
+REQUEST_BYTES = 8 * 1024 * 1024  # graphs share one request up to this: Virtuoso refuses a request over 10 MB
 PROBE_GRAPH = "urn:pikg:publish-probe"  # never read by a bundled query (no class, no property of ours)
 PROBE_PROPERTY = "urn:pikg:publish-probe#value"
-PROBE_VALUES = 50  # distinct values of each datatype sent to the probe
+PROBE_VALUES = 5000  # distinct values of each datatype sent to the probe (a release has few of most)
+REFUSED = frozenset({400, 500})  # what a store answers to a value it cannot hold (Oxigraph 400, Virtuoso 500)
 SHOWN = 3  # examples of a difference
 INTEGERS = {XSD + name for name in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
                                     "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
@@ -49,6 +64,15 @@ class StoreMismatch(KGError):
     check), as against an unreachable or refusing endpoint (EndpointError, exit 2)."""
 
     exit_code = 1
+
+
+class Publication(list["PublishedGraph"]):
+    """The graphs published, in order, and `notes` on the store as a whole (graphs of an earlier release that this
+    one lacks, a default graph that is not the union)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes: list[str] = []
 
 
 @dataclass
@@ -71,6 +95,8 @@ def _ox_key(term: Any) -> Key:
         return ("uri", term.value)
     if isinstance(term, ox.BlankNode):
         return ("bnode", term.value)
+    if getattr(term, "direction", None):
+        raise InputError(f"the literal {term} has a base direction (RDF 1.2), which kg publish cannot send yet")
     return ("literal", term.value, term.datatype.value, term.language or "")
 
 
@@ -80,7 +106,7 @@ def _rdf_key(term: Node | None) -> Key:
     if isinstance(term, BNode):
         return ("bnode", str(term))
     if isinstance(term, Literal):
-        datatype = LANG_STRING if term.language else str(term.datatype or XSD + "string")
+        datatype = LANG_STRING if term.language else str(term.datatype or XSD_STRING)
         return ("literal", str(term), datatype, (term.language or "").lower())
     raise ValueError(f"not an RDF term: {term!r}")
 
@@ -91,17 +117,20 @@ def _datatype(key: Key) -> str | None:
 
 def _value(key: Key) -> tuple[str, object] | None:
     """The value of a literal whose spelling or derived datatype a store may change without changing the value
-    (a boolean, an integer); None for any other term."""
+    (a boolean, an integer, a decimal: "1.50" as "1.5", a double); None for any other term."""
     if key[0] != "literal":
         return None
-    lexical, datatype = key[1].strip(), key[2]
+    lexical, datatype = key[1], key[2]
     if datatype == XSD + "boolean" and lexical in ("true", "1", "false", "0"):
         return ("boolean", lexical in ("true", "1"))
-    if datatype in INTEGERS:
-        try:
-            return ("integer", int(lexical))
-        except ValueError:
-            return None
+    # only the XSD lexical forms (Python's int() and float() also take "1_2" and other scripts' digits)
+    if datatype in INTEGERS and re.fullmatch(r"[+-]?[0-9]+", lexical):
+        return ("integer", int(lexical))
+    if datatype == XSD + "decimal" and re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", lexical):
+        return ("decimal", Decimal(lexical))
+    if datatype in (XSD + "double", XSD + "float") and re.fullmatch(
+            r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN", lexical):
+        return ("double", lexical if lexical == "NaN" else float(lexical.replace("INF", "inf")))
     return None
 
 
@@ -110,7 +139,7 @@ def _shown(key: Key) -> str:
         return f"<{key[1]}>"
     if key[0] == "bnode":
         return f"_:{key[1]}"
-    text = key[1] if len(key[1]) <= 60 else key[1][:57] + "…"
+    text = printable(key[1], 60)  # a value from the store, shown on one line without control characters
     return f'"{text}"' + (f"@{key[3]}" if key[3] else f"^^{compact(key[2])}")
 
 
@@ -205,13 +234,13 @@ def compare(sent: Iterable[Triple], got: Iterable[Triple]) -> Comparison:
 
 # --- talking to the store ----------------------------------------------------------------------------------------
 
-def _update(client: Client, endpoints: Endpoints, text: str, timeout: float, retry: bool = True) -> None:
+def _update(client: Client, endpoints: Endpoints, text: str, timeout: float,
+            retry_status: frozenset[int] = RETRY_STATUS) -> None:
     """One SPARQL Update request (its length declared: a chunked body can be acknowledged and dropped). Sending it
-    again gives the same result, so a 5xx or a lost connection is retried unless `retry` is False (a probe value
-    the store refuses is refused again: Virtuoso answers 500)."""
+    again gives the same result, so a lost connection and the 5xx answers of `retry_status` are retried."""
     data = text.encode("utf-8")
-    client.request("POST", endpoints.update, Deadline(timeout), body=lambda: Upload(data), idempotent=retry,
-                   headers={"Content-Type": "application/sparql-update"})
+    client.request("POST", endpoints.update, Deadline(timeout), body=lambda: Upload(data),
+                   retry_status=retry_status, headers={"Content-Type": "application/sparql-update"})
 
 
 def _inserts(graph: str, triples: list[Triple]) -> list[str]:
@@ -222,60 +251,112 @@ def _inserts(graph: str, triples: list[Triple]) -> list[str]:
     return ops
 
 
-def replace_request(graph: str, triples: list[Triple]) -> str:
-    """One request that replaces a named graph: it drops the graph (and a staging graph an earlier kg may have
-    left), then inserts the triples in batches."""
-    ops = [f"DROP SILENT GRAPH <{graph}#staging>", f"DROP SILENT GRAPH <{graph}>", *_inserts(graph, triples)]
-    return " ;\n".join(ops) + "\n"
+def replace_ops(graph: str, triples: list[Triple]) -> list[str]:
+    """The operations that replace a named graph: drop it (and a staging graph an earlier kg may have left), then
+    insert the triples in batches."""
+    staging = [] if "#" in graph else [f"DROP SILENT GRAPH <{graph}#staging>"]  # no IRI has two #
+    return [*staging, f"DROP SILENT GRAPH <{graph}>", *_inserts(graph, triples)]
+
+
+def requests_for(graphs: dict[str, list[Triple]]) -> list[tuple[list[str], str]]:
+    """The release's graphs packed, in order, into as few update requests as REQUEST_BYTES allows (each request
+    is one transaction: a release that fits in one is replaced at once, every source together); a graph larger
+    than that is a request of its own. Each item: the graphs it replaces and its text."""
+    packed: list[tuple[list[str], str]] = []
+    names: list[str] = []
+    ops: list[str] = []
+    size = 0
+    for graph in sorted(graphs):
+        mine = replace_ops(graph, graphs[graph])
+        mine_size = sum(len(op.encode("utf-8")) + 3 for op in mine)
+        if ops and size + mine_size > REQUEST_BYTES:
+            packed.append((names, " ;\n".join(ops) + "\n"))
+            names, ops, size = [], [], 0
+        names.append(graph)
+        ops.extend(mine)
+        size += mine_size
+    if ops:
+        packed.append((names, " ;\n".join(ops) + "\n"))
+    return packed
+
+
+def _count(engine: RemoteEngine, graph: str, where: str = "") -> int:
+    _, rows = engine.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} {where}}}", {})
+    value = str(rows[0][0]) if rows and rows[0][0] is not None else "0"
+    if not value.isdigit():
+        raise StoreMismatch(f"{graph}: the store counts its triples as {printable(value, 50)!r}, not a number")
+    return int(value)
+
+
+PART = "SUBSTR(MD5(CONCAT(STR(?s), ' ', STR(?p), ' ', STR(?o))), 1, {k})"  # a triple's part: its hash's start
 
 
 def read_graph(engine: RemoteEngine, graph: str) -> list[Triple]:
-    """Every triple of a named graph as the store gives it back, page by page (a store may cap its answers at a
-    number of rows); a total that disagrees with its own count is an error, never a silent short read."""
-    _, rows = engine.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", {})
-    total = int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
-    triples: list[Triple] = []
-    while len(triples) < total:
-        # a stable order for paging, over strings: Oxigraph 0.5's server aborts on ORDER BY ?o over mixed literals
-        order = (f" ORDER BY STR(?s) STR(?p) STR(?o) STR(DATATYPE(?o)) LANG(?o) LIMIT {READ_PAGE} "
-                 f"OFFSET {len(triples)}" if total > READ_PAGE else "")
-        _, page = engine.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}{order}", {})
-        if not page or (not order and len(page) != total):
-            raise StoreMismatch(f"{graph}: the store counts {total} triples but answered {len(triples) + len(page)} "
-                                "when asked for them (a cap on the rows of an answer?); nothing can be compared")
-        triples.extend((_rdf_key(s), _rdf_key(p), _rdf_key(o)) for s, p, o in page)
-    return triples
+    """Every triple of a named graph as the store gives it back. One answer when the store gives every row;
+    a store that caps its answers (Virtuoso's ResultSetMaxRows, whose sorted paging stops at the cap too) is read
+    in parts by the start of a hash of each triple, each part smaller than the cap. A total that disagrees with
+    the store's own count is an error, never a silent short read."""
+    total = _count(engine, graph)
+    _, rows = engine.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", {})
+    cap = len(rows)
+    if cap < total:
+        rows = []
+        for k in range(1, 5):
+            part = PART.format(k=k)
+            _, counted = engine.select(f"SELECT ?h (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+                                       f"BIND ({part} AS ?h) }} GROUP BY ?h", {})
+            sizes = {str(h): int(str(n)) for h, n, *_ in counted if str(n).isdigit()}
+            if sizes and max(sizes.values()) < cap:
+                break
+        else:
+            raise StoreMismatch(f"{graph}: the store answers at most {cap} of its {total} triples at a time, and "
+                                "they could not be read in parts below that; nothing can be compared")
+        for h, n in sorted(sizes.items()):
+            _, got = engine.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+                                   f"FILTER ({part} = \"{h}\") }}", {})
+            if len(got) != n:
+                break
+            rows.extend(got)
+    if len(rows) != total:
+        raise StoreMismatch(f"{graph}: the store counts {total} triples but answered {len(rows)} when asked for "
+                            "them; nothing can be compared")
+    if any(term is None for row in rows for term in row):
+        raise StoreMismatch(f"{graph}: the store answered a triple with a part missing; nothing can be compared")
+    return [(_rdf_key(s), _rdf_key(p), _rdf_key(o)) for s, p, o in rows]
 
 
 def probe(client: Client, endpoints: Endpoints, triples: Iterable[Triple], timeout: float) -> dict[str, str]:
-    """What the store does with each datatype of the release: up to PROBE_VALUES values of each go to a probe
-    graph (one request a datatype, so a refusal names its datatype) and are read back. Returns the datatypes it
-    refuses or changes, each with what it did; value-preserving rewrites are not listed."""
+    """What the store does with each datatype of the release: its distinct values (up to PROBE_VALUES of each) go
+    to a probe graph of this run (one request a datatype, so a refusal names its datatype) and are read back.
+    Returns the datatypes it refuses or changes, each with what it did; value-preserving rewrites are not listed.
+    Only the store's answer to a value is a refusal: a lost connection or a gateway's 502 is an error as always."""
     values: dict[str, set[Key]] = defaultdict(set)
     for triple in triples:
         datatype = _datatype(triple[2])
         if datatype and len(values[datatype]) < PROBE_VALUES:
             values[datatype].add(triple[2])
     engine = RemoteEngine(endpoints.query, timeout, client)
+    graph = f"{PROBE_GRAPH}/{uuid.uuid4().hex}"  # of this run: two publishes at once do not drop each other's
     problems: dict[str, str] = {}
     sent: list[Triple] = []
-    drop = f"DROP SILENT GRAPH <{PROBE_GRAPH}>"
-    _update(client, endpoints, drop, timeout)
+    drop = f"DROP SILENT GRAPH <{graph}>"
+    _update(client, endpoints, drop, timeout)  # first, a harmless update: a store that refuses writes says so here
     try:
         for n, datatype in enumerate(sorted(values)):  # a subject each: a store may merge equal values
-            batch = [(("uri", f"{PROBE_GRAPH}/{n}"), ("uri", PROBE_PROPERTY), v) for v in sorted(values[datatype])]
+            batch = [(("uri", f"{graph}/{n}"), ("uri", PROBE_PROPERTY), v) for v in sorted(values[datatype])]
             try:
-                _update(client, endpoints, " ;\n".join(_inserts(PROBE_GRAPH, batch)), timeout, retry=False)
-            except KGError as exc:
+                _update(client, endpoints, " ;\n".join(_inserts(graph, batch)), timeout,
+                        retry_status=RETRY_STATUS - REFUSED)
+            except EndpointError as exc:
+                if exc.status not in REFUSED:
+                    raise
                 problems[datatype] = f"the store refuses them ({str(exc).split(': ', 1)[-1]})"
             else:
                 sent.extend(batch)
-        result = compare(sent, read_graph(engine, PROBE_GRAPH))
-    except BaseException:
-        with suppress(KGError):  # the first error is the one to report
+        result = compare(sent, read_graph(engine, graph))
+    finally:
+        with suppress(KGError):  # an error on the way is the one to report
             _update(client, endpoints, drop, timeout)
-        raise
-    _update(client, endpoints, drop, timeout)
     for (_, datatype), lacking in sorted(result.lacking.items()):
         extra = result.extra.get((PROBE_PROPERTY, datatype), []) or [t for g, ts in result.extra.items() for t in ts]
         changed = ", ".join(f"{_shown(t[2])}" for t in lacking[:SHOWN])
@@ -289,23 +370,34 @@ def _triples(quads: Iterable[Any]) -> list[Triple]:
 
 
 def _datatype_iri(name: str) -> str:
-    if name.startswith("xsd:") and len(name) > 4:
-        return XSD + name[4:]
-    if name.startswith(("http://", "https://", "urn:")) and not any(ch.isspace() or ch in "<>\"" for ch in name):
-        return name
+    """A --leave-out value as an IRI: prefix:name with one of our prefixes (as the messages show them), or a
+    full IRI."""
+    if not any(ch.isspace() or ch in "<>\"{}|^`\\" for ch in name):
+        if name.startswith(("http://", "https://", "urn:")):
+            return name
+        prefix, colon, local = name.partition(":")
+        if colon and local and prefix in PREFIXES:
+            return expand(name)
     raise InputError(f"--leave-out {name!a}: expected a datatype, as xsd:duration or a full IRI")
 
 
 def publish(release: Path, endpoints: Endpoints, timeout: float = 30, retries: int = 3, backoff: float = 0.5,
             client: Client | None = None, leave_out: Iterable[str] = (),
-            on_graph: Callable[[PublishedGraph], None] | None = None) -> list[PublishedGraph]:
-    """Replace each named graph of the release in the store, one update request each, after checking that the
-    store holds every datatype of the release as it is (`leave_out`: datatypes, xsd:duration or a full IRI, whose
-    statements are not sent), and read each graph back to compare it with what was sent. `timeout` bounds each
-    request, its retries included; `on_graph` hears of each graph as soon as it is published and compared."""
+            on_graph: Callable[[PublishedGraph], None] | None = None) -> Publication:
+    """Replace the named graphs of the release in the store, in as few update requests as REQUEST_BYTES allows
+    (the bundled release in one), after checking that the store holds every datatype of the release as it is
+    (`leave_out`: datatypes, xsd:duration or a full IRI, whose statements are not sent), and read each graph back
+    to compare it with what was sent. `timeout` bounds each request, its retries included; `on_graph` hears of
+    each graph as soon as it is published and compared."""
     graphs = {graph: _triples(quads) for graph, quads in release_graphs(release).items()}
-    client = client or Client(retries, backoff)
     skipped = {_datatype_iri(name) for name in leave_out}
+    for graph, triples in graphs.items():
+        blank = next((t for t in triples if "bnode" in (t[0][0], t[2][0])), None)
+        if blank:  # INSERT DATA makes new ones, so a read-back could never match, and a retry would double them
+            raise InputError(f"{graph}: the release holds blank nodes (e.g. {_shown(blank[0])} {_shown(blank[1])} "
+                             f"{_shown(blank[2])}), which kg publish cannot replace or compare; kg release writes "
+                             "none (give them IRIs)")
+    client = client or Client(retries, backoff)
     everything = [t for triples in graphs.values() for t in triples]
     problems = {dt: why for dt, why in probe(client, endpoints, everything, timeout).items() if dt not in skipped}
     if problems:
@@ -317,17 +409,42 @@ def publish(release: Path, endpoints: Endpoints, timeout: float = 30, retries: i
                             + "\n".join(lines) + f"\nUse a store that keeps them, or publish without their "
                             f"statements ({names}): they are counted, and the rest is compared after publishing.")
     engine = RemoteEngine(endpoints.query, timeout, client)
-    done = []
-    for graph in sorted(graphs):
-        sent = [t for t in graphs[graph] if _datatype(t[2]) not in skipped]
-        _update(client, endpoints, replace_request(graph, sent), timeout)
-        result = compare(sent, read_graph(engine, graph))
-        if not result.identical:
-            raise StoreMismatch(f"{graph}: the store took the update but does not hold what was sent (read back; "
-                                "the graphs before it, in sorted order, were published and compared):\n"
-                                + "\n".join(f"  {line}" for line in result.problems()))
-        done.append(PublishedGraph(graph, len(sent), len(graphs[graph]) - len(sent), result.notes()))
-        if on_graph:
-            on_graph(done[-1])
+    sent = {graph: [t for t in triples if _datatype(t[2]) not in skipped] for graph, triples in graphs.items()}
+    done = Publication()
+    for names, text in requests_for(sent):
+        try:
+            _update(client, endpoints, text, timeout)
+        except EndpointError as exc:
+            raise EndpointError(f"{exc}\nThe store may hold part of {', '.join(names)} (a store that does not roll "
+                                "back a failed request, as Virtuoso, keeps what ran before the failure): publish "
+                                "again") from None
+        for graph in names:
+            result = compare(sent[graph], read_graph(engine, graph))
+            if not result.identical:
+                raise StoreMismatch(f"{graph}: the store took the update but does not hold what was sent (read "
+                                    "back; the graphs before it, in sorted order, were published and compared):\n"
+                                    + "\n".join(f"  {line}" for line in result.problems()))
+            done.append(PublishedGraph(graph, len(sent[graph]), len(graphs[graph]) - len(sent[graph]),
+                                       result.notes()))
+            if on_graph:
+                on_graph(done[-1])
+    done.notes = store_notes(engine, list(graphs))
     return done
 
+
+def store_notes(engine: RemoteEngine, graphs: list[str]) -> list[str]:
+    """What a reader of the store should know that is not in the release: graphs under the release's graph
+    names that it does not have (kg publish never drops a graph it was not given), and a default graph that is
+    not the union the bundled queries read."""
+    others: set[str] = set()
+    for prefix in sorted({g.rsplit("/", 1)[0] + "/" for g in graphs
+                          if g != ONTOLOGY_IRI and not g.endswith("/") and "/" in g}):
+        _, rows = engine.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "
+                                f"{_nt(('literal', prefix, XSD_STRING, ''))})) }}", {})
+        others |= {str(row[0]) for row in rows} - set(graphs)
+    notes = [f"the store also holds <{other}>, a graph this release does not have (a source removed or renamed?); "
+             f"kg publish leaves it (DROP GRAPH <{other}> removes it)" for other in sorted(others)]
+    if not engine.select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", {})[1]:
+        notes.append(f"the store's default graph is empty: it does not read the union of its named graphs, which the "
+                     f"bundled queries read ({UNION_SETTINGS})")
+    return notes
