@@ -1088,3 +1088,31 @@ def test_a_credential_a_header_cannot_carry_is_named_not_shown(variable: str, va
 def test_a_very_short_secret_is_masked_only_where_it_stands_alone() -> None:
     assert redact("POST http://host/update: the endpoint answered 401: e", ["e"]) == (
         "POST http://host/update: the endpoint answered 401: ***")
+
+
+def test_digest_authentication_answers_one_challenge_not_one_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """requests keeps Digest's nonce per thread and every attempt runs in a thread of its own: each request was
+    answered 401 first and its body sent twice (found by the review of issue 16). The nonce now outlives the
+    thread: one challenge for three queries."""
+    monkeypatch.setenv("KG_ENDPOINT_USER", "dba")
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "s3cret-digest")
+    monkeypatch.setenv("KG_ENDPOINT_AUTH", "digest")
+    answer = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode()
+
+    def digest(handler: http.server.BaseHTTPRequestHandler, _body: bytes) -> None:
+        if not handler.headers.get("Authorization", "").startswith("Digest "):
+            handler.send_response(401)
+            handler.send_header("WWW-Authenticate", 'Digest realm="SPARQL", nonce="n0nce", qop="auth", '
+                                                    'algorithm="MD5"')
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        reply(200, answer)(handler, _body)
+
+    with http_server(digest) as (base, seen):
+        engine = RemoteEngine(f"{base}/query", 5)
+        for _ in range(3):
+            assert engine.select("SELECT ?n WHERE { ?n ?p ?o }", {}) == (("n",), [])
+    sent = [r[2].get("Authorization", "") for r in seen.requests]
+    assert len(sent) == 4 and sent[0] == "" and all(a.startswith('Digest username="dba"') for a in sent[1:])
+    assert not any("s3cret" in a for a in sent)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, ROOT, write_site
 from kg.base.config import Settings
@@ -623,7 +624,10 @@ def test_the_search_box_finds_by_name(browser, server: str) -> None:
     box = browser.find_element(By.ID, "site-search")
     box.send_keys("IPS")
     box.submit()
+    # the submit starts a navigation and returns: wait for it (a loaded CI machine read the old URL)
+    WebDriverWait(browser, 10).until(lambda b: b.current_url != f"{server}/r/study/missing-link-synthesis.html")
     assert browser.current_url == f"{server}/search.html?q=IPS"
+    WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, "search-status").text.endswith("found"))
 
     def results() -> list[str]:
         return [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#search-results li")]
