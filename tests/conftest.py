@@ -114,3 +114,13 @@ def browser() -> Iterator[webdriver.Chrome]:
     driver.set_script_timeout(120)  # axe on the ontology page takes a few seconds on a busy machine
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def release(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled graph's release folder, written once per test module."""
+    from kg.publish.release import write_release
+
+    out = tmp_path_factory.mktemp("release") / "release"
+    write_release(kg, out)
+    return out

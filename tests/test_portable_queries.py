@@ -17,7 +17,6 @@ from rdflib import Dataset, Graph
 from test_queries import CASES, EXPECTED_CASES, Case, is_ordered
 
 from kg.base.terms import from_ox
-from kg.publish.release import write_release
 from kg.query.sparql import QueryResult, bind_params, list_queries, load_query, run_query, term_text, with_values
 
 ENGINES = ("rdflib", "oxigraph")
@@ -25,13 +24,6 @@ PORTABLE_CASES = 31  # golden files, each run on both engines
 NAMED_GRAPHS = (".nq", ".trig")  # a file of named graphs: the query wants their union as default graph
 FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE, ".nq": ox.RdfFormat.N_QUADS,
            ".trig": ox.RdfFormat.TRIG}
-
-
-@pytest.fixture(scope="module")
-def release(kg, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("portable") / "release"
-    write_release(kg, out)
-    return out
 
 
 @pytest.fixture(scope="module")

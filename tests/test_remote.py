@@ -33,7 +33,6 @@ from click.testing import CliRunner
 
 from conftest import BUNDLED
 from kg.cli import cli
-from kg.publish.release import write_release
 from kg.publish.remote import (
     Client,
     EndpointError,
@@ -83,7 +82,18 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 15) -> N
     raise AssertionError(f"{url} did not answer in {seconds} s")
 
 
-class Oxigraph:
+class Loopback:
+    """A server process the tests started on loopback."""
+
+    process: subprocess.Popen | None = None
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+
+class Oxigraph(Loopback):
     """A read-write Oxigraph server on a free loopback port, over a database folder that outlives it."""
 
     def __init__(self, location: Path) -> None:
@@ -98,21 +108,9 @@ class Oxigraph:
         wait_until_up(f"{self.base}/query", self.process)
         return self
 
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
     @property
     def endpoints(self) -> Endpoints:
         return Endpoints.of(f"{self.base}/store")
-
-
-@pytest.fixture(scope="module")
-def release(kg, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("rel") / "release"
-    write_release(kg, out)
-    return out
 
 
 @pytest.fixture()

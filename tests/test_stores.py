@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.server
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -23,10 +22,9 @@ from pathlib import Path
 import pytest
 import requests
 from rdflib import Dataset, URIRef
-from test_remote import GRAPHS, PARAMS, Oxigraph, free_port, http_server, run_kg, wait_until_up
+from test_remote import GRAPHS, PARAMS, Loopback, Oxigraph, free_port, http_server, run_kg, wait_until_up
 
 from kg.base.config import PREFIXES
-from kg.publish.release import write_release
 from kg.publish.remote import Client, Deadline, EndpointError, Endpoints, RemoteEngine, oxigraph_binary, release_graphs
 from kg.publish.to_store import StoreMismatch, _ox_key, compare, publish, read_graph
 from kg.query.sparql import list_queries, run_engine, run_query
@@ -45,7 +43,7 @@ def virtuoso_binary() -> str:
     raise AssertionError("the store tests need Debian's Virtuoso: bash scripts/stores.sh installs it")
 
 
-class Virtuoso:
+class Virtuoso(Loopback):
     """Virtuoso 7 on two free loopback ports (SQL and HTTP), its database in `folder`; dba/dba (the default
     account of a new database) reaches /sparql-auth by Digest authentication."""
 
@@ -91,11 +89,6 @@ class Virtuoso:
         wait_until_up(f"{self.base}/sparql", self.process, 60)
         return self
 
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
     @property
     def endpoints(self) -> Endpoints:
         return Endpoints(f"{self.base}/sparql", f"{self.base}/sparql-auth")
@@ -140,13 +133,6 @@ def store(request: pytest.FixtureRequest, running: dict[str, Store], monkeypatch
     for name, value in chosen.env.items():
         monkeypatch.setenv(name, value)
     return chosen
-
-
-@pytest.fixture(scope="module")
-def release(kg, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("stores") / "release"
-    write_release(kg, out)
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,18 @@
-"""`kg publish`: put the release into a SPARQL 1.1 store so that readers never see a mix and success means the
-store now holds exactly the release.
+"""`kg publish`: put the release into a SPARQL 1.1 store so that readers never see a mix and success means each
+graph of the release holds exactly what was sent.
 
 Why SPARQL Update and not the Graph Store Protocol: one update request is one transaction on the stores we test
 (Oxigraph, and Virtuoso when the request succeeds; Fuseki by its documentation), while a Graph Store PUT is not
 on Virtuoso (readers saw half-loaded graphs), and a staging graph would be part of the union default graph every
-bundled query reads. So each named graph is replaced by one request: DROP it, then INSERT DATA in batches.
+bundled query reads. So the graphs are replaced by as few requests as REQUEST_BYTES allows (the bundled release
+by one), each graph dropped and inserted again in batches.
 
 Why a probe and a read-back: stores change data. Virtuoso refuses xsd:duration (its loader turns P9M into "9"),
-writes true as 1; Oxigraph keeps xsd:positiveInteger as xsd:integer. Before anything live is touched, one value
-of each kind the release holds goes to a probe graph and is read back; a datatype the store cannot hold stops the
-publish (or, with `leave_out`, its statements are left out and listed). After each graph is replaced, it is read
-back whole and compared with what was sent: anything but the same values is an error (StoreMismatch, exit 1).
+writes true as 1; Oxigraph keeps xsd:positiveInteger as xsd:integer. Before anything live is touched, the
+distinct values of each datatype of the release go to a probe graph and are read back; a datatype the store
+cannot hold stops the publish (or, with `leave_out`, its statements are left out and counted). After the graphs
+are replaced, each is read back whole and compared with what was sent: anything but the same values is an error
+(StoreMismatch, exit 1).
 """
 
 from __future__ import annotations
