@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,7 +54,7 @@ def main() -> None:
                    capture_output=True)
     big = big_release(work / "big", release, options.triples)
     stores = [("oxigraph", Oxigraph(work / "oxigraph").start(), {}, [])]
-    if Path("/usr/bin/virtuoso-t").exists():
+    if shutil.which("virtuoso-t"):
         stores.append(("virtuoso", Virtuoso(work / "virtuoso").start(),
                        {"KG_ENDPOINT_USER": "dba", "KG_ENDPOINT_PASSWORD": "dba", "KG_ENDPOINT_AUTH": "digest"},
                        ["--leave-out", "xsd:duration"]))

@@ -165,7 +165,8 @@ class Comparison:
     """What a store gave back, against what was sent: value-preserving rewrites (notes) and real differences,
     each grouped by predicate and datatype."""
 
-    same_value: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (sent dt, got dt, example)
+    same_value: Counter[tuple[str, str]] = field(default_factory=Counter)  # (sent datatype, got datatype)
+    examples: dict[tuple[str, str], str] = field(default_factory=dict)  # of each, the first in text order
     lacking: dict[tuple[str, str], list[Triple]] = field(default_factory=lambda: defaultdict(list))
     extra: dict[tuple[str, str], list[Triple]] = field(default_factory=lambda: defaultdict(list))
 
@@ -175,10 +176,10 @@ class Comparison:
 
     def notes(self) -> list[str]:
         out = []
-        for (sent, got, example), n in sorted(self.same_value.items()):
+        for (sent, got), n in sorted(self.same_value.items()):
             how = f"as {compact(got)}" if sent != got else "spelt otherwise"
             out.append(f"the store gives back {n} {compact(sent)} value{'s' if n > 1 else ''} {how}, with the same "
-                       f"value{'s' if n > 1 else ''} (e.g. {example})")
+                       f"value{'s' if n > 1 else ''} (e.g. {self.examples[(sent, got)]})")
         return out
 
     def problems(self) -> list[str]:
@@ -218,19 +219,15 @@ def compare(sent: Iterable[Triple], got: Iterable[Triple]) -> Comparison:
         pool = unmatched.get((triple[0], triple[1], value)) if value is not None else None
         if pool:
             got_triple = pool.pop(0)
-            result.same_value[(triple[2][2], got_triple[2][2], f"{_shown(triple[2])} as {_shown(got_triple[2])}")] \
-                += 1
+            kind = (triple[2][2], got_triple[2][2])
+            example = f"{_shown(triple[2])} as {_shown(got_triple[2])}"
+            result.same_value[kind] += 1
+            result.examples[kind] = min(result.examples.get(kind, example), example)
         else:
             result.lacking[_group(triple)].append(triple)
     for pool in unmatched.values():
         for triple in pool:
             result.extra[_group(triple)].append(triple)
-    # one example per kind of rewrite: merge the counts of one (sent, got) pair under its first example
-    merged: Counter[tuple[str, str, str]] = Counter()
-    first: dict[tuple[str, str], str] = {}
-    for (sent_dt, got_dt, example), n in sorted(result.same_value.items()):
-        merged[(sent_dt, got_dt, first.setdefault((sent_dt, got_dt), example))] += n
-    result.same_value = merged
     return result
 
 
