@@ -65,9 +65,9 @@ def parts(records: Path, texts: Path, out: Path) -> dict[str, float]:
     from kg.check.validate import validate
     from kg.check.verdict import violation_queries
     from kg.model.build import ONTOLOGY_GRAPH, build
-    from kg.publish.export import Published
-    from kg.publish.release import write_derived, write_framed, write_statements
+    from kg.model.published import Published
     from kg.query.sparql import run_query_oxigraph
+    from kg.release.folder import write_derived, write_framed, write_statements
 
     times: dict[str, float] = {}
 

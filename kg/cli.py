@@ -63,7 +63,7 @@ class _Group(click.Group):
 
 
 class _RecordKinds(click.Choice):
-    """`source` and the record kinds of the record format, read from kg.load.schema only when `kg new` needs them
+    """`source` and the record kinds of the record format, read from kg.schema.fields only when `kg new` needs them
     (the other commands start without it)."""
 
     def __init__(self) -> None:
@@ -71,7 +71,7 @@ class _RecordKinds(click.Choice):
 
     @property  # type: ignore[override]
     def choices(self) -> list[str]:
-        from kg.load.schema import RECORD_KINDS
+        from kg.schema.fields import RECORD_KINDS
 
         return ["source", *RECORD_KINDS]
 
@@ -306,7 +306,7 @@ def query(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
     settings = Settings.default(records_dir, sources_dir, base_iri)
     given = _parse_params(params)
     if endpoint is not None:
-        from kg.publish.remote import Deadline, RemoteEngine
+        from kg.query.remote import Deadline, RemoteEngine
         from kg.query.sparql import format_result, run_engine
 
         engine = RemoteEngine(endpoint, timeout, deadline=Deadline(timeout), check_union=True)
@@ -335,7 +335,7 @@ def export(records_dir: Path | None, sources_dir: Path | None, base_iri: str | N
            output: Path | None, force: bool) -> None:
     """Export the graph in one format, without validating it (use `kg build` for a checked release)."""
     from kg.base.files import check_output_file, write_atomic
-    from kg.publish.export import serialize
+    from kg.release.export import serialize
 
     if output:
         check_output_file(output, force=force)
@@ -360,7 +360,7 @@ def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
     import time
 
     from kg.base.config import Settings
-    from kg.check.recheck import check as run_check
+    from kg.incremental.recheck import check as run_check
 
     start = time.perf_counter()
     settings = Settings.default(records_dir, sources_dir, base_iri)
@@ -421,13 +421,13 @@ def schema(output: Path | None, reference: Path | None, force: bool) -> None:
     import json
 
     from kg.base.files import check_output_file, write_atomic
-    from kg.load.jsonschema import is_record_schema, record_schema
+    from kg.schema.jsonschema import is_record_schema, record_schema
 
     if reference:
         if output:
             raise click.UsageError("give --output or --reference, not both")
         from kg.base.errors import InputError
-        from kg.load.schema import embed_reference
+        from kg.schema.fields import embed_reference
 
         check_output_file(reference, force=True)  # never a link, a folder or a device
         try:
@@ -521,7 +521,7 @@ def site(records_dir: Path | None, sources_dir: Path | None, base_iri: str | Non
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 def serve_site(site_dir: Path, port: int, host: str) -> None:
     """Serve the site folder over HTTP for a quick look (Ctrl-C stops it)."""
-    from kg.publish.serve import serve_folder
+    from kg.stores.serve import serve_folder
 
     server = serve_folder(site_dir, host, port)
     click.echo(f"Serving {display_path(site_dir)}/ at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
@@ -555,9 +555,9 @@ def publish(endpoint: str | None, query_endpoint: str | None, update_endpoint: s
     datatype of the release (exit 1, nothing published, if not). Credentials come from KG_ENDPOINT_TOKEN or
     KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD (Digest with KG_ENDPOINT_AUTH=digest), or the URL, and are never
     printed."""
-    from kg.publish.remote import Endpoints
-    from kg.publish.to_store import PublishedGraph
-    from kg.publish.to_store import publish as publish_release
+    from kg.query.remote import Endpoints
+    from kg.stores.publish import PublishedGraph
+    from kg.stores.publish import publish as publish_release
 
     def report(done: PublishedGraph) -> None:  # as each graph is done: a later failure does not hide what was done
         left = f", {done.left_out} left out" if done.left_out else ""
@@ -604,7 +604,7 @@ def serve(release_dir: Path, host: str, port: int, read_write: bool, location: P
 
     SIGTERM, SIGINT or SIGHUP stop the server and remove its temporary database; on Linux the server also dies
     with `kg serve` when that is killed outright, and the next `kg serve` removes what such a kill left."""
-    from kg.publish.serve import serve_release
+    from kg.stores.serve import serve_release
 
     serve_release(release_dir, host, port, read_write, location, allow_service, echo=click.echo, timeout=timeout)
 

@@ -1,101 +1,98 @@
-"""The main job: records → built graph → the one verdict (kg.check.verdict) → the release, with a one-screen
-summary. `kg build`, `kg release` and the benchmark call `release_graph`; `kg site` calls `site_of`, which writes
-the same release (through the same writer, kg.publish.release.write_release_files) into the site's download
-folder; `kg check` calls `run_pipeline` without a folder (judge only)."""
+"""The main job, one pass down the stages: records (kg.load, through kg.model.build) → the graph and its statements
+(kg.model) → the one verdict (kg.check) → the release (kg.release), each stage visited once and in that order,
+with a one-screen summary. Nothing calls back up: a stage gets what the stage before it returned.
+
+`kg build`, `kg release` and the benchmark call `release_graph`; `kg site` calls `site_of`, which writes the same
+release (through the same writer, kg.release.folder.write_release_files) into the site's download folder; `kg
+check` judges through kg.incremental.recheck, with the same verdict (kg.check.verdict.check_graph)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from kg.base.config import Settings
+from kg.base.config import ReleaseInfo, Settings, check_download_base, check_release_date
 from kg.base.errors import InputError, UncheckedQuotes, display_path
-from kg.base.files import check_output_folder, replace_folder
-from kg.check.verdict import PipelineResult, check_graph
+from kg.base.files import check_output_folder, folder_files, replace_folder
+from kg.check.verdict import Checked, check_graph
 from kg.model.build import KnowledgeGraph, build
-from kg.model.stats import Stats
-from kg.publish.export import Published
-from kg.publish.metadata import ReleaseInfo, check_download_base, check_release_date, release_info
-from kg.publish.release import write_release_files
-from kg.query.store import oxigraph_store, released_store
+from kg.model.published import Published
+from kg.query.store import oxigraph_store
+from kg.release.folder import write_release, write_release_files
 
 
-class _Failed(Exception):
-    """The graph failed the verdict: the temporary folder is dropped and the previous one kept."""
+@dataclass
+class PipelineResult(Checked):
+    """What was read and judged (kg.check.verdict.Checked) and the files written (none when the graph failed)."""
 
-    def __init__(self, result: PipelineResult) -> None:
-        self.result = result
+    written: dict[str, Path] = field(default_factory=dict)
 
-
-def run_pipeline(kg: KnowledgeGraph, out_dir: Path | None, store: Any = None,
-                 on_valid: Callable[[Any], None] | None = None, helper: bool | None = None,
-                 info: ReleaseInfo | None = None) -> PipelineResult:
-    """Judge kg (on `store` when given, which must hold kg's graphs) and, with `out_dir`, write the release there
-    only when it passes (the previous folder is kept otherwise). `on_valid` is given the judged store when the
-    graph passes (`kg build` answers the bundled queries on it). `helper`, `info`: see write_release_files."""
-    if out_dir is None:
-        result = check_graph(kg, oxigraph_store(kg) if store is None else store)
-        if result.ok and on_valid is not None:
-            on_valid(result.store)
-        return result
-    outcome: list[PipelineResult] = []
-    try:
-        written = replace_folder(out_dir, lambda folder: outcome.append(
-            release_into(kg, folder, on_valid=on_valid, helper=helper, info=info)))
-    except _Failed as failed:
-        return failed.result
-    outcome[0].written = written
-    return outcome[0]
+    def summary(self) -> str:
+        lines = [super().summary()]
+        if self.written:
+            folder = next(iter(self.written.values())).parent
+            total = sum(p.stat().st_size for p in self.written.values())
+            lines.append(f"Wrote {len(self.written)} files ({total:,} bytes) to {display_path(folder)}/:")
+            lines.extend(f"  {name} ({p.stat().st_size:,} bytes)" for name, p in self.written.items()
+                         if "/" not in name)
+            nanopubs = sum(n.startswith("nanopubs/") for n in self.written)
+            if nanopubs:
+                lines.append(f"  nanopubs/: {nanopubs} nanopublications (TriG), one per finding")
+            lines.append(f"  interventions/: {sum(n.startswith('interventions/') for n in self.written)} framed "
+                         "JSON-LD documents")
+        elif not self.ok:
+            lines.append("Wrote nothing: fix the problems above and build again.")
+        return "\n".join(lines)
 
 
-def release_into(kg: KnowledgeGraph, folder: Path, data: Published | None = None,
-                 on_valid: Callable[[Any], None] | None = None, helper: bool | None = None,
-                 info: ReleaseInfo | None = None) -> PipelineResult:
-    """Write kg's release into `folder` (a fresh temporary folder) through the one writer, the verdict judging
-    the statements once they are written; _Failed when the graph fails, so that the caller's replace_folder drops
-    the folder. The judged store is let go before the rest of the release is written."""
-    data = Published.of(kg) if data is None else data
-    outcome: list[PipelineResult] = []
+def _result(checked: Checked, written: dict[str, Path] | None = None) -> PipelineResult:
+    return PipelineResult(checked.inputs, checked.verdict, checked.stats, written=written or {})
 
-    def gate(written: Path) -> Stats:
-        result = check_graph(kg, released_store(kg, written), data.union)
-        if not result.ok:
-            raise _Failed(result)
-        if on_valid is not None:
-            on_valid(result.store)
-        result.store = None
-        outcome.append(result)
-        return result.stats
 
-    write_release_files(kg, folder, data, gate=gate, helper=helper, info=info)
-    return outcome[0]
+def judge_statements(kg: KnowledgeGraph) -> tuple[Published, Checked]:
+    """The statements the release is written from and the verdict on them (with the ontology's graph, which the
+    shapes' class targets need): the release writes exactly what was judged."""
+    data = Published.of(kg)
+    return data, check_graph(kg, oxigraph_store(kg), data.union)
+
+
+def run_pipeline(kg: KnowledgeGraph, out_dir: Path, helper: bool | None = None, info: ReleaseInfo | None = None,
+                 remember: bool = False) -> PipelineResult:
+    """Judge kg and, when it passes, write its release into out_dir (the previous folder is kept otherwise).
+    `remember`: leave in the cache what `kg query` reads next (the answers of the bundled queries, the released
+    N-Quads). `helper`, `info`: see kg.release.folder.write_release_files."""
+    data, checked = judge_statements(kg)
+    if not checked.ok:
+        return _result(checked)
+    store, checked.store = checked.store, None
+    written = write_release(kg, data, checked.stats, out_dir, info, helper, store if remember else None)
+    return _result(checked, written)
+
+
+def _refuse_unchecked(kg: KnowledgeGraph, complete_quotes: bool, unchecked_ok: bool | None) -> None:
+    """`complete_quotes` (`kg release`): a release for others vouches for every quote, so quotes whose source text
+    was not found refuse it (InputError, exit 2); `unchecked_ok=False` (`kg build` without --no-quote-check)
+    refuses them with UncheckedQuotes (exit 1); None leaves them to the summary."""
+    if not kg.quotes.missing_texts:
+        return
+    where = display_path(kg.settings.sources_dir) if kg.settings.sources_dir else "nowhere"
+    missing = ", ".join(kg.quotes.missing_texts)
+    if unchecked_ok is False:
+        raise UncheckedQuotes(f"not built: the source texts of some quotes were not found in {where} ({missing}), "
+                              "so those quotes cannot be checked; give --sources DIR (or KG_SOURCES_DIR), or "
+                              "--no-quote-check to build without checking them")
+    if complete_quotes:
+        raise InputError(f"not released: the source texts of some quotes were not found in {where} ({missing}), so "
+                         "those quotes are not checked; give --sources (kg build writes a folder without them)")
 
 
 def release_graph(kg: KnowledgeGraph, out_dir: Path, complete_quotes: bool = False,
                   info: ReleaseInfo | None = None, unchecked_ok: bool | None = None) -> PipelineResult:
-    """`kg build` and `kg release` once the graph is built (the benchmark times this): judge it, write the release
-    folder when it passes, and leave in the cache what `kg query` reads next (the answers of the bundled queries,
-    the released N-Quads). `complete_quotes` (`kg release`) refuses, before anything is judged or written, a graph
-    some of whose quotes were not checked because their source text was not found: a release for others vouches
-    for every quote. `info`: the release date and download base (kg.publish.metadata; by default the date the
-    records give). `unchecked_ok=False` (`kg build` without --no-quote-check) refuses unchecked quotes too, with
-    UncheckedQuotes (exit 1); None leaves them to the summary."""
-    from kg.query.cache import remember_release, warm_answers
-
-    where = display_path(kg.settings.sources_dir) if kg.settings.sources_dir else "nowhere"
-    if unchecked_ok is False and kg.quotes.missing_texts:
-        raise UncheckedQuotes(f"not built: the source texts of some quotes were not found in {where} "
-                              f"({', '.join(kg.quotes.missing_texts)}), so those quotes cannot be checked; give "
-                              "--sources DIR (or KG_SOURCES_DIR), or --no-quote-check to build without checking them")
-    if complete_quotes and kg.quotes.missing_texts:
-        raise InputError(f"not released: the source texts of some quotes were not found in {where} "
-                         f"({', '.join(kg.quotes.missing_texts)}), so those quotes are not checked; give --sources "
-                         "(kg build writes a folder without them)")
-    result = run_pipeline(kg, out_dir, on_valid=lambda store: warm_answers(kg.settings, kg, store), info=info)
-    if result.ok:
-        remember_release(kg.settings, kg, out_dir)
-    return result
+    """`kg build` and `kg release` once the graph is built (the benchmark times this): unchecked quotes refused as
+    the command asks, then run_pipeline, remembering the release for `kg query`."""
+    _refuse_unchecked(kg, complete_quotes, unchecked_ok)
+    return run_pipeline(kg, out_dir, info=info, remember=True)
 
 
 def build_release(settings: Settings, out_dir: Path, complete_quotes: bool = False, release_date: str | None = None,
@@ -104,43 +101,42 @@ def build_release(settings: Settings, out_dir: Path, complete_quotes: bool = Fal
     """release_graph from the records: the folder, the date and the base are checked first, so that a folder that
     is not ours is never touched, and a mistyped option is told, before a long build."""
     check_output_folder(out_dir, "release")
-    release_date = check_release_date(release_date) if release_date else None
-    download_base = check_download_base(download_base) if download_base else None
+    info = ReleaseInfo(check_release_date(release_date) if release_date else "",
+                       check_download_base(download_base) if download_base else None)
     kg = build(settings, progress=progress)
-    return release_graph(kg, out_dir, complete_quotes, release_info(kg, release_date, download_base), unchecked_ok)
+    return release_graph(kg, out_dir, complete_quotes, info, unchecked_ok)
 
 
 def site_of(kg: KnowledgeGraph, out_dir: Path, fingerprint: str = "", workers: int | None = None
             ) -> tuple[PipelineResult, dict[str, Path]]:
-    """The static site of kg in out_dir: the release written by the one writer and judged by the one verdict into
-    download/, then the pages, from the same statements; nothing replaced when the graph fails. A
-    page that the site being replaced has byte for byte is linked from it rather than written again (its date
-    stays that of its last change). Returns the result and the site's files (none when it failed)."""
-    from kg.publish.site import SitePages
+    """The static site of kg in out_dir: the graph judged by the one verdict, then its release written by the one
+    writer into download/ while the pages are written from the same statements; nothing replaced when the graph
+    fails. A page that the site being replaced has byte for byte is linked from it rather than written again (its
+    date stays that of its last change). Returns the result and the site's files (none when it failed)."""
+    from kg.site import SitePages
 
-    outcome: list[PipelineResult] = []
+    data, checked = judge_statements(kg)
+    if not checked.ok:
+        return _result(checked), {}
+    checked.store = None
     previous = out_dir if out_dir.is_dir() else None
 
     def fill(folder: Path) -> None:
         (folder / "download").mkdir()
         with SitePages(kg, folder, previous, fingerprint, workers) as pages:  # resource pages start now
-            result = release_into(kg, folder / "download")
-            pages.finish(result.stats)
-        outcome.append(result)
+            write_release_files(kg, folder / "download", data, checked.stats)
+            pages.finish(checked.stats)
 
-    try:
-        written = replace_folder(out_dir, fill, "site")
-    except _Failed as failed:
-        return failed.result, {}
-    return outcome[0], written
+    replace_folder(out_dir, fill, "site")
+    return _result(checked), folder_files(out_dir)
 
 
 def build_site(settings: Settings, out_dir: Path, progress: Callable[[Path], None] | None = None
                ) -> tuple[PipelineResult | None, dict[str, Path]]:
     """site_of from the records, the folder checked first (`progress` is called after each record file). When
     out_dir is the site of these very inputs, untouched since, nothing is built: (None, its files)."""
-    from kg.publish.site.files import MANIFEST, intact, read_manifest
-    from kg.publish.site.inputs import fingerprint
+    from kg.site.files import MANIFEST, intact, read_manifest
+    from kg.site.inputs import fingerprint
 
     check_output_folder(out_dir, "site")
     given = fingerprint(settings)

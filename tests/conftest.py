@@ -8,6 +8,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from selenium import webdriver
@@ -16,7 +17,7 @@ from selenium.webdriver.chrome.service import Service
 from kg.base.config import Settings, resource_dir
 from kg.model.build import KnowledgeGraph, build
 from kg.pipeline import site_of
-from kg.publish.serve import serve_folder
+from kg.stores.serve import serve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -119,8 +120,15 @@ def browser() -> Iterator[webdriver.Chrome]:
 @pytest.fixture(scope="module")
 def release(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled graph's release folder, written once per test module."""
-    from kg.publish.release import write_release
-
     out = tmp_path_factory.mktemp("release") / "release"
     write_release(kg, out)
     return out
+
+
+def write_release(kg: KnowledgeGraph, out: Path, info: Any = None, helper: bool | None = None) -> dict[str, Path]:
+    """The release of a graph that must pass, through the pipeline (kg.pipeline.run_pipeline): its files."""
+    from kg.pipeline import run_pipeline
+
+    result = run_pipeline(kg, out, helper=helper, info=info)
+    assert result.ok, result.summary()
+    return result.written

@@ -186,7 +186,7 @@ def test_validate_someone_elses_file(run, tmp_path: Path) -> None:
 
 
 def test_export_to_stdout(run, kg) -> None:
-    from kg.publish.export import serialize
+    from kg.release.export import serialize
 
     result = CliRunner().invoke(cli, ["export", "--format", "nt"])
     assert result.exit_code == 0

@@ -1,5 +1,5 @@
 """Conflicts: one meaning everywhere. Two sources giving different values for a single-valued field (cardinality ONE
-in kg/load/schema.py) are a disagreement that `kg validate`, `kg check`, `kg build` and `kg conflicts` all report
+in kg/schema/fields.py) are a disagreement that `kg validate`, `kg check`, `kg build` and `kg conflicts` all report
 (the shapes' sh:maxCount 1 and pikgsh:OneValue; queries/conflicts.rq); typographic variants of one text (’ and ',
 dashes, spaces) are one value for all of them."""
 
@@ -18,10 +18,10 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from kg.base.config import Settings, expand, resource_dir
 from kg.check.validate import load_shapes, validate, validate_file
 from kg.cli import cli
-from kg.load.schema import ONE, SECTIONS
 from kg.model.build import KnowledgeGraph, build
 from kg.query.sparql import list_queries, run_query, run_query_oxigraph
 from kg.query.store import oxigraph_store
+from kg.schema.fields import ONE, SECTIONS
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 ID = Namespace("https://w3id.org/pikg/id/")

@@ -14,10 +14,11 @@ from rdflib import RDF, Namespace
 from rocrate.model.file import File
 from rocrate.rocrate import ROCrate
 
-from kg.publish.crate import CRATE_VERSION, METADATA_FILE, crate_metadata
-from kg.publish.export import export_graph
-from kg.publish.metadata import LICENSE, ReleaseInfo
-from kg.publish.release import DESCRIPTION, MEDIA_TYPES, write_release
+from conftest import write_release
+from kg.release.crate import CRATE_VERSION, METADATA_FILE, crate_metadata
+from kg.release.description import DESCRIPTION, MEDIA_TYPES
+from kg.release.export import export_graph
+from kg.release.metadata import LICENSE, ReleaseInfo
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")

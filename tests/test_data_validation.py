@@ -360,7 +360,7 @@ def test_the_violation_queries_that_judge_any_graph(kg, tmp_path: Path) -> None:
     assert sorted(spec.name for spec in violation_queries(any_graph=True)) == ["ambiguous-name-violation"]
     assert sorted(spec.name for spec in violation_queries() if per_source(spec)) == [
         "unquoted-fact-violation", "unsourced-statement-violation"]
-    from kg.publish.export import serialize
+    from kg.release.export import serialize
 
     ours = serialize(kg, "nt").decode("utf-8")
     imr_as_ips = "<https://w3id.org/pikg/id/intervention/imr> <https://w3id.org/pikg/ontology#acronym> \"IPS\" .\n"
@@ -513,7 +513,7 @@ def test_rdflib_never_logs_a_traceback(tmp_path: Path, caplog: pytest.LogCapture
 def test_class_counts_are_those_of_the_graph(kg, tmp_path: Path) -> None:
     """One count of instances per class (kg.model.stats.class_counts), from the store `kg validate --data`
     reads into, from the build's statements and from rdflib's parse of the file alike."""
-    from kg.publish.export import serialize
+    from kg.release.export import serialize
 
     path = _write(tmp_path, "pikg.nt", serialize(kg, "nt"))
     report, data = validate_file(path)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from conftest import BUNDLED, ROOT
-from kg.load.schema import format_reference
 from kg.query.catalogue import END, START, format_catalogue, main, render_readme
 from kg.query.sparql import list_queries
+from kg.schema.fields import format_reference
 
 # How README.md words a count (a number before the word) → where the counts file keeps it.
 README_COUNTS = {

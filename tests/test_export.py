@@ -14,12 +14,12 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, SEEDS
+from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, SEEDS, write_release
 from kg.base.config import ONTOLOGY_NS, Settings
 from kg.base.files import write_atomic
 from kg.model.build import build
 from kg.pipeline import run_pipeline
-from kg.publish.export import export_graph, jsonld_context, serialize
+from kg.release.export import export_graph, jsonld_context, serialize
 
 
 def _assert_isomorphic(expected: Graph, actual: Graph) -> None:
@@ -111,7 +111,6 @@ def test_failed_validation_leaves_previous_release_untouched(tmp_path: Path) -> 
 
 def test_written_files_are_readable_by_a_web_server(kg, tmp_path: Path) -> None:
     """Regression: files written through a temporary file kept mkstemp's 0600 mode, and folders mkdtemp's 0700."""
-    from kg.publish.release import write_release
 
     old = os.umask(0o022)
     try:

@@ -9,9 +9,9 @@ from rdflib import Literal, Namespace, URIRef
 from conftest import THIRD
 from kg.base.config import Settings
 from kg.load.identity import _singular
-from kg.load.schema import SECTION_BY_NAME
 from kg.model.build import build
 from kg.query.sparql import run_query
+from kg.schema.fields import SECTION_BY_NAME
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 ID = Namespace("https://w3id.org/pikg/id/")

@@ -14,9 +14,9 @@ import pytest
 from pyld import jsonld
 from test_release import _offline, _pyld_triples, quads_from_ox
 
-from kg.publish.export import export_graph, jsonld_context, term_key
-from kg.publish.jsonld import Compactor, native
-from kg.publish.release import write_release
+from conftest import write_release
+from kg.release.export import export_graph, jsonld_context, term_key
+from kg.release.jsonld import Compactor, native
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The JSON Schema of record files (kg.load.jsonschema): generated from the record format, committed as
+"""The JSON Schema of record files (kg.schema.jsonschema): generated from the record format, committed as
 records/record.schema.json, and in agreement with the loader on every fixture."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import jsonschema
 
 from conftest import FIXTURES, ROOT, THIRD
 from kg.base.config import resource_dir
-from kg.load.jsonschema import record_schema
 from kg.load.records import _read_yaml
 from kg.model.build import concepts_by_scheme, load_model
+from kg.schema.jsonschema import record_schema
 
 
 def test_json_schema_is_generated_and_agrees_with_the_loader() -> None:

@@ -12,16 +12,17 @@ import pytest
 from pyld import jsonld
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
+from conftest import write_release
 from kg.base.errors import InputError
 from kg.model.stats import compute_stats
-from kg.publish.metadata import (
+from kg.release.description import DESCRIPTION, dataset_description
+from kg.release.metadata import (
     ReleaseInfo,
     check_download_base,
     check_release_date,
     newest_stated_date,
     release_info,
 )
-from kg.publish.release import DESCRIPTION, dataset_description, write_release
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")

@@ -13,10 +13,10 @@ from nanopub import Nanopub
 from nanopub.utils import MalformedNanopubError
 from rdflib import RDF, Literal, Namespace, URIRef
 
-from kg.publish.export import export_graph
-from kg.publish.metadata import ReleaseInfo
-from kg.publish.nanopubs import artefact_code
-from kg.publish.release import write_release
+from conftest import write_release
+from kg.release.export import export_graph
+from kg.release.metadata import ReleaseInfo
+from kg.release.nanopubs import artefact_code
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 PROV = Namespace("http://www.w3.org/ns/prov#")

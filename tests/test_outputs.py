@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, SEEDS
 from kg.base.errors import OutputError
-from kg.base.files import STAMP, replace_folder
+from kg.base.files import STAMP, folder_files, replace_folder
 from kg.cli import cli
 
 
@@ -173,9 +173,7 @@ def test_stale_temporaries_of_ours_are_removed_and_others_kept(kg, tmp_path: Pat
     foreign.mkdir()
     (foreign / "keep.txt").write_text("keep\n")
     (tmp_path / ".out.old-empty").mkdir()
-    from kg.publish.release import write_release_files
-
-    replace_folder(out, lambda folder: write_release_files(kg, folder))
+    replace_folder(out, lambda folder: (folder / "a.txt").write_text("new\n"))
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.new-mine", ".out.old-empty", "out"]
     assert (foreign / "keep.txt").read_text() == "keep\n"
 
@@ -185,8 +183,8 @@ def _fill_slowly(out: str) -> int:
         (folder / "a.txt").write_text(str(os.getpid()))
         time.sleep(0.2)
 
-    written = replace_folder(Path(out), fill)
-    return len(written)
+    replace_folder(Path(out), fill)
+    return len(folder_files(Path(out)))
 
 
 def test_concurrent_builds_of_one_folder_wait_for_each_other(tmp_path: Path) -> None:
@@ -220,7 +218,7 @@ def test_the_helper_process_dies_with_its_parent(tmp_path: Path) -> None:
     pid_file = tmp_path / "child.pid"
     script = textwrap.dedent(f"""
         import subprocess, sys, time
-        from kg.publish.release import die_with_parent
+        from kg.release.folder import die_with_parent
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], preexec_fn=die_with_parent)
         open({str(pid_file)!r}, "w").write(str(child.pid))
         time.sleep(60)
@@ -251,3 +249,9 @@ def test_build_writes_no_stamp_into_the_listing(run, tmp_path: Path) -> None:
     result = run("build", "--out", "out", "--sources", str(SEEDS))
     assert result.exit_code == 0
     assert STAMP not in result.output
+
+
+def test_replace_folder_returns_what_its_fill_returns(tmp_path: Path) -> None:
+    """No outcome lists, no exception for control flow: the caller gets the fill's value."""
+    assert replace_folder(tmp_path / "out", lambda folder: (folder / "a.txt").write_text("abc")) == 3
+    assert folder_files(tmp_path / "out") == {"a.txt": tmp_path / "out" / "a.txt"}

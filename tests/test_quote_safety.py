@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from conftest import FIXTURE_SOURCES, FIXTURES
 from kg.base.config import Settings
 from kg.base.errors import QuoteError, RecordError
-from kg.check import recheck
 from kg.cli import cli
+from kg.incremental import recheck
 from kg.load.quotes import (
     SHOWN,
     WORD_MAX,

@@ -13,15 +13,15 @@ from click.testing import CliRunner
 from conftest import BUNDLED
 from kg.base.config import Settings
 from kg.base.errors import QuoteError
-from kg.check import recheck, state
-from kg.check.verdict import PipelineResult
+from kg.check.verdict import Checked
 from kg.cli import cli
+from kg.incremental import recheck, state
 from kg.query import store as stores
 
 TABLE = "Table 1 of “The missing link” (BMC Psychology, 2021): an overview of the interventions’ aims and methods"
 
 
-def _seen(result: PipelineResult) -> tuple:
+def _seen(result: Checked) -> tuple:
     """Everything a check reports, as text."""
     def listed(violations: tuple) -> list[tuple[str, ...]]:
         return [(v.constraint_id, str(v.focus), str(v.value), str(v.origin), v.message) for v in violations]
@@ -52,7 +52,7 @@ def test_each_edit_gives_the_full_checks_report(corpus: tuple[Path, Path], monke
     assert [v.constraint_id for v in first.report.conflicts] == ["Intervention-peerSupport--MaxCount"]
     full_check = recheck._full
 
-    def incremental_only(*args: object) -> PipelineResult:
+    def incremental_only(*args: object) -> Checked:
         raise AssertionError("a full check ran")
 
     hedged, conflict = "Finding-hedgeMatchesStrength--SPARQL", "Intervention-peerSupport--MaxCount"

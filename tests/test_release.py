@@ -15,17 +15,15 @@ from pyld import jsonld
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, SEEDS
+from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, SEEDS, write_release
 from kg.base.config import Settings
 from kg.base.terms import from_ox
 from kg.check.validate import validate_file
-from kg.check.verdict import Rejected
 from kg.model.build import build
 from kg.model.stats import class_counts, compute_stats, store_class_counts
-from kg.publish import release as release_module
-from kg.publish.export import export_graph, jsonld_context
-from kg.publish.release import write_release
 from kg.query.sparql import list_queries, run_query, run_query_oxigraph
+from kg.release import folder as release_module
+from kg.release.export import export_graph, jsonld_context
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -227,7 +225,7 @@ def test_failed_write_leaves_the_previous_release(kg, tmp_path: Path, monkeypatc
     def explode(*args: object) -> bytes:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("kg.publish.release.framed_intervention", explode)
+    monkeypatch.setattr("kg.release.folder.framed_intervention", explode)
     with pytest.raises(OSError):
         write_release(kg, out)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -274,8 +272,9 @@ def test_second_process_writes_the_same_release(kg, tmp_path: Path, monkeypatch:
 
 def test_the_helper_writes_its_formats_only_and_their_checksums(kg, tmp_path: Path) -> None:
     """Regression: the helper wrote the framed documents too (the main process writes them), 3 s at 1M."""
-    from kg.publish.export import Published
-    from kg.publish.release import distributions, finish_derived, start_derived, write_statements
+    from kg.model.published import Published
+    from kg.release.description import distributions
+    from kg.release.folder import finish_derived, start_derived, write_statements
 
     write_statements(tmp_path, Published.of(kg))
     sums = finish_derived(start_derived(tmp_path, kg.settings.base_iri, ("turtle", "trig", "json-ld", "rdf-xml")))
@@ -302,9 +301,11 @@ def test_a_failing_helper_process_keeps_the_previous_release(kg, tmp_path: Path,
 
 
 def test_a_release_is_written_only_for_a_graph_that_passes(tmp_path: Path) -> None:
-    """write_release judges with the one verdict: two interventions sharing an acronym pass the shapes but not
-    ambiguous-name-violation, and nothing is written, in one process or with the helper."""
+    """The pipeline judges with the one verdict before anything is written: two interventions sharing an acronym
+    pass the shapes but not ambiguous-name-violation, and nothing is written, in one process or with the helper."""
     from test_cli import shared_acronym
+
+    from kg.pipeline import run_pipeline
 
     records = tmp_path / "records"
     records.mkdir()
@@ -312,8 +313,7 @@ def test_a_release_is_written_only_for_a_graph_that_passes(tmp_path: Path) -> No
         (records / name).write_text(text, encoding="utf-8")
     shared = build(Settings.default(records, FIXTURE_SOURCES))
     for helper in (False, True):
-        with pytest.raises(Rejected) as rejected:
-            write_release(shared, tmp_path / "out", helper=helper)
-        assert rejected.value.exit_code == 1 and not rejected.value.verdict.ok
-        assert "Violation queries: 3 run, 1 returned rows: ambiguous-name-violation" in str(rejected.value)
+        result = run_pipeline(shared, tmp_path / "out", helper=helper)
+        assert not result.ok and result.written == {}
+        assert "Violation queries: 3 run, 1 returned rows: ambiguous-name-violation" in result.summary()
         assert sorted(p.name for p in tmp_path.iterdir()) == ["records"]

@@ -33,7 +33,7 @@ from click.testing import CliRunner
 
 from conftest import BUNDLED
 from kg.cli import cli
-from kg.publish.remote import (
+from kg.query.remote import (
     Client,
     EndpointError,
     Endpoints,
@@ -42,7 +42,9 @@ from kg.publish.remote import (
     oxigraph_binary,
     redact,
 )
-from kg.publish.serve import (
+from kg.query.sparql import list_queries, run_engine, run_query
+from kg.stores.publish import publish
+from kg.stores.serve import (
     MARKER,
     REFUSED_LOAD,
     REFUSED_SERVICE,
@@ -51,8 +53,6 @@ from kg.publish.serve import (
     refusal,
     remove_stale_databases,
 )
-from kg.publish.to_store import publish
-from kg.query.sparql import list_queries, run_engine, run_query
 
 PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
           "findings-for-intervention": {"intervention": "IPS"}, "provenance": {"resource": "Turning Points"},
@@ -221,7 +221,7 @@ def test_publish_then_every_query_answers_remotely_as_locally(kg, release: Path,
 def test_server_killed_mid_upload_leaves_the_previous_graph_complete(release: Path, server: Oxigraph,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     publish(release, server.endpoints)
-    from kg.publish import remote
+    from kg.query import remote
 
     original = remote.body_chunks
 
@@ -386,7 +386,7 @@ def test_queries_are_sent_form_encoded_which_every_store_answers() -> None:
 def test_uploads_declare_their_length() -> None:
     """Issue 16: Virtuoso answers a chunked upload 201 Created and stores nothing; an upload is streamed in pieces
     with its Content-Length declared, never chunked."""
-    from kg.publish.remote import CHUNK, Deadline, Upload
+    from kg.query.remote import CHUNK, Deadline, Upload
 
     data = bytes(range(256)) * (3 * CHUNK // 256 + 1)  # more than three pieces
     with http_server(reply(201, b"")) as (base, seen):
@@ -733,7 +733,7 @@ def test_a_query_rdflib_cannot_parse_is_refused_only_if_it_may_hold_service() ->
 def test_a_parse_that_runs_too_long_is_stopped_and_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """rdflib takes about a second per 2 KB of `1+1+…`: a 16 MiB request would hold the parser (and every request
     waiting for it) for hours. The parse is stopped at PARSE_SECONDS; the parser is free again at once."""
-    from kg.publish import serve
+    from kg.stores import serve
 
     monkeypatch.setattr(serve, "PARSE_SECONDS", 0.5)
     limit = sys.getrecursionlimit()

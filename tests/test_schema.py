@@ -1,4 +1,4 @@
-"""The record format (kg.load.schema) is the single source of truth: the shapes and the ontology agree with it,
+"""The record format (kg.schema.fields) is the single source of truth: the shapes and the ontology agree with it,
 the loader refuses what the shapes refuse, everything that lists fields or names derives from it, and the
 curator reference is written from it by `kg schema --reference`."""
 
@@ -20,7 +20,8 @@ from kg.base.lexical import check_lexical
 from kg.check.validate import load_shapes
 from kg.cli import cli
 from kg.load import identity
-from kg.load.schema import (
+from kg.model.build import concepts_by_scheme
+from kg.schema.fields import (
     DURATION,
     LABEL_PREDICATES,
     LIST,
@@ -40,8 +41,7 @@ from kg.load.schema import (
     embed_reference,
     format_reference,
 )
-from kg.model.build import concepts_by_scheme
-from kg.publish.site import builder
+from kg.site import builder
 
 SH = Namespace(PREFIXES["sh"])
 SHAPES = load_shapes()  # the Core shapes and the SHACL-SPARQL constraints added to them
@@ -305,7 +305,7 @@ def test_names_and_labels_derive_from_the_schema() -> None:
 
 def test_the_reference_is_written_by_kg_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`kg schema --reference records/README.md` rewrites only the generated section; the committed README is in
-    step (run it after changing kg/load/schema.py)."""
+    step (run it after changing kg/schema/fields.py)."""
     committed = (ROOT / "records" / "README.md").read_text(encoding="utf-8")
     assert embed_reference(committed) == committed
     assert committed.split(REFERENCE_START, 1)[1].split(REFERENCE_END, 1)[0] == format_reference()

@@ -25,7 +25,7 @@ from kg.base.config import PREFIXES
 from kg.base.terms import split
 from kg.check.validate import ValidationReport, Violation, load_shapes, validate
 from kg.model.build import VOCAB_GRAPH, KnowledgeGraph
-from kg.publish.export import ntriples
+from kg.release.export import ntriples
 
 SH = Namespace(PREFIXES["sh"])
 SKOS = Namespace(PREFIXES["skos"])

@@ -23,7 +23,7 @@ from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, ROOT, write_site
 from kg.base.config import Settings
 from kg.model.build import build
 from kg.pipeline import site_of
-from kg.publish.site.files import MANIFEST
+from kg.site.files import MANIFEST
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -220,7 +220,7 @@ def test_resource_pages_carry_their_own_rdf(site: Path) -> None:
 
 
 def test_two_runs_give_the_same_files(kg, site: Path, tmp_path: Path) -> None:
-    """Byte for byte, but the manifest, which records each file's modification time (kg.publish.site.files)."""
+    """Byte for byte, but the manifest, which records each file's modification time (kg.site.files)."""
     again = tmp_path / "again"
     write_site(kg, again)
 
@@ -568,7 +568,7 @@ def test_the_evidence_map_weighs_a_review_as_its_source_states_it(tmp_path: Path
 
 
 def test_two_processes_write_the_pages_one_would(kg, site: Path, tmp_path: Path) -> None:
-    """At scale the resource pages are shared by a process per core (kg.publish.site.builder): the same files."""
+    """At scale the resource pages are shared by a process per core (kg.site.builder): the same files."""
 
     result, _ = site_of(kg, tmp_path / "shared", workers=2)
     assert result.ok
@@ -715,7 +715,7 @@ def test_a_previous_site_is_a_hint_never_trusted(kg, tmp_path: Path) -> None:
     data = json.loads(manifest.read_text(encoding="utf-8"))
     data["files"]["../outside/person/elsebeth-stenager.html"] = ["", 1, 1]
     manifest.write_text(json.dumps(data), encoding="utf-8")
-    from kg.publish.site.files import read_manifest
+    from kg.site.files import read_manifest
 
     assert read_manifest(site) == {}  # not a manifest we wrote
 
@@ -725,7 +725,7 @@ def test_headings_and_cells_as_printed_edge_cases(kg) -> None:
     it into the intervention's name, else after it; a value is found in a cell's words whatever their case, even
     where case-folding changes the length of what comes before ("Straße")."""
     from kg.model.stats import compute_stats
-    from kg.publish.site.builder import SiteBuilder
+    from kg.site.builder import SiteBuilder
 
     site = SiteBuilder(kg, compute_stats(kg))
     tp, coping = (kg.settings.base_iri + x for x in ("intervention/turning-points", "component/coping-skills-training"))

@@ -26,9 +26,9 @@ from rdflib import Dataset, URIRef
 from test_remote import GRAPHS, PARAMS, Loopback, Oxigraph, free_port, http_server, run_kg, wait_until_up
 
 from kg.base.config import PREFIXES
-from kg.publish.remote import Client, Deadline, EndpointError, Endpoints, RemoteEngine, oxigraph_binary, release_graphs
-from kg.publish.to_store import StoreMismatch, _ox_key, compare, publish, read_graph
+from kg.query.remote import Client, Deadline, EndpointError, Endpoints, RemoteEngine, oxigraph_binary, release_graphs
 from kg.query.sparql import list_queries, run_engine, run_query
+from kg.stores.publish import StoreMismatch, _ox_key, compare, publish, read_graph
 
 STUDY = "https://w3id.org/pikg/id/study/ips-denmark-recovery-study"
 SAMPLE_SIZE = "https://w3id.org/pikg/ontology#sampleSize"
@@ -208,7 +208,8 @@ def test_a_publish_killed_mid_upload_leaves_the_previous_release(release: Path, 
     script = textwrap.dedent(f"""\
         import sys, time
         from pathlib import Path
-        from kg.publish import remote, to_store
+        from kg.query import remote
+        from kg.stores import publish as to_store
         original = remote.body_chunks
         def slow(data):
             for n, chunk in enumerate(original(data)):

@@ -7,10 +7,14 @@ its own domain.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from kg.base.errors import InputError
 
 ONTOLOGY_NS = "https://w3id.org/pikg/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/pikg/ontology"
@@ -130,3 +134,62 @@ class Settings:
             sources_dir=sources_dir if sources_dir is not None else default_sources_dir(),
             base_iri=base,
         )
+
+
+# --- the release's options (`--release-date`, `--download-base`, SOURCE_DATE_EPOCH), checked here ---------
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+XSD_NS = PREFIXES["xsd"]
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """The release date (YYYY-MM-DD, or YYYY when the records state only a year), the URL of the folder the
+    release will be served from (ending in /; None when not known) and a SPARQL endpoint serving it (None)."""
+
+    date: str = ""  # empty: the records' own (kg.release.metadata.resolved)
+    download_base: str | None = None
+    sparql_endpoint: str | None = None
+
+    @property
+    def date_datatype(self) -> str:
+        """xsd:date for a day, xsd:gYear for a year, xsd:gYearMonth for a month."""
+        return XSD_NS + {4: "gYear", 7: "gYearMonth"}.get(len(self.date), "date")
+
+    def url(self, rel: str) -> str | None:
+        """The download URL of a release file (path relative to the folder), when the base is known."""
+        return None if self.download_base is None else self.download_base + quote(rel)
+
+
+def check_release_date(value: str) -> str:
+    """A day as YYYY-MM-DD, with its calendar checked (no 30 February)."""
+    try:
+        if _DAY.match(value):
+            return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise InputError(f"release date {value!r}: expected a day YYYY-MM-DD")
+
+
+def check_url(value: str, what: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or any(
+            c.isspace() or c in '<>"{}|\\^`' for c in value):
+        raise InputError(f"{what} {value!r}: expected an http:// or https:// URL without query or fragment")
+    return value
+
+
+def check_download_base(value: str) -> str:
+    """An http(s) URL of a folder, without query or fragment, ending in /."""
+    value = check_url(value, "download base")
+    return value if value.endswith("/") else value + "/"
+
+
+def source_date_epoch() -> str | None:
+    """The UTC day of SOURCE_DATE_EPOCH, when it is set."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise InputError(f"SOURCE_DATE_EPOCH={raw!r}: expected a whole number of seconds since 1970-01-01")
+    return datetime.datetime.fromtimestamp(int(raw), datetime.UTC).date().isoformat()

@@ -15,11 +15,12 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from kg.base.config import TITLE
 from kg.base.errors import OutputError, display_path
 
+T = TypeVar("T")
 WRITE_BLOCK_LINES = 50_000  # lines joined into one write: a large file is never held whole in memory
 READ_BLOCK = 1 << 22  # bytes read at a time when copying or hashing a large file (4 MiB)
 
@@ -188,10 +189,11 @@ def _remove_stale(target: Path, kind: str) -> None:
                 pass
 
 
-def replace_folder(out_dir: Path, fill: Callable[[Path], object], kind: str = "release") -> dict[str, Path]:
-    """Fill a temporary sibling of out_dir, then rename it into place: readers see the old folder or the
-    complete new one, never a half-written mix; on failure the old folder is left as it was. Only an absent or
-    empty folder, or an earlier output of the same `kind`, is replaced (OutputError otherwise, nothing touched)."""
+def replace_folder(out_dir: Path, fill: Callable[[Path], T], kind: str = "release") -> T:
+    """Fill a temporary sibling of out_dir, then rename it into place, and return what `fill` returned: readers see
+    the old folder or the complete new one, never a half-written mix; when `fill` raises, the old folder is left as
+    it was. Only an absent or empty folder, or an earlier output of the same `kind`, is replaced (OutputError
+    otherwise, nothing touched)."""
     target = check_output_folder(out_dir, kind)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _folder_lock(target.parent):
@@ -200,7 +202,7 @@ def replace_folder(out_dir: Path, fill: Callable[[Path], object], kind: str = "r
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
         try:
             (tmp / STAMP).write_bytes(_stamp_text(kind))
-            fill(tmp)
+            result = fill(tmp)
             for folder in (tmp, *(p for p in tmp.rglob("*") if p.is_dir())):
                 os.chmod(folder, 0o777 & ~_umask())  # mkdtemp makes 0700
             os.chmod(tmp / STAMP, 0o666 & ~_umask())
@@ -220,8 +222,13 @@ def replace_folder(out_dir: Path, fill: Callable[[Path], object], kind: str = "r
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    return {p.relative_to(target).as_posix(): p for p in sorted(target.rglob("*"))
-            if p.is_file() and p.name != STAMP}
+    return result
+
+
+def folder_files(folder: Path) -> dict[str, Path]:
+    """The files of an output folder by relative path (its stamp aside)."""
+    folder = Path(os.path.abspath(folder))
+    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file() and p.name != STAMP}
 
 
 def check_output_file(path: Path, ours: Callable[[bytes], bool] | None = None, force: bool = False) -> None:

@@ -1,2 +1,2 @@
-"""Stage 4, check: SHACL compiled to SPARQL on Oxigraph, the verdict on a graph, others' RDF files read
-safely, the incremental check."""
+"""Stage 4, check: SHACL compiled to SPARQL on Oxigraph, the one verdict on a graph, others' RDF files read
+safely."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.base.errors import KGError, display_path
+from kg.base.errors import display_path
 from kg.check.validate import ValidationReport, validate, validate_file
 from kg.load.quotes import QuoteCheck
 from kg.model.stats import Stats, compute_stats
@@ -53,17 +53,6 @@ class Verdict:
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
-
-
-class Rejected(KGError):
-    """A graph that fails the verdict, where the caller wanted it to pass (kg.publish.release.write_release).
-    Exit code 1, the verdict's lines as the message."""
-
-    exit_code = 1
-
-    def __init__(self, verdict: Verdict) -> None:
-        self.verdict = verdict
-        super().__init__(str(verdict))
 
 
 def per_source(spec: QuerySpec) -> bool:
@@ -119,12 +108,13 @@ MAIN_CLASSES = ("pikg:Intervention", "pikg:InterventionComponent", "pikg:Study",
 
 
 @dataclass
-class PipelineResult:
+class Checked:
+    """What a check read, its verdict and the graph's counts (kg.pipeline.PipelineResult adds what was written)."""
+
     inputs: Inputs
     verdict: Verdict
     stats: Stats
-    written: dict[str, Path] = field(default_factory=dict)
-    store: Any = field(default=None, repr=False)  # the judged Oxigraph store (when nothing was written)
+    store: Any = field(default=None, repr=False)  # the judged Oxigraph store, until the caller lets it go
 
     @property
     def ok(self) -> bool:
@@ -150,27 +140,14 @@ class PipelineResult:
         lines.append(f"Triples: {self.stats.triples} in {len(self.stats.graphs)} named graphs")
         lines.append("  " + ", ".join(f"{c.split(':')[1]} {self.stats.classes.get(c, 0)}" for c in MAIN_CLASSES))
         lines.extend(self.verdict.lines())
-        if self.written:
-            folder = next(iter(self.written.values())).parent
-            total = sum(p.stat().st_size for p in self.written.values())
-            lines.append(f"Wrote {len(self.written)} files ({total:,} bytes) to {display_path(folder)}/:")
-            lines.extend(f"  {name} ({p.stat().st_size:,} bytes)" for name, p in self.written.items()
-                         if "/" not in name)
-            nanopubs = sum(n.startswith("nanopubs/") for n in self.written)
-            if nanopubs:
-                lines.append(f"  nanopubs/: {nanopubs} nanopublications (TriG), one per finding")
-            lines.append(f"  interventions/: {sum(n.startswith('interventions/') for n in self.written)} framed "
-                         "JSON-LD documents")
-        elif not self.ok:
-            lines.append("Wrote nothing: fix the problems above and build again.")
         return "\n".join(lines)
 
 
-def check_graph(kg: KnowledgeGraph, store: Any, union: list[str] | None = None) -> PipelineResult:
+def check_graph(kg: KnowledgeGraph, store: Any, union: list[str] | None = None) -> Checked:
     """The verdict on `store` (which holds kg's graphs) with what was read and the counts, made meanwhile: they
     are Python's work, done while Oxigraph (which lets go of the GIL) queries. `kg check` and the pipeline both
     judge through it."""
     with ThreadPoolExecutor(1) as pool:
         stats = pool.submit(compute_stats, kg, union)
         verdict = judge(kg, store)
-        return PipelineResult(Inputs.of(kg), verdict, stats.result(), store=store)
+        return Checked(Inputs.of(kg), verdict, stats.result(), store=store)

@@ -1,2 +1,2 @@
-"""Stage 1, load: the record format, record files read and checked, names resolved to ids, quotes checked
-against the source texts; the curation tools that write record files."""
+"""Stage 1, load: record files read and checked against the record format (kg.schema), names resolved to ids,
+quotes checked against the source texts; the curation tools that write record files."""

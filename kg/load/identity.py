@@ -1,5 +1,5 @@
 """Identity across sources: a reference names a record by its id, or by any of its names (preferred label or
-title, alternative labels, acronym, declared aliases: the fields kg.load.schema marks as names), whichever file
+title, alternative labels, acronym, declared aliases: the fields kg.schema.fields marks as names), whichever file
 defines them. "IPS", "Individual placement and support" and a declared alias "individual placement and support
 intervention" all resolve to one node; a name shared by two records is an error listing both, so nothing is
 merged by accident.
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from kg.base.errors import RecordError, RecordErrors, display_path
 from kg.load.records import Record, RecordFile, Value
-from kg.load.schema import SECTION_BY_NAME, SECTIONS, suggest
+from kg.schema.fields import SECTION_BY_NAME, SECTIONS, suggest
 
 # the fields whose values name a record (the schema marks them NAME or OTHER_NAME)
 NAME_FIELDS = tuple(dict.fromkeys(f.name for s in SECTIONS for f in s.fields if f.names))

@@ -21,7 +21,7 @@ from kg.base.config import ID_RE
 from kg.base.errors import RecordError, RecordErrors
 from kg.base.lexical import character_name, control_character
 from kg.load.numbers import stated_in
-from kg.load.schema import (
+from kg.schema.fields import (
     OPEN_SCHEMES,
     RECORD_KEYS,
     SECTION_BY_NAME,

@@ -1,4 +1,4 @@
-"""Record skeletons for curators, generated from the record format (kg.load.schema) so that the comments always say
+"""Record skeletons for curators, generated from the record format (kg.schema.fields) so that the comments always say
 what each field means and which values it allows. `kg new source` writes a new file; `kg new intervention`
 (study, finding, …) appends a record to an existing file, leaving the rest of it as it was."""
 
@@ -13,8 +13,8 @@ import yaml
 from kg.base.config import ID_RE
 from kg.base.errors import InputError, display_path
 from kg.base.files import write_atomic
-from kg.load.schema import OPEN_SCHEMES, RECORD_KINDS, SECTION_BY_NAME, SOURCE_FIELDS
 from kg.load.tables import check_names
+from kg.schema.fields import OPEN_SCHEMES, RECORD_KINDS, SECTION_BY_NAME, SOURCE_FIELDS
 
 
 def record_skeleton(section_name: str, rid: str, concepts: Mapping[str, set[str]]) -> str:

@@ -25,7 +25,7 @@ from kg.base.terms import curie, iri, literal
 from kg.load.corpus import load_records
 from kg.load.quotes import QuoteCheck, check_quotes, normalise
 from kg.load.records import Record, RecordFile, Value
-from kg.load.schema import Term
+from kg.schema.fields import Term
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph, URIRef
@@ -35,7 +35,7 @@ ONTOLOGY_GRAPH = ONTOLOGY_IRI
 
 
 def term(value: Term) -> str:
-    """A record value's RDF term (its kind made it, kg.load.schema) as N-Triples."""
+    """A record value's RDF term (its kind made it, kg.schema.fields) as N-Triples."""
     return iri(value.value) if value.iri else literal(value.value, lang=value.lang, datatype=value.datatype)
 
 

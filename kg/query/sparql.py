@@ -185,7 +185,7 @@ def id_suffix(text: str, cls: str | None) -> str | None:
     if not RECORD_ID_RE.fullmatch(text):
         return None
     if cls and "/" not in text:
-        from kg.load.schema import SECTIONS
+        from kg.schema.fields import SECTIONS
 
         segments = {s.segment for s in SECTIONS if not s.by_concept and cls in s.types}
         if len(segments) == 1:
@@ -197,7 +197,7 @@ def resolve_resource(source: Dataset | Engine, text: str, cls: str | None, param
     """The one resource (of class cls) whose IRI, record id, label, acronym or name is `text` (names
     case-insensitively)."""
     type_clause = f"?r a <{expand(cls)}> ." if cls else ""
-    from kg.load.schema import NAME_PREDICATES  # the record format's names: labels, titles, acronyms, aliases
+    from kg.schema.fields import NAME_PREDICATES  # the record format's names: labels, titles, acronyms, aliases
 
     names = ", ".join(f"<{expand(p)}>" for p in NAME_PREDICATES)
     suffix = id_suffix(text, cls)

@@ -10,15 +10,19 @@ a git checkout sets them to the time of the checkout, so two clones would disagr
 
 from __future__ import annotations
 
-import datetime
-import os
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
-from urllib.parse import quote, urlsplit
+from dataclasses import dataclass, field, replace
 
-from kg.base.config import PREFIXES, expand
-from kg.base.errors import InputError
+from kg.base.config import (
+    PREFIXES,
+    ReleaseInfo,
+    check_download_base,
+    check_release_date,
+    check_url,
+    expand,
+    source_date_epoch,
+)
 from kg.base.terms import parse_literal
 from kg.model.build import KnowledgeGraph
 
@@ -42,59 +46,6 @@ KEYWORDS = ("mental health", "psychosocial intervention", "recovery", "personal 
             "peer support", "evidence", "provenance", "knowledge graph", "linked data", "nanopublication")
 
 
-@dataclass(frozen=True)
-class ReleaseInfo:
-    """The release date (YYYY-MM-DD, or YYYY when the records state only a year), the URL of the folder the
-    release will be served from (ending in /; None when not known) and a SPARQL endpoint serving it (None)."""
-
-    date: str
-    download_base: str | None = None
-    sparql_endpoint: str | None = None
-
-    @property
-    def date_datatype(self) -> str:
-        """xsd:date for a day, xsd:gYear for a year, xsd:gYearMonth for a month."""
-        return XSD + {4: "gYear", 7: "gYearMonth"}.get(len(self.date), "date")
-
-    def url(self, rel: str) -> str | None:
-        """The download URL of a release file (path relative to the folder), when the base is known."""
-        return None if self.download_base is None else self.download_base + quote(rel)
-
-
-def check_release_date(value: str) -> str:
-    """A day as YYYY-MM-DD, with its calendar checked (no 30 February)."""
-    try:
-        if _DAY.match(value):
-            return datetime.date.fromisoformat(value).isoformat()
-    except ValueError:
-        pass
-    raise InputError(f"release date {value!r}: expected a day YYYY-MM-DD")
-
-
-def _check_url(value: str, what: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or any(
-            c.isspace() or c in '<>"{}|\\^`' for c in value):
-        raise InputError(f"{what} {value!r}: expected an http:// or https:// URL without query or fragment")
-    return value
-
-
-def check_download_base(value: str) -> str:
-    """An http(s) URL of a folder, without query or fragment, ending in /."""
-    value = _check_url(value, "download base")
-    return value if value.endswith("/") else value + "/"
-
-
-def source_date_epoch() -> str | None:
-    """The UTC day of SOURCE_DATE_EPOCH, when it is set."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise InputError(f"SOURCE_DATE_EPOCH={raw!r}: expected a whole number of seconds since 1970-01-01")
-    return datetime.datetime.fromtimestamp(int(raw), datetime.UTC).date().isoformat()
-
-
 def newest_stated_date(kg: KnowledgeGraph) -> str | None:
     """The newest date literal the records state (compared by the last day it covers, a day winning a tie with
     its year), as written; None when they state none."""
@@ -116,13 +67,20 @@ def newest_stated_date(kg: KnowledgeGraph) -> str | None:
     return None if best is None else best[2]
 
 
+def resolved(kg: KnowledgeGraph, info: ReleaseInfo | None) -> ReleaseInfo:
+    """`info` with its date, when it has none, taken as the module says (SOURCE_DATE_EPOCH, else the records)."""
+    if info is not None and info.date:
+        return info
+    return replace(info or ReleaseInfo(), date=source_date_epoch() or newest_stated_date(kg) or NO_DATE)
+
+
 def release_info(kg: KnowledgeGraph, release_date: str | None = None, download_base: str | None = None,
                  sparql_endpoint: str | None = None) -> ReleaseInfo:
     """The release's date (see the module) and links, checked."""
     date = (check_release_date(release_date) if release_date else None) or source_date_epoch() or \
         newest_stated_date(kg) or NO_DATE
     return ReleaseInfo(date, check_download_base(download_base) if download_base else None,
-                       _check_url(sparql_endpoint, "SPARQL endpoint") if sparql_endpoint else None)
+                       check_url(sparql_endpoint, "SPARQL endpoint") if sparql_endpoint else None)
 
 
 def subject_lines(union: list[str], subject: str) -> list[str]:

@@ -15,8 +15,8 @@ queries changed; a changed name that another file refers by; a source id taken t
 and tests compare its reports with full checks after a series of edits.
 
 This module holds `check()` and the two ways through it, full and incremental; the saved state and what changed
-on disk are kg.check.state's, the nodes a change reaches and their constraints kg.check.reach's, and the
-violation queries run again kg.check.requery's.
+on disk are kg.incremental.state's, the nodes a change reaches and their constraints kg.incremental.reach's, and the
+violation queries run again kg.incremental.requery's.
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.base.config import Settings
-from kg.check.reach import STATEMENT_TYPE, in_union, parse_statements, revalidate, stats_after
-from kg.check.requery import requery, violation_reads
-from kg.check.state import (
+from kg.check.validate import report_of
+from kg.check.verdict import Checked, Inputs, Verdict, check_graph
+from kg.incremental.reach import STATEMENT_TYPE, in_union, parse_statements, revalidate, stats_after
+from kg.incremental.requery import requery, violation_reads
+from kg.incremental.state import (
     UNSEEN,
     CheckState,
     Fallback,
@@ -47,8 +49,6 @@ from kg.check.state import (
     writable,
     write_entry,
 )
-from kg.check.validate import report_of
-from kg.check.verdict import Inputs, PipelineResult, Verdict, check_graph
 from kg.load.corpus import beyond_the_file
 from kg.load.identity import NameIndex, normalise_name, references, resolve_references
 from kg.load.quotes import QuoteCheck, check_quotes, texts_quoted
@@ -58,7 +58,7 @@ from kg.query.store import open_store, oxigraph_store
 
 
 def check(settings: Settings, full: bool = False, progress: Callable[[Path], None] | None = None
-          ) -> PipelineResult:
+          ) -> Checked:
     """Check the records: only what changed since the last check, or everything when `full` (or when the
     shortcut cannot vouch for the change). Raises RecordError/QuoteError like `build`."""
     folder = check_folder(settings)
@@ -71,7 +71,7 @@ def check(settings: Settings, full: bool = False, progress: Callable[[Path], Non
     return _full(settings, folder, progress)
 
 
-def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | None) -> PipelineResult:
+def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | None) -> Checked:
     parts: dict[str, FileParts] = {}
     per_file: dict[str, QuoteCheck] = {}
     seen = record_states(settings)
@@ -100,7 +100,7 @@ def _full(settings: Settings, folder: Path, progress: Callable[[Path], None] | N
 
 
 def _recheck(settings: Settings, folder: Path, state: CheckState, progress: Callable[[Path], None] | None
-             ) -> PipelineResult:
+             ) -> Checked:
     current, changed, removed, seen, fresh_texts = changed_files(settings, state)
     for key, (stamp, _) in seen.items():
         if key in state.files and key not in changed:
@@ -177,10 +177,10 @@ def _recheck(settings: Settings, folder: Path, state: CheckState, progress: Call
     return _outcome(settings, state)
 
 
-def _outcome(settings: Settings, state: CheckState) -> PipelineResult:
+def _outcome(settings: Settings, state: CheckState) -> Checked:
     files = state.files.values()
     quotes = QuoteCheck(sum(f.quotes.checked for f in files),
                         tuple(sorted({m for f in files for m in f.quotes.missing_texts})))
     inputs = Inputs(len(state.files), sum(f.records for f in files), quotes, settings.records_dir,
                     settings.sources_dir)
-    return PipelineResult(inputs, Verdict(state.report, state.queries), state.stats)
+    return Checked(inputs, Verdict(state.report, state.queries), state.stats)

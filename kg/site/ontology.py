@@ -14,8 +14,8 @@ from kg.base.config import ONTOLOGY_NS, PREFIXES, compact
 from kg.base.terms import SH
 from kg.check.validate import load_shapes
 from kg.model.build import ONTOLOGY_GRAPH
-from kg.publish.export import new_graph, ntriples
-from kg.publish.site.files import PageWriter
+from kg.release.export import new_graph, ntriples
+from kg.site.files import PageWriter
 
 SKOS = Namespace(PREFIXES["skos"])
 DCTERMS = Namespace(PREFIXES["dcterms"])
@@ -27,7 +27,7 @@ def _term(node: Node | None) -> str:
 
 
 def ontology_page(site: Any, writer: PageWriter) -> None:
-    """`site`: the kg.publish.site.builder.SiteBuilder writing the pages (its labels and links)."""
+    """`site`: the kg.site.builder.SiteBuilder writing the pages (its labels and links)."""
     page = "ontology.html"
     shapes = load_shapes()
     onto = new_graph().parse(data=ntriples(site.kg.graphs[ONTOLOGY_GRAPH]).decode("utf-8"), format="nt")

@@ -1,6 +1,6 @@
 """SPARQL servers beyond one process: how kg talks to a remote SPARQL 1.1 endpoint, and the bundled queries run
-on one. (`kg publish`, which uses this client, is in kg/publish/to_store.py; `kg serve`, the release behind
-Oxigraph's server, in kg/publish/serve.py.)
+on one. (`kg publish`, which uses this client, is in kg/stores/publish.py; `kg serve`, the release behind
+Oxigraph's server, in kg/stores/serve.py.)
 
 A remote call is bounded: `timeout` is a deadline for the whole call, retries and backoff included (each attempt
 gets the time left, and runs in a helper thread so that even a DNS lookup or a server that trickles one byte at a

@@ -4,7 +4,7 @@ it names the record.
 
 Everything else that knows the format derives from these tables, so that nothing restates it by hand: the
 loader's checks (kg.load.records), names and references (kg.load.identity), the graph (kg.model.build), the JSON
-Schema (kg.load.jsonschema), the skeletons of `kg new` (kg.load.scaffold), the name properties of queries and
+Schema (kg.schema.jsonschema), the skeletons of `kg new` (kg.load.scaffold), the name properties of queries and
 the site, and the curator reference in records/README.md (`format_reference`, written by `kg schema
 --reference`). tests/test_schema.py proves that the shapes and the ontology agree with them.
 """

@@ -4,7 +4,7 @@ The state of the last check (each record file's stamp, digest, names and counts;
 report, violation answers and counts), saved sealed through kg.query.cache's write_state, the per-file graphs
 and build parts beside it, and the on-disk Oxigraph store of the dataset. Stamps and digests are taken before a
 file is read, so that an edit saved while a check runs is a change to the next one. Kept apart from the
-orchestration (kg.check.recheck) so that what is trusted from the last run, and why, reads in one place.
+orchestration (kg.incremental.recheck) so that what is trusted from the last run, and why, reads in one place.
 """
 
 from __future__ import annotations

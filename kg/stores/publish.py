@@ -32,7 +32,7 @@ from rdflib.term import Node
 
 from kg.base.config import LANG_STRING, ONTOLOGY_IRI, PREFIXES, XSD_STRING, compact, expand
 from kg.base.errors import InputError, KGError
-from kg.publish.remote import (
+from kg.query.remote import (
     RETRY_STATUS,
     UNION_SETTINGS,
     Client,

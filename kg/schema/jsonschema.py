@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kg.base.config import ID_RE
-from kg.load.schema import RECORD_KEYS, SECTIONS, SOURCE_FIELDS, SOURCE_REQUIRED, TEXT_SCHEMA, VALUE_KEYS
+from kg.schema.fields import RECORD_KEYS, SECTIONS, SOURCE_FIELDS, SOURCE_REQUIRED, TEXT_SCHEMA, VALUE_KEYS
 
 SCHEMA_ID = "https://w3id.org/pikg/record.schema.json"
 

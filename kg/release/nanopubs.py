@@ -21,8 +21,9 @@ from kg.base.config import PREFIXES, expand
 from kg.base.files import write_atomic
 from kg.base.terms import iri, literal, parse_literal
 from kg.model.build import short_hash as statement_hash
-from kg.publish.export import Published, prefix_lines, turtle_body
-from kg.publish.metadata import LICENSE, ReleaseInfo, creator_iri, subject_lines
+from kg.model.published import Published
+from kg.release.export import prefix_lines, turtle_body
+from kg.release.metadata import LICENSE, ReleaseInfo, creator_iri, subject_lines
 
 NP = "http://www.nanopub.org/nschema#"
 _GRAPHS = ("Head", "assertion", "provenance", "pubinfo")

@@ -16,8 +16,8 @@ from pathlib import Path
 from kg.base.config import Settings, resource_dir
 from kg.query.cache import cache_key
 
-_PACKAGE = Path(__file__).resolve().parents[2]  # kg/
-ENVIRONMENT = ("SOURCE_DATE_EPOCH",)  # the release date's fallback (kg.publish.metadata)
+_PACKAGE = Path(__file__).resolve().parents[1]  # kg/
+ENVIRONMENT = ("SOURCE_DATE_EPOCH",)  # the release date's fallback (kg.release.metadata)
 
 
 def _files(folder: Path) -> Iterator[Path]:

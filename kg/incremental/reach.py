@@ -19,8 +19,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.base.config import PREFIXES, compact
-from kg.check.state import CheckState, read_entry
 from kg.check.validate import Violation, compiled_shapes, store_violations, written_literals
+from kg.incremental.state import CheckState, read_entry
 from kg.model.build import VOCAB_GRAPH, FileParts, Origin, Statements
 from kg.model.stats import Stats
 

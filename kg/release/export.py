@@ -1,7 +1,7 @@
 """Serialise the built graph deterministically.
 
 Every format is made from the built N-Triples statements, sorted, by pyoxigraph's writers (Turtle, TriG,
-RDF/XML) or kg.publish.jsonld (JSON-LD, one node object per line, keys and values in a canonical order), so the
+RDF/XML) or kg.release.jsonld (JSON-LD, one node object per line, keys and values in a canonical order), so the
 same input gives byte-identical files (the graph has no blank nodes). Files are written through kg.base.files.
 """
 
@@ -14,7 +14,6 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -22,6 +21,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph
 
 from kg.base.config import ONTOLOGY_NS, PREFIXES
 from kg.model.build import KnowledgeGraph, load_model, nquad_lines
+from kg.model.published import Published
 
 FORMATS: dict[str, tuple[str, str]] = {  # name: (file suffix, media type)
     "turtle": ("ttl", "text/turtle"),
@@ -194,38 +194,6 @@ def small_turtle(statements: list[str], prefixes: dict[str, str]) -> bytes:
     return f"{prefix_lines(prefixes)}\n".encode() + turtle_body(statements, prefixes) + b"\n"
 
 
-@dataclass(frozen=True)
-class Published:
-    """What every export is made from: the sorted statements of the union of the published graphs, and of each
-    published graph by IRI. It can be read back from the N-Triples and N-Quads files it writes first, which is
-    how a second process makes the other formats while the first validates."""
-
-    union: list[str]
-    graphs: dict[str, list[str]]
-    base_iri: str
-
-    @classmethod
-    def of(cls, kg: KnowledgeGraph, union: list[str] | None = None) -> Published:
-        return cls(kg.union() if union is None else union,
-                   {name: sorted(kg.graphs[name]) for name in sorted(map(str, kg.export_graphs()))},
-                   kg.settings.base_iri)
-
-    @classmethod
-    def read(cls, folder: Path, base_iri: str, graphs: bool = True, union: bool = True) -> Published:
-        """Read back what write_statements wrote: the union from pikg.nt, the graphs from pikg.nq."""
-        statements = []
-        if union:  # line by line: the file's text is never held whole
-            with (folder / "pikg.nt").open(encoding="utf-8", newline="\n") as lines:
-                statements = [line[:-3] for line in lines]
-        by_graph: dict[str, list[str]] = {}
-        if graphs:
-            with (folder / "pikg.nq").open(encoding="utf-8", newline="\n") as lines:
-                for line in lines:
-                    statement, graph, _ = line.rsplit(" ", 2)
-                    by_graph.setdefault(graph[1:-1], []).append(statement)
-        return cls(statements, by_graph, base_iri)
-
-
 def _trig(data: Published) -> bytes:
     """TriG with one block per named graph, in IRI order."""
     parts = [prefix_lines().encode()]
@@ -282,7 +250,7 @@ def serialize(kg: KnowledgeGraph | Published, fmt: str) -> bytes:
         return ox.serialize(ox.parse(ntriples(data.union), format=ox.RdfFormat.N_TRIPLES),
                             format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
     if fmt == "json-ld":
-        from kg.publish.jsonld import document
+        from kg.release.jsonld import document
 
         return "".join(document(jsonld_context()["@context"], data.union)).encode("utf-8")
     raise ValueError(f"unknown export format {fmt!r}")

@@ -31,15 +31,15 @@ from markupsafe import Markup, escape
 
 from kg import __version__
 from kg.base.config import ONTOLOGY_NS, PREFIXES, VOCAB_NS, compact, expand
-from kg.load.schema import LABEL_PREDICATES
 from kg.model.build import ONTOLOGY_GRAPH, KnowledgeGraph
 from kg.model.stats import Stats, compute_stats
-from kg.publish.export import EXTERNAL_TERMS
-from kg.publish.release import DESCRIPTION, checksums, distributions, schema_org_dataset
-from kg.publish.site.files import PageWriter
-from kg.publish.site.graph import RDF_TYPE, Lit, SiteGraph, Term, term_key
+from kg.release.description import DESCRIPTION, checksums, distributions, schema_org_dataset
+from kg.release.export import EXTERNAL_TERMS
+from kg.schema.fields import LABEL_PREDICATES
+from kg.site.files import PageWriter
+from kg.site.graph import RDF_TYPE, Lit, SiteGraph, Term, term_key
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_HEX = 12  # hex digits of a SHA-1 naming the page of an outside IRI: short file names, unique in practice
 LIST_PAGE = 500  # resources per page of a class's list: a list of 50,000 findings is 100 pages, not one of 8 MB
 QUOTE_SHOWN = 90  # characters of a passage a link shows (all of it in its title)
@@ -61,7 +61,7 @@ DIRECTIONS = (("beneficial", "▲"), ("no-effect", "●"), ("harmful", "▼"), (
               ("no-evidence-of-effect", "○"), ("inconsistent", "◇"), ("unclear", "?"))
 FACTOR_ROLES = (("facilitator", "Facilitators"), ("barrier", "Barriers"))  # pikg:facilitator / pikg:barrier
 RECOVERY_KINDS = ("personal-recovery", "clinical-recovery")
-# what a node is shown by: the model's rdfs:label, a record's own name (kg.load.schema: label, name, title), a
+# what a node is shown by: the model's rdfs:label, a record's own name (kg.schema.fields: label, name, title), a
 # passage's words, a duration's wording as the source gives it
 LABELS = (RDFS("label"), *(expand(p) for p in LABEL_PREDICATES), OA("exact"), PIKG("durationText"))
 # the properties of other vocabularies, shown by their natural JSON-LD key in words (altName: "alt name")
@@ -679,7 +679,7 @@ class SiteBuilder:
 
     def summary_pages(self, writer: PageWriter, out: Path) -> None:
         """Every page but the resources' (the home page reads the release in out/download/)."""
-        from kg.publish.site.ontology import ontology_page
+        from kg.site.ontology import ontology_page
 
         writer.write("style.css", (TEMPLATES / "style.css").read_bytes())
         self.home(writer, out)

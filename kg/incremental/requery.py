@@ -3,7 +3,7 @@
 A per-graph query (one with a graph column) runs again on the changed graphs only, its rows for the other graphs
 kept; any other runs again only when the change touches a predicate its patterns name (or it names a variable
 one), so the full check records, once, the predicates each query reads. Kept apart from re-validating the shapes
-(kg.check.reach) because the argument differs: a query's answer depends on the predicates it reads, not on how
+(kg.incremental.reach) because the argument differs: a query's answer depends on the predicates it reads, not on how
 far a constraint looks from a node.
 """
 
@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from kg.base.config import PREFIXES
-from kg.check.state import CheckState
 from kg.check.verdict import violation_queries
+from kg.incremental.state import CheckState
 from kg.query.sparql import (
     OxigraphEngine,
     QueryResult,

@@ -53,7 +53,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from kg.base.config import ONTOLOGY_IRI
 from kg.base.errors import InputError, display_path
-from kg.publish.remote import oxigraph_binary
+from kg.query.remote import oxigraph_binary
 from kg.query.sparql import ESCAPE, HIDDEN
 
 PREFIX = "pikg-oxigraph-"

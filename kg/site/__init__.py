@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kg.model.build import KnowledgeGraph
 from kg.model.stats import Stats
-from kg.publish.site.files import MANIFEST, PageWriter
+from kg.site.files import MANIFEST, PageWriter
 
 
 class SitePages:
@@ -21,7 +21,7 @@ class SitePages:
 
     def __init__(self, kg: KnowledgeGraph, out: Path, previous: Path | None = None, fingerprint: str = "",
                  workers: int | None = None) -> None:
-        from kg.publish.site.builder import SiteBuilder
+        from kg.site.builder import SiteBuilder
 
         self.out, self.fingerprint = out, fingerprint
         self.builder = SiteBuilder(kg)

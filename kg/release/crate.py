@@ -17,7 +17,7 @@ from typing import Any
 from kg import __version__
 from kg.base.config import TITLE
 from kg.base.files import write_atomic
-from kg.publish.metadata import CREATOR_NAME, KEYWORDS, LICENSE, LICENSE_NAME, ReleaseInfo, SourceWork
+from kg.release.metadata import CREATOR_NAME, KEYWORDS, LICENSE, LICENSE_NAME, ReleaseInfo, SourceWork
 
 CRATE_VERSION = "1.2"
 METADATA_FILE = "ro-crate-metadata.json"

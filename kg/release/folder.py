@@ -1,0 +1,154 @@
+"""A release folder for other repositories: every serialisation, the JSON-LD context, a framed JSON-LD document
+per intervention, the ontology and shapes, a nanopublication per finding and a dataset description whose counts
+and checksums describe the files beside it, all written from the statements the verdict judged.
+
+The folder is written to a temporary sibling and renamed into place, so it is either complete and new or left
+as it was. Nothing in it depends on the clock: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from kg.base.config import PREFIXES, ReleaseInfo
+from kg.base.files import atomic_writer, folder_files, replace_folder, write_atomic, write_lines
+from kg.model.build import KnowledgeGraph, nquad_lines
+from kg.model.published import Published
+from kg.model.stats import Stats
+from kg.release.description import checksums, write_description
+from kg.release.export import FORMATS, jsonld_context, serialize, write_turtle
+from kg.release.framed import ReleaseIndex, framed_intervention
+from kg.release.jsonld import document
+from kg.release.metadata import resolved
+from kg.release.nanopubs import write_nanopubs
+
+DERIVED = ("turtle", "trig", "json-ld", "rdf-xml")
+
+
+def write_statements(folder: Path, data: Published) -> None:
+    """pikg.nt and pikg.nq, streamed: every other format is made from these two files."""
+    write_lines(folder / "pikg.nt", (f"{s} .\n" for s in data.union))
+    write_lines(folder / "pikg.nq", nquad_lines(data.graphs.items()))
+
+
+def write_rdfxml(folder: Path) -> None:
+    """RDF/XML streamed by pyoxigraph from pikg.nt to the file (the triples in the same sorted order)."""
+    import pyoxigraph as ox
+
+    with atomic_writer(folder / "pikg.rdf") as handle:
+        ox.serialize(ox.parse(path=str(folder / "pikg.nt"), format=ox.RdfFormat.N_TRIPLES), handle,
+                     format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+
+
+def write_derived(folder: Path, base_iri: str, formats: tuple[str, ...] = DERIVED, framed: bool = True) -> None:
+    """The other formats and the framed documents, from pikg.nt and pikg.nq in `folder`: a second process runs
+    this for a large graph while the first one validates (`python -m kg.release.folder FOLDER BASE_IRI FORMAT…`).
+    TriG is made first and its graphs let go before the union is read, to keep the process small."""
+    if "trig" in formats:
+        write_atomic(folder / "pikg.trig", serialize(Published.read(folder, base_iri, union=False), "trig"))
+    if "rdf-xml" in formats:
+        write_rdfxml(folder)
+    if "turtle" in formats:  # from the file's bytes, without a line-by-line copy
+        with atomic_writer(folder / "pikg.ttl") as handle:
+            write_turtle(handle, folder / "pikg.nt", base_iri)
+    if "json-ld" not in formats and not framed:
+        return
+    data = Published.read(folder, base_iri, graphs=False)
+    if "json-ld" in formats:  # streamed to the file
+        write_lines(folder / "pikg.jsonld", document(jsonld_context()["@context"], data.union), size=1000)
+    if framed:
+        write_framed(folder, data)
+
+
+def write_framed(folder: Path, data: Published) -> None:
+    index = ReleaseIndex(data.union, data.base_iri)
+    for intervention in index.interventions:
+        write_atomic(folder / "interventions" / f"{intervention.rsplit('/', 1)[1]}.jsonld",
+                     framed_intervention(index, intervention))
+
+
+def start_derived(folder: Path, base_iri: str, formats: tuple[str, ...]) -> subprocess.Popen:
+    """write_derived in a new Python process (a new interpreter, so that the caller's script is not re-run),
+    which then prints the checksums of what it wrote."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(Path(__file__).resolve().parents[2]), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    return subprocess.Popen([sys.executable, "-m", "kg.release.folder", str(folder), base_iri, *formats], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=die_with_parent)
+
+
+def die_with_parent() -> None:
+    """In a child process, before exec: ask Linux to kill it when its parent dies, so that a killed `kg build`
+    leaves no helper running (a SIGKILL gives the parent no chance to clean up). Elsewhere a no-op."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def finish_derived(process: subprocess.Popen) -> dict[str, tuple[int, str]]:
+    """Wait for the helper; the checksums of the files it wrote."""
+    out, err = process.communicate()
+    if process.returncode:
+        last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit code {process.returncode}"]
+        raise OSError(f"writing the release formats failed in the helper process: {last[0]}")
+    return {name: (size, digest) for name, (size, digest) in json.loads(out).items()}
+
+HELPER_FROM = 200_000  # published triples from which a helper process makes the other formats on a second core
+
+
+def write_release_files(kg: KnowledgeGraph, folder: Path, data: Published, stats: Stats,
+                        info: ReleaseInfo | None = None, helper: bool | None = None) -> None:
+    """The one release writer (for `kg build`, `kg release` and the download folder of `kg site`), given the
+    judged statements and their counts: pikg.nt and pikg.nq first, then every other file, and the dataset
+    description last. With `helper` (by default, from HELPER_FROM triples), a second process makes Turtle, TriG,
+    JSON-LD and RDF/XML from the two statement files, and hashes them, while this one writes the framed documents;
+    the files are the same bytes either way. `info`: the release date and download base (by default the date the
+    records give, no base)."""
+    info = resolved(kg, info)
+    if helper is None:
+        helper = len(data.union) >= HELPER_FROM
+    write_statements(folder, data)
+    known = None
+    if helper:
+        process = start_derived(folder, kg.settings.base_iri, DERIVED)
+        try:
+            write_framed(folder, data)
+            known = checksums(folder, [folder / "pikg.nt", folder / "pikg.nq",
+                                       *sorted((folder / "interventions").glob("*.jsonld"))])
+        except BaseException:
+            process.kill()
+            process.communicate()
+            raise
+        known.update(finish_derived(process))
+    else:
+        write_derived(folder, kg.settings.base_iri)
+    write_nanopubs(folder, data, info)
+    write_description(kg, stats, folder, known, info, data)
+
+
+def write_release(kg: KnowledgeGraph, data: Published, stats: Stats, out_dir: Path, info: ReleaseInfo | None = None,
+                  helper: bool | None = None, judged: Any = None) -> dict[str, Path]:
+    """The release of judged statements in out_dir, replacing what was there only once the new folder is complete;
+    its files by relative path. `judged`: the Oxigraph store the verdict judged, given when `kg query` should find
+    in the cache what it reads next (the answers of the bundled queries, the released N-Quads)."""
+    replace_folder(out_dir, lambda folder: write_release_files(kg, folder, data, stats, info, helper))
+    if judged is not None:
+        from kg.query.cache import remember_release, warm_answers
+
+        warm_answers(kg.settings, kg, judged)
+        remember_release(kg.settings, kg, out_dir)
+    return folder_files(out_dir)
+
+
+if __name__ == "__main__":  # the helper: the main process writes the framed documents
+    _folder, _formats = Path(sys.argv[1]), tuple(sys.argv[3:])
+    write_derived(_folder, sys.argv[2], _formats, framed=False)
+    print(json.dumps(checksums(_folder, [_folder / f"pikg.{FORMATS[fmt][0]}" for fmt in _formats])))
