@@ -1,7 +1,7 @@
 """The walk of `kg build`: which modules of the kg package the control passes through, from the records folder to
 the written release, and how often it goes back.
 
-What is run: the Python API that `kg build -o OUT` calls (kg.cli's `build` → `_build_and_release`):
+What is run: the Python API that `kg build -o OUT` calls (kg.cli.graph's `build` → `_build_and_release`):
 kg.pipeline.build_release(Settings.default(), OUT, unchecked_ok=False) with the default settings (the packaged
 records; the source texts from $KG_SOURCES_DIR or ../shared/seeds, as kg.base.config finds them), a temporary
 output folder and a temporary KG_CACHE_DIR (the user's cache is not touched). It runs in this process under
@@ -67,7 +67,7 @@ from typing import Any
 # The stages in pipeline order, each a folder (or module) directly under kg/. New folders go in their place in this
 # list (or give --stages): a stage that is not listed has no place in the order, so a transition from or to it is
 # never a climb, and the script names it on stderr.
-STAGES = ["base", "load", "model", "query", "check", "incremental", "release", "site", "stores", "publish",
+STAGES = ["base", "schema", "load", "model", "query", "check", "incremental", "release", "site", "stores", "publish",
           "pipeline", "cli"]
 DEFAULT_DEPTH = 3
 MAX_DEPTH = 30  # the module stack is logged down to this depth (deeper changes cannot change a walk we print)

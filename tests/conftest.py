@@ -17,7 +17,7 @@ from selenium.webdriver.chrome.service import Service
 from kg.base.config import Settings, resource_dir
 from kg.model.build import KnowledgeGraph, build
 from kg.pipeline import site_of
-from kg.stores.serve import serve_folder
+from kg.stores.serve_site import serve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -21,7 +21,7 @@ from kg.cli import cli
 from kg.model.build import KnowledgeGraph, build
 from kg.query.sparql import list_queries, run_query, run_query_oxigraph
 from kg.query.store import oxigraph_store
-from kg.schema.fields import ONE, SECTIONS
+from kg.schema import ONE, SECTIONS
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 ID = Namespace("https://w3id.org/pikg/id/")

@@ -7,7 +7,7 @@ import re
 from conftest import BUNDLED, ROOT
 from kg.query.catalogue import END, START, format_catalogue, main, render_readme
 from kg.query.sparql import list_queries
-from kg.schema.fields import format_reference
+from kg.schema import format_reference
 
 # How README.md words a count (a number before the word) → where the counts file keeps it.
 README_COUNTS = {

@@ -11,7 +11,7 @@ from kg.base.config import Settings
 from kg.load.identity import _singular
 from kg.model.build import build
 from kg.query.sparql import run_query
-from kg.schema.fields import SECTION_BY_NAME
+from kg.schema import SECTION_BY_NAME
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 ID = Namespace("https://w3id.org/pikg/id/")

@@ -41,7 +41,7 @@ def test_the_stages_are_folders_with_a_docstring() -> None:
     for stage in STAGES[:-2]:
         init = PACKAGE / stage / "__init__.py"
         assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), f"{init} says nothing of its job"
-    assert sorted(p.name for p in PACKAGE.glob("*.py")) == ["__init__.py", "__main__.py", "cli.py", "pipeline.py"]
+    assert sorted(p.name for p in PACKAGE.glob("*.py")) == ["__init__.py", "__main__.py", "pipeline.py"]
 
 
 def test_imports_only_go_down_the_pipeline() -> None:

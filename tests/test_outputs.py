@@ -199,7 +199,7 @@ def test_sigterm_removes_the_temporary_folder(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import os, signal, time
         from pathlib import Path
-        from kg.cli import _stop
+        from kg.cli.common import _stop
         from kg.base.files import replace_folder
         signal.signal(signal.SIGTERM, _stop)
         def fill(folder):

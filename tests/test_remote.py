@@ -33,26 +33,13 @@ from click.testing import CliRunner
 
 from conftest import BUNDLED
 from kg.cli import cli
-from kg.query.remote import (
-    Client,
-    EndpointError,
-    Endpoints,
-    RemoteEngine,
-    make_session,
-    oxigraph_binary,
-    redact,
-)
+from kg.query.endpoint import Client, EndpointError, Endpoints, make_session
+from kg.query.redact import redact
+from kg.query.remote import RemoteEngine, oxigraph_binary
 from kg.query.sparql import list_queries, run_engine, run_query
+from kg.stores.guard import REFUSED_LOAD, REFUSED_SERVICE, UNCHECKED, canonical, refusal
 from kg.stores.publish import publish
-from kg.stores.serve import (
-    MARKER,
-    REFUSED_LOAD,
-    REFUSED_SERVICE,
-    UNCHECKED,
-    canonical,
-    refusal,
-    remove_stale_databases,
-)
+from kg.stores.serve import MARKER, remove_stale_databases
 
 PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
           "findings-for-intervention": {"intervention": "IPS"}, "provenance": {"resource": "Turning Points"},
@@ -221,9 +208,9 @@ def test_publish_then_every_query_answers_remotely_as_locally(kg, release: Path,
 def test_server_killed_mid_upload_leaves_the_previous_graph_complete(release: Path, server: Oxigraph,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     publish(release, server.endpoints)
-    from kg.query import remote
+    from kg.query import endpoint
 
-    original = remote.body_chunks
+    original = endpoint.body_chunks
 
     def die_after_first_chunk(data: bytes) -> Iterator[bytes]:
         for n, chunk in enumerate(original(data)):
@@ -231,7 +218,7 @@ def test_server_killed_mid_upload_leaves_the_previous_graph_complete(release: Pa
                 server.kill()
             yield chunk
 
-    monkeypatch.setattr(remote, "body_chunks", die_after_first_chunk)
+    monkeypatch.setattr(endpoint, "body_chunks", die_after_first_chunk)
     with pytest.raises(EndpointError) as info:
         publish(release, server.endpoints, timeout=5, retries=1, backoff=0)
     assert str(info.value) == (f"POST {server.base}/update: connection refused by 127.0.0.1:{server.port} — is the "
@@ -386,7 +373,7 @@ def test_queries_are_sent_form_encoded_which_every_store_answers() -> None:
 def test_uploads_declare_their_length() -> None:
     """Issue 16: Virtuoso answers a chunked upload 201 Created and stores nothing; an upload is streamed in pieces
     with its Content-Length declared, never chunked."""
-    from kg.query.remote import CHUNK, Deadline, Upload
+    from kg.query.endpoint import CHUNK, Deadline, Upload
 
     data = bytes(range(256)) * (3 * CHUNK // 256 + 1)  # more than three pieces
     with http_server(reply(201, b"")) as (base, seen):
@@ -733,9 +720,9 @@ def test_a_query_rdflib_cannot_parse_is_refused_only_if_it_may_hold_service() ->
 def test_a_parse_that_runs_too_long_is_stopped_and_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """rdflib takes about a second per 2 KB of `1+1+…`: a 16 MiB request would hold the parser (and every request
     waiting for it) for hours. The parse is stopped at PARSE_SECONDS; the parser is free again at once."""
-    from kg.stores import serve
+    from kg.stores import guard
 
-    monkeypatch.setattr(serve, "PARSE_SECONDS", 0.5)
+    monkeypatch.setattr(guard, "PARSE_SECONDS", 0.5)
     limit = sys.getrecursionlimit()
     start = time.monotonic()
     slow = "SELECT * WHERE { FILTER(" + "1+" * 50000 + "1) } # a service"

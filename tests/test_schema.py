@@ -21,7 +21,7 @@ from kg.check.validate import load_shapes
 from kg.cli import cli
 from kg.load import identity
 from kg.model.build import concepts_by_scheme
-from kg.schema.fields import (
+from kg.schema import (
     DURATION,
     LABEL_PREDICATES,
     LIST,

@@ -568,7 +568,7 @@ def test_the_evidence_map_weighs_a_review_as_its_source_states_it(tmp_path: Path
 
 
 def test_two_processes_write_the_pages_one_would(kg, site: Path, tmp_path: Path) -> None:
-    """At scale the resource pages are shared by a process per core (kg.site.builder): the same files."""
+    """At scale the resource pages are shared by a process per core (kg.site.pages): the same files."""
 
     result, _ = site_of(kg, tmp_path / "shared", workers=2)
     assert result.ok

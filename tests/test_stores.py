@@ -26,7 +26,8 @@ from rdflib import Dataset, URIRef
 from test_remote import GRAPHS, PARAMS, Loopback, Oxigraph, free_port, http_server, run_kg, wait_until_up
 
 from kg.base.config import PREFIXES
-from kg.query.remote import Client, Deadline, EndpointError, Endpoints, RemoteEngine, oxigraph_binary, release_graphs
+from kg.query.endpoint import Client, Deadline, EndpointError, Endpoints
+from kg.query.remote import RemoteEngine, oxigraph_binary, release_graphs
 from kg.query.sparql import list_queries, run_engine, run_query
 from kg.stores.publish import StoreMismatch, _ox_key, compare, publish, read_graph
 
@@ -208,17 +209,17 @@ def test_a_publish_killed_mid_upload_leaves_the_previous_release(release: Path, 
     script = textwrap.dedent(f"""\
         import sys, time
         from pathlib import Path
-        from kg.query import remote
+        from kg.query import endpoint
         from kg.stores import publish as to_store
-        original = remote.body_chunks
+        original = endpoint.body_chunks
         def slow(data):
             for n, chunk in enumerate(original(data)):
                 if n == 1:
                     print("uploading", flush=True)
                     time.sleep(60)
                 yield chunk
-        remote.body_chunks = slow
-        to_store.publish(Path({str(changed)!r}), remote.Endpoints({store.endpoints.query!r},
+        endpoint.body_chunks = slow
+        to_store.publish(Path({str(changed)!r}), endpoint.Endpoints({store.endpoints.query!r},
                          {store.endpoints.update!r}), timeout=120, leave_out={store.leave_out!r})
         """)
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,

@@ -33,7 +33,7 @@ from kg.base.config import Settings, compact, expand
 from kg.model.build import build
 from kg.query.sparql import run_query_oxigraph
 from kg.query.store import memory_store
-from kg.schema.fields import NAME_PREDICATES, SECTIONS
+from kg.schema import NAME_PREDICATES, SECTIONS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 RDF_TYPE, RDF_STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (

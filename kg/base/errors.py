@@ -47,7 +47,8 @@ class RecordErrors(RecordError):
     each; `errors` keeps them, and file, line and field are the first one's."""
 
     def __init__(self, errors: list[RecordError]) -> None:
-        self.errors = [e for err in errors for e in (err.errors if isinstance(err, RecordErrors) else [err])]
+        self.errors: list[RecordError] = [e for err in errors
+                                          for e in (err.errors if isinstance(err, RecordErrors) else [err])]
         first = self.errors[0]
         self.file, self.line, self.field, self.problem = first.file, first.line, first.field, first.problem
         InputError.__init__(self, "\n".join(str(e) for e in self.errors))

@@ -160,10 +160,10 @@ def _pattern(local: str, text: str) -> str | None:
     groups = found.groupdict()
     if groups.get("day") and groups.get("month"):
         year = groups.get("year") or "2000"  # gMonthDay: --02-29 is a valid day (of a leap year)
-        month, day = int(groups["month"]), int(groups["day"])
-        if day > days_in_month(year, month):
+        month_number, day = int(groups["month"]), int(groups["day"])
+        if day > days_in_month(year, month_number):
             when = f"{year}-{groups['month']}" if groups.get("year") else f"month {groups['month']}"
-            return f"not a valid xsd:{local} ({when} has {days_in_month(year, month)} days)"
+            return f"not a valid xsd:{local} ({when} has {days_in_month(year, month_number)} days)"
     return None
 
 

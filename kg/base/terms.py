@@ -66,7 +66,7 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
 
 
 def triples_to_ox(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
-    return [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]
+    return [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]  # type: ignore[arg-type]  # never literals
 
 
 def iri(value: str) -> str:

@@ -31,7 +31,7 @@ class Check:
     literals as written: Oxigraph's store keeps xsd:positiveInteger and the other integer types as xsd:integer, so
     DATATYPE() in a query cannot tell them apart."""
 
-    shape: URIRef
+    shape: Node  # an IRI, or the blank node of a property shape written inline
     component: URIRef
     path: URIRef | None
     message: str
@@ -120,7 +120,7 @@ def _property_checks(shapes: Graph, ps: Node, focus: str, prefixes: str) -> list
         if n is not None:
             values = pattern.format(path=path)
             add(component, f"SELECT ?this WHERE {{ {focus} {values} }} "
-                           f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(n)})")
+                           f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(str(n))})")
     datatype = shapes.value(ps, SH.datatype)
     if datatype is not None:
         add("Datatype", f"SELECT DISTINCT ?this ?value WHERE {{ {each} }}", (str(datatype),))
@@ -136,10 +136,10 @@ def _property_checks(shapes: Graph, ps: Node, focus: str, prefixes: str) -> list
     if value is not None:
         add("HasValue", f"SELECT DISTINCT ?this WHERE {{ {focus} "
                         f"FILTER NOT EXISTS {{ ?this <{path}> {value.n3()} }} }}")
-    pattern = shapes.value(ps, SH.pattern)
-    if pattern is not None:
+    regex = shapes.value(ps, SH.pattern)
+    if regex is not None:
         add("Pattern", f"SELECT DISTINCT ?this ?value WHERE {{ {each} "
-                       f"FILTER (isBlank(?value) || !REGEX(STR(?value), {Literal(str(pattern)).n3()})) }}")
+                       f"FILTER (isBlank(?value) || !REGEX(STR(?value), {Literal(str(regex)).n3()})) }}")
     low = shapes.value(ps, SH.minInclusive)
     if low is not None:
         add("MinInclusive", f"SELECT DISTINCT ?this ?value WHERE {{ {each} "

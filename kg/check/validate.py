@@ -145,6 +145,8 @@ def store_violations(store: Any, checks: Iterable[Check], written: Written, kg: 
         query = check.query if nodes is None else check.on(nodes)
         rows = store.query(query, use_default_graph_as_union=union)
         if check.datatypes:  # judged on the graph as written (see kg.check.engine.Check)
+            path = check.path
+            assert path is not None  # a datatype check is a property shape's: it has a path
             values: dict[Node, list[Node]] = {}
             for row in rows:
                 focus, value = from_ox(row["this"]), row["value"]
@@ -152,7 +154,7 @@ def store_violations(store: Any, checks: Iterable[Check], written: Written, kg: 
                 if not isinstance(value, ox.Literal):
                     listed.append(from_ox(value))
                 elif not any(isinstance(v, Literal) for v in listed):
-                    listed.extend(dict.fromkeys(written(focus, check.path)))
+                    listed.extend(dict.fromkeys(written(focus, path)))
             for focus, listed in values.items():
                 origin = kg.origin(focus, check.path) if kg else None
                 for value in listed:

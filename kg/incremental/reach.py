@@ -48,7 +48,7 @@ def stats_after(state: CheckState, diff: list[ox.Triple], before: list[bool], af
         step = 1 if now else -1
         triples += step
         if triple.predicate == STATEMENT_TYPE[0]:
-            name = compact(triple.object.value)
+            name = compact(triple.object.value)  # type: ignore[union-attr]  # a class IRI, never an RDF-star triple
             classes[name] = classes.get(name, 0) + step
             if not classes[name]:
                 del classes[name]

@@ -154,20 +154,22 @@ def _recheck(settings: Settings, folder: Path, state: CheckState, progress: Call
     graphs_after = {f.graph for f in state.files.values()} | {VOCAB_GRAPH}
     diff = parse_statements({s for g in old.keys() | built.graphs.keys()
                              for s in old.get(g, {}).keys() ^ built.graphs.get(g, {}).keys()})
-    before = [in_union(store, t, graphs_before) for t in diff]
+    present_before = [in_union(store, t, graphs_before) for t in diff]
     for graph in old:
         store.clear_graph(ox.NamedNode(graph))
         store.remove_graph(ox.NamedNode(graph))
     store.load("".join(nquad_lines(built.graphs.items())).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     after = [in_union(store, t, graphs_after) for t in diff]
-    state.stats = stats_after(state, diff, before, after)
+    state.stats = stats_after(state, diff, present_before, after)
     entries = {k: (built.graphs[state.files[k].graph], parts[k]) for k in parts}
-    statements = {t.subject.value for t in diff if (t.predicate, t.object) == STATEMENT_TYPE}
+    statements = {t.subject.value for t in diff  # type: ignore[union-attr]  # no RDF-star triple terms in ours
+                  if (t.predicate, t.object) == STATEMENT_TYPE}
     found = revalidate(store, folder, state, diff, statements, entries, gone)
     state.report = report_of(store, {f.graph for f in state.files.values()}, found)
     state.queries = requery(store, state, old.keys() | built.graphs.keys(), built.graphs.keys(),
                             {t.predicate.value for t in diff},
-                            {t.predicate.value for t in diff if t.subject.value not in statements})
+                            {t.predicate.value for t in diff
+                             if t.subject.value not in statements})  # type: ignore[union-attr]  # as above
     for key, entry in entries.items():
         write_entry(folder, key, entry)
     for key in removed:

@@ -10,7 +10,7 @@ from pathlib import Path
 from kg.base.errors import RecordError, RecordErrors
 from kg.load.identity import NameIndex, resolve_references
 from kg.load.records import RecordFile, load_file
-from kg.schema.fields import SECTIONS, Concept
+from kg.schema import SECTIONS, Concept
 
 
 def load_records(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from kg.base.errors import RecordError, RecordErrors, display_path
 from kg.load.records import Record, RecordFile, Value
-from kg.schema.fields import SECTION_BY_NAME, SECTIONS, suggest
+from kg.schema import SECTION_BY_NAME, SECTIONS, suggest
 
 # the fields whose values name a record (the schema marks them NAME or OTHER_NAME)
 NAME_FIELDS = tuple(dict.fromkeys(f.name for s in SECTIONS for f in s.fields if f.names))

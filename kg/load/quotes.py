@@ -212,7 +212,7 @@ def _anchored(q: str, t: str) -> list[int]:
     offsets = sorted({round(i * (n - k) / (count - 1)) for i in range(count)})
     votes: Counter[int] = Counter()
     for offset in offsets:
-        anchor, hits = q[offset : offset + k], []
+        anchor, hits = q[offset : offset + k], list[int]()
         at = t.find(anchor)
         while at >= 0 and len(hits) <= _HITS:
             hits.append(at - offset)
@@ -315,7 +315,8 @@ def check_quotes(files: list[RecordFile], sources_dir: Path | None,
     for rf in files:
         before, missing_here = checked, set()
         declared = (rf.source.lines["text_file"], "source.text_file")
-        items = [(rf.source.quote, None, rf.source.lines["quote"], "source.quote", declared)]
+        items: list[tuple[str, str | None, int, str, tuple[int, str]]] = [
+            (rf.source.quote, None, rf.source.lines["quote"], "source.quote", declared)]
         for rec in rf.records:
             where = f"{rec.section.name}.{rec.id}"
             items.append((rec.quote, rec.quote_in, rec.quote_line, f"{where}.quote",

@@ -11,7 +11,7 @@ import dataclasses
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from kg.base.config import ID_RE
 from kg.base.errors import RecordError, RecordErrors
 from kg.base.lexical import character_name, control_character
 from kg.load.numbers import stated_in
-from kg.schema.fields import (
+from kg.schema import (
     OPEN_SCHEMES,
     RECORD_KEYS,
     SECTION_BY_NAME,
@@ -44,7 +44,7 @@ class Value:
     quote: str
     quote_in: str | None
     line: int
-    extra: Mapping[str, Any] = field(default_factory=dict)  # duration's qualifier and text
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # duration's qualifier and text
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,7 @@ def _check_value(
     raw = rec[key]
     kind = fld.kind
     quote, quote_in = default_quote
-    if isinstance(raw, dict):
+    if isinstance(raw, _Map):
         for k in raw:
             if k not in kind.keys:
                 raise _unknown(path, raw.key_lines[k], where, k, list(kind.keys))
@@ -276,10 +276,10 @@ def _check_value(
             quote_in = _text(path, raw.key_lines["quote_in"], f"{where}.quote_in", raw["quote_in"])
         if kind.whole_mapping:  # the mapping is the value (a duration)
             try:
-                items, extra = kind.read(raw, raw.key_lines, raw.line)
+                whole, extra = kind.read(raw, raw.key_lines, raw.line)
             except Refused as exc:
                 raise RecordError(str(path), exc.line or raw.line, where + exc.at, exc.problem) from None
-            return Value(fld, items, quote, quote_in, raw.line, extra)
+            return Value(fld, whole, quote, quote_in, raw.line, extra)
         if "value" in raw and "values" in raw:
             raise RecordError(str(path), line, where, "give either `value` or `values`, not both")
         if "values" in raw:
@@ -287,7 +287,7 @@ def _check_value(
             if not fld.many:
                 raise RecordError(str(path), raw.key_lines["values"], where,
                                   "this field takes one value; use `value:`")
-            if not isinstance(items, list) or not items:
+            if not isinstance(items, _List) or not items:
                 raise RecordError(str(path), raw.key_lines["values"], where, "`values` must be a non-empty list")
             lines = items.item_lines
         elif "value" in raw:
@@ -297,7 +297,7 @@ def _check_value(
     elif kind.whole_mapping:  # written plainly: its kind refuses it, saying what the mapping holds
         _check_item(path, line, where, fld, raw, concepts)
         raise AssertionError(f"{kind} accepted a value that is not a mapping")  # pragma: no cover
-    elif isinstance(raw, list):
+    elif isinstance(raw, _List):
         if not fld.many:
             raise RecordError(str(path), line, where, "this field takes one value, got a list")
         items, lines = raw, raw.item_lines
@@ -308,24 +308,24 @@ def _check_value(
     checked = tuple(_check_item(path, ln, where, fld, item, concepts) for item, ln in zip(items, lines, strict=True))
     if len(set(checked)) != len(checked):
         raise RecordError(str(path), line, where, "the same value is listed twice")
-    extra: dict[str, Any] = {}
+    facts: dict[str, Any] = {}
     if kind.numeric:
-        derived = _derived_from(path, raw, where) if isinstance(raw, dict) else ()
+        derived = _derived_from(path, raw, where) if isinstance(raw, _Map) else ()
         if derived:
-            extra["derived_from"] = derived
+            facts["derived_from"] = derived
         else:
             for item, ln in zip(checked, lines, strict=True):
                 if not stated_in(item, quote):
                     raise RecordError(str(path), ln, where, f"{item} does not appear in its quote {quote!r}: give the "
                                       "passage that states it (digits or an English number word), or mark the value "
                                       "derived with `derived_from: SECTION/ID` of the records it comes from")
-    return Value(fld, checked, quote, quote_in, line, extra)
+    return Value(fld, checked, quote, quote_in, line, facts)
 
 
 def _own_quotes(value: Value, raw: Any) -> tuple[Value, ...]:
     """A plain list of text values that are their own quotes (alt_names: [X, Y]) is one value per item, each its
     own quote: two spellings a source gives in two places need no passage that holds both."""
-    if value.field.kind.own_quote and isinstance(raw, list) and all(isinstance(i, str) for i in raw):
+    if value.field.kind.own_quote and isinstance(raw, _List) and all(isinstance(i, str) for i in raw):
         return tuple(dataclasses.replace(value, items=(item,), quote=item, quote_in=None, line=line)
                      for item, line in zip(value.items, raw.item_lines, strict=True))
     return (value,)
@@ -354,7 +354,7 @@ def _check_source(path: Path, data: _Map) -> SourceRecord:
         raise RecordError(str(path), data.line, "source", "missing: every record file starts with a `source:` "
                           "section (id, label, text_file, quote)")
     src = data["source"]
-    if not isinstance(src, dict):
+    if not isinstance(src, _Map):
         raise RecordError(str(path), data.key_lines["source"], "source", "expected a mapping of source fields")
     allowed = list(SOURCE_FIELDS)
     for k in src:
@@ -383,7 +383,7 @@ def _check_source(path: Path, data: _Map) -> SourceRecord:
 def load_file(path: Path, concepts: Mapping[str, set[str]]) -> RecordFile:
     """Read one record file and check its structure (not yet its references or quotes)."""
     data = _read_yaml(path)
-    if not isinstance(data, dict):
+    if not isinstance(data, _Map):
         raise RecordError(str(path), 1, None, "expected a mapping with a `source:` section and record sections")
     source = _check_source(path, data)
     sections = ["source", *SECTION_BY_NAME]
@@ -397,7 +397,7 @@ def load_file(path: Path, concepts: Mapping[str, set[str]]) -> RecordFile:
                                       f"unknown section {name!r}{suggest(name, sections)}"))
             continue
         section = SECTION_BY_NAME[name]
-        if not isinstance(body, dict):
+        if not isinstance(body, _Map):
             errors.append(RecordError(str(path), data.key_lines[name], name,
                                       "expected a mapping from record id to record"))
             continue
@@ -419,11 +419,11 @@ def _check_record(
         scheme, _, cid = rid.partition("/")
         bundled = cid in concepts.get(scheme, ())
         declares = not bundled and scheme in OPEN_SCHEMES and bool(ID_RE.fullmatch(cid))
-        if isinstance(rec, dict) and "label" in rec and bundled:
+        if isinstance(rec, _Map) and "label" in rec and bundled:
             raise RecordError(str(path), rec.key_lines["label"], f"{section.name}.{rid}.label", "a bundled concept "
                               "has its label in ontology/vocabularies.ttl; `label` declares a new concept of an "
                               f"open scheme ({', '.join(sorted(OPEN_SCHEMES))})")
-        if declares and isinstance(rec, dict) and "label" not in rec:
+        if declares and isinstance(rec, _Map) and "label" not in rec:
             raise RecordError(str(path), line, f"{section.name}.{rid}", f"{cid!r} is not in the bundled {scheme} "
                               "scheme: give its `label` (and quote) to declare it, or use a bundled concept"
                               f"{suggest(cid, sorted(concepts.get(scheme, ())), 'Bundled')}")
@@ -436,7 +436,7 @@ def _check_record(
             raise RecordError(str(path), line, where, f"{problem} (keys are SCHEME/ID)")
     elif not ID_RE.fullmatch(rid):
         raise RecordError(str(path), line, where, "a record id must be lower-case letters, digits and hyphens")
-    if not isinstance(rec, dict):
+    if not isinstance(rec, _Map):
         raise RecordError(str(path), line, where, "expected a mapping of fields")
     allowed = [*RECORD_KEYS, *(f.name for f in section.fields)]
     for key in rec:
@@ -453,7 +453,7 @@ def _check_record(
         value
         for key in rec
         if key not in RECORD_KEYS
-        for value in _own_quotes(_check_value(path, rec, key, section.field(key), section.name, rid,
+        for value in _own_quotes(_check_value(path, rec, key, section.field_of(key), section.name, rid,
                                               (quote, quote_in), concepts), rec[key])
     )
     return Record(section, rid, path, line, quote, quote_in, rec.key_lines["quote"], values)

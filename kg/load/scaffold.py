@@ -14,7 +14,7 @@ from kg.base.config import ID_RE
 from kg.base.errors import InputError, display_path
 from kg.base.files import write_atomic
 from kg.load.tables import check_names
-from kg.schema.fields import OPEN_SCHEMES, RECORD_KINDS, SECTION_BY_NAME, SOURCE_FIELDS
+from kg.schema import OPEN_SCHEMES, RECORD_KINDS, SECTION_BY_NAME, SOURCE_FIELDS
 
 
 def record_skeleton(section_name: str, rid: str, concepts: Mapping[str, set[str]]) -> str:

@@ -23,7 +23,7 @@ from kg.base.config import ID_RE
 from kg.base.errors import InputError, display_path
 from kg.base.lexical import character_name, control_character, escaped
 from kg.load.identity import normalise_name
-from kg.schema.fields import SECTION_BY_NAME, Concept
+from kg.schema import SECTION_BY_NAME, Concept
 
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
            "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24}

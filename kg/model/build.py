@@ -25,7 +25,7 @@ from kg.base.terms import curie, iri, literal
 from kg.load.corpus import load_records
 from kg.load.quotes import QuoteCheck, check_quotes, normalise
 from kg.load.records import Record, RecordFile, Value
-from kg.schema.fields import Term
+from kg.schema import Term
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph, URIRef

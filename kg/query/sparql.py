@@ -13,6 +13,7 @@ import difflib
 import io
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -25,7 +26,7 @@ from kg.base.lexical import DURATION_HINT, DURATION_RE, duration_days, escaped
 
 if TYPE_CHECKING:  # rdflib is imported where it is used: `kg query` answered from the cache never needs it
     from rdflib import Dataset, URIRef
-    from rdflib.term import Node
+    from rdflib.term import Identifier, Node
 
 FORMATS = ("table", "csv", "json", "markdown")
 TABLE_WIDTH = 60  # characters a table column shows before it cuts a value with …
@@ -144,9 +145,13 @@ class RdflibEngine:
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
 
-    def select(self, text: str, bindings: dict[str, Node]) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
-        result = self.dataset.query(text, initBindings=bindings)
-        return tuple(str(v) for v in result.vars), [tuple(row) for row in result]
+    def select(self, text: str, bindings: Mapping[str, Identifier]) -> tuple[tuple[str, ...],
+                                                                           list[tuple[Node | None, ...]]]:
+        from rdflib.query import ResultRow
+
+        result = self.dataset.query(text, initBindings=bindings)  # a SELECT: its rows are ResultRows
+        rows: list[tuple[Node | None, ...]] = [tuple(row) for row in result if isinstance(row, ResultRow)]
+        return tuple(str(v) for v in result.vars or ()), rows
 
 
 class OxigraphEngine:
@@ -155,7 +160,8 @@ class OxigraphEngine:
     def __init__(self, store: Any) -> None:
         self.store = store
 
-    def select(self, text: str, bindings: dict[str, Node]) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+    def select(self, text: str, bindings: Mapping[str, Identifier]) -> tuple[tuple[str, ...],
+                                                                           list[tuple[Node | None, ...]]]:
         from kg.base.terms import from_ox
 
         solutions = self.store.query(with_values(text, bindings), use_default_graph_as_union=True)
@@ -167,7 +173,8 @@ class OxigraphEngine:
 class Engine(Protocol):
     """Anything that answers a SELECT query with bound variables: rdflib, Oxigraph, a remote endpoint."""
 
-    def select(self, text: str, bindings: dict[str, Node]) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+    def select(self, text: str, bindings: Mapping[str, Identifier]) -> tuple[tuple[str, ...],
+                                                                           list[tuple[Node | None, ...]]]:
         ...
 
 
@@ -185,7 +192,7 @@ def id_suffix(text: str, cls: str | None) -> str | None:
     if not RECORD_ID_RE.fullmatch(text):
         return None
     if cls and "/" not in text:
-        from kg.schema.fields import SECTIONS
+        from kg.schema import SECTIONS
 
         segments = {s.segment for s in SECTIONS if not s.by_concept and cls in s.types}
         if len(segments) == 1:
@@ -197,7 +204,7 @@ def resolve_resource(source: Dataset | Engine, text: str, cls: str | None, param
     """The one resource (of class cls) whose IRI, record id, label, acronym or name is `text` (names
     case-insensitively)."""
     type_clause = f"?r a <{expand(cls)}> ." if cls else ""
-    from kg.schema.fields import NAME_PREDICATES  # the record format's names: labels, titles, acronyms, aliases
+    from kg.schema import NAME_PREDICATES  # the record format's names: labels, titles, acronyms, aliases
 
     names = ", ".join(f"<{expand(p)}>" for p in NAME_PREDICATES)
     suffix = id_suffix(text, cls)
@@ -209,11 +216,11 @@ def resolve_resource(source: Dataset | Engine, text: str, cls: str | None, param
         {type_clause}
         FILTER ((?p IN ({names}) && LCASE(STR(?name)) = LCASE(STR(?wanted))) || STR(?r) = STR(?wanted){by_id})
     }}"""
-    from rdflib import Literal
+    from rdflib import Literal, URIRef
 
     bindings = {"wanted": Literal(text)} | ({"suffix": Literal(suffix)} if suffix else {})
     _, rows = _engine(source).select(query, bindings)
-    found = sorted({row[0] for row in rows}, key=str)
+    found = sorted({r for r, *_ in rows if isinstance(r, URIRef)}, key=str)  # a resource has an IRI to bind
     what = cls.split(":", 1)[1] if cls else "resource"
     if not found:
         raise QueryError(f"parameter {param}: no {what} is named {text!r} (give a label, an acronym, a record id "
@@ -224,14 +231,14 @@ def resolve_resource(source: Dataset | Engine, text: str, cls: str | None, param
     return found[0]
 
 
-def bind_params(source: Dataset | Engine, spec: QuerySpec, given: dict[str, str]) -> dict[str, Node]:
+def bind_params(source: Dataset | Engine, spec: QuerySpec, given: dict[str, str]) -> dict[str, Identifier]:
     from rdflib import XSD, Literal
 
     unknown = sorted(set(given) - set(spec.params))
     if unknown:
         allowed = ", ".join(spec.params) or "none"
         raise QueryError(f"query {spec.name} has no parameter {unknown[0]!r}; its parameters: {allowed}")
-    bindings: dict[str, Node] = {}
+    bindings: dict[str, Identifier] = {}
     for name, param in spec.params.items():
         if name not in given:
             if param.required:
@@ -276,7 +283,7 @@ def run_query(dataset: Dataset, name: str, params: dict[str, str] | None = None,
     return run_engine(RdflibEngine(dataset), name, params, folder)
 
 
-def with_values(text: str, bindings: dict[str, Node]) -> str:
+def with_values(text: str, bindings: Mapping[str, Identifier]) -> str:
     """The query with its bindings as a VALUES block at the start of the outermost WHERE group (standard
     SPARQL 1.1, so any endpoint accepts it). The terms are serialised by rdflib, so what a user typed is
     escaped as a literal or was already resolved to an IRI of the graph."""

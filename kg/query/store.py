@@ -33,7 +33,8 @@ def oxigraph_store(dataset: Dataset | Any) -> Any:
 
     store = ox.Store()
     store.extend(
-        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))
+        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))  # type: ignore[arg-type]  # rdflib types every
+        # term of a quad as Node: a subject is never a literal and a predicate always an IRI, as to_ox gives them
         for s, p, o, g in dataset.quads((None, None, None, None))
         if g is not None and str(g) != "urn:x-rdflib:default"
     )

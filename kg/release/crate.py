@@ -59,9 +59,9 @@ def crate_metadata(files: dict[str, tuple[int, str]], media_types: dict[str, str
         if url:
             properties["contentUrl"] = url
         entity = crate.add_file(source=None, dest_path=rel, properties=properties)
-        folder = next((f for f in folders if rel.startswith(f)), None)
-        if folder:
-            folders[folder].append_to("hasPart", entity)
+        within = next((f for f in folders if rel.startswith(f)), None)
+        if within:
+            folders[within].append_to("hasPart", entity)
     people = {}
     works = []
     for work in sources:

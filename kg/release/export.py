@@ -175,6 +175,7 @@ def turtle_body(statements: list[str] | bytes, prefixes: dict[str, str] = PREFIX
     nt = statements if isinstance(statements, bytes) else ntriples(statements)
     text = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
                         prefixes=prefixes)
+    assert text is not None  # no output given: serialize returns the bytes
     del nt
     start, end = 0, len(text)
     while text.startswith(b"@prefix", start):
@@ -247,8 +248,10 @@ def serialize(kg: KnowledgeGraph | Published, fmt: str) -> bytes:
     if fmt == "nt":
         return ntriples(data.union)
     if fmt == "rdf-xml":
-        return ox.serialize(ox.parse(ntriples(data.union), format=ox.RdfFormat.N_TRIPLES),
-                            format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+        xml = ox.serialize(ox.parse(ntriples(data.union), format=ox.RdfFormat.N_TRIPLES),
+                           format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+        assert xml is not None  # no output given: serialize returns the bytes
+        return xml
     if fmt == "json-ld":
         from kg.release.jsonld import document
 

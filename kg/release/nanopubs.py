@@ -68,7 +68,7 @@ def _hash_term(term: str) -> str:
     return f"@{lang.lower()} {escaped}\n" if lang else f"^{datatype or _XSD_STRING} {escaped}\n"
 
 
-def _sort_key(quad: tuple[str, str, str, str]) -> tuple:
+def _sort_key(quad: tuple[str, ...]) -> tuple:
     """The order of trusty URIs' StatementComparator: graph, subject, predicate as UTF-8; IRIs before literals,
     literals by lexical form, then datatype (a language-tagged one first), then language."""
     g, s, p, o = quad
@@ -98,14 +98,14 @@ def nanopublication(data: Published, finding: str, info: ReleaseInfo) -> tuple[s
     prefix = f"{base}nanopub/{finding[1:-1].rsplit('/', 1)[1]}/"
     this, sub = f"<{prefix}{_CODE}>", lambda name: f"<{prefix}{_CODE}#{name}>"
     assertion = [line for line in lines if line.split(" ", 2)[1] not in _PROVENANCE_OF_FINDING]
-    graphs = [f"{base}graph/{line.rsplit('/', 1)[1][:-1]}" for line in lines  # the graphs of its sources
-              if line.split(" ", 2)[1] == _REFERENCED_BY]
-    passages = sorted({passage for line in assertion for passage in _passages(data, line, graphs)})
+    source_graphs = [f"{base}graph/{line.rsplit('/', 1)[1][:-1]}" for line in lines  # the graphs of its sources
+                     if line.split(" ", 2)[1] == _REFERENCED_BY]
+    passages = sorted({passage for line in assertion for passage in _passages(data, line, source_graphs)})
     if len(passages) == 0:
         raise ValueError(f"no quoted passage for the finding {finding}")
     provenance = [line for line in lines if line.split(" ", 2)[1] in _PROVENANCE_OF_FINDING]
     provenance += [f"{sub('assertion')} {_DERIVED_FROM} {passage}" for passage in passages]
-    sources = set()
+    sources: set[str] = set()
     for passage in passages:
         passage_lines = subject_lines(data.union, passage)
         provenance += passage_lines

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from kg.base.config import ID_RE
-from kg.schema.fields import RECORD_KEYS, SECTIONS, SOURCE_FIELDS, SOURCE_REQUIRED, TEXT_SCHEMA, VALUE_KEYS
+from kg.schema.kinds import JSON, TEXT_SCHEMA
+from kg.schema.sections import RECORD_KEYS, SECTIONS, SOURCE_FIELDS, SOURCE_REQUIRED, VALUE_KEYS
 
 SCHEMA_ID = "https://w3id.org/pikg/record.schema.json"
 
@@ -24,7 +25,7 @@ def record_schema(concepts: Mapping[str, set[str]]) -> dict[str, Any]:
         key_pattern = (r"^[a-z0-9-]+/[a-z0-9-]+$" if section.by_concept else ID_RE.pattern)
         sections[section.name] = {"type": "object", "description": section.doc,
                                   "propertyNames": {"pattern": key_pattern}, "additionalProperties": record}
-    source = {"type": "object", "additionalProperties": False, "required": list(SOURCE_REQUIRED),
+    source: JSON = {"type": "object", "additionalProperties": False, "required": list(SOURCE_REQUIRED),
               "properties": {k: {"description": d, **TEXT_SCHEMA} for k, d in SOURCE_FIELDS.items()}}
     source["properties"]["id"]["pattern"] = ID_RE.pattern
     return {

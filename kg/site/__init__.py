@@ -2,8 +2,9 @@
 kg.pipeline.site_of writes into download/ (judged by the one verdict, written by the one release writer), read
 from the statements that release is written from.
 
-graph: the read-only view of the released graph the pages are made from; builder: the pages; ontology: the
-ontology's documentation page; files: writing them, reusing the previous site's unchanged files."""
+graph: the read-only view of the released graph the pages are made from; builder: the site and its lists; pages:
+a page per resource, and the labels and links every page shares; ontology: the ontology's documentation page;
+files: writing them, reusing the previous site's unchanged files."""
 
 from __future__ import annotations
 

@@ -105,9 +105,9 @@ class SiteGraph:
         for s in sorted(out):
             self.out[s] = {p: sorted(v, key=term_key) for p, v in sorted(out[s].items())}
             for p, values in self.out[s].items():
-                for o in values:
-                    if isinstance(o, str):
-                        inc[o][p].append(s)  # subjects come in sorted order: the lists stay sorted
+                for value in values:
+                    if isinstance(value, str):
+                        inc[value][p].append(s)  # subjects come in sorted order: the lists stay sorted
         self.inc: dict[str, dict[str, list[str]]] = {o: dict(ps) for o, ps in inc.items()}
 
     def subjects_of_view(self) -> list[str]:

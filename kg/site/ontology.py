@@ -50,7 +50,7 @@ def ontology_page(site: Any, writer: PageWriter) -> None:
                         "definition": str(onto.value(c, SKOS.definition)),
                         "matches": sorted(str(m) for m in onto.objects(c, SKOS.closeMatch)),
                         "constraints": constraints})
-    by_path: dict[Node, list[str]] = defaultdict(list)
+    by_path: dict[Node | None, list[str]] = defaultdict(list)
     for ps in shapes.subjects(RDF.type, SH.PropertyShape):
         by_path[shapes.value(ps, SH.path)].append(str(shapes.value(ps, SH.message)))
     properties: list[dict[str, Any]] = []

@@ -32,18 +32,9 @@ from rdflib.term import Node
 
 from kg.base.config import LANG_STRING, ONTOLOGY_IRI, PREFIXES, XSD_STRING, compact, expand
 from kg.base.errors import InputError, KGError
-from kg.query.remote import (
-    RETRY_STATUS,
-    UNION_SETTINGS,
-    Client,
-    Deadline,
-    EndpointError,
-    Endpoints,
-    RemoteEngine,
-    Upload,
-    printable,
-    release_graphs,
-)
+from kg.query.endpoint import RETRY_STATUS, Client, Deadline, EndpointError, Endpoints, Upload
+from kg.query.redact import printable
+from kg.query.remote import UNION_SETTINGS, RemoteEngine, release_graphs
 
 XSD = PREFIXES["xsd"]
 INSERT_BATCH = 1000  # triples per INSERT DATA: Virtuoso's compiler refuses one of about 2,000 and more (SP031)
@@ -342,7 +333,8 @@ def probe(client: Client, endpoints: Endpoints, triples: Iterable[Triple], timeo
     _update(client, endpoints, drop, timeout)  # first, a harmless update: a store that refuses writes says so here
     try:
         for n, datatype in enumerate(sorted(values)):  # a subject each: a store may merge equal values
-            batch = [(("uri", f"{graph}/{n}"), ("uri", PROBE_PROPERTY), v) for v in sorted(values[datatype])]
+            batch: list[Triple] = [(("uri", f"{graph}/{n}"), ("uri", PROBE_PROPERTY), v)
+                                   for v in sorted(values[datatype])]
             try:
                 _update(client, endpoints, " ;\n".join(_inserts(graph, batch)), timeout,
                         retry_status=RETRY_STATUS - REFUSED)
@@ -403,10 +395,10 @@ def publish(release: Path, endpoints: Endpoints, timeout: float = 30, retries: i
         counts = Counter(_datatype(t[2]) for t in everything)
         lines = [f"  {compact(dt)} ({counts[dt]} value{'s' if counts[dt] > 1 else ''} in the release): {why}"
                  for dt, why in sorted(problems.items())]
-        names = " ".join(f"--leave-out {compact(dt)}" for dt in sorted(problems))
+        options = " ".join(f"--leave-out {compact(dt)}" for dt in sorted(problems))
         raise StoreMismatch("the store cannot hold every value of the release as it is; nothing was published:\n"
                             + "\n".join(lines) + f"\nUse a store that keeps them, or publish without their "
-                            f"statements ({names}): they are counted, and the rest is compared after publishing.")
+                            f"statements ({options}): they are counted, and the rest is compared after publishing.")
     engine = RemoteEngine(endpoints.query, timeout, client)
     sent = {graph: [t for t in triples if _datatype(t[2]) not in skipped] for graph, triples in graphs.items()}
     done = Publication()

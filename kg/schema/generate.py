@@ -1,0 +1,313 @@
+"""What is written from the one declaration of the model (the sections' fields and kg.schema.properties), so that
+no file restates it by hand: the ontology's property terms (ontology/pikg.ttl), the SHACL Core shapes of the
+records' classes (shapes/pikg-shapes.ttl) and the single-value constraints of their text fields
+(shapes/pikg-shapes-sparql.ttl), each between markers in its file; the JSON Schema of record files
+(records/record.schema.json) and the curator's reference (records/README.md). `kg schema --write` brings them up to
+date, `kg schema --check` (and tests/test_schema.py) fails when one is not.
+
+The rules, stated once here:
+- a property's kind (object or datatype), range, domain and functionality follow from the fields that make it: an
+  IRI-valued kind makes an object property, a literal one a datatype property; the range is the kind's; the domain
+  is the class of the one section whose fields make it (none when several do); it is functional when every field
+  that makes it takes ONE value;
+- each field (not inverse) of a section has a property shape `pikgsh:NODE-FIELD` on that section's node shape:
+  sh:minCount 1 when the graph requires it; sh:maxCount 1 when it takes ONE value that is not text (ONE text takes
+  pikgsh:OneValue in the SPARQL file, so that typographic variants are one value); sh:datatype (sh:or for several),
+  sh:class for a reference, sh:in for a closed concept scheme (sh:class skos:Concept for an open one, whose
+  scheme a SPARQL constraint checks), sh:pattern for a patterned string; and the field's message (or one said from
+  these rules).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.base.config import ONTOLOGY_IRI, VOCAB_NS, expand
+from kg.schema.fields import LIST, ONE, Field, Section
+from kg.schema.kinds import Boolean, Date, Kind, Language, String, Text, WholeNumber
+from kg.schema.messages import MESSAGES
+from kg.schema.properties import PROPERTIES, Prop
+from kg.schema.reference import embed_reference
+from kg.schema.sections import SECTIONS
+from kg.schema.structured import Concept, Duration, Ref
+
+TEXT_DATATYPES = ("rdf:langString", "xsd:string")
+START = "# ---- written from kg/schema by `kg schema --write`: edit kg/schema, not the lines between these markers\n"
+END = "# ---- end of what `kg schema --write` writes\n"
+
+
+@dataclass(frozen=True)
+class Term:
+    """What the ontology says of a property: its kind, range, domain and functionality, with its declaration."""
+
+    curie: str
+    prop: Prop
+    kind: str
+    range: str | None
+    domain: str | None
+    functional: bool
+
+
+def _fields_by_property() -> dict[str, list[tuple[Section, Field]]]:
+    made: dict[str, list[tuple[Section, Field]]] = {}
+    for section in SECTIONS:
+        for fld in section.fields:
+            made.setdefault(fld.predicate, []).append((section, fld))
+    return made
+
+
+def _class_of(section: Section) -> str:
+    return section.types[0] if section.types else "skos:Concept"  # `concepts`: facts about vocabulary concepts
+
+
+def terms() -> list[Term]:
+    """Every property of the ontology, what it is following from the fields that make it (see the module)."""
+    made = _fields_by_property()
+    found = []
+    for curie, prop in PROPERTIES.items():
+        fields = made.get(curie, [])
+        if not fields:
+            found.append(Term(curie, prop, prop.kind or "datatype", prop.range, prop.domain, prop.functional))
+            continue
+        kinds = {f.kind for _, f in fields}
+        ranges = {k.range for k in kinds}
+        owners = {_class_of(s) for s, f in fields if not f.inverse}
+        found.append(Term(curie, prop, "datatype" if all(k.datatypes for k in kinds) else "object",
+                          ranges.pop() if len(ranges) == 1 else None, owners.pop() if len(owners) == 1 else None,
+                          all(f.cardinality == ONE for _, f in fields)))
+    return found
+
+
+def undeclared() -> list[str]:
+    """The properties of the ontology's namespace that fields make but kg.schema.properties does not declare."""
+    return sorted(p for p in _fields_by_property() if p.startswith("pikg:") and p not in PROPERTIES)
+
+
+def _literal(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False) + "@en"
+
+
+_OWL_TYPES = {"object": "owl:ObjectProperty", "datatype": "owl:DatatypeProperty",
+              "annotation": "owl:AnnotationProperty"}
+
+
+def _term_turtle(term: Term) -> str:
+    types = _OWL_TYPES[term.kind] + (" , owl:FunctionalProperty" if term.functional else "")
+    lines = [f"{term.curie} a {types} ;"]
+    if term.prop.sub_of:
+        lines.append(f"    rdfs:subPropertyOf {term.prop.sub_of} ;")
+    lines += [f"    rdfs:label {_literal(term.prop.label)} ;",
+              f"    skos:definition {_literal(term.prop.definition)} ;"]
+    scope = [f"rdfs:domain {term.domain}"] * bool(term.domain) + [f"rdfs:range {term.range}"] * bool(term.range)
+    if scope:
+        lines.append(f"    {' ; '.join(scope)} ;")
+    if term.prop.tidier:
+        lines.append(f"    pikg:tidierItem <{VOCAB_NS}tidier-item/{term.prop.tidier}> ;")
+    if term.prop.close:
+        lines.append(f"    skos:closeMatch {' , '.join(term.prop.close)} ;")
+    lines.append(f"    rdfs:isDefinedBy <{ONTOLOGY_IRI}> .")
+    return "\n".join(lines)
+
+
+def ontology_block() -> str:
+    """The ontology's property terms: object and annotation properties, then datatype properties."""
+    all_terms = terms()
+    parts = []
+    for title, kinds in (("object properties", ("object", "annotation")), ("datatype properties", ("datatype",))):
+        chosen = [t for t in all_terms if t.kind in kinds]
+        parts.append(f"# ---------------------------------------------------------------- {title}\n\n"
+                     + "\n\n".join(_term_turtle(t) for t in chosen) + "\n")
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------------------------------------ the shapes
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def node_shape(section: Section) -> str:
+    """The local name of a section's node shape (pikgsh:NAME)."""
+    return section.shape or section.segment.title()
+
+
+def property_shape(section: Section, fld: Field) -> str:
+    """The local name of a field's property shape (pikgsh:NODE-FIELD)."""
+    return f"{node_shape(section)}-{fld.shape or _camel(fld.name)}"
+
+
+def is_text(kind: Kind) -> bool:
+    """Whether a kind's values are text, whose typographic variants are one value."""
+    return bool(kind.datatypes) and set(kind.datatypes) <= set(TEXT_DATATYPES)
+
+
+def shaped(section: Section) -> list[Field]:
+    """The fields of a section that have a property shape: every field whose values the record is the subject of."""
+    return [f for f in section.fields if not f.inverse] if section.types else []
+
+
+def constraints(fld: Field, schemes: Mapping[str, list[str]]) -> list[str]:
+    """The SHACL Core constraints of a field's property shape, as Turtle (see the module for the rules)."""
+    kind, found = fld.kind, []
+    if fld.required:
+        found.append("sh:minCount 1")
+    if fld.cardinality == ONE and not is_text(kind):
+        found.append("sh:maxCount 1")
+    if len(kind.datatypes) == 1:
+        found.append(f"sh:datatype {kind.datatypes[0]}")
+    elif kind.datatypes:
+        found.append("sh:or ( " + " ".join(f"[ sh:datatype {d} ]" for d in kind.datatypes) + " )")
+    elif isinstance(kind, Concept) and not kind.open:
+        members = " ".join(f"<{VOCAB_NS}{kind.scheme}/{c}>" for c in schemes.get(kind.scheme, []))
+        found.append(f"sh:in ( {members} )")
+    elif kind.range:
+        found.append(f"sh:class {kind.range}")
+    if isinstance(kind, String) and kind.pattern:
+        found.append("sh:pattern " + json.dumps(kind.pattern))
+    return found
+
+
+def _article(noun: str) -> str:
+    return ("An " if noun[0] in "aeiou" else "A ") + noun
+
+
+def _what(kind: Kind) -> str:
+    """What a kind's values are, for a message."""
+    if isinstance(kind, Text):
+        return "English text"
+    if isinstance(kind, String):
+        return kind.wanted or "a plain string without a language tag"
+    if isinstance(kind, WholeNumber):
+        return f"a whole number of at least {kind.minimum} (xsd:{kind.xsd})"
+    if isinstance(kind, Boolean):
+        return "true or false (xsd:boolean)"
+    if isinstance(kind, Date):
+        return "a date (xsd:date) or a year (xsd:gYear)" if kind.years else "a date (xsd:date)"
+    if isinstance(kind, Language):
+        return "a language tag (xsd:language)"
+    if isinstance(kind, Concept):
+        return f"a concept of the {kind.scheme} scheme"
+    if isinstance(kind, Duration | Ref):
+        return f"a {kind.range} node"
+    return f"a {kind.range}"
+
+
+def message(section: Section, fld: Field, noun: str) -> str:
+    """The field's message in kg.schema.messages, or one said from the rules: what the values are, how many."""
+    if (section.name, fld.name) in MESSAGES:
+        return MESSAGES[section.name, fld.name]
+    how = {(True, True): "; exactly one", (True, False): "; at least one", (False, True): "; at most one"}.get(
+        (fld.required, fld.cardinality == ONE), "")
+    verb = "are each" if fld.cardinality == LIST else "is"
+    return f"{_article(noun)}'s {fld.name.replace('_', ' ')} ({fld.predicate}) {verb} {_what(fld.kind)}{how}."
+
+
+def shapes_block(class_labels: Mapping[str, str], schemes: Mapping[str, list[str]]) -> str:
+    """The node shape of each section's class and the property shape of each of its fields (SHACL Core)."""
+    parts = []
+    for section in SECTIONS:
+        fields = shaped(section)
+        if not fields:
+            continue
+        name = node_shape(section)
+        noun = class_labels.get(section.types[0], section.segment)
+        members = " , ".join(f"pikgsh:{property_shape(section, f)}" for f in fields)
+        parts.append(f"pikgsh:{name} a sh:NodeShape ;\n    rdfs:label {_literal(noun + ' shape')} ;\n"
+                     f"    sh:targetClass {section.types[0]} ;\n    sh:property {members} .\n")
+        for fld in fields:
+            body = " ; ".join(constraints(fld, schemes))
+            parts.append(f"pikgsh:{property_shape(section, fld)} a sh:PropertyShape ; sh:path {fld.predicate} ;\n"
+                         + (f"    {body} ;\n" if body else "")
+                         + f"    sh:message {_literal(message(section, fld, noun))} .")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def sparql_block() -> str:
+    """The single-value constraint of each text field that takes ONE value."""
+    return "".join(f"pikgsh:{property_shape(s, f)} sh:sparql pikgsh:OneValue .\n" for s in SECTIONS
+                   for f in shaped(s) if f.cardinality == ONE and is_text(f.kind))
+
+
+# ------------------------------------------------------------------------------------------------ the files
+
+
+def embed(text: str, block: str, where: str) -> str:
+    """`text` with what lies between the markers replaced by `block`; ValueError when the markers are missing."""
+    start = text.find(START)
+    end = text.find(END, start + 1) if start >= 0 else -1
+    if start < 0 or end < 0:
+        raise ValueError(f"{where} has no markers to write between: {START.strip()} … {END.strip()}")
+    return text[:start + len(START)] + "\n" + block.rstrip("\n") + "\n\n" + text[end:]
+
+
+def _class_labels(ontology: Path) -> dict[str, str]:
+    """The labels of the ontology's classes (written by hand), by CURIE: a node shape is named after its class."""
+    from rdflib import OWL, RDF, RDFS, Graph
+
+    graph = Graph().parse(ontology, format="turtle")
+    labels = {}
+    for cls in graph.subjects(RDF.type, OWL.Class):
+        label = graph.value(cls, RDFS.label)
+        if label is not None:
+            labels["pikg:" + str(cls).rsplit("#", 1)[-1]] = str(label)
+    return labels
+
+
+def _schemes(vocabularies: Path) -> dict[str, list[str]]:
+    """Each concept scheme's concept ids, in IRI order (sh:in lists them)."""
+    from rdflib import RDF, Graph, URIRef
+
+    graph = Graph().parse(vocabularies, format="turtle")
+    schemes: dict[str, list[str]] = {}
+    for concept in sorted(map(str, graph.subjects(RDF.type, URIRef(expand("skos:Concept"))))):
+        local = str(concept).removeprefix(VOCAB_NS)
+        if "/" in local:
+            scheme, cid = local.split("/", 1)
+            schemes.setdefault(scheme, []).append(cid)
+    return schemes
+
+
+def written(root: Path) -> dict[Path, Callable[[str], str]]:
+    """Each generated file under `root` (a checkout: ontology/, shapes/, records/) and how it is brought up to date
+    from its present text."""
+    from kg.schema.jsonschema import record_schema
+
+    ontology, vocab = root / "ontology" / "pikg.ttl", root / "ontology" / "vocabularies.ttl"
+    concepts = {scheme: set(ids) for scheme, ids in _schemes(vocab).items()}
+
+    def schema_json(_old: str) -> str:
+        return json.dumps(record_schema(concepts), ensure_ascii=False, indent=2) + "\n"
+
+    return {
+        ontology: lambda old: embed(old, ontology_block(), "ontology/pikg.ttl"),
+        root / "shapes" / "pikg-shapes.ttl": lambda old: embed(
+            old, shapes_block(_class_labels(ontology), _schemes(vocab)), "shapes/pikg-shapes.ttl"),
+        root / "shapes" / "pikg-shapes-sparql.ttl": lambda old: embed(old, sparql_block(),
+                                                                      "shapes/pikg-shapes-sparql.ttl"),
+        root / "records" / "record.schema.json": schema_json,
+        root / "records" / "README.md": embed_reference,
+    }
+
+
+def stale(root: Path) -> list[Path]:
+    """The generated files under `root` that differ from what the model says they hold."""
+    return [path for path, update in written(root).items() if update(path.read_text(encoding="utf-8"))
+            != path.read_text(encoding="utf-8")]
+
+
+def write(root: Path) -> list[Path]:
+    """Bring every generated file under `root` up to date; the ones that changed."""
+    changed = []
+    for path, update in written(root).items():
+        old = path.read_text(encoding="utf-8")
+        new = update(old)
+        if new != old:
+            path.write_text(new, encoding="utf-8")
+            changed.append(path)
+    return changed

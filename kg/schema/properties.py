@@ -1,0 +1,287 @@
+"""Each property of the pikg ontology declared once: its label, its definition and what it aligns to. What a
+property is (object or datatype), its range, its domain and whether it is functional follow from the fields that
+make it (kg.schema.sections), so they are stated here only for the properties no field makes (those the builder
+and the structured kinds write: a duration's parts, an authorship's, a passage's). kg.schema.generate writes the
+ontology's property terms from this table and the fields; tests/test_schema.py fails when a property a field makes
+is missing here, or one here is made by nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A property's label and definition (English), the property it specialises (`sub_of`), the TIDieR item it
+    answers (`tidier`, an id of the tidier-item scheme), close matches in other vocabularies (`close`), and, only
+    for a property no field makes, what it is (`kind`: object, datatype or annotation), its range and domain
+    (CURIEs) and whether it is functional."""
+
+    label: str
+    definition: str
+    sub_of: str | None = None
+    tidier: str | None = None
+    close: tuple[str, ...] = ()
+    kind: str | None = None
+    range: str | None = None
+    domain: str | None = None
+    functional: bool = False
+
+
+PROPERTIES: dict[str, Prop] = {
+    "pikg:hasComponent": Prop(
+        "has component",
+        "Links an intervention to one of the principles or methods it consists of.",
+        tidier="what-procedures",
+    ),
+    "pikg:componentKind": Prop(
+        "component kind",
+        "Whether a component is reported as a principle, a method, or (where the source does not distinguish) either.",
+    ),
+    "pikg:targetPopulation": Prop(
+        "target population", "The people an intervention is meant for, or a study's participants are drawn from."
+    ),
+    "pikg:hasDuration": Prop(
+        "has duration",
+        "Links an intervention to how long it lasts according to one source.",
+        tidier="when-and-how-much",
+    ),
+    "pikg:durationQualifier": Prop(
+        "duration qualifier",
+        "Whether a duration is exact, approximate, or open-ended (no fixed end).",
+        kind="object",
+        range="skos:Concept",
+        domain="pikg:DurationSpecification",
+        functional=True,
+    ),
+    "pikg:deliveryMode": Prop(
+        "delivery mode",
+        "How the intervention's sessions are organised, for example group-based.",
+        tidier="how",
+        close=("bcio:BCIO_011000",),
+    ),
+    "pikg:deliveredBy": Prop(
+        "delivered by",
+        "The role of the people who deliver the intervention to participants (TIDieR: who provided).",
+        tidier="who-provided",
+        close=("bcio:BCIO_010000",),
+    ),
+    "pikg:sessionsLedBy": Prop(
+        "sessions led by",
+        "The role of the people who lead the intervention's sessions.",
+        sub_of="pikg:deliveredBy",
+        tidier="who-provided",
+    ),
+    "pikg:evaluates": Prop("evaluates", "Links a study to an intervention it evaluated or synthesised evidence about."),
+    "pikg:dataCollectionMethod": Prop(
+        "data collection method", "How a study collected its data, for example interviews."
+    ),
+    "pikg:reportedIn": Prop("reported in", "Links a study to a publication that reports it."),
+    "pikg:hasAuthorship": Prop("has authorship", "Links a publication to the authorship of one of its authors."),
+    "pikg:author": Prop(
+        "author",
+        "The person an authorship is about.",
+        kind="object",
+        range="foaf:Person",
+        domain="pikg:Authorship",
+        functional=True,
+    ),
+    "pikg:hasColumn": Prop("has column", "Links a source table to one of its columns."),
+    "pikg:hasRow": Prop("has row", "Links a source table to one of its rows."),
+    "pikg:columnIntervention": Prop(
+        "column intervention",
+        "The intervention a table column describes.",
+        kind="object",
+        range="pikg:Intervention",
+        domain="pikg:TableColumn",
+        functional=True,
+    ),
+    "pikg:rowProperty": Prop(
+        "row property",
+        "The property whose values a table row shows for each column's intervention (pikg:aim for a row of aims).",
+        kind="object",
+        range="rdf:Property",
+        domain="pikg:TableRow",
+        functional=True,
+    ),
+    "pikg:recoveryKind": Prop("recovery kind", "The kind of recovery (personal or clinical) an outcome belongs to."),
+    "pikg:study": Prop("study", "The study a finding comes from."),
+    "pikg:intervention": Prop(
+        "intervention", "An intervention a finding concerns (one, or several it speaks of together)."
+    ),
+    "pikg:outcome": Prop("outcome", "The outcome a finding is about, where it is about one."),
+    "pikg:direction": Prop(
+        "direction",
+        "Whether the finding reports a beneficial, absent, harmful or mixed relation between intervention and outcome.",
+        close=("obo:SEPIO_0000402",),
+    ),
+    "pikg:subgroup": Prop(
+        "subgroup",
+        "The participant subgroup a finding holds for; absent when it holds for the study's participants as a whole.",
+    ),
+    "pikg:assertionStrength": Prop(
+        "assertion strength",
+        'How firmly the source states a finding, from stated outright to hedged ("indicates", "may", "does not '
+        'seem to").',
+        close=("obo:SEPIO_0000187",),
+    ),
+    "pikg:findingType": Prop("finding type", "Whether the finding is reported as a result or drawn as a conclusion."),
+    "pikg:mechanism": Prop("mechanism", "A way in which the intervention brought about the finding's effect."),
+    "pikg:analyticApproach": Prop(
+        "analytic approach", "The approach that guided a study's analysis (a concept of the analytic-approach scheme)."
+    ),
+    "pikg:analysisMethod": Prop(
+        "analysis method", "The method a study used to analyse its data (a concept of the analysis-method scheme)."
+    ),
+    "pikg:reanalyses": Prop("reanalyses", "An existing data set a study analyses again (secondary analysis)."),
+    "pikg:sampleOf": Prop("sample of", "The study a sample belongs to."),
+    "pikg:participatedIn": Prop("participated in", "An intervention the participants of a sample took part in."),
+    "pikg:dataOrigin": Prop(
+        "data origin", "Whether a sample's data were collected for the study or re-analysed from an existing data set."
+    ),
+    "pikg:dataset": Prop("data set", "The data set a sample's data come from."),
+    "pikg:collectedBy": Prop(
+        "collected by", "The study that collected a data set, where a source says so.", close=("prov:wasGeneratedBy",)
+    ),
+    "pikg:phenomenon": Prop("phenomenon", "The phenomenon a finding is about, where it is about one."),
+    "pikg:findingRole": Prop(
+        "finding role", "What a qualitative finding reports: a facilitator, barrier, pathway, gap or mechanism."
+    ),
+    "pikg:facilitator": Prop("facilitator", "A condition a finding says helped."),
+    "pikg:barrier": Prop("barrier", "A condition a finding says hindered."),
+    "pikg:certainty": Prop(
+        "certainty",
+        "The GRADE certainty of the evidence behind a finding, as the source rates it.",
+        close=("obo:SEPIO_0000187",),
+    ),
+    "pikg:cerqualConfidence": Prop(
+        "CERQual confidence", "The GRADE-CERQual confidence in a qualitative review finding, as the source rates it."
+    ),
+    "pikg:creditedTo": Prop(
+        "credited to",
+        "The person a source credits for a method or concept (the template method described by Nigel King).",
+    ),
+    "pikg:isComponent": Prop(
+        "is component", "The intervention component a mechanism or factor is, where the source names it as one."
+    ),
+    "pikg:broaderIntervention": Prop(
+        "broader intervention",
+        "A category of interventions a source places an intervention in (a named programme in a category such as "
+        "supported employment).",
+    ),
+    "pikg:derivedFromRecord": Prop(
+        "derived from record",
+        "On a statement whose value the source does not state: a resource whose values it was derived from (a sum "
+        "of samples), so that a derived number is never read as a stated one.",
+        kind="object",
+        domain="rdf:Statement",
+    ),
+    "pikg:supportingPassage": Prop(
+        "supporting passage",
+        "The passage of the source that states a finding.",
+        kind="object",
+        range="pikg:Passage",
+        domain="pikg:Finding",
+    ),
+    "pikg:inSource": Prop(
+        "in source",
+        "The source document a passage is quoted from.",
+        kind="object",
+        range="pikg:SourceDocument",
+        domain="pikg:Passage",
+    ),
+    "pikg:tidierItem": Prop(
+        "TIDieR item",
+        "The TIDieR checklist item that a property of an intervention answers: the description-completeness query "
+        "counts, per intervention, the items the graph knows, with their quotes.",
+        kind="annotation",
+        range="skos:Concept",
+    ),
+    "pikg:acronym": Prop(
+        "acronym", "An abbreviation of the resource's name used by a source, such as IPS.", sub_of="skos:altLabel"
+    ),
+    "pikg:aim": Prop(
+        "aim", "What an intervention or study sets out to achieve, in the source's words (TIDieR: why).", tidier="why"
+    ),
+    "pikg:peerSupport": Prop(
+        "peer support",
+        "Whether the intervention offers support between peers, people with lived experience of mental illness.",
+    ),
+    "pikg:durationValue": Prop(
+        "duration value",
+        "The length of a definite or approximate duration as an xsd:duration (weeks written as days).",
+        kind="datatype",
+        range="xsd:duration",
+        domain="pikg:DurationSpecification",
+        functional=True,
+    ),
+    "pikg:durationInDays": Prop(
+        "duration in days",
+        "The duration value as a number of days, for sorting and filtering: a year counts 365 days, a month 30, a "
+        "week 7; hours, minutes and seconds add the whole days they make.",
+        kind="datatype",
+        range="xsd:integer",
+        domain="pikg:DurationSpecification",
+        functional=True,
+    ),
+    "pikg:durationText": Prop(
+        "duration text",
+        "The source's own wording of a duration, kept beside the normalised value.",
+        kind="datatype",
+        range="rdf:langString",
+        domain="pikg:DurationSpecification",
+    ),
+    "pikg:sampleSize": Prop(
+        "sample size",
+        "The number of participants a study or one of its samples included, as a source states it (a study's "
+        "total only where stated).",
+    ),
+    "pikg:country": Prop("country", "The country, by its English name, where a study was carried out."),
+    "pikg:authorPosition": Prop(
+        "author position",
+        "The position of an author in a publication's byline, starting at 1.",
+        kind="datatype",
+        range="xsd:positiveInteger",
+        domain="pikg:Authorship",
+        functional=True,
+    ),
+    "pikg:position": Prop(
+        "position",
+        "The position of a table's column (left to right) or row (top to bottom) in print order, starting at 1.",
+        kind="datatype",
+        range="xsd:positiveInteger",
+        functional=True,
+    ),
+    "pikg:doi": Prop(
+        "DOI", "A publication's Digital Object Identifier, without a resolver prefix.", sub_of="dcterms:identifier"
+    ),
+    "pikg:journalTitle": Prop("journal title", "The title of the journal a journal article appeared in."),
+    "pikg:conferenceNumber": Prop("conference number", "The ordinal number of a conference in its series."),
+    "pikg:hedgeWording": Prop(
+        "hedge wording", 'The words with which the source hedges a finding, verbatim (for example "may decrease").'
+    ),
+    "pikg:includedStudyCount": Prop(
+        "included study count",
+        "The number of studies a review, one of its samples or one of its findings rests on, as the source states it.",
+    ),
+    "pikg:participantCount": Prop(
+        "participant count", "The number of participants a finding rests on, as the source states it."
+    ),
+    "pikg:effectEstimate": Prop(
+        "effect estimate", "A finding's effect estimate with its interval, verbatim (RR 1.2, 95% CI 1.0 to 1.5)."
+    ),
+    "pikg:riskOfBias": Prop("risk of bias", "The risk of bias of a study's evidence, in the source's words."),
+    "pikg:contrast": Prop(
+        "contrast",
+        "A comparison a study is built on or a finding draws, in the source's words (with and without peer support).",
+    ),
+    "pikg:concernsAllInterventions": Prop(
+        "concerns all interventions",
+        "True when a finding concerns every intervention its study evaluates, the source singling none out.",
+    ),
+    "pikg:textFile": Prop(
+        "text file",
+        "The file name of the plain-text copy of a source document against which quotes are checked.",
+        kind="datatype",
+    ),
+}

@@ -1,0 +1,302 @@
+"""Every section of the record format and its fields: the one declaration of the model that everything else
+follows (the loader, the graph, the ontology's properties, the shapes, the JSON Schema, the reference, the site)."""
+
+from __future__ import annotations
+
+from kg.schema.fields import LIST, NAME, ONE, OTHER_NAME, PER_SOURCE, SECTION_BY_NAME, Field, Section
+from kg.schema.kinds import ALIAS, BOOLEAN, COUNT, DATE, DATE_OR_YEAR, DOI, LANGUAGE, POSITIVE, REMARK, STRING, TEXT
+from kg.schema.structured import AUTHORS, COLUMNS, DURATION, ROWS, Concept, Ref
+
+LABEL = Field("label", TEXT, "skos:prefLabel", "The preferred name, in English.", ONE, required=True, names=NAME)
+ALT = Field("alt_names", TEXT, "skos:altLabel", "Other names used by the source, misspellings included.", LIST,
+            names=OTHER_NAME)
+ALIASES = Field("aliases", ALIAS, "skos:hiddenLabel", "Other names a curator declares so that references and "
+                "queries find the record (not quoted: they are not the source's words).", LIST, names=OTHER_NAME)
+NOTE = Field("curator_note", REMARK, "skos:editorialNote", "A curator's remark on how the record was made (free "
+             "text, not quoted: never taken for the source's words).")
+COMPONENT = Field("component", Ref("components"), "pikg:isComponent", "The intervention component it is, where "
+                  "the source names one (peer-exchange).", ONE)
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "publications", ("schema:ScholarlyArticle",), "publication", "Journal articles, conference abstracts.",
+        (
+            Field("type", Concept("publication-type"), "dcterms:type", "The kind of publication.", required=True),
+            Field("title", TEXT, "dcterms:title", "The title as printed.", ONE, required=True, names=NAME),
+            Field("journal", STRING, "pikg:journalTitle", "The journal's title.", ONE),
+            Field("doi", DOI, "pikg:doi", "The DOI, without https://doi.org/.", ONE),
+            Field("issued", DATE_OR_YEAR, "dcterms:issued", "Publication date (YYYY-MM-DD or YYYY).", ONE),
+            Field("language", LANGUAGE, "dcterms:language", "Language of the text, as a BCP 47 tag (en)."),
+            Field("pages", POSITIVE, "schema:numberOfPages", "Number of pages.", ONE),
+            Field("status", STRING, "schema:creativeWorkStatus", "Publication status (Published)."),
+            Field("authors", AUTHORS, "pikg:hasAuthorship", "Person ids, in byline order.", LIST, shape="authorship"),
+            Field("presented_at", Ref("events"), "schema:workPresented", "The event it was presented at.",
+                  inverse=True),
+            NOTE,
+        ),
+    ),
+    Section(
+        "events", ("schema:Event",), "event", "Conferences.",
+        (
+            Field("name", TEXT, "schema:name", "The event's name.", required=True, names=NAME),
+            Field("start", DATE, "schema:startDate", "First day (YYYY-MM-DD).", ONE),
+            Field("end", DATE, "schema:endDate", "Last day (YYYY-MM-DD).", ONE),
+            Field("location", Ref("places"), "schema:location", "Where it took place."),
+            Field("number", POSITIVE, "pikg:conferenceNumber", "Its number in the conference series.", ONE),
+            NOTE,
+        ),
+    ),
+    Section(
+        "places", ("schema:Place",), "place", "Cities where events took place.",
+        (
+            Field("name", STRING, "schema:name", "The place's name as the source writes it.", required=True,
+                  names=NAME),
+            Field("country", STRING, "schema:addressCountry", "The country's English name."),
+            NOTE,
+        ),
+    ),
+    Section(
+        "persons", ("foaf:Person",), "person", "Authors.",
+        (Field("name", STRING, "foaf:name", "Full name as printed.", ONE, required=True, names=NAME), ALIASES, NOTE),
+    ),
+    Section(
+        "populations", ("pikg:TargetPopulation",), "population", "Who interventions are for.",
+        (LABEL, ALT, ALIASES, NOTE),
+    ),
+    Section(
+        "components", ("pikg:InterventionComponent", "skos:Concept"), "component",
+        "Principles and methods, one record however many interventions share it.",
+        (LABEL, ALT, ALIASES,
+         Field("kind", Concept("component-kind"), "pikg:componentKind", "Principle, method, or either.",
+               required=True),
+         NOTE),
+        scheme="components",
+    ),
+    Section(
+        "interventions", ("pikg:Intervention",), "intervention", "Psychosocial interventions: named programmes, "
+        "and the categories reviews speak of (supported employment). Give only what the source describes.",
+        (
+            Field("name", TEXT, "skos:prefLabel", "The intervention's name.", ONE, required=True, names=NAME),
+            ALT,
+            ALIASES,
+            Field("acronym", STRING, "pikg:acronym", "Abbreviation used by the source (IPS).", names=OTHER_NAME),
+            Field("types", Concept("intervention-type", open=True), "dcterms:type",
+                  "How the source characterises it.", LIST, shape="type"),
+            Field("broader", Ref("interventions"), "pikg:broaderIntervention", "A category the source places it "
+                  "in (IPS in supported employment), only where a source says so.", LIST),
+            Field("aim", TEXT, "pikg:aim", "Its aim, in the source's words."),
+            Field("target_population", Ref("populations"), "pikg:targetPopulation", "Who it is for.",
+                  shape="population"),
+            Field("components", Ref("components"), "pikg:hasComponent", "Its principles and methods.", LIST,
+                  shape="component"),
+            Field("duration", DURATION, "pikg:hasDuration", "How long it lasts."),
+            Field("peer_support", BOOLEAN, "pikg:peerSupport", "Whether it offers peer support (true/false).", ONE),
+            Field("delivery_mode", Concept("delivery-mode"), "pikg:deliveryMode", "How sessions are organised."),
+            Field("sessions_led_by", Concept("provider-role", open=True), "pikg:sessionsLedBy",
+                  "Who leads the sessions.", LIST),
+            Field("delivered_by", Concept("provider-role", open=True), "pikg:deliveredBy", "Who delivers it.", LIST),
+            Field("note", TEXT, "skos:note", "A note the source makes about it (a footnote)."),
+            NOTE,
+        ),
+    ),
+    Section(
+        "studies", ("pikg:Study",), "study", "Studies that evaluated or synthesised interventions: primary "
+        "studies, trials, reviews.",
+        (
+            LABEL,
+            Field("design", Concept("study-design", open=True), "schema:studyDesign", "The study design."),
+            Field("data_collection", Concept("data-collection", open=True), "pikg:dataCollectionMethod",
+                  "How data were collected (semi-structured interview).", LIST),
+            Field("analytic_approach", Concept("analytic-approach", open=True), "pikg:analyticApproach",
+                  "The approach that guided the analysis (hermeneutic-phenomenological).", LIST),
+            Field("analysis_method", Concept("analysis-method", open=True), "pikg:analysisMethod",
+                  "The method of analysis (template method).", LIST),
+            Field("sample_size", COUNT, "pikg:sampleSize", "Total number of participants, only where the source "
+                  "states a total (samples: `samples`).", ONE),
+            Field("included_studies", COUNT, "pikg:includedStudyCount", "A review: the number of studies it "
+                  "includes, as stated.", ONE),
+            Field("country", STRING, "pikg:country", "Country where it was carried out.", ONE),
+            Field("aim", TEXT, "pikg:aim", "Its aim, in the source's words."),
+            Field("contrast", TEXT, "pikg:contrast", "A comparison the study is built on, in the source's words "
+                  "(with and without peer support)."),
+            Field("population", Ref("populations"), "pikg:targetPopulation", "Who the participants were."),
+            Field("evaluates", Ref("interventions"), "pikg:evaluates", "Interventions it studied.", LIST),
+            Field("reanalyses", Ref("datasets"), "pikg:reanalyses", "Existing data sets it analyses again.", LIST),
+            Field("risk_of_bias", TEXT, "pikg:riskOfBias", "The risk of bias of its evidence, as the source "
+                  "states it."),
+            Field("reported_in", Ref("publications"), "pikg:reportedIn", "Publications reporting it.", LIST),
+            NOTE,
+        ),
+    ),
+    Section(
+        "samples", ("pikg:StudySample",), "sample", "A study's samples (arms, participant groups, a review's "
+        "trials of one category): each with its size and the interventions its participants took part in.",
+        (
+            LABEL,
+            Field("study", Ref("studies"), "pikg:sampleOf", "The study it is a sample of.", ONE, required=True),
+            Field("size", COUNT, "pikg:sampleSize", "Number of participants, as stated.", ONE),
+            Field("included_studies", COUNT, "pikg:includedStudyCount", "A review's sample: the number of studies "
+                  "it pools, as stated.", ONE),
+            Field("interventions", Ref("interventions"), "pikg:participatedIn",
+                  "The interventions its participants took part in.", LIST, shape="intervention"),
+            Field("data_origin", Concept("data-origin"), "pikg:dataOrigin", "Whether its data were collected for "
+                  "this study or come from an existing data set.", ONE),
+            Field("dataset", Ref("datasets"), "pikg:dataset", "The data set its data come from.", ONE),
+            Field("population", Ref("populations"), "pikg:targetPopulation", "Who the participants were."),
+            NOTE,
+        ),
+    ),
+    Section(
+        "datasets", ("pikg:DataSet",), "dataset", "Data sets (interview transcripts, trial data) that studies "
+        "collect or re-analyse.",
+        (
+            LABEL,
+            Field("description", TEXT, "dcterms:description", "What it holds, in the source's words."),
+            Field("collected_by", Ref("studies"), "pikg:collectedBy", "The study that collected it, where a "
+                  "source says so.", LIST),
+            NOTE,
+        ),
+     shape="DataSet",),
+    Section(
+        "outcomes", ("pikg:Outcome",), "outcome", "What interventions may change.",
+        (LABEL, ALT, ALIASES,
+         Field("recovery_kind", Concept("recovery-kind"), "pikg:recoveryKind", "Personal or clinical, only where "
+               "a source classes it.", ONE),
+         NOTE),
+    ),
+    Section(
+        "phenomena", ("pikg:Phenomenon",), "phenomenon", "What qualitative findings are about when it is not an "
+        "outcome (transfer to everyday life).",
+        (LABEL, ALT, ALIASES, NOTE),
+    ),
+    Section(
+        "subgroups", ("pikg:ParticipantSubgroup",), "subgroup", "Subsets of a study's participants.",
+        (LABEL, NOTE),
+    ),
+    Section(
+        "mechanisms", ("pikg:Mechanism",), "mechanism", "Ways an intervention had its effect.",
+        (LABEL, COMPONENT, NOTE),
+    ),
+    Section(
+        "factors", ("pikg:Factor",), "factor", "Conditions that findings name as barriers or facilitators "
+        "(illness intrusiveness, peer-exchange).",
+        (LABEL, ALT, ALIASES, COMPONENT, NOTE),
+    ),
+    Section(
+        "findings", ("pikg:Finding",), "finding", "What sources report: effect findings (an outcome and a "
+        "direction), themes and review findings (a role: facilitator, barrier, pathway, gap, mechanism), and "
+        "background claims about prior evidence. The record's quote is the supporting passage.",
+        (
+            LABEL,
+            Field("type", Concept("finding-type"), "pikg:findingType", "Result, conclusion, theme, review finding "
+                  "or background.", ONE, required=True),
+            Field("study", Ref("studies"), "pikg:study", "The study it comes from (none for a background claim "
+                  "about prior evidence).", ONE),
+            Field("interventions", Ref("interventions"), "pikg:intervention", "The interventions it concerns.",
+                  LIST, shape="intervention"),
+            Field("all_interventions", BOOLEAN, "pikg:concernsAllInterventions", "true: it concerns every "
+                  "intervention its study evaluates (the source singles none out).", ONE),
+            Field("contrast", TEXT, "pikg:contrast", "A contrast it draws, in the source's words (with and without "
+                  "peer support)."),
+            Field("outcome", Ref("outcomes"), "pikg:outcome", "The outcome it is about, if any.", ONE),
+            Field("phenomenon", Ref("phenomena"), "pikg:phenomenon", "The phenomenon it is about, if any "
+                  "(transfer).", ONE),
+            Field("role", Concept("finding-role"), "pikg:findingRole", "What it reports: a facilitator, barrier, "
+                  "pathway, gap or mechanism.", ONE),
+            Field("direction", Concept("direction"), "pikg:direction", "An effect's direction, only where the "
+                  "source gives one.", ONE),
+            Field("subgroup", Ref("subgroups"), "pikg:subgroup", "The subgroup it holds for (omit for everyone).",
+                  ONE),
+            Field("strength", Concept("assertion-strength"), "pikg:assertionStrength", "How firmly it is stated.",
+                  ONE, required=True),
+            Field("hedge", TEXT, "pikg:hedgeWording", "The hedging words, verbatim (may decrease).", ONE),
+            Field("mechanisms", Ref("mechanisms"), "pikg:mechanism", "How the effect came about.", LIST,
+                  shape="mechanism"),
+            Field("facilitators", Ref("factors"), "pikg:facilitator", "Conditions it says helped.", LIST,
+                  shape="facilitator"),
+            Field("barriers", Ref("factors"), "pikg:barrier", "Conditions it says hindered.", LIST, shape="barrier"),
+            Field("included_studies", COUNT, "pikg:includedStudyCount", "The number of studies it rests on, as "
+                  "stated.", ONE),
+            Field("participants", COUNT, "pikg:participantCount", "The number of participants it rests on, as "
+                  "stated.", ONE),
+            Field("estimate", TEXT, "pikg:effectEstimate", "The effect estimate, verbatim (RR 1.2, 95% CI …).",
+                  ONE),
+            Field("certainty", Concept("certainty"), "pikg:certainty", "GRADE certainty of the evidence, where "
+                  "stated.", ONE),
+            Field("cerqual", Concept("certainty"), "pikg:cerqualConfidence", "GRADE-CERQual confidence in a "
+                  "qualitative review finding, where stated.", ONE),
+            NOTE,
+        ),
+    ),
+    Section(
+        "tables", ("pikg:SourceTable",), "table", "Tables of a source as it prints them: the interventions its "
+        "columns describe and the fields its rows show, each in print order; a column's heading is the quote of the "
+        "intervention's record in the same file (so quote the heading there). The site shows the table as printed.",
+        (
+            LABEL,
+            Field("columns", COLUMNS, "pikg:hasColumn", "The interventions its columns describe, in print order "
+                  "(left to right).", LIST, required=True, shape="column"),
+            Field("rows", ROWS, "pikg:hasRow", "The fields of `interventions` its rows show, in print order (top to "
+                  "bottom).", LIST, shape="row"),
+            NOTE,
+        ),
+    ),
+    Section(
+        "concepts", (), "concept", "Facts a source states about a vocabulary concept (keys are SCHEME/ID). In an open "
+        "scheme (designs, methods, intervention types, provider roles), a key the bundled scheme lacks declares a "
+        "new concept: give its `label`.",
+        (
+            Field("label", TEXT, "skos:prefLabel", "A new concept's name, in the source's words.", ONE),
+            Field("definition", TEXT, "skos:definition", "The source's definition of the concept."),
+            Field("example", TEXT, "skos:example", "An example the source gives."),
+            Field("credited_to", Ref("persons"), "pikg:creditedTo", "The person the source credits for it (a "
+                  "method described by its author).", LIST),
+        ),
+        by_concept=True,
+    ),
+)
+
+SECTION_BY_NAME.update((s.name, s) for s in SECTIONS)
+OPEN_SCHEMES = frozenset(f.kind.scheme for s in SECTIONS for f in s.fields if isinstance(f.kind, Concept)
+                         and f.kind.open)
+RECORD_KINDS: dict[str, str] = {s.segment: s.name for s in SECTIONS}  # `kg new KIND` → section
+
+
+def _predicates(*roles: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f.predicate for s in SECTIONS for f in s.fields if f.names in roles))
+
+
+NAME_PREDICATES = _predicates(NAME, OTHER_NAME)  # every property whose values name a record (CURIEs)
+LABEL_PREDICATES = _predicates(NAME)  # the properties of a record's own name, shown for it
+
+SOURCE_FIELDS: dict[str, str] = {
+    "id": "The source's id (lower-case letters, digits and hyphens); it names the source's graph.",
+    "label": "A human-readable description of the source document.",
+    "text_file": "File name of the source's plain text, in the sources folder, against which quotes are checked.",
+    "publication": "The id of the publication the source document comes from.",
+    "quote": "A passage identifying the document (its title).",
+}
+SOURCE_REQUIRED = ("id", "label", "text_file", "quote")
+
+RECORD_KEYS: dict[str, str] = {
+    "quote": "A verbatim passage of the source supporting the record; the quote of every field that gives none, "
+    "except plain text values, which are their own quote.",
+    "quote_in": "Another file of the sources folder the record's quote comes from (README.md).",
+}
+
+VALUE_KEYS: dict[str, str] = {
+    "value": "The value (for a single value).",
+    "values": "The values (for a list sharing one quote).",
+    "quote": "The verbatim passage supporting this field.",
+    "quote_in": "Another file of the sources folder the quote comes from.",
+    "derived_from": "numbers and dates only: the value is not stated but derived (a sum, a conversion); the "
+    "records it comes from, as SECTION/ID (samples/imr-sample). Without it, the value must appear in its quote.",
+    "qualifier": "duration only: exact, approximate or open-ended.",
+    "text": "duration only: the source's own wording.",
+}
+
+CARDINALITIES: dict[str, str] = {
+    ONE: "one value; two sources giving different ones are a conflict (both kept, listed by `kg conflicts`)",
+    PER_SOURCE: "one value in a record; each source may give its own",
+    LIST: "one or more values (a list, or `values:` with one quote)",
+}
