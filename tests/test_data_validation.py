@@ -238,7 +238,7 @@ ILL_TYPED = XSD_PREFIX + """@prefix pikg: <https://w3id.org/pikg/ontology#> .
 <http://example.org/d> a pikg:DurationSpecification ;
   pikg:durationQualifier <https://w3id.org/pikg/vocab/duration-qualifier/exact> ; pikg:durationText "x"@en ;
   pikg:durationValue "P7W"^^xsd:duration ; pikg:durationInDays "abc"^^xsd:integer .
-<http://example.org/e> a schema:Event ; schema:name "E" ; schema:startDate "2017-02-30"^^xsd:date .
+<http://example.org/e> a schema:Event ; schema:name "E"@en ; schema:startDate "2017-02-30"^^xsd:date .
 <http://example.org/p> a schema:ScholarlyArticle ; dcterms:title "T"@en ; dcterms:issued "٢٠١٧"^^xsd:gYear ;
   dcterms:type <https://w3id.org/pikg/vocab/publication-type/journal-article> .
 <http://example.org/x> <http://example.org/unconstrained> "twelve"^^xsd:integer .
@@ -273,16 +273,16 @@ def test_ill_typed_literals_are_violations_of_their_datatype(tmp_path: Path, mon
 
 @pytest.mark.parametrize(("name", "content"), [
     ("feb30.ttl", XSD_PREFIX + '\n<http://example.org/e> a <http://schema.org/Event> ;\n'
-     '  <http://schema.org/name> "E" ; <http://schema.org/startDate> "2017-02-30"^^xsd:date .\n'),
+     '  <http://schema.org/name> "E"@en ; <http://schema.org/startDate> "2017-02-30"^^xsd:date .\n'),
     ("feb30.nt", f'<http://example.org/e> <{RDF}type> <http://schema.org/Event> .\n'
-     '<http://example.org/e> <http://schema.org/name> "E" .\n'
+     '<http://example.org/e> <http://schema.org/name> "E"@en .\n'
      f'<http://example.org/e> <http://schema.org/startDate> "2017-02-30"^^<{XSD}date> .\n'),
     ("feb30.jsonld", '{\n "@id": "http://example.org/e", "@type": "http://schema.org/Event",\n'
-     ' "http://schema.org/name": "E",\n'
+     ' "http://schema.org/name": {"@value": "E", "@language": "en"},\n'
      f' "http://schema.org/startDate": {{"@value": "2017-02-30", "@type": "{XSD}date"}}\n}}\n'),
     ("feb30.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
      '  xmlns:schema="http://schema.org/">\n <schema:Event rdf:about="http://example.org/e">\n'
-     f'  <schema:name>E</schema:name>\n  <schema:startDate rdf:datatype="{XSD}date">2017-02-30</schema:startDate>\n'
+     f'  <schema:name xml:lang="en">E</schema:name>\n  <schema:startDate rdf:datatype="{XSD}date">2017-02-30</schema:startDate>\n'
      ' </schema:Event>\n</rdf:RDF>\n'),
 ])
 def test_an_ill_typed_literal_is_read_in_every_format(tmp_path: Path, name: str, content: str) -> None:
@@ -503,7 +503,7 @@ def test_rdflib_never_logs_a_traceback(tmp_path: Path, caplog: pytest.LogCapture
     with a traceback and call the literal ill-typed. kg.lexical's judgement stands, and nothing is logged."""
     _write(tmp_path, "far.ttl", XSD_PREFIX + "@prefix schema: <http://schema.org/> .\n"
            '<http://example.org/e> a schema:Event ; schema:startDate "10000-01-01"^^xsd:date ;\n'
-           '  schema:endDate "10000-01-02"^^xsd:date ; schema:name "E" .\n')
+           '  schema:endDate "10000-01-02"^^xsd:date ; schema:name "E"@en .\n')
     with caplog.at_level(logging.DEBUG):
         report, _ = validate_file(tmp_path / "far.ttl")
     assert not [r for r in caplog.records if r.name.startswith("rdflib") and r.levelno >= logging.WARNING]

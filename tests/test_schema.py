@@ -15,7 +15,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
 from conftest import ROOT
-from kg.base.config import PREFIXES, SHAPES_NS, VOCAB_NS, expand, resource_dir
+from kg.base.config import ONTOLOGY_IRI, PREFIXES, SHAPES_NS, VOCAB_NS, compact, expand, resource_dir
 from kg.base.lexical import check_lexical
 from kg.check.validate import load_shapes
 from kg.cli import cli
@@ -41,6 +41,8 @@ from kg.schema import (
     embed_reference,
     format_reference,
 )
+from kg.schema.generate import stale, terms, undeclared, write
+from kg.schema.properties import PROPERTIES
 from kg.site import builder
 
 SH = Namespace(PREFIXES["sh"])
@@ -330,3 +332,48 @@ def test_the_reference_is_written_by_kg_schema(tmp_path: Path, monkeypatch: pyte
     (tmp_path / "link.md").symlink_to(tmp_path / "copy.md")
     linked = runner.invoke(cli, ["schema", "--reference", "link.md"])
     assert linked.exit_code == 2 and "not a regular file" in linked.output
+
+
+def test_the_files_written_from_the_model_are_up_to_date(tmp_path: Path) -> None:
+    """ontology/pikg.ttl's properties, the records' shapes, the JSON Schema and the reference are what kg/schema
+    says (`kg schema --write` writes them); a stale one is named by `kg schema --check`'s library call."""
+    assert stale(ROOT) == []
+    result = CliRunner().invoke(cli, ["schema", "--check"])
+    assert (result.exit_code, result.output) == (0, "Every file written from the model is up to date.\n")
+    for folder in ("ontology", "shapes", "records"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shapes = tmp_path / "shapes" / "pikg-shapes.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8").replace("pikgsh:Study-aim", "pikgsh:Study-goal"),
+                      encoding="utf-8")
+    assert stale(tmp_path) == [shapes]
+    assert write(tmp_path) == [shapes] and stale(tmp_path) == []
+
+
+def test_each_property_is_declared_once_and_made_by_something(kg) -> None:
+    """Both directions: every property of the ontology's namespace a field makes is declared in
+    kg/schema/properties.py, and every declared one is made by a field or by the builder (the bundled graph or the
+    ontology uses it); what a field makes (kind, range, domain, functional) is never stated a second time there."""
+    assert undeclared() == []
+    made = {f.predicate for _, f in _fields()}
+    used = {compact(str(p)) for g in (*kg.source_graphs(), URIRef(ONTOLOGY_IRI)) for _, p, _ in kg.dataset.graph(g)}
+    builder = "".join((ROOT / "kg" / name).read_text(encoding="utf-8") for name in ("model/build.py",
+                                                                                 "schema/structured.py"))
+    named = {c for c in PROPERTIES if f"'{c}'" in builder or f'"{c}"' in builder}  # the builder writes it
+    assert sorted(c for c in PROPERTIES if c not in made and c not in used and c not in named) == []
+    assert sorted(c for c, p in PROPERTIES.items()
+                  if c in made and (p.kind or p.range or p.domain or p.functional)) == []
+
+
+def test_each_class_is_declared_and_used() -> None:
+    """Both directions between the ontology's classes (written by hand) and the model: every class of ours that a
+    section's records, a kind's nodes or a property's domain or range names is declared with a label and a
+    definition, and every declared class is named so."""
+    named = {t for s in SECTIONS for t in s.types} | {f.kind.range for _, f in _fields() if f.kind.range}
+    named |= {x for term in terms() for x in (term.domain, term.range) if x}
+    ours = {c for c in named if c.startswith("pikg:")}
+    declared = {compact(str(c)) for c in ONTOLOGY.subjects(RDF.type, OWL.Class)}
+    assert sorted(ours - declared) == []
+    assert sorted(c for c in declared - ours if c not in {"pikg:SourceDocument", "pikg:Passage"}) == []
+    for cls in declared:
+        node = URIRef(expand(cls))
+        assert ONTOLOGY.value(node, RDFS.label) and ONTOLOGY.value(node, URIRef(expand("skos:definition"))), cls

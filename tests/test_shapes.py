@@ -70,19 +70,17 @@ def derived_update(constraint: str) -> str | None:
         return None
     section, fld = GENERATED[shape]
     cls, path = expand(section.types[0]), expand(fld.predicate)
-    first = (f"{{ SELECT ?n (MIN(STR(?x)) AS ?lex) WHERE {{ ?n a <{cls}> OPTIONAL {{ ?n <{path}> ?x }} }} "
-             "GROUP BY ?n ORDER BY DESC(BOUND(?lex)) STR(?n) LIMIT 1 }")
+    first = (f"{{ SELECT ?n WHERE {{ ?n a <{cls}> OPTIONAL {{ ?n <{path}> ?x }} }} "
+             "ORDER BY DESC(BOUND(?x)) STR(?n) LIMIT 1 }")
     if component == "MinCount":
         return f"DELETE {{ ?n <{path}> ?v }} WHERE {{ {first} ?n <{path}> ?v }}"
     if component == "Class":
-        bad = "<https://w3id.org/pikg/id/nothing/at-all>"
-    elif fld.kind.datatypes == ("rdf:langString",):
-        bad = "?bad", 'BIND(STR(COALESCE(?lex, "x")) AS ?bad)'
-    else:
-        bad = "?bad", 'BIND(STRLANG(COALESCE(?lex, "x"), "en") AS ?bad)'
-    value, bind = bad if isinstance(bad, tuple) else (bad, "")
-    return (f"DELETE {{ ?n <{path}> ?v }} INSERT {{ ?n <{path}> {value} }} "
-            f"WHERE {{ {first} OPTIONAL {{ ?n <{path}> ?v }} {bind} }}")
+        return (f"DELETE {{ ?n <{path}> ?v }} INSERT {{ ?n <{path}> <https://w3id.org/pikg/id/nothing/at-all> }} "
+                f"WHERE {{ {first} OPTIONAL {{ ?n <{path}> ?v }} }}")
+    lexical = 'COALESCE(STR(?v), "x")'
+    bad = f"STR({lexical})" if fld.kind.datatypes == ("rdf:langString",) else f'STRLANG({lexical}, "en")'
+    return (f"DELETE {{ ?n <{path}> ?v }} INSERT {{ ?n <{path}> ?bad }} "
+            f"WHERE {{ {first} OPTIONAL {{ ?n <{path}> ?v }} BIND({bad} AS ?bad) }}")
 
 
 def _fixtures() -> dict[str, str]:

@@ -74,7 +74,7 @@ def terms() -> list[Term]:
             continue
         kinds = {f.kind for _, f in fields}
         ranges = {k.range for k in kinds}
-        owners = {_class_of(s) for s, f in fields if not f.inverse}
+        owners = {s.types[0] for s, f in fields if not f.inverse and s.types}
         found.append(Term(curie, prop, "datatype" if all(k.datatypes for k in kinds) else "object",
                           ranges.pop() if len(ranges) == 1 else None, owners.pop() if len(owners) == 1 else None,
                           all(f.cardinality == ONE for _, f in fields)))
@@ -207,6 +207,18 @@ def message(section: Section, fld: Field, noun: str) -> str:
     return f"{_article(noun)}'s {fld.name.replace('_', ' ')} ({fld.predicate}) {verb} {_what(fld.kind)}{how}."
 
 
+def _wrapped(items: list[str], head: str, width: int = 116) -> str:
+    """`head` and the items joined by commas, in lines of at most `width` characters (the rest indented)."""
+    lines, line = [], head
+    for at, item in enumerate(items):
+        piece = item + (" ," if at < len(items) - 1 else "")
+        if len(line) + len(piece) > width and line.strip():
+            lines.append(line.rstrip())
+            line = "        "
+        line += piece + " "
+    return "\n".join([*lines, line.rstrip()])
+
+
 def shapes_block(class_labels: Mapping[str, str], schemes: Mapping[str, list[str]]) -> str:
     """The node shape of each section's class and the property shape of each of its fields (SHACL Core)."""
     parts = []
@@ -216,9 +228,9 @@ def shapes_block(class_labels: Mapping[str, str], schemes: Mapping[str, list[str
             continue
         name = node_shape(section)
         noun = class_labels.get(section.types[0], section.segment)
-        members = " , ".join(f"pikgsh:{property_shape(section, f)}" for f in fields)
+        members = _wrapped([f"pikgsh:{property_shape(section, f)}" for f in fields], "    sh:property ")
         parts.append(f"pikgsh:{name} a sh:NodeShape ;\n    rdfs:label {_literal(noun + ' shape')} ;\n"
-                     f"    sh:targetClass {section.types[0]} ;\n    sh:property {members} .\n")
+                     f"    sh:targetClass {section.types[0]} ;\n{members} .\n")
         for fld in fields:
             body = " ; ".join(constraints(fld, schemes))
             parts.append(f"pikgsh:{property_shape(section, fld)} a sh:PropertyShape ; sh:path {fld.predicate} ;\n"

@@ -113,7 +113,7 @@ PROPERTIES: dict[str, Prop] = {
     "pikg:direction": Prop(
         "direction",
         "Whether the finding reports a beneficial, absent, harmful or mixed relation between intervention and outcome.",
-        close=("obo:SEPIO_0000402",),
+        close=("sepio:SEPIO_0000402",),
     ),
     "pikg:subgroup": Prop(
         "subgroup",
@@ -123,7 +123,7 @@ PROPERTIES: dict[str, Prop] = {
         "assertion strength",
         'How firmly the source states a finding, from stated outright to hedged ("indicates", "may", "does not '
         'seem to").',
-        close=("obo:SEPIO_0000187",),
+        close=("sepio:SEPIO_0000187",),
     ),
     "pikg:findingType": Prop("finding type", "Whether the finding is reported as a result or drawn as a conclusion."),
     "pikg:mechanism": Prop("mechanism", "A way in which the intervention brought about the finding's effect."),
@@ -152,7 +152,7 @@ PROPERTIES: dict[str, Prop] = {
     "pikg:certainty": Prop(
         "certainty",
         "The GRADE certainty of the evidence behind a finding, as the source rates it.",
-        close=("obo:SEPIO_0000187",),
+        close=("sepio:SEPIO_0000187",),
     ),
     "pikg:cerqualConfidence": Prop(
         "CERQual confidence", "The GRADE-CERQual confidence in a qualitative review finding, as the source rates it."
