@@ -282,7 +282,8 @@ def test_ill_typed_literals_are_violations_of_their_datatype(tmp_path: Path, mon
      f' "http://schema.org/startDate": {{"@value": "2017-02-30", "@type": "{XSD}date"}}\n}}\n'),
     ("feb30.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
      '  xmlns:schema="http://schema.org/">\n <schema:Event rdf:about="http://example.org/e">\n'
-     f'  <schema:name xml:lang="en">E</schema:name>\n  <schema:startDate rdf:datatype="{XSD}date">2017-02-30</schema:startDate>\n'
+     f'  <schema:name xml:lang="en">E</schema:name>\n'
+     f'  <schema:startDate rdf:datatype="{XSD}date">2017-02-30</schema:startDate>\n'
      ' </schema:Event>\n</rdf:RDF>\n'),
 ])
 def test_an_ill_typed_literal_is_read_in_every_format(tmp_path: Path, name: str, content: str) -> None:

@@ -49,3 +49,26 @@ def test_the_guide_runs_from_an_empty_folder_to_an_answer(tmp_path: Path) -> Non
                 abstract + "reanalyses,existing feedback forms of the Recovery College Course,re-analysed the course's "
                 "existing feedback forms,"):
         assert "\n" + row in out, row
+
+
+def test_the_guide_shows_the_message_kg_gives_for_an_unknown_field(tmp_path: Path) -> None:
+    """The guide's first example message is the loader's, word for word up to where the guide cuts the list of
+    fields short (so that a new field does not make the guide wrong)."""
+    from kg.base.errors import RecordError
+    from kg.load.records import load_file
+    from kg.model.build import concepts_by_scheme
+
+    shown = next(line for line in GUIDE.read_text(encoding="utf-8").splitlines() if "unknown field 'durration'" in line)
+    path = tmp_path / "demo-trial.yaml"
+    path.write_text("source:\n  id: demo-trial\n  label: Demo\n  text_file: demo-trial.txt\n  quote: Demo\n"
+                    "interventions:\n  recovery-college-course:\n    quote: Recovery College Course\n"
+                    "    durration: Nine months\n", encoding="utf-8")
+    try:
+        load_file(path, concepts_by_scheme())
+    except RecordError as exc:
+        message = str(exc)
+    else:
+        raise AssertionError("an unknown field was accepted")
+    said = shown.removeprefix("error: ").split(": ", 1)[1]  # after "error: FILE:LINE: "
+    assert said.endswith(", …")
+    assert message.split(": ", 1)[1].startswith(said.removesuffix("…")), message

@@ -10,8 +10,8 @@ tested as the predicates its tests break, so the cases here are derived from the
   statement loses its citation in each way the query guards (unsourced-statement-violation must answer exactly
   that statement); rdf:type, which the unquoted query exempts by object, is also probed once per class it types;
 - the name predicates are the record format's (`NAME_PREDICATES`): for each, a second resource of a named
-  resource's class gets the same name through it, and ambiguous-name-violation must answer exactly that name (five
-  of them it does not read yet: UNGUARDED_NAMES, strict xfails, lists them).
+  resource's class gets the same name through it, and ambiguous-name-violation must answer exactly that name (a
+  query parameter is resolved by every one of them, kg.query.sparql.resolve_resource).
 
 The bundled graph is built at import (about 20 ms, no cache involved) because the parametrisation needs it at
 collection; the tests run the real bundled queries on one Oxigraph store of it, each test taking its quads out or
@@ -299,17 +299,7 @@ def minted(predicate: str, cls: ox.NamedNode, first: ox.NamedNode, name: ox.Lite
 
 
 NAMESAKES = [namesake(p) for p in NAME_PREDICATES]
-# Names that make a query parameter ambiguous (resolve_resource in kg.query.sparql reads every NAME_PREDICATES one)
-# but that ambiguous-name-violation does not read (it matches skos:prefLabel|pikg:acronym): known gaps, not
-# exemptions. Strict, so that a query widened to read one of them fails here until it leaves this set.
-UNGUARDED_NAMES = frozenset({"dcterms:title", "schema:name", "foaf:name", "skos:hiddenLabel", "skos:altLabel"})
-
-
-@pytest.mark.parametrize("case", [
-    pytest.param(case, id=case.predicate, marks=[pytest.mark.xfail(
-        raises=AssertionError, strict=True, reason=f"ambiguous-name-violation does not read {case.predicate}")]
-        if case.predicate in UNGUARDED_NAMES else [])
-    for case in NAMESAKES])
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.predicate) for case in NAMESAKES])
 def test_ambiguous_name_is_reported_for_every_name_predicate(store: Any, case: Namesake) -> None:
     with changed(store, add=case.add):
         assert rows(store, "ambiguous-name-violation") == (case.row,)

@@ -23,17 +23,21 @@ from kg.base.config import ID_RE
 from kg.base.errors import InputError, display_path
 from kg.base.lexical import character_name, control_character, escaped
 from kg.load.identity import normalise_name
-from kg.schema import SECTION_BY_NAME, Concept
+from kg.schema import NAME, SECTION_BY_NAME, Concept
 
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
            "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24}
 UNITS = {"day": "D", "week": "W", "month": "M", "year": "Y"}
-TABLE_ROWS = {
-    "aim": "aim", "principles and/or methods": "components", "principles and methods": "components",
-    "components": "components", "duration": "duration", "peer-support": "peer_support", "peer support": "peer_support",
+INTERVENTIONS = SECTION_BY_NAME["interventions"]
+# the fields whose cell is the value and its own quote: every single-valued text field but the name (the heading)
+TEXT_ROWS = tuple(f.name for f in INTERVENTIONS.fields if f.kind.own_quote and not f.many and f.names != NAME)
+PARSED_ROWS = {  # the fields a cell is parsed into, by the headings Table 1 of the 2021 synthesis prints
+    "principles and/or methods": "components", "principles and methods": "components", "components": "components",
+    "duration": "duration", "peer-support": "peer_support", "peer support": "peer_support",
     "peer_support": "peer_support", "sessions led by": "sessions_led_by", "sessions_led_by": "sessions_led_by",
-    "who leads the sessions": "sessions_led_by", "note": "note", "acronym": "acronym",
+    "who leads the sessions": "sessions_led_by",
 }
+TABLE_ROWS = {**{h: n for n in TEXT_ROWS for h in (n, n.replace("_", " "))}, **PARSED_ROWS}
 LONG_COLUMNS = ("label", "type", "study", "intervention", "outcome", "direction", "subgroup", "strength", "hedge",
                 "quote", "mechanisms")
 
@@ -216,7 +220,7 @@ def _table_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str,
         record: dict[str, Any] = {"quote": name, "name": name}
         interventions[rid] = record
         got = cells[rid]
-        for attr in ("acronym", "aim", "note"):
+        for attr in TEXT_ROWS:
             if attr in got:
                 record[attr] = got[attr][1]
         if "components" in got:

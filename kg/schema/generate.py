@@ -246,6 +246,66 @@ def sparql_block() -> str:
                    for f in shaped(s) if f.cardinality == ONE and is_text(f.kind))
 
 
+# ------------------------------------------------------------------------------------------------ the README
+
+MODEL_START, MODEL_END = "<!-- model:start -->\n", "<!-- model:end -->"
+
+
+def model_table(close_matches: Mapping[str, list[str]]) -> str:
+    """README's table of the model, in Markdown: each class whose records a section holds, with what it aligns to
+    (the ontology's skos:closeMatch) and every property its fields make (then, in italics, those the builder adds
+    to it); then each class only the builder makes nodes of, with the properties whose domain it is."""
+    made = _fields_by_property()
+    builder: dict[str, list[str]] = {}
+    for term in terms():
+        if term.domain and term.curie not in made:
+            builder.setdefault(term.domain, []).append(f"*`{term.curie}`*")
+    rows = []
+    for section in SECTIONS:
+        cls = section.types[0] if section.types else "skos:Concept"
+        props = list(dict.fromkeys(f"`{f.predicate}`" + (" (inverse)" if f.inverse else "") for f in section.fields))
+        rows.append((cls, f"`{section.name}`", [*props, *builder.pop(cls, [])]))
+    rows += [(cls, "(made by the builder)", props) for cls, props in builder.items()]
+    lines = ["| class | records | aligned to | properties |", "| --- | --- | --- | --- |"]
+    for cls, records, props in rows:
+        aligned = ", ".join(f"`{c}`" for c in close_matches.get(cls, []))
+        lines.append(f"| `{cls}` | {records} | {aligned} | {', '.join(props)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _close_matches(ontology: Path) -> dict[str, list[str]]:
+    """Each class's skos:closeMatch, as CURIEs by the file's own prefixes (of two for one namespace, the one the
+    local name starts with: sepio:SEPIO_…), in IRI order."""
+    import re
+
+    from rdflib import OWL, RDF, Graph, URIRef
+
+    text = ontology.read_text(encoding="utf-8")
+    prefixes = re.findall(r"^@prefix\s+(\w+):\s*<([^>]+)>", text, re.M)
+    graph = Graph().parse(data=text, format="turtle")
+
+    def curie(iri: str) -> str:
+        found = [(len(ns), iri[len(ns):].lower().startswith(p), at, p, iri[len(ns):])
+                 for at, (p, ns) in enumerate(prefixes) if iri.startswith(ns)]
+        if not found:
+            return iri
+        *_, prefix, local = max(found)  # the longest namespace; of two, the one named in the local name, or the last
+        return f"{prefix}:{local}"
+
+    close = URIRef(expand("skos:closeMatch"))
+    return {"pikg:" + str(cls).rsplit("#", 1)[-1]: [curie(m) for m in sorted(map(str, graph.objects(cls, close)))]
+            for cls in graph.subjects(RDF.type, OWL.Class)}
+
+
+def embed_model(text: str, table: str) -> str:
+    """README's text with the model's table between its markers replaced (ValueError when they are missing)."""
+    start = text.find(MODEL_START)
+    end = text.find(MODEL_END, start + 1) if start >= 0 else -1
+    if start < 0 or end < 0:
+        raise ValueError(f"README.md has no {MODEL_START.strip()} … {MODEL_END} markers")
+    return text[:start + len(MODEL_START)] + table + text[end:]
+
+
 # ------------------------------------------------------------------------------------------------ the files
 
 
@@ -304,6 +364,7 @@ def written(root: Path) -> dict[Path, Callable[[str], str]]:
                                                                       "shapes/pikg-shapes-sparql.ttl"),
         root / "records" / "record.schema.json": schema_json,
         root / "records" / "README.md": embed_reference,
+        root / "README.md": lambda old: embed_model(old, model_table(_close_matches(ontology))),
     }
 
 

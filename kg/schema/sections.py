@@ -300,3 +300,8 @@ CARDINALITIES: dict[str, str] = {
     PER_SOURCE: "one value in a record; each source may give its own",
     LIST: "one or more values (a list, or `values:` with one quote)",
 }
+
+# What a source says of an intervention beyond its names and its place among other interventions: the site lists
+# these under a table as what other sources add, and as the columns that compare interventions.
+DESCRIBING = tuple(f for f in SECTION_BY_NAME["interventions"].fields
+                   if f.predicate.startswith("pikg:") and not f.names and f.kind.refers_to != "interventions")

@@ -23,6 +23,7 @@ from typing import Any
 from kg.base.config import ONTOLOGY_NS, VOCAB_NS, compact, expand
 from kg.model.stats import compute_stats
 from kg.release.description import DESCRIPTION, checksums, distributions, schema_org_dataset
+from kg.schema import DESCRIBING as SCHEMA_DESCRIBING
 from kg.site.files import PageWriter
 from kg.site.graph import RDF_TYPE, Term, term_key
 from kg.site.pages import LABELS as LABELS  # what a node is shown by, kept as kg.site.builder.LABELS
@@ -35,8 +36,9 @@ DIRECTIONS = (("beneficial", "▲"), ("no-effect", "●"), ("harmful", "▼"), (
               ("no-evidence-of-effect", "○"), ("inconsistent", "◇"), ("unclear", "?"))
 RECOVERY_KINDS = ("personal-recovery", "clinical-recovery")
 # the facts the home page's and the table page's summaries are about
-DESCRIBING = ("aim", "hasComponent", "hasDuration", "peerSupport", "deliveryMode", "sessionsLedBy", "deliveredBy",
-              "targetPopulation")
+DESCRIBING = tuple(f.predicate.split(":", 1)[1] for f in SCHEMA_DESCRIBING)  # local names of pikg properties
+COMPARED = [(name, f.name.replace("_", " ").capitalize()) for name, f in zip(DESCRIBING, SCHEMA_DESCRIBING,
+                                                                             strict=True)]
 
 
 class SiteBuilder(PageBuilder):
@@ -111,7 +113,7 @@ class SiteBuilder(PageBuilder):
         page = "compare.html"
         tables = [self.printed(page, t) for t in self.by_label(self.data.instances(PIKG("SourceTable")))]
         self.render(writer, page, "compare.html", title="Compare interventions", tables=tables,
-                    compared=[] if tables else self.compared(page))
+                    compared=[] if tables else self.compared(page), columns=COMPARED)
 
     def printed(self, page: str, table: str) -> dict[str, Any]:
         typed = self.data.passages(table, RDF_TYPE, PIKG("SourceTable"))
