@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -132,3 +133,30 @@ def write_release(kg: KnowledgeGraph, out: Path, info: Any = None, helper: bool 
     result = run_pipeline(kg, out, helper=helper, info=info)
     assert result.ok, result.summary()
     return result.written
+
+
+def quotes_of(path: Path) -> int:
+    """The passages a record file cites, counted from the file itself (not by the quote checker it tests): its
+    source's quote, each record's quote, and each field whose passage is another (a mapping's own `quote`, or a
+    plain text value, which is its own quote, each item of a list of them apart)."""
+    from kg.schema import SECTION_BY_NAME
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    count = 1
+    for name, records in data.items():
+        if name == "source":
+            continue
+        for record in records.values():
+            own = (record["quote"], record.get("quote_in"))
+            count += 1
+            for key, value in record.items():
+                fld = SECTION_BY_NAME[name].field(key)
+                if fld is None:  # quote, quote_in
+                    continue
+                if isinstance(value, dict) and "quote" in value:
+                    count += (value["quote"], value.get("quote_in")) != own
+                elif fld.kind.own_quote and isinstance(value, str):
+                    count += (value, None) != own
+                elif fld.kind.own_quote and isinstance(value, list) and all(isinstance(v, str) for v in value):
+                    count += sum((v, None) != own for v in value)
+    return count

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURE_SOURCES, FIXTURES
+from conftest import FIXTURE_SOURCES, FIXTURES, quotes_of
 from kg.base.config import Settings
 from kg.base.errors import QuoteError, RecordError
 from kg.cli import cli
@@ -187,7 +187,7 @@ def test_names_inside_the_folder_still_work(place: Path) -> None:
     _edit(record, '    quote: "Intervention X (IX)"\n    name:',
           '    quote: "Intervention X (IX) in a subfolder."\n    quote_in: sub/copy.txt\n    name:')
     kg = build(Settings.default(Path("records"), Path("sources")))
-    assert (kg.quotes.checked, kg.quotes.missing_texts) == (12, ())
+    assert (kg.quotes.checked, kg.quotes.missing_texts) == (quotes_of(record), ())
     _edit(record, "text_file: alias.txt", "text_file: not-there.txt")
     kg = build(Settings.default(Path("records"), Path("sources")))
     assert kg.quotes.missing_texts == ("not-there.txt",)

@@ -6,9 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
-from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES
+from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, quotes_of
 from kg.base.config import Settings
 from kg.base.errors import QuoteError, RecordError
 from kg.cli import cli
@@ -18,7 +19,10 @@ INVALID = sorted((FIXTURES / "records" / "invalid").glob("*.yaml"))
 
 
 def test_invalid_examples_are_all_collected() -> None:
-    assert len(INVALID) == 22
+    """Every file of the folder is a case, and every case says what message it expects."""
+    folder = FIXTURES / "records" / "invalid"
+    assert INVALID and sorted(p.name for p in folder.iterdir()) == [p.name for p in INVALID]
+    assert [p.name for p in INVALID if not p.read_text(encoding="utf-8").startswith("# expect: ")] == []
 
 
 def _build_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, record_file: Path):
@@ -51,7 +55,7 @@ def test_quote_error_shows_closest_passage(tmp_path: Path, monkeypatch: pytest.M
 
 def test_valid_fixture_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     kg = _build_alone(tmp_path, monkeypatch, FIXTURES / "records" / "valid" / "fixture.yaml")
-    assert kg.quotes.checked == 12
+    assert kg.quotes.checked == quotes_of(FIXTURES / "records" / "valid" / "fixture.yaml")
     assert kg.quotes.missing_texts == ()
 
 
@@ -107,4 +111,6 @@ def test_check_reports_progress_on_a_large_corpus(tmp_path: Path) -> None:
                                       "--sources", str(FIXTURES / "sources")])
     assert result.exit_code == 0, result.output
     assert "Loading records" in result.stderr
-    assert result.stdout.startswith("OK: 25 files, 50 records, 300 quotes, ")
+    one = FIXTURES / "records" / "valid" / "fixture.yaml"
+    records = sum(len(v) for k, v in yaml.safe_load(one.read_text(encoding="utf-8")).items() if k != "source")
+    assert result.stdout.startswith(f"OK: 25 files, {25 * records} records, {25 * quotes_of(one)} quotes, ")

@@ -32,7 +32,7 @@ from kg.schema.messages import MESSAGES
 from kg.schema.properties import PROPERTIES, Prop
 from kg.schema.reference import embed_reference
 from kg.schema.sections import SECTIONS
-from kg.schema.structured import Concept, Duration, Ref
+from kg.schema.structured import ROWS, Concept, Duration, Ref
 
 TEXT_DATATYPES = ("rdf:langString", "xsd:string")
 START = "# ---- written from kg/schema by `kg schema --write`: edit kg/schema, not the lines between these markers\n"
@@ -237,7 +237,16 @@ def shapes_block(class_labels: Mapping[str, str], schemes: Mapping[str, list[str
                          + (f"    {body} ;\n" if body else "")
                          + f"    sh:message {_literal(message(section, fld, noun))} .")
         parts.append("")
-    return "\n".join(parts)
+    return "\n".join([*parts, table_row_shape()])
+
+
+def table_row_shape() -> str:
+    """The property a source table's row shows: one of the fields a row may show (kg.schema.structured.Rows)."""
+    fields = " ".join(ROWS.fields.values())
+    return ("pikgsh:TableRow-property a sh:PropertyShape ; sh:path pikg:rowProperty ;\n"
+            f"    sh:minCount 1 ; sh:maxCount 1 ;\n    sh:in ( {fields} ) ;\n"
+            "    sh:message \"A table row shows exactly one property (pikg:rowProperty), the property of a field of an "
+            "intervention record (pikg:aim, pikg:hasComponent, pikg:hasDuration …).\"@en .\n")
 
 
 def sparql_block() -> str:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from case import Case
 
+from kg.schema import ROWS as ROWS_KIND
+
 CHECK = ("check", "--records", "{records}", "--sources", "{sources}")
 BUILD = ("build", "--records", "{records}", "--sources", "{sources}", "--out", "{ws}/out")
 
@@ -100,8 +102,7 @@ CASES = [
         "defined in any record file",), _edit(TABLE, COLUMNS, "columns: [imr, ips, turning-points, learn-to-tackle]")),
     Case("table-row-unknown-field", CHECK, 2, (
         f"{TABLE}:182: tables.missing-link-table-1.rows: 'aimm' is not a field of `interventions`; did you mean "
-        "'aim'? Fields: name, alt_names, acronym, types, broader, aim, target_population, components, duration, "
-        "peer_support, delivery_mode, sessions_led_by, delivered_by, note",),
+        f"'aim'? Fields: {', '.join(ROWS_KIND.fields)}",),
          _edit(TABLE, ROWS, "rows: [aimm, components, duration, peer_support, sessions_led_by]")),
     Case("table-row-curator-field", CHECK, 2, (f"{TABLE}:182", "'curator_note' is not a field of `interventions`"),
          _edit(TABLE, ROWS, "rows: [aim, curator_note]")),
