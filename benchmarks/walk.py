@@ -40,6 +40,11 @@ The figures:
 - re-entries: how many stops enter a module that the walk has already left earlier (= stops − modules), with
   the modules re-entered most.
 
+The flow line (`main job:`) says what one pass down means: the stages the main job (kg.pipeline) calls into, in
+order, whether that order is the pipeline's, how many times it enters a stage again after leaving it for another,
+and the calls up the pipeline at any depth (a module calling a module of a later stage, which only a callback
+does: the release writer calling the pipeline's gate).
+
 The printed walk gives each stop's depth (indented by it), how it was reached (→ a call, with the function
 that entered the module; ← a return), and marks climbs (▲) and re-entries (↺ n: the n-th re-entry of it).
 
@@ -102,6 +107,7 @@ class Tracer:
     runs: list[list[Any]] = field(default_factory=list)  # the module stack: [module, frames of it in a row]
     importing: int = 0  # how many module top levels are being run (nothing is logged meanwhile)
     calls: int = 0  # kg frames seen (outside imports)
+    upcalls: Counter[tuple[str, str]] = field(default_factory=Counter)  # (caller, callee) of a later stage
 
     def classify(self, frame: FrameType) -> str | None:
         """The frame's kg module, _IMPORT for a module's top-level code, None for a frame left out."""
@@ -133,6 +139,8 @@ class Tracer:
             if runs and runs[-1][0] == kind:
                 runs[-1][1] += 1
             else:
+                if runs and climbs(kind, runs[-1][0]):  # the callee's stage comes after its caller's
+                    self.upcalls[runs[-1][0], kind] += 1
                 runs.append([kind, 1])
                 if len(runs) <= MAX_DEPTH:
                     self.events.append(Event(len(runs), kind, code.co_name))
@@ -219,6 +227,23 @@ def figures(stops: list[Stop]) -> Figures:
                    sum(reentered.values()), reentered)
 
 
+def stage_sequence(events: list[Event]) -> list[str]:
+    """The stages the main job (depth 1) calls into, in order, each run of calls into one stage counted once."""
+    entered = [stage_of(e.module) for e in events if e.module is not None and e.depth == 2]
+    return [s for i, s in enumerate(entered) if not i or entered[i - 1] != s]
+
+
+def print_flow(tracer: Tracer) -> None:
+    """The figures of one pass down: the stages the main job visits, in order or not; the stages it enters again;
+    the calls up the pipeline (a module calling one of a later stage: a callback)."""
+    sequence = stage_sequence(tracer.events)
+    order = [STAGES.index(s) for s in sequence if s in STAGES]
+    again = sum(1 for i, s in enumerate(sequence) if s in sequence[:i])
+    ups = ", ".join(f"{short(a)}→{short(b)} {n}" for (a, b), n in tracer.upcalls.most_common())
+    print(f"main job: stages {' → '.join(sequence)}; {'in' if order == sorted(order) else 'NOT in'} pipeline order; "
+          f"{again} stage re-entries; {sum(tracer.upcalls.values())} calls up the pipeline ({ups or 'none'})")
+
+
 def short(module: str) -> str:
     return module.removeprefix("kg.")
 
@@ -291,6 +316,7 @@ def main() -> None:
             print_walk(stops)
             print()
         print_figures(stops, depth, len(walk(tracer.events, depth, repeats=True)))
+    print_flow(tracer)
     unknown = sorted({stage_of(stop.module) for stop in walk(tracer.events, MAX_DEPTH)} - set(STAGES))
     if unknown:
         print(f"walk.py: stages not in the stage order, never counted in climbs: {', '.join(unknown)} "

@@ -44,3 +44,11 @@ def test_installed_package_is_not_the_checkout(installed: Path) -> None:
                          capture_output=True, text=True, check=True, cwd="/")
     assert "site-packages/kg/data/shapes" in out.stdout
     assert sys.prefix not in out.stdout
+
+
+def test_the_installed_package_says_it_is_typed(installed: Path) -> None:
+    """PEP 561: the wheel ships kg/py.typed, so a type checker reads the package's own hints."""
+    python = installed.parent / "python"
+    out = subprocess.run([str(python), "-c", "import kg, pathlib; print(pathlib.Path(kg.__file__).with_name('py.typed')"
+                          ".is_file())"], capture_output=True, text=True, check=True, cwd="/")
+    assert out.stdout == "True\n"

@@ -4,6 +4,7 @@ cycle, no private name taken from another module, and every module listed in REA
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from conftest import ROOT
@@ -79,3 +80,19 @@ def test_readme_lists_every_module() -> None:
                if p.name not in ("__init__.py", "__main__.py")
                and f"`{p.relative_to(ROOT)}`" not in layout and f"`{p.stem}`" not in layout]
     assert missing == []
+
+
+def test_readme_opens_with_the_commands_then_the_module_map() -> None:
+    """The README's first section is the module map, right after the two commands and how to call kg; its diagram
+    names every stage folder, and its table lists them in the order of the stages."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    opening, rest = readme.split("\n## ", 1)
+    assert rest.startswith("Module map\n")
+    assert "bash scripts/run.sh" in opening and "bash scripts/test.sh" in opening and ".venv/bin/kg" in opening
+    section = rest.split("\n## ", 1)[0]
+    diagram = section.split("```text\n", 1)[1].split("```", 1)[0]
+    folders = [s for s in STAGES if (PACKAGE / s).is_dir()]
+    assert [s for s in folders if s not in diagram] == []
+    listed = [m for line in section.splitlines() if line.startswith("| `kg/")
+              for m in re.findall(r"`kg/(\w+)/`", line.split(" | ", 1)[0])]
+    assert [s for s in listed if s in folders] == folders
