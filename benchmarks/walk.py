@@ -31,7 +31,7 @@ The figures:
 - stops: the length of the walk (consecutive repeats collapsed). The first stop is kg.pipeline (build_release).
 - modules: how many distinct modules the walk visits.
 - climbs: transitions from a stop to the next whose stage comes earlier in STAGES (the stage is the second
-  dotted part of the module name: kg.publish.site.builder → publish; kg.pipeline → pipeline), i.e. the walk going
+  dotted part of the module name: kg.site.builder → site; kg.pipeline → pipeline), i.e. the walk going
   back upstream, from the release towards the records. They are counted apart as calls (a later stage calling an
   earlier one: the pipeline calling the model, the release writer calling the model) and as returns (back to a
   caller of an earlier stage: the pipeline's gate, called by the release writer, returning to it). A stage that

@@ -1,6 +1,7 @@
 """The main job, one pass down the stages: records (kg.load, through kg.model.build) → the graph and its statements
 (kg.model) → the one verdict (kg.check) → the release (kg.release), each stage visited once and in that order,
-with a one-screen summary. Nothing calls back up: a stage gets what the stage before it returned.
+with a one-screen summary. Nothing calls back up: a stage gets what the stage before it returned (the release
+writer gets the verdict as a future, judged on a second thread while it writes the statements).
 
 `kg build`, `kg release` and the benchmark call `release_graph`; `kg site` calls `site_of`, which writes the same
 release (through the same writer, kg.release.folder.write_release_files) into the site's download folder; `kg
@@ -9,15 +10,17 @@ check` judges through kg.incremental.recheck, with the same verdict (kg.check.ve
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.base.config import ReleaseInfo, Settings, check_download_base, check_release_date
+from kg.base.config import ReleaseInfo, Settings, check_download_base, check_release_date, source_date_epoch
 from kg.base.errors import InputError, UncheckedQuotes, display_path
 from kg.base.files import check_output_folder, folder_files, replace_folder
 from kg.check.verdict import Checked, check_graph
 from kg.model.build import KnowledgeGraph, build
 from kg.model.published import Published
+from kg.query.cache import warm_answers
 from kg.query.store import oxigraph_store
 from kg.release.folder import write_release, write_release_files
 
@@ -41,8 +44,6 @@ class PipelineResult(Checked):
                 lines.append(f"  nanopubs/: {nanopubs} nanopublications (TriG), one per finding")
             lines.append(f"  interventions/: {sum(n.startswith('interventions/') for n in self.written)} framed "
                          "JSON-LD documents")
-        elif not self.ok:
-            lines.append("Wrote nothing: fix the problems above and build again.")
         return "\n".join(lines)
 
 
@@ -50,23 +51,27 @@ def _result(checked: Checked, written: dict[str, Path] | None = None) -> Pipelin
     return PipelineResult(checked.inputs, checked.verdict, checked.stats, written=written or {})
 
 
-def judge_statements(kg: KnowledgeGraph) -> tuple[Published, Checked]:
-    """The statements the release is written from and the verdict on them (with the ontology's graph, which the
-    shapes' class targets need): the release writes exactly what was judged."""
-    data = Published.of(kg)
-    return data, check_graph(kg, oxigraph_store(kg), data.union)
+def judge(kg: KnowledgeGraph, data: Published, remember: bool = False) -> Checked:
+    """The one verdict on kg's statements (with the ontology's graph, which the shapes' class targets need) and
+    their counts; when the graph passes and `remember`, the answers of the bundled queries left in the cache for
+    `kg query`. The judged store is let go: the release needs only the verdict and the counts."""
+    checked = check_graph(kg, oxigraph_store(kg), data.union)
+    if checked.ok and remember:
+        warm_answers(kg.settings, kg, checked.store)
+    checked.store = None
+    return checked
 
 
 def run_pipeline(kg: KnowledgeGraph, out_dir: Path, helper: bool | None = None, info: ReleaseInfo | None = None,
                  remember: bool = False) -> PipelineResult:
-    """Judge kg and, when it passes, write its release into out_dir (the previous folder is kept otherwise).
-    `remember`: leave in the cache what `kg query` reads next (the answers of the bundled queries, the released
-    N-Quads). `helper`, `info`: see kg.release.folder.write_release_files."""
-    data, checked = judge_statements(kg)
-    if not checked.ok:
-        return _result(checked)
-    store, checked.store = checked.store, None
-    written = write_release(kg, data, checked.stats, out_dir, info, helper, store if remember else None)
+    """Judge kg and write its release into out_dir, kept only when the graph passes (the previous folder stays
+    otherwise). The verdict is made on a second thread (Oxigraph lets go of the GIL) while the release writer
+    writes the statements and starts its helper; the writer waits for it before anything else. `remember`: leave
+    in the cache what `kg query` reads next. `helper`, `info`: see kg.release.folder.write_release_files."""
+    data = Published.of(kg)
+    with ThreadPoolExecutor(1) as pool:
+        judged = pool.submit(judge, kg, data, remember)
+        checked, written = write_release(kg, data, judged, out_dir, info, helper, remember)
     return _result(checked, written)
 
 
@@ -103,32 +108,35 @@ def build_release(settings: Settings, out_dir: Path, complete_quotes: bool = Fal
     check_output_folder(out_dir, "release")
     info = ReleaseInfo(check_release_date(release_date) if release_date else "",
                        check_download_base(download_base) if download_base else None)
+    source_date_epoch()  # a bad SOURCE_DATE_EPOCH is told before the build, as a bad option is
     kg = build(settings, progress=progress)
     return release_graph(kg, out_dir, complete_quotes, info, unchecked_ok)
 
 
 def site_of(kg: KnowledgeGraph, out_dir: Path, fingerprint: str = "", workers: int | None = None
             ) -> tuple[PipelineResult, dict[str, Path]]:
-    """The static site of kg in out_dir: the graph judged by the one verdict, then its release written by the one
-    writer into download/ while the pages are written from the same statements; nothing replaced when the graph
-    fails. A page that the site being replaced has byte for byte is linked from it rather than written again (its
-    date stays that of its last change). Returns the result and the site's files (none when it failed)."""
+    """The static site of kg in out_dir: the resource pages start at once (forked at scale), the graph is judged by
+    the one verdict beside them while the one writer writes the release into download/, then the other pages, from
+    the same statements; nothing replaced when the graph fails. A page that the site being replaced has byte for
+    byte is linked from it rather than written again (its date stays that of its last change). Returns the result
+    and the site's files (none when it failed)."""
     from kg.site import SitePages
 
-    data, checked = judge_statements(kg)
-    if not checked.ok:
-        return _result(checked), {}
-    checked.store = None
+    data = Published.of(kg)
     previous = out_dir if out_dir.is_dir() else None
 
-    def fill(folder: Path) -> None:
+    def fill(folder: Path) -> Checked:
         (folder / "download").mkdir()
         with SitePages(kg, folder, previous, fingerprint, workers) as pages:  # resource pages start now
-            write_release_files(kg, folder / "download", data, checked.stats)
-            pages.finish(checked.stats)
+            checked = write_release_files(kg, folder / "download", data, judged)
+            if checked.ok:
+                pages.finish(checked.stats)
+        return checked
 
-    replace_folder(out_dir, fill, "site")
-    return _result(checked), folder_files(out_dir)
+    with ThreadPoolExecutor(1) as pool:
+        judged = pool.submit(judge, kg, data)
+        checked = replace_folder(out_dir, fill, "site", keep=lambda result: result.ok)
+    return _result(checked), folder_files(out_dir) if checked.ok else {}
 
 
 def build_site(settings: Settings, out_dir: Path, progress: Callable[[Path], None] | None = None

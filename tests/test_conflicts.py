@@ -1,5 +1,5 @@
 """Conflicts: one meaning everywhere. Two sources giving different values for a single-valued field (cardinality ONE
-in kg/schema/fields.py) are a disagreement that `kg validate`, `kg check`, `kg build` and `kg conflicts` all report
+in kg/schema/sections.py) are a disagreement that `kg validate`, `kg check`, `kg build` and `kg conflicts` all report
 (the shapes' sh:maxCount 1 and pikgsh:OneValue; queries/conflicts.rq); typographic variants of one text (’ and ',
 dashes, spaces) are one value for all of them."""
 

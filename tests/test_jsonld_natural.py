@@ -15,6 +15,7 @@ from pyld import jsonld
 from test_release import _offline, _pyld_triples, quads_from_ox
 
 from conftest import write_release
+from kg.base.config import expand
 from kg.release.export import export_graph, jsonld_context, term_key
 from kg.release.jsonld import Compactor, native
 
@@ -131,3 +132,14 @@ def test_keys_come_from_labels() -> None:
     assert term_key("has component", functional=False) == "components"
     assert term_key("CERQual confidence") == "cerqualConfidence"
     assert term_key("DOI") == "doi" and term_key("sessions led by") == "sessionsLedBy"
+
+
+def test_every_property_a_field_makes_has_a_key() -> None:
+    """The JSON-LD context has a natural key for every property the record format makes (ours from the ontology's
+    labels, the others from EXTERNAL_TERMS), so that a new field's values never come out under a full IRI."""
+    from kg.schema import SECTIONS
+
+    context = jsonld_context()["@context"]
+    keyed = {expand(v["@id"]) for v in context.values() if isinstance(v, dict) and "@id" in v}
+    made = {expand(f.predicate) for s in SECTIONS for f in s.fields}
+    assert sorted(made - keyed) == []

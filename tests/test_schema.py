@@ -1,4 +1,4 @@
-"""The record format (kg.schema.fields) is the single source of truth: the shapes and the ontology agree with it,
+"""The record format (kg.schema.sections) is the single source of truth: the shapes and the ontology agree with it,
 the loader refuses what the shapes refuse, everything that lists fields or names derives from it, and the
 curator reference is written from it by `kg schema --reference`."""
 
@@ -307,7 +307,7 @@ def test_names_and_labels_derive_from_the_schema() -> None:
 
 def test_the_reference_is_written_by_kg_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`kg schema --reference records/README.md` rewrites only the generated section; the committed README is in
-    step (run it after changing kg/schema/fields.py)."""
+    step (run it after changing kg/schema/sections.py)."""
     committed = (ROOT / "records" / "README.md").read_text(encoding="utf-8")
     assert embed_reference(committed) == committed
     assert committed.split(REFERENCE_START, 1)[1].split(REFERENCE_END, 1)[0] == format_reference()
@@ -378,3 +378,25 @@ def test_each_class_is_declared_and_used() -> None:
     for cls in declared:
         node = URIRef(expand(cls))
         assert ONTOLOGY.value(node, RDFS.label) and ONTOLOGY.value(node, URIRef(expand("skos:definition"))), cls
+
+
+def test_what_properties_no_field_makes_say_of_themselves_holds_in_the_graph(kg) -> None:
+    """kg/schema/properties.py states the domain, range and kind of the properties the builder and the structured
+    kinds make (no field does): every statement of the built graph with one of them agrees (a typed literal of its
+    range, or a node of its range class; a subject of its domain class)."""
+    graph = kg.dataset
+    made = {f.predicate for _, f in _fields()}
+    problems = []
+    for term in terms():
+        if term.curie in made:
+            continue
+        for s, o in graph.subject_objects(URIRef(expand(term.curie))):
+            if term.domain and (s, RDF.type, URIRef(expand(term.domain))) not in graph:
+                problems.append(f"{term.curie}: {s} is not a {term.domain}")
+            if term.range and term.kind == "datatype" and str(getattr(o, "datatype", None) or expand("rdf:langString")
+                                                               ) != expand(term.range):
+                problems.append(f"{term.curie}: {o!r} is not of {term.range}")
+            if term.range and term.kind == "object" and term.range != "rdf:Property" and (
+                    o, RDF.type, URIRef(expand(term.range))) not in graph:
+                problems.append(f"{term.curie}: {o} is not a {term.range}")
+    assert problems == []

@@ -189,11 +189,13 @@ def _remove_stale(target: Path, kind: str) -> None:
                 pass
 
 
-def replace_folder(out_dir: Path, fill: Callable[[Path], T], kind: str = "release") -> T:
+def replace_folder(out_dir: Path, fill: Callable[[Path], T], kind: str = "release",
+                   keep: Callable[[T], bool] = lambda _: True) -> T:
     """Fill a temporary sibling of out_dir, then rename it into place, and return what `fill` returned: readers see
-    the old folder or the complete new one, never a half-written mix; when `fill` raises, the old folder is left as
-    it was. Only an absent or empty folder, or an earlier output of the same `kind`, is replaced (OutputError
-    otherwise, nothing touched)."""
+    the old folder or the complete new one, never a half-written mix. When `fill` raises, or `keep` says no to what
+    it returned (a graph that failed its verdict), the temporary folder is removed and the old one left as it was.
+    Only an absent or empty folder, or an earlier output of the same `kind`, is replaced (OutputError otherwise,
+    nothing touched)."""
     target = check_output_folder(out_dir, kind)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _folder_lock(target.parent):
@@ -203,6 +205,9 @@ def replace_folder(out_dir: Path, fill: Callable[[Path], T], kind: str = "releas
         try:
             (tmp / STAMP).write_bytes(_stamp_text(kind))
             result = fill(tmp)
+            if not keep(result):
+                shutil.rmtree(tmp, ignore_errors=True)
+                return result
             for folder in (tmp, *(p for p in tmp.rglob("*") if p.is_dir())):
                 os.chmod(folder, 0o777 & ~_umask())  # mkdtemp makes 0700
             os.chmod(tmp / STAMP, 0o666 & ~_umask())

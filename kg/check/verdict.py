@@ -140,6 +140,8 @@ class Checked:
         lines.append(f"Triples: {self.stats.triples} in {len(self.stats.graphs)} named graphs")
         lines.append("  " + ", ".join(f"{c.split(':')[1]} {self.stats.classes.get(c, 0)}" for c in MAIN_CLASSES))
         lines.extend(self.verdict.lines())
+        if not self.ok:
+            lines.append("Wrote nothing: fix the problems above and build again.")
         return "\n".join(lines)
 
 

@@ -69,7 +69,8 @@ def new(kind: str, record_id: str, text_file: str | None, records_dir: Path, rec
                    "<!-- reference:end --> markers of this Markdown file (records/README.md).")
 @click.option("--write", "write_all", is_flag=True,
               help="Instead, bring every file written from the model in kg/schema up to date in this checkout: the "
-                   "ontology's properties, the shapes of the records' classes, the JSON Schema and the reference.")
+                   "ontology's properties, the shapes of the records' classes and their single-value constraints, "
+                   "the JSON Schema, the reference and README's table of the model.")
 @click.option("--check", "check_all", is_flag=True,
               help="Instead, exit 1 naming each file written from the model that is not up to date.")
 @FORCE
@@ -116,8 +117,9 @@ def _model_files(write: bool) -> None:
     from kg.schema.generate import write as write_files
 
     root = resource_dir("ontology").parent
-    if not (root / "records" / "README.md").is_file():
-        raise click.UsageError(f"{display_path(root)} is not a checkout of pikg (no records/README.md)")
+    if not all((root / name).is_file() for name in ("README.md", "records/README.md", "pyproject.toml")):
+        raise click.UsageError(f"{display_path(root)} is not a checkout of pikg (the files written from the model are "
+                               "part of the source, not of an installed package)")
     if write:
         changed = write_files(root)
         click.echo(", ".join(display_path(p) for p in changed) + " brought up to date" if changed

@@ -1,5 +1,5 @@
 """Identity across sources: a reference names a record by its id, or by any of its names (preferred label or
-title, alternative labels, acronym, declared aliases: the fields kg.schema.fields marks as names), whichever file
+title, alternative labels, acronym, declared aliases: the fields kg.schema.sections marks as names), whichever file
 defines them. "IPS", "Individual placement and support" and a declared alias "individual placement and support
 intervention" all resolve to one node; a name shared by two records is an error listing both, so nothing is
 merged by accident.

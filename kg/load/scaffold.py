@@ -1,4 +1,4 @@
-"""Record skeletons for curators, generated from the record format (kg.schema.fields) so that the comments always say
+"""Record skeletons for curators, generated from the record format (kg.schema.sections) so that the comments always say
 what each field means and which values it allows. `kg new source` writes a new file; `kg new intervention`
 (study, finding, …) appends a record to an existing file, leaving the rest of it as it was."""
 

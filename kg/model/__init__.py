@@ -1,1 +1,2 @@
-"""Stage 2, build: records become the graph (N-Triples statements per named graph, with provenance), and its counts."""
+"""Stage 2, model: records become the graph (`build`: N-Triples statements per named graph, with provenance), the
+statements a release is made from (`published`), and its counts (`stats`)."""

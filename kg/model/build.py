@@ -35,7 +35,7 @@ ONTOLOGY_GRAPH = ONTOLOGY_IRI
 
 
 def term(value: Term) -> str:
-    """A record value's RDF term (its kind made it, kg.schema.fields) as N-Triples."""
+    """A record value's RDF term (its kind made it, kg.schema.kinds) as N-Triples."""
     return iri(value.value) if value.iri else literal(value.value, lang=value.lang, datatype=value.datatype)
 
 
@@ -99,6 +99,10 @@ class KnowledgeGraph:
     def statements(self, graphs: Iterable[object] | None = None) -> Iterable[str]:
         for name in graphs if graphs is not None else self.graphs:
             yield from self.graphs[str(name)]
+
+    def nquad_lines(self) -> Iterator[str]:
+        """N-Quads lines of every graph, made as they are read."""
+        return nquad_lines(self.graphs.items())
 
     def nquads(self, graphs: Iterable[object] | None = None) -> bytes:
         """N-Quads of the given graphs (all by default), a graph's statements in the order they were made."""

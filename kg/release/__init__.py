@@ -1,3 +1,3 @@
-"""Stage 6, release: the files a release folder holds, made from the judged statements — the serialisations
-(`export`, `jsonld`), the folder itself (`folder`), its description (`metadata`, `crate`) and a nanopublication
-per finding (`nanopubs`)."""
+"""Stage 6, release: the files a release folder holds, made from the judged statements — the folder and its one
+writer (`folder`), the serialisations (`export`, `jsonld`), a framed document per intervention (`framed`), the
+description of the files (`description`, `metadata`, `crate`) and a nanopublication per finding (`nanopubs`)."""

@@ -50,6 +50,7 @@ DEFAULT_LANGUAGE = "en"  # the records' language: a string in it is a plain JSON
 EXTERNAL_TERMS: dict[str, dict[str, Any]] = {
     "name": {"@id": "skos:prefLabel"},
     "altName": {"@id": "skos:altLabel"},
+    "hiddenName": {"@id": "skos:hiddenLabel"},
     "definition": {"@id": "skos:definition"},
     "note": {"@id": "skos:note"},
     "editorialNote": {"@id": "skos:editorialNote"},

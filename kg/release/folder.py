@@ -12,14 +12,14 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
 
 from kg.base.config import PREFIXES, ReleaseInfo
 from kg.base.files import atomic_writer, folder_files, replace_folder, write_atomic, write_lines
+from kg.check.verdict import Checked
 from kg.model.build import KnowledgeGraph, nquad_lines
 from kg.model.published import Published
-from kg.model.stats import Stats
 from kg.release.description import checksums, write_description
 from kg.release.export import FORMATS, jsonld_context, serialize, write_turtle
 from kg.release.framed import ReleaseIndex, framed_intervention
@@ -47,8 +47,9 @@ def write_rdfxml(folder: Path) -> None:
 
 def write_derived(folder: Path, base_iri: str, formats: tuple[str, ...] = DERIVED, framed: bool = True) -> None:
     """The other formats and the framed documents, from pikg.nt and pikg.nq in `folder`: a second process runs
-    this for a large graph while the first one validates (`python -m kg.release.folder FOLDER BASE_IRI FORMAT…`).
-    TriG is made first and its graphs let go before the union is read, to keep the process small."""
+    this for a large graph while the first one awaits the verdict and writes the framed documents
+    (`python -m kg.release.folder FOLDER BASE_IRI FORMAT…`). TriG is made first and its graphs let go before the
+    union is read, to keep the process small."""
     if "trig" in formats:
         write_atomic(folder / "pikg.trig", serialize(Published.read(folder, base_iri, union=False), "trig"))
     if "rdf-xml" in formats:
@@ -104,48 +105,59 @@ def finish_derived(process: subprocess.Popen) -> dict[str, tuple[int, str]]:
 HELPER_FROM = 200_000  # published triples from which a helper process makes the other formats on a second core
 
 
-def write_release_files(kg: KnowledgeGraph, folder: Path, data: Published, stats: Stats,
-                        info: ReleaseInfo | None = None, helper: bool | None = None) -> None:
-    """The one release writer (for `kg build`, `kg release` and the download folder of `kg site`), given the
-    judged statements and their counts: pikg.nt and pikg.nq first, then every other file, and the dataset
-    description last. With `helper` (by default, from HELPER_FROM triples), a second process makes Turtle, TriG,
-    JSON-LD and RDF/XML from the two statement files, and hashes them, while this one writes the framed documents;
-    the files are the same bytes either way. `info`: the release date and download base (by default the date the
-    records give, no base)."""
+def write_release_files(kg: KnowledgeGraph, folder: Path, data: Published, judged: Future[Checked] | Checked,
+                        info: ReleaseInfo | None = None, helper: bool | None = None) -> Checked:
+    """The one release writer (for `kg build`, `kg release` and the download folder of `kg site`): pikg.nt and
+    pikg.nq first, then the verdict on these statements (`judged`: the caller judges them beside this writing),
+    then, only when they pass, every other file, the dataset description last. Returns the verdict: on a failing
+    graph nothing more is written, and the caller drops the folder.
+
+    With `helper` (by default, from HELPER_FROM triples), a second process makes Turtle, TriG, JSON-LD and RDF/XML
+    from the two statement files, and hashes them, while this one waits for the verdict and writes the framed
+    documents; the files are the same bytes either way. `info`: the release date and download base (by default
+    the date the records give, no base)."""
     info = resolved(kg, info)
     if helper is None:
         helper = len(data.union) >= HELPER_FROM
     write_statements(folder, data)
+    process = start_derived(folder, kg.settings.base_iri, DERIVED) if helper else None
     known = None
-    if helper:
-        process = start_derived(folder, kg.settings.base_iri, DERIVED)
-        try:
+    try:
+        checked = judged.result() if isinstance(judged, Future) else judged
+        if not checked.ok:
+            return checked  # the helper is stopped below
+        if process is None:
+            write_derived(folder, kg.settings.base_iri)
+        else:
             write_framed(folder, data)
             known = checksums(folder, [folder / "pikg.nt", folder / "pikg.nq",
                                        *sorted((folder / "interventions").glob("*.jsonld"))])
-        except BaseException:
+            known.update(finish_derived(process))
+            process = None
+    finally:
+        if process is not None:
             process.kill()
             process.communicate()
-            raise
-        known.update(finish_derived(process))
-    else:
-        write_derived(folder, kg.settings.base_iri)
     write_nanopubs(folder, data, info)
-    write_description(kg, stats, folder, known, info, data)
+    write_description(kg, checked.stats, folder, known, info, data)
+    return checked
 
 
-def write_release(kg: KnowledgeGraph, data: Published, stats: Stats, out_dir: Path, info: ReleaseInfo | None = None,
-                  helper: bool | None = None, judged: Any = None) -> dict[str, Path]:
-    """The release of judged statements in out_dir, replacing what was there only once the new folder is complete;
-    its files by relative path. `judged`: the Oxigraph store the verdict judged, given when `kg query` should find
-    in the cache what it reads next (the answers of the bundled queries, the released N-Quads)."""
-    replace_folder(out_dir, lambda folder: write_release_files(kg, folder, data, stats, info, helper))
-    if judged is not None:
-        from kg.query.cache import remember_release, warm_answers
+def write_release(kg: KnowledgeGraph, data: Published, judged: Future[Checked] | Checked, out_dir: Path,
+                  info: ReleaseInfo | None = None, helper: bool | None = None, remember: bool = False
+                  ) -> tuple[Checked, dict[str, Path]]:
+    """The release of kg's statements in out_dir, replacing what was there only once the new folder is complete and
+    the verdict passed; the verdict and the files written (none when it failed). `remember`: leave in the cache the
+    released N-Quads that `kg query` reads next."""
+    checked = replace_folder(out_dir, lambda folder: write_release_files(kg, folder, data, judged, info, helper),
+                             keep=lambda result: result.ok)
+    if not checked.ok:
+        return checked, {}
+    if remember:
+        from kg.query.cache import remember_release
 
-        warm_answers(kg.settings, kg, judged)
         remember_release(kg.settings, kg, out_dir)
-    return folder_files(out_dir)
+    return checked, folder_files(out_dir)
 
 
 if __name__ == "__main__":  # the helper: the main process writes the framed documents

@@ -10,7 +10,6 @@ a git checkout sets them to the time of the checkout, so two clones would disagr
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
@@ -29,7 +28,6 @@ from kg.model.build import KnowledgeGraph
 XSD = PREFIXES["xsd"]
 _DATE_TYPES = {XSD + "date": "date", XSD + "dateTime": "dateTime", XSD + "gYear": "gYear",
                XSD + "gYearMonth": "gYearMonth"}
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NO_DATE = "1970-01-01"  # records that state no date at all: the epoch, as SOURCE_DATE_EPOCH=0 would give
 CREATOR_NAME = "pikg contributors"  # who makes the release: the dataset's creator and publisher, the nanopubs'
 
@@ -76,11 +74,11 @@ def resolved(kg: KnowledgeGraph, info: ReleaseInfo | None) -> ReleaseInfo:
 
 def release_info(kg: KnowledgeGraph, release_date: str | None = None, download_base: str | None = None,
                  sparql_endpoint: str | None = None) -> ReleaseInfo:
-    """The release's date (see the module) and links, checked."""
-    date = (check_release_date(release_date) if release_date else None) or source_date_epoch() or \
-        newest_stated_date(kg) or NO_DATE
-    return ReleaseInfo(date, check_download_base(download_base) if download_base else None,
-                       check_url(sparql_endpoint, "SPARQL endpoint") if sparql_endpoint else None)
+    """The release's date (see the module) and links, checked: the options as the pipeline checks them, then
+    `resolved`."""
+    return resolved(kg, ReleaseInfo(check_release_date(release_date) if release_date else "",
+                                    check_download_base(download_base) if download_base else None,
+                                    check_url(sparql_endpoint, "SPARQL endpoint") if sparql_endpoint else None))
 
 
 def subject_lines(union: list[str], subject: str) -> list[str]:

@@ -1,8 +1,9 @@
-"""What is written from the one declaration of the model (the sections' fields and kg.schema.properties), so that
-no file restates it by hand: the ontology's property terms (ontology/pikg.ttl), the SHACL Core shapes of the
-records' classes (shapes/pikg-shapes.ttl) and the single-value constraints of their text fields
-(shapes/pikg-shapes-sparql.ttl), each between markers in its file; the JSON Schema of record files
-(records/record.schema.json) and the curator's reference (records/README.md). `kg schema --write` brings them up to
+"""What is written from the one declaration of the model (the sections' fields, kg.schema.properties and
+kg.schema.messages), so that no file restates it by hand: the ontology's property terms (ontology/pikg.ttl), the
+SHACL Core shapes of the records' classes and of a table's row (shapes/pikg-shapes.ttl) and the single-value
+constraints of their text fields (shapes/pikg-shapes-sparql.ttl), each between markers in its file; the JSON
+Schema of record files (records/record.schema.json), the curator's reference (records/README.md) and README's
+table of the model. `kg schema --write` brings them up to
 date, `kg schema --check` (and tests/test_schema.py) fails when one is not.
 
 The rules, stated once here:
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.base.config import ONTOLOGY_IRI, VOCAB_NS, expand
+from kg.base.files import write_atomic
 from kg.schema.fields import LIST, ONE, Field, Section
 from kg.schema.kinds import Boolean, Date, Kind, Language, String, Text, WholeNumber
 from kg.schema.messages import MESSAGES
@@ -271,7 +273,7 @@ def model_table(close_matches: Mapping[str, list[str]]) -> str:
             builder.setdefault(term.domain, []).append(f"*`{term.curie}`*")
     rows = []
     for section in SECTIONS:
-        cls = section.types[0] if section.types else "skos:Concept"
+        cls = _class_of(section)
         props = list(dict.fromkeys(f"`{f.predicate}`" + (" (inverse)" if f.inverse else "") for f in section.fields))
         rows.append((cls, f"`{section.name}`", [*props, *builder.pop(cls, [])]))
     rows += [(cls, "(made by the builder)", props) for cls, props in builder.items()]
@@ -390,6 +392,6 @@ def write(root: Path) -> list[Path]:
         old = path.read_text(encoding="utf-8")
         new = update(old)
         if new != old:
-            path.write_text(new, encoding="utf-8")
+            write_atomic(path, new.encode("utf-8"))
             changed.append(path)
     return changed

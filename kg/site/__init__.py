@@ -4,7 +4,8 @@ from the statements that release is written from.
 
 graph: the read-only view of the released graph the pages are made from; builder: the site and its lists; pages:
 a page per resource, and the labels and links every page shares; ontology: the ontology's documentation page;
-files: writing them, reusing the previous site's unchanged files."""
+files: writing them, reusing the previous site's unchanged files; inputs: the fingerprint of what a site is made
+from."""
 
 from __future__ import annotations
 
@@ -48,10 +49,3 @@ class SitePages:
         (self.out / MANIFEST).write_bytes(self.writer.manifest(self.fingerprint))
         return self.writer
 
-
-def write_pages(kg: KnowledgeGraph, out: Path, stats: Stats | None = None, previous: Path | None = None,
-                fingerprint: str = "", workers: int | None = None) -> PageWriter:
-    """Write the site's pages into `out`, whose download/ folder holds kg's release already. `previous`: the
-    site this one replaces; `fingerprint`: of the inputs, kept in the manifest for the next `kg site`."""
-    with SitePages(kg, out, previous, fingerprint, workers) as pages:
-        return pages.finish(stats)
