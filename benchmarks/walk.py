@@ -5,7 +5,9 @@ What is run: the Python API that `kg build -o OUT` calls (kg.cli.graph's `build`
 kg.pipeline.build_release(Settings.default(), OUT, unchecked_ok=False) with the default settings (the packaged
 records; the source texts from $KG_SOURCES_DIR or ../shared/seeds, as kg.base.config finds them), a temporary
 output folder and a temporary KG_CACHE_DIR (the user's cache is not touched). It runs in this process under
-sys.setprofile, on the main thread only: the release's helper process and the hashing threads are not traced.
+sys.setprofile on the main thread, and threading.setprofile on the threads it starts (the verdict's, the
+hashing ones: their calls up the pipeline are counted, and the stages a thread enters first are named); the
+release's helper process is not traced.
 
 What is recorded: the stack of kg frames (a frame is kg's when its module is kg.something). Frames of kg.base.*
 (the foundations every module imports) and of kg/__init__ are left out, and so is the code run by an import
@@ -60,6 +62,7 @@ import argparse
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -227,6 +230,9 @@ def figures(stops: list[Stop]) -> Figures:
                    sum(reentered.values()), reentered)
 
 
+BESIDE: dict[int, Tracer] = {}  # the tracers of the other threads the build starts (the verdict's), by thread
+
+
 def stage_sequence(events: list[Event]) -> list[str]:
     """The stages the main job (depth 1) calls into, in order, each run of calls into one stage counted once."""
     entered = [stage_of(e.module) for e in events if e.module is not None and e.depth == 2]
@@ -235,13 +241,18 @@ def stage_sequence(events: list[Event]) -> list[str]:
 
 def print_flow(tracer: Tracer) -> None:
     """The figures of one pass down: the stages the main job visits, in order or not; the stages it enters again;
-    the calls up the pipeline (a module calling one of a later stage: a callback)."""
+    the calls up the pipeline (a module calling one of a later stage: a callback), in every thread."""
     sequence = stage_sequence(tracer.events)
     order = [STAGES.index(s) for s in sequence if s in STAGES]
     again = sum(1 for i, s in enumerate(sequence) if s in sequence[:i])
-    ups = ", ".join(f"{short(a)}→{short(b)} {n}" for (a, b), n in tracer.upcalls.most_common())
+    upcalls = sum((t.upcalls for t in (tracer, *BESIDE.values())), Counter())
+    ups = ", ".join(f"{short(a)}→{short(b)} {n}" for (a, b), n in upcalls.most_common())
     print(f"main job: stages {' → '.join(sequence)}; {'in' if order == sorted(order) else 'NOT in'} pipeline order; "
-          f"{again} stage re-entries; {sum(tracer.upcalls.values())} calls up the pipeline ({ups or 'none'})")
+          f"{again} stage re-entries; {sum(upcalls.values())} calls up the pipeline ({ups or 'none'})")
+    for other in BESIDE.values():
+        entered = [e.module for e in other.events if e.module is not None and e.depth == 1]
+        if entered and all(m == "kg.pipeline" for m in entered):  # a step of the main job: the stages it calls
+            print(f"  beside it, on another thread, the main job's {' → '.join(stage_sequence(other.events))}")
 
 
 def short(module: str) -> str:
@@ -284,11 +295,13 @@ def run_build(tracer: Callable[[FrameType, str, Any], None]) -> tuple[bool, floa
         os.environ["KG_CACHE_DIR"] = str(Path(tmp) / "cache")  # kg build caches the answers of the queries
         os.register_at_fork(after_in_child=lambda: sys.setprofile(None))  # a forked child is not traced
         start = time.perf_counter()
+        threading.setprofile(lambda *args: BESIDE.setdefault(threading.get_ident(), Tracer())(*args))
         sys.setprofile(tracer)
         try:
             result = build_release(settings, Path(tmp) / "out", unchecked_ok=False)
         finally:
             sys.setprofile(None)
+            threading.setprofile(None)
         return result.ok, time.perf_counter() - start
 
 
