@@ -758,3 +758,15 @@ def test_a_graph_that_fails_stops_the_page_writers_and_writes_nothing(tmp_path: 
     assert not result.ok and written == {} and not out.exists()
     assert list(tmp_path.iterdir()) == [records]  # no temporary folder left beside it
     assert multiprocessing.active_children() == []
+
+
+def test_lists_read_numbers_as_numbers() -> None:
+    """Regression (issue 23): a byline of twelve printed its authorships 10, 11, 12, 1, 2, …; values are ordered
+    with their numbers read as numbers, case aside, whatever digits a source uses."""
+    from kg.site.pages import in_order
+
+    labels = ["author 10: Lene Eplov", "author 2: Sofie Bratberg Jensen", "Author 1: Iben Gammelgaard Nielsen",
+              "author 12: Anne", "²", "review finding ٢", "review finding 10"]
+    assert sorted(labels, key=in_order) == [
+        "Author 1: Iben Gammelgaard Nielsen", "author 2: Sofie Bratberg Jensen", "author 10: Lene Eplov",
+        "author 12: Anne", "review finding ٢", "review finding 10", "²"]

@@ -174,7 +174,7 @@ class PageBuilder:
 
     def values(self, page: str, s: str, p: str, quoted: bool = True) -> list[Link]:
         """Each value of s's property p, linked to what it names and (quoted) to the passages that state it."""
-        found = sorted(self.data.objects(s, p), key=lambda o: (self.label(o).casefold(), term_key(o)))
+        found = sorted(self.data.objects(s, p), key=lambda o: (in_order(self.label(o)), term_key(o)))
         return [Link(self.label(o), self.href(page, o), self.quotes(page, s, p, o) if quoted else [])
                 for o in found]
 
@@ -184,7 +184,7 @@ class PageBuilder:
         return self.link(page, passage) if passage is not None else Link("")
 
     def by_label(self, nodes: Iterable[str]) -> list[str]:
-        return sorted(nodes, key=lambda n: (self.label(n).casefold(), n))
+        return sorted(nodes, key=lambda n: (in_order(self.label(n)), n))
 
     def render(self, writer: PageWriter, page: str, template: str, **context: Any) -> None:
         root = _up(posixpath.dirname(page))
@@ -269,7 +269,7 @@ class PageBuilder:
         sections = [{"source": self.link(page, s) if s is not None else None, "rows": Markup("\n".join(
                      f'<tr><th scope="row">{prop.__html__()}</th><td>{value.__html__()}</td>'
                      + (f'<td>{" ".join(q.__html__() for q in quotes)}</td>' if s is not None else "") + "</tr>"
-                     for prop, value, quotes in sorted(rows, key=lambda r: (r[0].text.casefold(), r[1].text.casefold(),
+                     for prop, value, quotes in sorted(rows, key=lambda r: (r[0].text.casefold(), in_order(r[1].text),
                                                                             r[1].href or ""))))}
                     for s, rows in sorted(groups.items(), key=lambda kv: (kv[0] is None, self.label(kv[0])))]
         incoming = sorted(((self.link(page, s), self.label(p)) for s, p in self.data.subject_predicates(iri)
@@ -422,6 +422,13 @@ def _up(folder: str) -> str:
 def _between(folder: str, start: str) -> str:
     return posixpath.relpath(folder or ".", start or ".")
 
+
+
+def in_order(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that reads numbers as numbers, case aside: "author 2" before "author 10" (a byline, a table's
+    columns, findings numbered by their source)."""
+    parts = re.split(r"(\d+)", text.casefold())  # the odd places are the runs of decimal digits
+    return tuple((0, int(part)) if at % 2 else (1, part) for at, part in enumerate(parts) if part)
 
 def relative(target: str, page: str) -> str:
     """target's link from page (both paths in the site, target perhaps with a #fragment): posixpath.relpath
