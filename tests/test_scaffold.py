@@ -28,8 +28,9 @@ def test_new_source_skeleton_and_append(tmp_path: Path, monkeypatch: pytest.Monk
         "  id: my-study  # The source's id (lower-case letters, digits and hyphens); it names the source's graph.",
         '  label: ""  # A human-readable description of the source document.',
     ]
-    assert ('    type: ""  # concept:publication-type: The kind of publication. Allowed: conference-abstract, '
-            "journal-article (required)") in text
+    assert ("    # type:  # concept:publication-type: The kind of publication, where the source states it. Allowed: "
+            "conference-abstract, journal-article") in text  # optional (issue 23: a type no source states was required)
+    assert '    title: ""  # text: The title as printed. (required)' in text
     for kind, rid in (("intervention", "prog-a"), ("finding", "prog-a-result"), ("intervention", "prog-b")):
         added = runner.invoke(cli, ["new", kind, rid, "--file", "records/my-study.yaml"])
         assert added.exit_code == 0, added.output

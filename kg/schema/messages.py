@@ -3,7 +3,6 @@ kind and cardinality, by section and field: what a curator reads when a constrai
 the generated message, so that a new field needs none."""
 
 MESSAGES: dict[tuple[str, str], str] = {
-    ("publications", "type"): "A publication has a type from the publication-type scheme.",
     ("publications", "journal"): (
         "A publication appears in at most one journal (pikg:journalTitle), its title as a plain string."
     ),

@@ -21,7 +21,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "publications", ("schema:ScholarlyArticle",), "publication", "Journal articles, conference abstracts.",
         (
-            Field("type", Concept("publication-type"), "dcterms:type", "The kind of publication.", required=True),
+            Field("type", Concept("publication-type"), "dcterms:type", "The kind of publication, where the source "
+                  "states it."),
             Field("title", TEXT, "dcterms:title", "The title as printed.", ONE, required=True, names=NAME),
             Field("journal", STRING, "pikg:journalTitle", "The journal's title.", ONE),
             Field("doi", DOI, "pikg:doi", "The DOI, without https://doi.org/.", ONE),
