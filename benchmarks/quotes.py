@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kg.base.errors import QuoteError
 from kg.load.quotes import check_quotes, closest_passage, normalise
 from kg.load.records import load_file
-from kg.model.build import concepts_by_scheme
+from kg.schema.vocabularies import concepts_by_scheme
 
 CASES = ((500, 200_000), (10_000, 1_000_000))
 SEED = 20261123

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from kg.base.config import resource_dir
 from kg.base.errors import KGError
 from kg.load.corpus import load_records
-from kg.model.build import concepts_by_scheme
+from kg.schema.vocabularies import concepts_by_scheme
 
 CONCEPTS = concepts_by_scheme()
 REAL = sorted(resource_dir("records").glob("*.yaml"))[0].read_bytes()

@@ -56,7 +56,7 @@ def test_the_guide_shows_the_message_kg_gives_for_an_unknown_field(tmp_path: Pat
     fields short (so that a new field does not make the guide wrong)."""
     from kg.base.errors import RecordError
     from kg.load.records import load_file
-    from kg.model.build import concepts_by_scheme
+    from kg.schema.vocabularies import concepts_by_scheme
 
     shown = next(line for line in GUIDE.read_text(encoding="utf-8").splitlines() if "unknown field 'durration'" in line)
     path = tmp_path / "demo-trial.yaml"

@@ -10,8 +10,9 @@ import jsonschema
 from conftest import FIXTURES, ROOT, THIRD
 from kg.base.config import resource_dir
 from kg.load.records import _read_yaml
-from kg.model.build import concepts_by_scheme, load_model
+from kg.model.build import load_model
 from kg.schema.jsonschema import record_schema
+from kg.schema.vocabularies import concepts_by_scheme
 
 
 def test_json_schema_is_generated_and_agrees_with_the_loader() -> None:

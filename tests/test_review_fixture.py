@@ -16,7 +16,8 @@ from kg.base.config import Settings, resource_dir
 from kg.base.errors import RecordError, RecordErrors
 from kg.check.verdict import judge
 from kg.load.records import load_file
-from kg.model.build import KnowledgeGraph, build, concepts_by_scheme, graph_iri
+from kg.model.build import KnowledgeGraph, build, graph_iri
+from kg.schema.vocabularies import concepts_by_scheme
 
 REVIEW = FIXTURES / "records" / "review" / "review-abstract.yaml"
 TEXT = FIXTURE_SOURCES / "review-abstract.txt"

@@ -61,7 +61,7 @@ def test_honest_aliases_still_work(tmp_path: Path) -> None:
 
 
 def _concepts() -> dict[str, set[str]]:
-    from kg.model.build import concepts_by_scheme
+    from kg.schema.vocabularies import concepts_by_scheme
 
     return concepts_by_scheme()
 

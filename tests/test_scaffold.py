@@ -12,8 +12,8 @@ from kg.cli import cli
 from kg.cli.curation import new
 from kg.load.records import _read_yaml
 from kg.load.scaffold import record_skeleton
-from kg.model.build import concepts_by_scheme
 from kg.schema import RECORD_KINDS, SECTION_BY_NAME
+from kg.schema.vocabularies import concepts_by_scheme
 
 
 def test_new_source_skeleton_and_append(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,7 +20,6 @@ from kg.base.lexical import check_lexical
 from kg.check.validate import load_shapes
 from kg.cli import cli
 from kg.load import identity
-from kg.model.build import concepts_by_scheme
 from kg.schema import (
     DURATION,
     LABEL_PREDICATES,
@@ -43,6 +42,7 @@ from kg.schema import (
 )
 from kg.schema.generate import stale, terms, undeclared, write
 from kg.schema.properties import PROPERTIES
+from kg.schema.vocabularies import concepts_by_scheme
 from kg.site import builder
 
 SH = Namespace(PREFIXES["sh"])
@@ -400,3 +400,24 @@ def test_what_properties_no_field_makes_say_of_themselves_holds_in_the_graph(kg)
                     o, RDF.type, URIRef(expand(term.range))) not in graph:
                 problems.append(f"{term.curie}: {o} is not a {term.range}")
     assert problems == []
+
+
+def test_kg_schema_check_names_a_file_whose_markers_are_gone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """Hostile: a generated file whose markers a hand edit removed is an error naming it (exit 2), not a traceback,
+    and nothing is written."""
+    for folder in ("ontology", "shapes", "records"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    for name in ("README.md", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    sparql = tmp_path / "shapes" / "pikg-shapes-sparql.ttl"
+    text = sparql.read_text(encoding="utf-8").replace("# ---- end of what `kg schema --write` writes\n", "")
+    sparql.write_text(text, encoding="utf-8")
+    monkeypatch.setattr("kg.base.config.resource_dir", lambda name: tmp_path / name)
+    for option in ("--check", "--write"):
+        result = CliRunner().invoke(cli, ["schema", option])
+        assert (result.exit_code, result.output) == (2, "error: shapes/pikg-shapes-sparql.ttl has no markers to write "
+                                                         "between: # ---- written from kg/schema by `kg schema "
+                                                         "--write`: edit kg/schema, not the lines between these "
+                                                         "markers … # ---- end of what `kg schema --write` writes\n")
+    assert sparql.read_text(encoding="utf-8") == text

@@ -31,7 +31,7 @@ class _RecordKinds(click.Choice):
 
 
 def _concepts() -> dict[str, set[str]]:
-    from kg.model.build import concepts_by_scheme
+    from kg.schema.vocabularies import concepts_by_scheme
 
     return concepts_by_scheme()
 
@@ -113,6 +113,7 @@ def schema(output: Path | None, reference: Path | None, write_all: bool, check_a
 def _model_files(write: bool) -> None:
     """`kg schema --write` and `--check`, in the checkout that holds the package's ontology/ and shapes/."""
     from kg.base.config import resource_dir
+    from kg.base.errors import InputError
     from kg.schema.generate import stale
     from kg.schema.generate import write as write_files
 
@@ -120,12 +121,16 @@ def _model_files(write: bool) -> None:
     if not all((root / name).is_file() for name in ("README.md", "records/README.md", "pyproject.toml")):
         raise click.UsageError(f"{display_path(root)} is not a checkout of pikg (the files written from the model are "
                                "part of the source, not of an installed package)")
+    try:
+        changed, found = (write_files(root), []) if write else ([], stale(root))
+    except OSError as exc:  # a file gone or not readable
+        raise InputError(f"{display_path(Path(exc.filename or root))}: {exc.strerror}") from None
+    except ValueError as exc:  # its markers removed, or not text (UnicodeDecodeError)
+        raise InputError(str(exc)) from None
     if write:
-        changed = write_files(root)
         click.echo(", ".join(display_path(p) for p in changed) + " brought up to date" if changed
                    else "Every file written from the model is up to date.")
         return
-    found = stale(root)
     if found:
         click.echo("Not up to date with kg/schema (run kg schema --write): "
                    + ", ".join(display_path(p) for p in found), err=True)
@@ -152,7 +157,7 @@ def import_table_command(sheet: Path, source_id: str, text_file: str, out_file: 
     from kg.load.corpus import load_records
     from kg.load.identity import NameIndex
     from kg.load.tables import import_table
-    from kg.model.build import concept_labels
+    from kg.schema.vocabularies import concept_labels
 
     labels = concept_labels()
     index = NameIndex.of(load_records(Settings.default(records_dir).records_dir, _concepts()))

@@ -53,8 +53,9 @@ from kg.load.corpus import beyond_the_file
 from kg.load.identity import NameIndex, normalise_name, references, resolve_references
 from kg.load.quotes import QuoteCheck, check_quotes, texts_quoted
 from kg.load.records import load_file
-from kg.model.build import VOCAB_GRAPH, FileParts, build, build_files, concepts_by_scheme, graph_iri, nquad_lines
+from kg.model.build import VOCAB_GRAPH, FileParts, build, build_files, graph_iri, nquad_lines
 from kg.query.store import open_store, oxigraph_store
+from kg.schema.vocabularies import concepts_by_scheme
 
 
 def check(settings: Settings, full: bool = False, progress: Callable[[Path], None] | None = None

@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from kg.base.config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, Settings, expand, resource_dir
+from kg.base.config import ONTOLOGY_IRI, PREFIXES, VOCAB_NS, Settings, resource_dir
 from kg.base.errors import display_path
 from kg.base.terms import curie, iri, literal
 from kg.load.corpus import load_records
 from kg.load.quotes import QuoteCheck, check_quotes, normalise
 from kg.load.records import Record, RecordFile, Value
 from kg.schema import Term
+from kg.schema.vocabularies import concepts_by_scheme
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph, URIRef
@@ -151,24 +152,6 @@ def model_statements(name: str) -> Statements:
     """A packaged Turtle file's triples as N-Triples statements, read by pyoxigraph."""
     triples = ox.parse(path=str(resource_dir("ontology") / name), format=ox.RdfFormat.TURTLE)
     return dict.fromkeys(f"{t.subject} {t.predicate} {t.object}" for t in triples)
-
-
-def concepts_by_scheme(vocab: Graph | None = None) -> dict[str, set[str]]:
-    return {scheme: set(concepts) for scheme, concepts in concept_labels(vocab).items()}
-
-
-def concept_labels(vocab: Graph | None = None) -> dict[str, dict[str, str]]:
-    """Scheme → concept id → preferred label: how sheets and people name controlled values."""
-    in_scheme, pref = expand("skos:inScheme"), expand("skos:prefLabel")
-    triples = vocab if vocab is not None else [
-        (t.subject.value, t.predicate.value, t.object.value)
-        for t in ox.parse(path=str(resource_dir("ontology") / "vocabularies.ttl"), format=ox.RdfFormat.TURTLE)]
-    labels = {str(s): str(o) for s, p, o in triples if str(p) == pref}
-    out: dict[str, dict[str, str]] = {}
-    for s, p, o in triples:
-        if str(p) == in_scheme:
-            out.setdefault(str(o)[len(VOCAB_NS):], {})[str(s).rsplit("/", 1)[1]] = labels.get(str(s), "")
-    return out
 
 
 def short_hash(*parts: str, size: int = 16) -> str:

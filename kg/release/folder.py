@@ -105,7 +105,7 @@ def finish_derived(process: subprocess.Popen) -> dict[str, tuple[int, str]]:
 HELPER_FROM = 200_000  # published triples from which a helper process makes the other formats on a second core
 
 
-def write_release_files(kg: KnowledgeGraph, folder: Path, data: Published, judged: Future[Checked] | Checked,
+def write_release_files(kg: KnowledgeGraph, folder: Path, data: Published, judged: Future[Checked],
                         info: ReleaseInfo | None = None, helper: bool | None = None) -> Checked:
     """The one release writer (for `kg build`, `kg release` and the download folder of `kg site`): pikg.nt and
     pikg.nq first, then the verdict on these statements (`judged`: the caller judges them beside this writing),
@@ -123,7 +123,7 @@ def write_release_files(kg: KnowledgeGraph, folder: Path, data: Published, judge
     process = start_derived(folder, kg.settings.base_iri, DERIVED) if helper else None
     known = None
     try:
-        checked = judged.result() if isinstance(judged, Future) else judged
+        checked = judged.result()
         if not checked.ok:
             return checked  # the helper is stopped below
         if process is None:
@@ -143,7 +143,7 @@ def write_release_files(kg: KnowledgeGraph, folder: Path, data: Published, judge
     return checked
 
 
-def write_release(kg: KnowledgeGraph, data: Published, judged: Future[Checked] | Checked, out_dir: Path,
+def write_release(kg: KnowledgeGraph, data: Published, judged: Future[Checked], out_dir: Path,
                   info: ReleaseInfo | None = None, helper: bool | None = None, remember: bool = False
                   ) -> tuple[Checked, dict[str, Path]]:
     """The release of kg's statements in out_dir, replacing what was there only once the new folder is complete and

@@ -1,7 +1,8 @@
 """Stage 0, schema: the model declared once — the record format's sections and fields (`sections`, `fields`), the
-kinds of value (`kinds`, `structured`), each property's label and definition (`properties`), the shapes' messages
-that say more than the generated ones (`messages`) — and what is written from it (`generate`: the ontology's
-properties, the records' SHACL shapes, README's table of the model; `jsonschema`; `reference`).
+kinds of value (`kinds`, `structured`) and the controlled values they take (`vocabularies`), each property's label
+and definition (`properties`), the shapes' messages that say more than the generated ones (`messages`) — and what
+is written from it (`generate`: the ontology's properties, the records' SHACL shapes, README's table of the
+model; `jsonschema`; `reference`).
 
 The names most stages need are re-exported here: `from kg.schema import SECTIONS`."""
 

@@ -32,9 +32,10 @@ from kg.schema.fields import LIST, ONE, Field, Section
 from kg.schema.kinds import Boolean, Date, Kind, Language, String, Text, WholeNumber
 from kg.schema.messages import MESSAGES
 from kg.schema.properties import PROPERTIES, Prop
-from kg.schema.reference import embed_reference
+from kg.schema.reference import between, embed_reference
 from kg.schema.sections import SECTIONS
 from kg.schema.structured import ROWS, Concept, Duration, Ref
+from kg.schema.vocabularies import concepts_by_scheme
 
 TEXT_DATATYPES = ("rdf:langString", "xsd:string")
 START = "# ---- written from kg/schema by `kg schema --write`: edit kg/schema, not the lines between these markers\n"
@@ -309,24 +310,17 @@ def _close_matches(ontology: Path) -> dict[str, list[str]]:
 
 
 def embed_model(text: str, table: str) -> str:
-    """README's text with the model's table between its markers replaced (ValueError when they are missing)."""
-    start = text.find(MODEL_START)
-    end = text.find(MODEL_END, start + 1) if start >= 0 else -1
-    if start < 0 or end < 0:
-        raise ValueError(f"README.md has no {MODEL_START.strip()} … {MODEL_END} markers")
-    return text[:start + len(MODEL_START)] + table + text[end:]
+    """README's text with the model's table between its markers replaced."""
+    return between(text, MODEL_START, MODEL_END, table, f"README.md has no {MODEL_START.strip()} … {MODEL_END} markers")
 
 
 # ------------------------------------------------------------------------------------------------ the files
 
 
 def embed(text: str, block: str, where: str) -> str:
-    """`text` with what lies between the markers replaced by `block`; ValueError when the markers are missing."""
-    start = text.find(START)
-    end = text.find(END, start + 1) if start >= 0 else -1
-    if start < 0 or end < 0:
-        raise ValueError(f"{where} has no markers to write between: {START.strip()} … {END.strip()}")
-    return text[:start + len(START)] + "\n" + block.rstrip("\n") + "\n\n" + text[end:]
+    """A Turtle file's text with what lies between the markers replaced by `block`."""
+    return between(text, START, END, "\n" + block.rstrip("\n") + "\n\n",
+                   f"{where} has no markers to write between: {START.strip()} … {END.strip()}")
 
 
 def _class_labels(ontology: Path) -> dict[str, str]:
@@ -342,27 +336,14 @@ def _class_labels(ontology: Path) -> dict[str, str]:
     return labels
 
 
-def _schemes(vocabularies: Path) -> dict[str, list[str]]:
-    """Each concept scheme's concept ids, in IRI order (sh:in lists them)."""
-    from rdflib import RDF, Graph, URIRef
-
-    graph = Graph().parse(vocabularies, format="turtle")
-    schemes: dict[str, list[str]] = {}
-    for concept in sorted(map(str, graph.subjects(RDF.type, URIRef(expand("skos:Concept"))))):
-        local = str(concept).removeprefix(VOCAB_NS)
-        if "/" in local:
-            scheme, cid = local.split("/", 1)
-            schemes.setdefault(scheme, []).append(cid)
-    return schemes
-
-
 def written(root: Path) -> dict[Path, Callable[[str], str]]:
     """Each generated file under `root` (a checkout: ontology/, shapes/, records/) and how it is brought up to date
     from its present text."""
     from kg.schema.jsonschema import record_schema
 
-    ontology, vocab = root / "ontology" / "pikg.ttl", root / "ontology" / "vocabularies.ttl"
-    concepts = {scheme: set(ids) for scheme, ids in _schemes(vocab).items()}
+    ontology = root / "ontology" / "pikg.ttl"
+    concepts = concepts_by_scheme(path=root / "ontology" / "vocabularies.ttl")
+    schemes = {scheme: sorted(ids) for scheme, ids in concepts.items()}  # sh:in lists them in this order
 
     def schema_json(_old: str) -> str:
         return json.dumps(record_schema(concepts), ensure_ascii=False, indent=2) + "\n"
@@ -370,7 +351,7 @@ def written(root: Path) -> dict[Path, Callable[[str], str]]:
     return {
         ontology: lambda old: embed(old, ontology_block(), "ontology/pikg.ttl"),
         root / "shapes" / "pikg-shapes.ttl": lambda old: embed(
-            old, shapes_block(_class_labels(ontology), _schemes(vocab)), "shapes/pikg-shapes.ttl"),
+            old, shapes_block(_class_labels(ontology), schemes), "shapes/pikg-shapes.ttl"),
         root / "shapes" / "pikg-shapes-sparql.ttl": lambda old: embed(old, sparql_block(),
                                                                       "shapes/pikg-shapes-sparql.ttl"),
         root / "records" / "record.schema.json": schema_json,
@@ -379,19 +360,26 @@ def written(root: Path) -> dict[Path, Callable[[str], str]]:
     }
 
 
+def _updates(root: Path) -> dict[Path, str]:
+    """The generated files under `root` whose text differs from what the model says, with the text it says: all
+    made before any is written, so that a file that cannot be brought up to date leaves every file as it was."""
+    found = {}
+    for path, update in written(root).items():
+        text = path.read_text(encoding="utf-8")
+        new = update(text)
+        if new != text:
+            found[path] = new
+    return found
+
+
 def stale(root: Path) -> list[Path]:
     """The generated files under `root` that differ from what the model says they hold."""
-    return [path for path, update in written(root).items() if update(path.read_text(encoding="utf-8"))
-            != path.read_text(encoding="utf-8")]
+    return list(_updates(root))
 
 
 def write(root: Path) -> list[Path]:
     """Bring every generated file under `root` up to date; the ones that changed."""
-    changed = []
-    for path, update in written(root).items():
-        old = path.read_text(encoding="utf-8")
-        new = update(old)
-        if new != old:
-            write_atomic(path, new.encode("utf-8"))
-            changed.append(path)
-    return changed
+    changed = _updates(root)
+    for path, text in changed.items():
+        write_atomic(path, text.encode("utf-8"))
+    return list(changed)

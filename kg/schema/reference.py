@@ -48,11 +48,18 @@ def format_reference() -> str:
     return "\n".join(lines) + "\n"
 
 
+def between(text: str, start_marker: str, end_marker: str, block: str, missing: str) -> str:
+    """`text` with what lies between the two markers replaced by `block` (the markers kept): how every generated
+    part of a hand-written file is written; ValueError(`missing`) when the markers are not there."""
+    start = text.find(start_marker)
+    end = text.find(end_marker, start + 1) if start >= 0 else -1
+    if start < 0 or end < 0:
+        raise ValueError(missing)
+    return text[:start + len(start_marker)] + block + text[end:]
+
+
 def embed_reference(text: str) -> str:
     """`text` (records/README.md) with the generated reference between its markers replaced by the current one;
     ValueError when the markers are missing."""
-    start = text.find(REFERENCE_START)
-    end = text.find(REFERENCE_END, start + 1) if start >= 0 else -1
-    if start < 0 or end < 0:
-        raise ValueError(f"no {REFERENCE_START.strip()} … {REFERENCE_END} markers to write the reference between")
-    return text[:start + len(REFERENCE_START)] + format_reference() + text[end:]
+    return between(text, REFERENCE_START, REFERENCE_END, format_reference(),
+                   f"no {REFERENCE_START.strip()} … {REFERENCE_END} markers to write the reference between")
