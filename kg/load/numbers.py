@@ -7,6 +7,7 @@ that is derived rather than stated says so (`derived_from`), and the graph marks
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
          "seventeen eighteen nineteen").split()
@@ -52,15 +53,30 @@ def date_in(value: str, quote: str) -> bool:
         return False
     if not rest:
         return True
+    name = MONTHS[int(rest[:2]) - 1]
+    named = re.search(rf"(?<![a-z]){name[:3]}(?:{name[3:]}|\.)?(?![a-z])", quote.casefold()) is not None
+    if len(rest) == 2:  # a month: its name, or its number beside the year (2013-07, 07/2013)
+        return named or re.search(rf"{year}[-/.]0?{int(rest)}(?![0-9])|(?<![0-9])0?{int(rest)}[-/.]{year}",
+                                  quote) is not None
     month, day = (int(part) for part in rest.split("-"))
     numbers = [int(n) for n in re.findall(r"(?<![0-9])0?([0-9]{1,2})(?![0-9])", quote.replace(year, " "))]
     if day not in numbers:
         return False
-    name = MONTHS[month - 1]
-    named = re.search(rf"(?<![a-z]){name[:3]}(?:{name[3:]}|\.)?(?![a-z])", quote.casefold()) is not None
     return named or (month in numbers and (month != day or numbers.count(month) >= 2))
 
 
-def stated_in(value: int | str, quote: str) -> bool:
+def decimal_in(value: Decimal, quote: str) -> bool:
+    """Whether the quote prints the number as written (1.93; 0.03 also as .03; a negative one with its minus as
+    "-", "−" or "–"). A positive number after a dash still counts: "1.13–3.30" is a range."""
+    text = str(value)
+    negative, magnitude = text.startswith("-"), text.lstrip("-")
+    digits = f"0?{re.escape(magnitude[1:])}" if magnitude.startswith("0.") else re.escape(magnitude)
+    sign = r"[-−–]\s?" if negative else ""
+    return re.search(rf"(?<![0-9.]){sign}{digits}(?![0-9]|\.[0-9])", quote) is not None
+
+
+def stated_in(value: int | str | Decimal, quote: str) -> bool:
     """Whether a number or a date (as the loader checked it) appears in its quote."""
+    if isinstance(value, Decimal):
+        return decimal_in(value, quote)
     return number_in(value, quote) if isinstance(value, int) else date_in(value, quote)

@@ -318,6 +318,8 @@ def check_quotes(files: list[RecordFile], sources_dir: Path | None,
         items: list[tuple[str, str | None, int, str, tuple[int, str]]] = [
             (rf.source.quote, None, rf.source.lines["quote"], "source.quote", declared)]
         for rec in rf.records:
+            if rec.section.curated:  # a curator's judgement cites no passage
+                continue
             where = f"{rec.section.name}.{rec.id}"
             items.append((rec.quote, rec.quote_in, rec.quote_line, f"{where}.quote",
                           (rec.quote_line, f"{where}.quote_in") if rec.quote_in else declared))

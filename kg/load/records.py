@@ -438,10 +438,17 @@ def _check_record(
         raise RecordError(str(path), line, where, "a record id must be lower-case letters, digits and hyphens")
     if not isinstance(rec, _Map):
         raise RecordError(str(path), line, where, "expected a mapping of fields")
-    allowed = [*RECORD_KEYS, *(f.name for f in section.fields)]
+    allowed = [*([] if section.curated else RECORD_KEYS), *(f.name for f in section.fields)]
     for key in rec:
+        if key in RECORD_KEYS and section.curated:
+            raise RecordError(str(path), rec.key_lines[key], f"{where}.{key}", f"a {section.segment} is a curator's "
+                              "judgement, not a source's statement: it cites no passage; give its `reasons`")
         if key not in allowed:
             raise _unknown(path, rec.key_lines[key], where, key, allowed)
+    if section.curated:
+        values = tuple(_check_value(path, rec, key, section.field_of(key), section.name, rid, ("", None), concepts)
+                       for key in rec)
+        return Record(section, rid, path, line, "", None, line, values)
     if "quote" not in rec:
         raise RecordError(str(path), rec.line, f"{where}.quote",
                           "missing: every record cites a verbatim passage of its source")

@@ -25,7 +25,7 @@ from kg.base.terms import curie, iri, literal
 from kg.load.corpus import load_records
 from kg.load.quotes import QuoteCheck, check_quotes, normalise
 from kg.load.records import Record, RecordFile, Value
-from kg.schema import Term
+from kg.schema import CURATORS, Term
 from kg.schema.vocabularies import concepts_by_scheme
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ RDF_STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (curie(f"rdf:{n}") for n
 DERIVED_FROM = curie("prov:wasDerivedFrom")
 PASSAGE, EXACT, IN_SOURCE, TEXT_FILE = curie("pikg:Passage"), curie("oa:exact"), curie("pikg:inSource"), \
     curie("pikg:textFile")
+CURATOR_STATEMENT = curie("pikg:CuratorStatement")
 
 
 @dataclass(frozen=True)
@@ -177,8 +178,10 @@ class _Builder:
             graph[f"{node} {TEXT_FILE} {literal(quote_in)}"] = None
         return node
 
-    def fact(self, graph: Statements, graph_name: str, s: str, p: str, o: str, passage: str) -> str:
-        """Write a triple and its statement (rdf:Statement citing the passage); return the statement's IRI."""
+    def fact(self, graph: Statements, graph_name: str, s: str, p: str, o: str, passage: str | None) -> str:
+        """Write a triple and its statement (rdf:Statement citing the passage); return the statement's IRI. Without
+        a passage the statement is the curators' (a note, a mapping, a judgement): typed so, and citing none, so
+        that nothing shows or queries it as the source's words."""
         graph[f"{s} {p} {o}"] = None
         if o[0] == '"':
             self.literals.setdefault((s[1:-1], p[1:-1]), []).append(o)
@@ -187,7 +190,10 @@ class _Builder:
         graph[f"{stmt} {RDF_SUBJECT} {s}"] = None
         graph[f"{stmt} {RDF_PREDICATE} {p}"] = None
         graph[f"{stmt} {RDF_OBJECT} {o}"] = None
-        graph[f"{stmt} {DERIVED_FROM} {passage}"] = None
+        if passage is None:
+            graph[f"{stmt} {RDF_TYPE} {CURATOR_STATEMENT}"] = None
+        else:
+            graph[f"{stmt} {DERIVED_FROM} {passage}"] = None
         return stmt
 
     def source(self, rf: RecordFile) -> tuple[Statements, str]:
@@ -213,7 +219,7 @@ class _Builder:
         subject = iri(VOCAB_NS + rec.id) if section.by_concept else iri(self.node(section.segment, rec.id))
         where = f"{section.name}.{rec.id}"
         self.origins.setdefault((subject[1:-1], None), Origin(str(rf.path), rec.line, where))
-        passage = self.passage(graph, rf, rec.quote, rec.quote_in)
+        passage = None if section.curated else self.passage(graph, rf, rec.quote, rec.quote_in)
         for cls in section.types:
             self.fact(graph, name, subject, RDF_TYPE, curie(cls), passage)
         self.fact(graph, name, subject, curie("dcterms:isReferencedBy"), iri(self.node("source", rf.source.id)),
@@ -235,7 +241,8 @@ class _Builder:
         predicate = curie(fld.predicate)
         origin = Origin(str(rf.path), value.line, where)
         self.origins.setdefault((subject[1:-1], predicate[1:-1]), origin)
-        passage = self.passage(graph, rf, value.quote, value.quote_in)
+        curators = rec.section.curated or fld.kind in CURATORS
+        passage = None if curators else self.passage(graph, rf, value.quote, value.quote_in)
         own = subject[1:-1]
         for s, p, o in fld.triples(own, value.items, value.extra, self.base, rf.source.id):
             if s != own:  # a node the kind made (a duration, an authorship), or the object of an inverse field

@@ -61,6 +61,7 @@ class Section:
     scheme: str | None = None  # members are skos:Concepts of this scheme
     shape: str = ""  # the local name of its node shape (pikgsh:NAME); by default its segment, capitalised
     by_concept: bool = False  # keys are SCHEME/ID of existing vocabulary concepts
+    curated: bool = False  # its records are a curator's judgements, not a source's statements: they cite no passage
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)

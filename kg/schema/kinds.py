@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from decimal import Decimal, InvalidOperation
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -241,6 +242,37 @@ class WholeNumber(Kind):
         return Term(str(item), datatype=XSD + self.xsd)
 
 
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+
+
+@dataclass(frozen=True)
+class DecimalNumber(Kind):
+    """A number as printed (1.93, 0.03, 40): a Decimal keeps its digits (1.10 stays 1.10, which a float would
+    not), so the value is the source's and is checked against its quote like a whole number."""
+
+    name: str = "decimal"
+    writes: str = "a number as printed (1.93), in quotes to keep trailing zeros (\"1.10\")"
+    datatypes = ("xsd:decimal",)
+    keys = NUMERIC_KEYS
+    numeric = True
+
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> Decimal:
+        text = repr(item) if isinstance(item, float) else str(item) if isinstance(item, int) and not isinstance(
+            item, bool) else item
+        if isinstance(text, str) and re.fullmatch(DECIMAL_PATTERN, text.strip()):
+            try:
+                return Decimal(text.strip())
+            except InvalidOperation:  # pragma: no cover - the pattern admits only what Decimal reads
+                pass
+        raise Refused(f"expected a number as printed (1.93, 40), got {item!r}")
+
+    def item_schema(self, concepts: Mapping[str, set[str]]) -> JSON:
+        return {"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_PATTERN}]}
+
+    def term(self, item: Any, base: str) -> Term:
+        return Term(str(item), datatype=XSD + "decimal")
+
+
 @dataclass(frozen=True)
 class Boolean(Kind):
     name: str = "boolean"
@@ -262,28 +294,32 @@ class Boolean(Kind):
 # ASCII digits only: Python's \d takes any digit (Arabic-Indic "٢٠١٧" would pass as a year)
 DAY_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 DAY_OR_YEAR_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$"
+DAY_MONTH_OR_YEAR_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 
 
 @dataclass(frozen=True)
 class Date(Kind):
-    """A day (xsd:date), or also a year alone (xsd:gYear) when `years`; the calendar is checked (no 30 February)."""
+    """A day (xsd:date), or also a year alone (xsd:gYear) when `years`, and a month (xsd:gYearMonth, "searched to
+    July 2013") when `months`; the calendar is checked (no 30 February)."""
 
     name: str = "date"
     years: bool = False
+    months: bool = False
     keys = NUMERIC_KEYS
     numeric = True
 
     @property
     def pattern(self) -> str:
-        return DAY_OR_YEAR_PATTERN if self.years else DAY_PATTERN
+        return DAY_MONTH_OR_YEAR_PATTERN if self.months else DAY_OR_YEAR_PATTERN if self.years else DAY_PATTERN
 
     @property
     def datatypes(self) -> tuple[str, ...]:  # type: ignore[override]
-        return ("xsd:date", "xsd:gYear") if self.years else ("xsd:date",)
+        return ("xsd:date", "xsd:gYearMonth", "xsd:gYear") if self.months else ("xsd:date", "xsd:gYear") \
+            if self.years else ("xsd:date",)
 
     @property
     def writes(self) -> str:  # type: ignore[override]
-        return "YYYY-MM-DD or YYYY" if self.years else "YYYY-MM-DD"
+        return "YYYY-MM-DD, YYYY-MM or YYYY" if self.months else "YYYY-MM-DD or YYYY" if self.years else "YYYY-MM-DD"
 
     def check(self, item: Any, concepts: Mapping[str, set[str]]) -> str:
         if isinstance(item, str) and re.fullmatch(self.pattern, item):
@@ -291,14 +327,15 @@ class Date(Kind):
             if reason:
                 raise Refused(f"{item!r} is {reason}")
             return item
-        wanted = "a date YYYY-MM-DD or a year YYYY" if self.years else "a date YYYY-MM-DD"
+        wanted = ("a date YYYY-MM-DD, a month YYYY-MM or a year YYYY" if self.months else
+                  "a date YYYY-MM-DD or a year YYYY" if self.years else "a date YYYY-MM-DD")
         raise Refused(f"expected {wanted}, got {item!r}")
 
     def item_schema(self, concepts: Mapping[str, set[str]]) -> JSON:
         return {"type": "string", "pattern": self.pattern}
 
     def _datatype(self, item: str) -> str:
-        return XSD + ("gYear" if len(item) == 4 else "date")
+        return XSD + {4: "gYear", 7: "gYearMonth"}.get(len(item), "date")
 
     def term(self, item: Any, base: str) -> Term:
         return Term(str(item), datatype=self._datatype(str(item)))
@@ -332,10 +369,16 @@ REMARK = Text("remark", own_quote=False, writes="free text in English (a curator
 STRING = String()
 DOI = String("doi", pattern=r"^10\.[0-9]{4,9}/\S+$", wanted="a DOI: 10., a registrant code, a slash and the rest "
              "(10.1186/…), without https://doi.org/", writes="a DOI (10.1186/…), without https://doi.org/")
+ORCID = String("orcid", pattern=r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$", wanted="an ORCID iD: four groups of "
+               "four digits (0000-0002-1825-0097), without https://orcid.org/", writes="an ORCID iD "
+               "(0000-0002-1825-0097)")
 BOOLEAN = Boolean()
 DATE = Date()
 DATE_OR_YEAR = Date("date-or-year", years=True)
+DATE_MONTH_OR_YEAR = Date("date-month-or-year", years=True, months=True)
 LANGUAGE = Language()
 POSITIVE = WholeNumber("positive-integer", 1, "positiveInteger", "a whole number of at least 1")
 COUNT = WholeNumber("nonnegative-integer", 0, "nonNegativeInteger", "a whole number of at least 0")
-CURATORS = (ALIAS, REMARK)  # kinds whose values are a curator's words, not the source's
+DECIMAL = DecimalNumber()
+CURATOR = String("curator", own_quote=False, writes="the curator's name or ORCID (a curator's, not quoted)")
+CURATORS = (ALIAS, REMARK, CURATOR)  # kinds whose values are a curator's words, not the source's

@@ -279,6 +279,93 @@ PROPERTIES: dict[str, Prop] = {
         "concerns all interventions",
         "True when a finding concerns every intervention its study evaluates, the source singling none out.",
     ),
+    "pikg:articleNumber": Prop("article number", "A journal article's number within its volume, as printed (BMC "
+                               "journals number articles instead of paging them)."),
+    "pikg:orcid": Prop("ORCID iD", "A person's ORCID identifier, as a source gives it: what settles that two person "
+                       "records are one person.", sub_of="dcterms:identifier"),
+    "pikg:region": Prop("region", "The region within a country where a study was carried out, as the source names "
+                        "it."),
+    "pikg:siteCount": Prop("site count", "The number of sites (centres) a study recruited from, as stated."),
+    "pikg:setting": Prop("setting", "The kind of site a study was carried out in (community mental health "
+                         "centre).", tidier="where"),
+    "pikg:assessedOutcome": Prop("assessed outcome", "An outcome a study assessed, as the source states it."),
+    "pikg:primaryOutcome": Prop("primary outcome", "An outcome a study names as primary.",
+                                sub_of="pikg:assessedOutcome"),
+    "pikg:secondaryOutcome": Prop("secondary outcome", "An outcome a study names as secondary.",
+                                  sub_of="pikg:assessedOutcome"),
+    "pikg:analysisSet": Prop("analysis set", "Whose data a study's analysis includes (all randomised participants "
+                             "in their arm: intention to treat), as stated."),
+    "pikg:eligibilityCriterion": Prop("eligibility criterion", "What a review included (its population, "
+                                      "intervention, comparison, outcome or study design), in its words: a "
+                                      "criterion, not a finding."),
+    "pikg:searchedDatabase": Prop("searched database", "A bibliographic database a review searched, as named."),
+    "pikg:searchedTo": Prop("searched to", "The date a review's search ran to (a year, a month or a day)."),
+    "pikg:reportingQuality": Prop("reporting quality", "How completely a study's or review's evidence was reported, "
+                                  "in the source's words."),
+    "pikg:heterogeneity": Prop("heterogeneity", "Variation between the studies a review includes, or between "
+                               "their participants or programmes, in the source's words."),
+    "pikg:limitation": Prop("limitation", "A limitation of the evidence a study or finding rests on, as the source "
+                            "states it (from small numbers of studies): a property of the evidence, not a hedge of "
+                            "the wording."),
+    "pikg:receivedComparator": Prop("received comparator", "A comparator (treatment as usual, wait-list) that a "
+                                    "sample's participants received, where it is not an intervention of the "
+                                    "graph."),
+    "pikg:randomisedCount": Prop("randomised count", "The number of participants randomised to an arm, as "
+                                 "stated."),
+    "pikg:analysedCount": Prop("analysed count", "The number of an arm's participants analysed, as stated."),
+    "pikg:exposure": Prop("exposure", "Something other than an intervention of the graph that a finding credits "
+                          "or concerns (employment, within an IPS study)."),
+    "pikg:comparison": Prop("comparison", "The comparison a finding reports: which arms against which."),
+    "pikg:timePoint": Prop("time point", "The time point a finding or a value holds at."),
+    "pikg:measure": Prop("measure", "An instrument or measure that measured a finding's outcome, as stated."),
+    "pikg:relationKind": Prop("relation kind", "Whether a finding reports an effect of an intervention or only an "
+                              "association with it."),
+    "pikg:evidenceBasis": Prop("evidence basis", "What a finding rests on: participants' accounts of their "
+                               "experience, or a measurement."),
+    "pikg:estimateType": Prop("estimate type", "The kind of effect estimate (risk ratio, mean difference)."),
+    "pikg:pointEstimate": Prop("point estimate", "An effect estimate's value, as printed."),
+    "pikg:intervalLow": Prop("interval lower bound", "The lower bound of an effect estimate's confidence interval, "
+                             "as printed."),
+    "pikg:intervalHigh": Prop("interval upper bound", "The upper bound of an effect estimate's confidence interval, "
+                              "as printed."),
+    "pikg:intervalLevel": Prop("interval level", "The level of a confidence interval, in per cent (95)."),
+    "pikg:pValue": Prop("p value", "A finding's p value, where the source states it as a value."),
+    "pikg:pValueBelow": Prop("p value below", "The bound a finding's p value is stated to be below (p < 0.01: "
+                             "0.01)."),
+    "pikg:significanceLevel": Prop("significance level", "The threshold a source tests its results against "
+                                   "(0.05)."),
+    "pikg:comparisonOf": Prop("comparison of", "The study that makes a comparison."),
+    "pikg:experimentalArm": Prop("experimental arm", "An arm of a comparison that received the intervention "
+                                 "studied."),
+    "pikg:controlArm": Prop("control arm", "An arm a comparison compares the experimental arm(s) with."),
+    "pikg:timePointOf": Prop("time point of", "The study that assesses at a time point."),
+    "pikg:timePointKind": Prop("time point kind", "Whether a time point is the baseline, post-intervention or a "
+                               "follow-up."),
+    "pikg:offset": Prop("offset", "How long after its reference point a time point is, as the source words it."),
+    "pikg:countedFrom": Prop("counted from", "The reference point a source counts a time point from (baseline, "
+                             "the end of the intervention)."),
+    "pikg:measuresOutcome": Prop("measures outcome", "An outcome an instrument or measure measures, as a source "
+                                 "relates them."),
+    "pikg:subscaleOf": Prop("subscale of", "The instrument a measure is a subscale of."),
+    "pikg:valueOrigin": Prop("value origin", "Where a measure's values come from (a registry, self-report), as "
+                             "stated."),
+    "pikg:valueOf": Prop("value of", "The result an arm's value belongs to."),
+    "pikg:arm": Prop("arm", "The arm (a study sample) a value was measured in."),
+    "pikg:numericValue": Prop("numeric value", "A value as printed (a count, a percentage, a mean)."),
+    "pikg:statistic": Prop("statistic", "What a value is: a count, a percentage, a mean, a median, a standard "
+                           "deviation."),
+    "pikg:denominator": Prop("denominator", "Out of how many a count is (28 of 61: 61)."),
+    "pikg:unit": Prop("unit", "A value's unit, as printed."),
+    "pikg:mappingSubject": Prop("mapping subject", "The outcome a curator's mapping places."),
+    "pikg:mappingPredicate": Prop("mapping predicate", "How a curator's mapping matches its subject to its object "
+                                  "(a SKOS mapping relation)."),
+    "pikg:mappingObject": Prop("mapping object", "The domain of a standard scheme a curator's mapping places an "
+                               "outcome in."),
+    "pikg:reasons": Prop("reasons", "A curator's reasons for a mapping or an identity judgement, in the curator's "
+                         "words."),
+    "pikg:judgedPerson": Prop("judged person", "A person record an identity judgement is about."),
+    "pikg:identityJudgement": Prop("identity judgement", "A curator's judgement whether person records are one "
+                                   "person or different persons."),
     "pikg:textFile": Prop(
         "text file",
         "The file name of the plain-text copy of a source document against which quotes are checked.",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kg.schema.fields import Kind
-from kg.schema.kinds import Boolean, Date, Language, String, Text, WholeNumber
+from kg.schema.kinds import Boolean, Date, DecimalNumber, Language, String, Text, WholeNumber
 from kg.schema.sections import CARDINALITIES, RECORD_KEYS, SECTIONS, SOURCE_FIELDS, SOURCE_REQUIRED, VALUE_KEYS
 from kg.schema.structured import Authors, Columns, Concept, Duration, Ref, Rows
 
@@ -12,7 +12,7 @@ REFERENCE_START, REFERENCE_END = "<!-- reference:start -->\n", "<!-- reference:e
 
 def kinds_used() -> list[Kind]:
     """One kind of each family the sections use: text first, structured values last."""
-    order = (Text, String, Boolean, WholeNumber, Date, Language, Ref, Authors, Columns, Rows, Concept, Duration)
+    order = (Text, String, Boolean, WholeNumber, DecimalNumber, Date, Language, Ref, Authors, Columns, Rows, Concept, Duration)
     seen: dict[str, Kind] = {}
     for section in SECTIONS:
         for fld in section.fields:

@@ -4,7 +4,23 @@ follows (the loader, the graph, the ontology's properties, the shapes, the JSON 
 from __future__ import annotations
 
 from kg.schema.fields import LIST, NAME, ONE, OTHER_NAME, PER_SOURCE, SECTION_BY_NAME, Field, Section
-from kg.schema.kinds import ALIAS, BOOLEAN, COUNT, DATE, DATE_OR_YEAR, DOI, LANGUAGE, POSITIVE, REMARK, STRING, TEXT
+from kg.schema.kinds import (
+    ALIAS,
+    BOOLEAN,
+    COUNT,
+    CURATOR,
+    DATE,
+    DATE_MONTH_OR_YEAR,
+    DATE_OR_YEAR,
+    DECIMAL,
+    DOI,
+    LANGUAGE,
+    ORCID,
+    POSITIVE,
+    REMARK,
+    STRING,
+    TEXT,
+)
 from kg.schema.structured import AUTHORS, COLUMNS, DURATION, ROWS, Concept, Ref
 
 LABEL = Field("label", TEXT, "skos:prefLabel", "The preferred name, in English.", ONE, required=True, names=NAME)
@@ -14,6 +30,12 @@ ALIASES = Field("aliases", ALIAS, "skos:hiddenLabel", "Other names a curator dec
                 "queries find the record (not quoted: they are not the source's words).", LIST, names=OTHER_NAME)
 NOTE = Field("curator_note", REMARK, "skos:editorialNote", "A curator's remark on how the record was made (free "
              "text, not quoted: never taken for the source's words).")
+AUTHOR = Field("author", CURATOR, "dcterms:creator", "Who made the judgement: the curator's name or ORCID.", ONE,
+               required=True)
+REASONS = Field("reasons", REMARK, "pikg:reasons", "Why: the curator's reasons, in the curator's words.", ONE,
+                required=True)
+LIMITATIONS = Field("limitations", TEXT, "pikg:limitation", "A limitation of the evidence the source states (from "
+                    "small numbers of studies), in its words: not a hedge of the wording.", LIST)
 COMPONENT = Field("component", Ref("components"), "pikg:isComponent", "The intervention component it is, where "
                   "the source names one (peer-exchange).", ONE)
 
@@ -28,6 +50,9 @@ SECTIONS: tuple[Section, ...] = (
             Field("doi", DOI, "pikg:doi", "The DOI, without https://doi.org/.", ONE),
             Field("issued", DATE_OR_YEAR, "dcterms:issued", "Publication date (YYYY-MM-DD or YYYY).", ONE),
             Field("language", LANGUAGE, "dcterms:language", "Language of the text, as a BCP 47 tag (en)."),
+            Field("volume", STRING, "schema:volumeNumber", "The journal volume, as printed.", ONE),
+            Field("article_number", STRING, "pikg:articleNumber", "The article's number in its volume, as printed "
+                  "(19:65: 65).", ONE),
             Field("pages", POSITIVE, "schema:numberOfPages", "Number of pages.", ONE),
             Field("status", STRING, "schema:creativeWorkStatus", "Publication status (Published)."),
             Field("authors", AUTHORS, "pikg:hasAuthorship", "Person ids, in byline order.", LIST, shape="authorship"),
@@ -58,7 +83,10 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "persons", ("foaf:Person",), "person", "Authors.",
-        (Field("name", STRING, "foaf:name", "Full name as printed.", ONE, required=True, names=NAME), ALIASES, NOTE),
+        (Field("name", STRING, "foaf:name", "Full name as printed.", ONE, required=True, names=NAME), ALIASES,
+         Field("orcid", ORCID, "pikg:orcid", "The ORCID identifier a source gives for the person "
+               "(0000-0002-1825-0097).", ONE),
+         NOTE),
     ),
     Section(
         "populations", ("pikg:TargetPopulation",), "population", "Who interventions are for.",
@@ -105,7 +133,8 @@ SECTIONS: tuple[Section, ...] = (
         "studies, trials, reviews.",
         (
             LABEL,
-            Field("design", Concept("study-design", open=True), "schema:studyDesign", "The study design."),
+            Field("design", Concept("study-design", open=True), "schema:studyDesign", "The study design(s), as "
+                  "the source names them (a systematic review and meta-analysis: both).", LIST),
             Field("data_collection", Concept("data-collection", open=True), "pikg:dataCollectionMethod",
                   "How data were collected (semi-structured interview).", LIST),
             Field("analytic_approach", Concept("analytic-approach", open=True), "pikg:analyticApproach",
@@ -117,6 +146,29 @@ SECTIONS: tuple[Section, ...] = (
             Field("included_studies", COUNT, "pikg:includedStudyCount", "A review: the number of studies it "
                   "includes, as stated.", ONE),
             Field("country", STRING, "pikg:country", "Country where it was carried out.", ONE),
+            Field("region", STRING, "pikg:region", "The region within the country, as the source names it.", ONE),
+            Field("site_count", POSITIVE, "pikg:siteCount", "The number of sites (centres) it recruited from, as "
+                  "stated.", ONE),
+            Field("settings", Concept("setting", open=True), "pikg:setting", "The kind of site (community mental "
+                  "health centre).", LIST),
+            Field("outcomes", Ref("outcomes"), "pikg:assessedOutcome", "The outcomes it assessed, as stated.", LIST,
+                  shape="outcome"),
+            Field("primary_outcomes", Ref("outcomes"), "pikg:primaryOutcome", "Its primary outcome(s), where the "
+                  "source names them so.", LIST),
+            Field("secondary_outcomes", Ref("outcomes"), "pikg:secondaryOutcome", "Its secondary outcomes, where "
+                  "the source names them so.", LIST),
+            Field("analysis_set", Concept("analysis-set"), "pikg:analysisSet", "Whose data the analysis includes "
+                  "(intention to treat), as stated.", LIST),
+            Field("eligibility", TEXT, "pikg:eligibilityCriterion", "A review's eligibility criterion (its PICO), "
+                  "in its words: what it included, not a finding.", LIST),
+            Field("databases", STRING, "pikg:searchedDatabase", "A database a review searched, as named.", LIST),
+            Field("searched_to", DATE_MONTH_OR_YEAR, "pikg:searchedTo", "The date a review's search ran to "
+                  "(YYYY-MM for a month).", ONE),
+            Field("reporting", TEXT, "pikg:reportingQuality", "How completely its evidence was reported, in the "
+                  "source's words (outcomes were incompletely reported)."),
+            Field("heterogeneity", TEXT, "pikg:heterogeneity", "Variation between the studies or participants, in "
+                  "the source's words."),
+            LIMITATIONS,
             Field("aim", TEXT, "pikg:aim", "Its aim, in the source's words."),
             Field("contrast", TEXT, "pikg:contrast", "A comparison the study is built on, in the source's words "
                   "(with and without peer support)."),
@@ -140,6 +192,12 @@ SECTIONS: tuple[Section, ...] = (
                   "it pools, as stated.", ONE),
             Field("interventions", Ref("interventions"), "pikg:participatedIn",
                   "The interventions its participants took part in.", LIST, shape="intervention"),
+            Field("comparators", Concept("comparator", open=True), "pikg:receivedComparator", "The comparator its "
+                  "participants received (treatment as usual, wait-list), where it is not an intervention of the "
+                  "graph.", LIST),
+            Field("randomised", COUNT, "pikg:randomisedCount", "An arm: the number randomised to it, as stated.",
+                  ONE),
+            Field("analysed", COUNT, "pikg:analysedCount", "An arm: the number analysed, as stated.", ONE),
             Field("data_origin", Concept("data-origin"), "pikg:dataOrigin", "Whether its data were collected for "
                   "this study or come from an existing data set.", ONE),
             Field("dataset", Ref("datasets"), "pikg:dataset", "The data set its data come from.", ONE),
@@ -195,17 +253,29 @@ SECTIONS: tuple[Section, ...] = (
                   "about prior evidence).", ONE),
             Field("interventions", Ref("interventions"), "pikg:intervention", "The interventions it concerns.",
                   LIST, shape="intervention"),
+            Field("exposures", Ref("exposures"), "pikg:exposure", "What else it credits or concerns that is not an "
+                  "intervention (employment, within an IPS study).", LIST),
+            Field("comparison", Ref("comparisons"), "pikg:comparison", "The comparison it reports (IMR and "
+                  "treatment as usual against treatment as usual).", ONE),
+            Field("timepoints", Ref("timepoints"), "pikg:timePoint", "When it holds: the time points it reports "
+                  "on.", LIST),
             Field("all_interventions", BOOLEAN, "pikg:concernsAllInterventions", "true: it concerns every "
                   "intervention its study evaluates (the source singles none out).", ONE),
             Field("contrast", TEXT, "pikg:contrast", "A contrast it draws, in the source's words (with and without "
                   "peer support)."),
-            Field("outcome", Ref("outcomes"), "pikg:outcome", "The outcome it is about, if any.", ONE),
+            Field("outcome", Ref("outcomes"), "pikg:outcome", "The outcome(s) it is about, if any.", LIST),
+            Field("measures", Ref("measures"), "pikg:measure", "The instruments that measured them, where stated.",
+                  LIST),
             Field("phenomenon", Ref("phenomena"), "pikg:phenomenon", "The phenomenon it is about, if any "
                   "(transfer).", ONE),
             Field("role", Concept("finding-role"), "pikg:findingRole", "What it reports: a facilitator, barrier, "
                   "pathway, gap or mechanism.", ONE),
             Field("direction", Concept("direction"), "pikg:direction", "An effect's direction, only where the "
-                  "source gives one.", ONE),
+                  "source gives one; two where it gives both (positive, and inconsistent).", LIST),
+            Field("relation", Concept("relation-kind"), "pikg:relationKind", "Whether the source reports an effect "
+                  "or only an association (associated with).", ONE),
+            Field("basis", Concept("evidence-basis"), "pikg:evidenceBasis", "What it rests on: participants' "
+                  "accounts (their views) or a measurement.", ONE),
             Field("subgroup", Ref("subgroups"), "pikg:subgroup", "The subgroup it holds for (omit for everyone).",
                   ONE),
             Field("strength", Concept("assertion-strength"), "pikg:assertionStrength", "How firmly it is stated.",
@@ -220,14 +290,118 @@ SECTIONS: tuple[Section, ...] = (
                   "stated.", ONE),
             Field("participants", COUNT, "pikg:participantCount", "The number of participants it rests on, as "
                   "stated.", ONE),
+            LIMITATIONS,
             Field("estimate", TEXT, "pikg:effectEstimate", "The effect estimate, verbatim (RR 1.2, 95% CI …).",
                   ONE),
+            Field("estimate_type", Concept("estimate-type"), "pikg:estimateType", "What the estimate is (risk "
+                  "ratio, mean difference).", ONE),
+            Field("point_estimate", DECIMAL, "pikg:pointEstimate", "The estimate's value, as printed.", ONE),
+            Field("interval_low", DECIMAL, "pikg:intervalLow", "Its confidence interval's lower bound.", ONE),
+            Field("interval_high", DECIMAL, "pikg:intervalHigh", "Its confidence interval's upper bound.", ONE),
+            Field("interval_level", DECIMAL, "pikg:intervalLevel", "The interval's level, in per cent (95).", ONE),
+            Field("p_value", DECIMAL, "pikg:pValue", "The p value, where stated as a value (p = 0.03).", ONE),
+            Field("p_below", DECIMAL, "pikg:pValueBelow", "The bound of a p value stated as below one (p < 0.01: "
+                  "0.01).", ONE),
+            Field("significance_level", DECIMAL, "pikg:significanceLevel", "The threshold the source tests "
+                  "against (0.05).", ONE),
             Field("certainty", Concept("certainty"), "pikg:certainty", "GRADE certainty of the evidence, where "
                   "stated.", ONE),
             Field("cerqual", Concept("certainty"), "pikg:cerqualConfidence", "GRADE-CERQual confidence in a "
                   "qualitative review finding, where stated.", ONE),
             NOTE,
         ),
+    ),
+    Section(
+        "exposures", ("pikg:Exposure",), "exposure", "What participants were exposed to that is not an intervention "
+        "of the graph, where a finding credits it (employment, within an IPS study).",
+        (LABEL, ALT, ALIASES, NOTE),
+    ),
+    Section(
+        "comparisons", ("pikg:Comparison",), "comparison", "What a trial compares: its experimental arms against "
+        "its control arms (IMR and treatment as usual against treatment as usual). A result names its comparison.",
+        (
+            LABEL,
+            Field("study", Ref("studies"), "pikg:comparisonOf", "The study that makes it.", ONE, required=True),
+            Field("experimental", Ref("samples"), "pikg:experimentalArm", "The arm(s) that received the "
+                  "intervention studied.", LIST, required=True),
+            Field("control", Ref("samples"), "pikg:controlArm", "The arm(s) it is compared with.", LIST,
+                  required=True),
+            NOTE,
+        ),
+    ),
+    Section(
+        "timepoints", ("pikg:TimePoint",), "timepoint", "A study's assessment points (baseline, post-intervention, "
+        "follow-up), each counted from the reference point its source uses; two reports may count one differently "
+        "(both kept, each with its source).",
+        (
+            LABEL,
+            Field("study", Ref("studies"), "pikg:timePointOf", "The study that assesses at it.", ONE, required=True),
+            Field("kind", Concept("timepoint-kind"), "pikg:timePointKind", "Baseline, post-intervention or "
+                  "follow-up.", LIST),
+            Field("after", DURATION, "pikg:offset", "How long after its reference point, in the source's words."),
+            Field("counted_from", Concept("reference-point"), "pikg:countedFrom", "What the source counts it from "
+                  "(baseline, the end of the intervention)."),
+            NOTE,
+        ),
+    ),
+    Section(
+        "measures", ("pikg:Measure",), "measure", "Instruments and measures (the Global Assessment of Functioning, "
+        "number of hospital admissions): distinct from the outcome they measure.",
+        (
+            LABEL, ALT, ALIASES,
+            Field("outcomes", Ref("outcomes"), "pikg:measuresOutcome", "The outcome(s) it measures, as the source "
+                  "relates them.", LIST),
+            Field("subscale_of", Ref("measures"), "pikg:subscaleOf", "The instrument it is a subscale of.", ONE),
+            Field("origin", Concept("value-origin"), "pikg:valueOrigin", "Where its values come from (a registry, "
+                  "self-report), where stated.", ONE),
+            NOTE,
+        ),
+    ),
+    Section(
+        "arm_values", ("pikg:ArmValue",), "arm-value", "A result's value in one arm (28 of 61 in work; a mean), with "
+        "its statistic, unit and time point, each only where stated.",
+        (
+            LABEL,
+            Field("finding", Ref("findings"), "pikg:valueOf", "The result it belongs to.", ONE, required=True),
+            Field("arm", Ref("samples"), "pikg:arm", "The arm it was measured in.", ONE, required=True),
+            Field("number", DECIMAL, "pikg:numericValue", "The value, as printed.", ONE, required=True),
+            Field("statistic", Concept("statistic"), "pikg:statistic", "What the number is (a count, a percentage, "
+                  "a mean).", ONE),
+            Field("denominator", COUNT, "pikg:denominator", "Out of how many (28 of 61: 61).", ONE),
+            Field("unit", STRING, "pikg:unit", "Its unit, as printed.", ONE),
+            Field("timepoint", Ref("timepoints"), "pikg:timePoint", "When it was measured.", ONE, shape="timepoint"),
+            NOTE,
+        ),
+        shape="ArmValue",
+    ),
+    Section(
+        "mappings", ("pikg:OutcomeMapping",), "mapping", "A curator's placing of an outcome in a standard scheme "
+        "(the COMET taxonomy's core areas, CHIME) where no source does: never a source's statement, exported as an "
+        "SSSOM mapping set. No quote: give the reasons.",
+        (
+            Field("subject", Ref("outcomes"), "pikg:mappingSubject", "The outcome placed.", ONE, required=True),
+            Field("predicate", Concept("mapping-predicate"), "pikg:mappingPredicate", "How it matches (exact, "
+                  "close, broad, narrow, related).", ONE, required=True),
+            Field("object", Concept("outcome-domain"), "pikg:mappingObject", "The domain it is placed in.", ONE,
+                  required=True),
+            AUTHOR,
+            REASONS,
+        ),
+        curated=True,
+    ),
+    Section(
+        "identities", ("pikg:IdentityJudgement",), "identity", "A curator's judgement whether person records of "
+        "two sources are one person or two, with its reasons; no source states it. Without one, same-named persons "
+        "stay apart (and are listed by `kg query person-candidates`).",
+        (
+            Field("persons", Ref("persons"), "pikg:judgedPerson", "The person records judged (two).", LIST,
+                  required=True),
+            Field("judgement", Concept("identity-judgement"), "pikg:identityJudgement", "Same person, or different "
+                  "persons.", ONE, required=True),
+            AUTHOR,
+            REASONS,
+        ),
+        curated=True,
     ),
     Section(
         "tables", ("pikg:SourceTable",), "table", "Tables of a source as it prints them: the interventions its "
