@@ -230,7 +230,7 @@ class _Builder:
             self.fact(graph, name, subject, RDF_TYPE, curie("skos:Concept"), passage)
             self.fact(graph, name, subject, curie("skos:inScheme"), iri(VOCAB_NS + rec.id.partition("/")[0]),
                       passage)
-        if section.name == "findings":
+        if section.name == "findings" and passage is not None:
             self.fact(graph, name, subject, curie("pikg:supportingPassage"), passage, passage)
         for value in rec.values:
             self.value(graph, name, rf, rec, subject, value, f"{where}.{value.field.name}")

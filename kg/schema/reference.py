@@ -12,7 +12,8 @@ REFERENCE_START, REFERENCE_END = "<!-- reference:start -->\n", "<!-- reference:e
 
 def kinds_used() -> list[Kind]:
     """One kind of each family the sections use: text first, structured values last."""
-    order = (Text, String, Boolean, WholeNumber, DecimalNumber, Date, Language, Ref, Authors, Columns, Rows, Concept, Duration)
+    order = (Text, String, Boolean, WholeNumber, DecimalNumber, Date, Language, Ref, Authors, Columns, Rows, Concept,
+             Duration)
     seen: dict[str, Kind] = {}
     for section in SECTIONS:
         for fld in section.fields:

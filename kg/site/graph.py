@@ -18,7 +18,8 @@ from kg.base.config import LANG_STRING, PREFIXES, RDF_TYPE, XSD_STRING
 from kg.base.terms import parse_literal
 
 _PARTS = {PREFIXES["rdf"] + "subject": 0, PREFIXES["rdf"] + "predicate": 1, PREFIXES["rdf"] + "object": 2,
-          PREFIXES["prov"] + "wasDerivedFrom": 3}
+          PREFIXES["prov"] + "wasDerivedFrom": 3, RDF_TYPE: 4}
+CURATOR_STATEMENT = PREFIXES["pikg"] + "CuratorStatement"
 XSD_BOOLEAN = PREFIXES["xsd"] + "boolean"
 
 
@@ -56,7 +57,8 @@ def _literal(raw: str) -> Lit:
 
 class SiteGraph:
     """Triples by subject and by object, with the passages (prov:wasDerivedFrom of the rdf:Statements) that state
-    each triple; the statements themselves are not resources of the view."""
+    each triple, and which triples the curators state (pikg:CuratorStatement: notes, mappings, judgements); the
+    statements themselves are not resources of the view."""
 
     def __init__(self, lines: Iterable[str], statements: str) -> None:
         """`lines`: N-Triples statements without their final " ." (kg.model.build's KnowledgeGraph.graphs), the
@@ -66,7 +68,7 @@ class SiteGraph:
         iris: dict[str, str] = {}
         literals: dict[str, Lit] = {}
         out: dict[str, dict[str, set[Term]]] = defaultdict(lambda: defaultdict(set))
-        parts: dict[str, list[Any]] = defaultdict(lambda: [None, None, None, []])  # s, p, o, its passages
+        parts: dict[str, list[Any]] = defaultdict(lambda: [None, None, None, [], False])  # s, p, o, passages, curated
         mark = "<" + statements
         for line in lines:
             s, p, o = line.split(" ", 2)
@@ -87,6 +89,8 @@ class SiteGraph:
                 at = _PARTS.get(p)
                 if at == 3:
                     parts[s][3].append(term)  # a fact stated by two passages of one source: one statement
+                elif at == 4:
+                    parts[s][4] = parts[s][4] or term == CURATOR_STATEMENT
                 elif at is not None:
                     parts[s][at] = term
                 continue
@@ -94,9 +98,13 @@ class SiteGraph:
             s = iris.get(s) or iris.setdefault(s, sys.intern(s))
             out[s][iris.get(p) or iris.setdefault(p, sys.intern(p))].add(term)
         self.cites: dict[tuple[str, str, Term], list[str]] = defaultdict(list)
-        for s, p, o, passages in parts.values():
+        self.curated: set[tuple[str, str, Term]] = set()
+        for s, p, o, passages, curated in parts.values():
             if isinstance(s, str) and isinstance(p, str) and o is not None:
-                self.cites[(s, p, o)] += [q for q in passages if isinstance(q, str)]
+                if curated:
+                    self.curated.add((s, p, o))
+                else:
+                    self.cites[(s, p, o)] += [q for q in passages if isinstance(q, str)]
         del parts, literals
         for found in self.cites.values():
             found.sort()

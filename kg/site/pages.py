@@ -32,12 +32,14 @@ from kg.model.build import ONTOLOGY_GRAPH, KnowledgeGraph
 from kg.model.stats import Stats
 from kg.release.export import EXTERNAL_TERMS
 from kg.schema import LABEL_PREDICATES
+from kg.site import parts
 from kg.site.files import PageWriter
 from kg.site.graph import RDF_TYPE, Lit, SiteGraph, Term, term_key
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_HEX = 12  # hex digits of a SHA-1 naming the page of an outside IRI: short file names, unique in practice
 QUOTE_SHOWN = 90  # characters of a passage a link shows (all of it in its title)
+CURATED = "\0curated"  # the group of a page's statements that the curators make (no source's IRI is this)
 INCOMING_SHOWN = 200  # links shown under "Linked from" (a concept 6,000 findings use says how many more)
 PARALLEL_FROM = 2000  # resource pages from which the writing is shared by a process per core
 MAX_WORKERS = 8  # each forked process touches the shared view's pages: memory grows with their number
@@ -49,8 +51,7 @@ def _ns(prefix: str) -> Any:
 
 PIKG = lambda local: ONTOLOGY_NS + local  # noqa: E731 - namespaces read like rdflib's, as plain strings
 RDF, RDFS, OWL, SKOS, OA = _ns("rdf"), _ns("rdfs"), _ns("owl"), _ns("skos"), _ns("oa")
-DCTERMS, XSD, SH = _ns("dcterms"), _ns("xsd"), "http://www.w3.org/ns/shacl#"
-FACTOR_ROLES = (("facilitator", "Facilitators"), ("barrier", "Barriers"))  # pikg:facilitator / pikg:barrier
+DCTERMS, XSD, FOAF, SH = _ns("dcterms"), _ns("xsd"), _ns("foaf"), "http://www.w3.org/ns/shacl#"
 # what a node is shown by: the model's rdfs:label, a record's own name (kg.schema: label, name, title), a
 # passage's words, a duration's wording as the source gives it
 LABELS = (RDFS("label"), *(expand(p) for p in LABEL_PREDICATES), OA("exact"), PIKG("durationText"))
@@ -234,7 +235,7 @@ class PageBuilder:
         hedge = self.data.value(f, PIKG("hedgeWording"))
         return {"label": self.label(f), "href": self.href(page, f), "hedge": str(hedge or ""), **one,
                 "factors": [{"label": label, "links": self.values(page, f, PIKG(role), quoted=False)}
-                            for role, label in FACTOR_ROLES if self.data.objects(f, PIKG(role))],
+                            for role, label in parts.FACTOR_ROLES if self.data.objects(f, PIKG(role))],
                 "quote": self.passage(page, f)}
 
     def background(self, page: str, f: str) -> dict[str, Any]:
@@ -258,6 +259,9 @@ class PageBuilder:
         for p, o in triples:
             if p == RDF_TYPE:
                 continue
+            if (iri, p, o) in self.data.curated:  # the curators' words: never beside a source's passage
+                groups[CURATED].append((self.link(page, p), self.link(page, o), []))
+                continue
             passages = self.data.passages(iri, p, o)
             by_source: dict[str | None, list[str]] = defaultdict(list)
             for q in passages:
@@ -266,12 +270,14 @@ class PageBuilder:
                 groups[source].append((self.link(page, p), self.link(page, o),
                                        [Quote(self.label(q), self.href(page, q)) for q in qs]))
         # the rows are written here, not by the template: a page has hundreds, and this is most of the site's time
-        sections = [{"source": self.link(page, s) if s is not None else None, "rows": Markup("\n".join(
-                     f'<tr><th scope="row">{prop.__html__()}</th><td>{value.__html__()}</td>'
-                     + (f'<td>{" ".join(q.__html__() for q in quotes)}</td>' if s is not None else "") + "</tr>"
-                     for prop, value, quotes in sorted(rows, key=lambda r: (r[0].text.casefold(), in_order(r[1].text),
-                                                                            r[1].href or ""))))}
-                    for s, rows in sorted(groups.items(), key=lambda kv: (kv[0] is None, self.label(kv[0])))]
+        sections = [{"source": self.link(page, s) if s not in (None, CURATED) else None, "curated": s == CURATED,
+                     "rows": Markup("\n".join(
+                         f'<tr><th scope="row">{prop.__html__()}</th><td>{value.__html__()}</td>'
+                         + (f'<td>{" ".join(q.__html__() for q in quotes)}</td>' if s not in (None, CURATED) else "")
+                         + "</tr>" for prop, value, quotes in sorted(
+                             rows, key=lambda r: (r[0].text.casefold(), in_order(r[1].text), r[1].href or ""))))}
+                    for s, rows in sorted(groups.items(), key=lambda kv: (
+                        kv[0] in (None, CURATED), kv[0] is None, "" if kv[0] == CURATED else self.label(kv[0])))]
         incoming = sorted(((self.link(page, s), self.label(p)) for s, p in self.data.subject_predicates(iri)
                            if s in self.pages), key=lambda x: (x[0].text.casefold(), x[1], x[0].href or ""))
         stem = page.removesuffix(".html")
@@ -290,8 +296,8 @@ class PageBuilder:
                     types=[self.link(page, t) for t in self.data.objects(iri, RDF_TYPE)],
                     sections=sections, more=len(incoming) - INCOMING_SHOWN, incoming=Markup("".join(
                         f"<li>{link.__html__()} ({escape(prop)})</li>" for link, prop in incoming[:INCOMING_SHOWN])),
-                    ttl=f"{name}.ttl", **self.study_parts(page, iri),
-                    **self.intervention_parts(page, iri))
+                    ttl=f"{name}.ttl", **parts.study_parts(self, page, iri),
+                    **parts.intervention_parts(self, page, iri), **parts.person_parts(self, page, iri))
 
     def source_passages(self, page: str, source: str) -> list[dict[str, Any]]:
         """A source document's passages, each with the facts it states (what a reader checking the source against
@@ -318,47 +324,6 @@ class PageBuilder:
             for q in passages:
                 found[q].append(fact)
         return found
-
-    def study_parts(self, page: str, iri: str) -> dict[str, Any]:
-        """A study's samples and data lineage: where its participants and data came from is what tells a new
-        study from a re-analysis, and it is scattered over sample and data-set nodes that link to the study."""
-        if not self.data.typed(iri, PIKG("Study")):
-            return {"samples": [], "lineage": []}
-        samples = self.by_label(self.data.subjects(PIKG("sampleOf"), iri))
-        rows = [{"sample": Link(self.label(s), self.href(page, s), self.quotes(
-                    page, s, SKOS("prefLabel"), self.data.value(s, SKOS("prefLabel")))),
-                 **{name: self.values(page, s, PIKG(prop)) for name, prop in (
-                     ("size", "sampleSize"), ("studies", "includedStudyCount"), ("interventions", "participatedIn"),
-                     ("origin", "dataOrigin"), ("dataset", "dataset"))}}
-                for s in samples]
-        datasets = ({d for d in self.data.objects(iri, PIKG("reanalyses")) if isinstance(d, str)}
-                    | set(self.data.subjects(PIKG("collectedBy"), iri))
-                    | {d for s in samples for d in self.data.objects(s, PIKG("dataset")) if isinstance(d, str)})
-        lineage = [{"dataset": self.link(page, d), "collected": self.values(page, d, PIKG("collectedBy")),
-                    "reanalysed": [Link(self.label(s), self.href(page, s), self.quotes(page, s, PIKG("reanalyses"), d))
-                                   for s in self.by_label(self.data.subjects(PIKG("reanalyses"), d))]}
-                   for d in self.by_label(datasets)]
-        return {"samples": rows, "lineage": lineage}
-
-    def intervention_parts(self, page: str, iri: str) -> dict[str, Any]:
-        """An intervention's themes, barriers and facilitators, and the prior evidence sources cite about it: a
-        finding that concerns all interventions of its study names none of them, so no triple links it here."""
-        if not self.data.typed(iri, PIKG("Intervention")):
-            return {"themes": [], "factors": [], "prior": []}
-        found = self.concerning(iri)
-        studied = [f for f in found if not self.is_background(f)]
-        factors: list[dict[str, Any]] = []
-        for role, label in FACTOR_ROLES:
-            rows = [{"factor": Link(self.label(x), self.href(page, x), self.quotes(page, f, PIKG(role), x)),
-                     "finding": self.link(page, f), "quote": self.passage(page, f)}
-                    for f in studied for x in self.data.objects(f, PIKG(role))]
-            if rows:
-                factors.append({"id": role, "label": label,
-                                "rows": sorted(rows, key=lambda r: (r["factor"].text.casefold(), r["finding"].text))})
-        return {"themes": [self.qualitative(page, f) for f in studied if not self.is_effect(f)], "factors": factors,
-                "prior": [self.background(page, f) for f in found if self.is_background(f)]}
-
-    # ------------------------------------------------------------------ writing them
 
     def start_resource_pages(self, writer: PageWriter, workers: int | None = None) -> ResourcePages:
         """The page of every resource, written by forked processes when there are many (PARALLEL_FROM), started
