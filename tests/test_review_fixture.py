@@ -378,5 +378,5 @@ def test_every_bad_record_of_a_file_is_reported_in_one_run(tmp_path: Path, monke
         "vocabulary; did you mean 'very-low'? Allowed: high, low, moderate, very-low",
         f"{file}:122: findings.group-psychoeducation-symptoms.direction: 'no-evidence' is not in the direction "
         "vocabulary; did you mean 'no-evidence-of-effect'? Allowed: beneficial, harmful, inconsistent, mixed, "
-        "no-effect, no-evidence-of-effect, unclear",
+        "no-effect, no-evidence-of-effect, no-significant-difference, unclear",
     ]

@@ -73,7 +73,8 @@ def test_new_concept_declares_one_of_an_open_scheme(tmp_path: Path, monkeypatch:
     closed = runner.invoke(cli, ["new", "concept", "direction/x", "--file", "records/my-study.yaml"])
     assert closed.exit_code == 2
     assert closed.output == ("error: concept 'direction/x': write SCHEME/ID with an open scheme (analysis-method, "
-                             "analytic-approach, data-collection, intervention-type, provider-role, study-design) "
+                             "analytic-approach, comparator, data-collection, intervention-type, provider-role, "
+                             "setting, study-design) "
                              "and an id of lower-case letters, digits and hyphens\n")
     bundled = runner.invoke(cli, ["new", "concept", "study-design/systematic-review", "--file",
                                   "records/my-study.yaml"])

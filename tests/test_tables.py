@@ -75,7 +75,7 @@ def test_import_long_layout(tmp_path: Path) -> None:
         f"{sheet}:1: unknown column 'country', not imported; known columns: label, type, study, intervention, "
         "outcome, direction, subgroup, strength, hedge, quote, mechanisms",
         f"{sheet}:2: direction 'helpful' is not in the direction vocabulary; allowed: beneficial, harmful, "
-        "inconsistent, mixed, no-effect, no-evidence-of-effect, unclear",
+        "inconsistent, mixed, no-effect, no-evidence-of-effect, no-significant-difference, unclear",
     ]
     assert "    interventions: IPS" in result.stdout
     assert "    strength: stated" in result.stdout

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from case import Case
 
+from kg.schema import SECTION_BY_NAME, suggest
+
 CHECK = ("check", "--records", "{records}", "--sources", "{sources}")
 FILE = "records/hostile-trial.yaml"
 TEXT = ("A made-up hostile test source (not real data). We interviewed 39 participants (n = 39). Eighteen "
@@ -27,8 +29,8 @@ studies:
 """  # ten lines: what a case adds starts on line 11
 NUMBER_HINT = ("give the passage that states it (digits or an English number word), or mark the value derived with "
                "`derived_from: SECTION/ID` of the records it comes from")
-SECTIONS = ("publications, events, places, persons, populations, components, interventions, studies, samples, "
-            "datasets, outcomes, phenomena, subgroups, mechanisms, factors, findings, tables")
+# the sections a derived value may name, as the message lists them (kg.schema.suggest: the first 20, then how many)
+SECTIONS = suggest("", [s for s in SECTION_BY_NAME if s != "concepts"], "Sections").removeprefix(" Sections: ")
 WOMEN = """samples:
   women:
     quote: "Eighteen participants were women."
@@ -86,12 +88,12 @@ CASES = [
           "    label: a review\n",
           "14: concepts.study-design/systematic-review.label: a bundled concept has its label in "
           "ontology/vocabularies.ttl; `label` declares a new concept of an open scheme (analysis-method, "
-          "analytic-approach, data-collection, intervention-type, provider-role, study-design)"),
+          "analytic-approach, comparator, data-collection, intervention-type, provider-role, setting, study-design)"),
     _case("concept-closed-scheme-unknown-key",
           'concepts:\n  direction/very-beneficial:\n    quote: "We interviewed 39 participants (n = 39)."\n'
           "    label: very beneficial\n",
           "12: concepts.direction/very-beneficial: 'direction/very-beneficial' is not a concept of the direction "
           "scheme; did you mean 'direction/beneficial'? Its concepts: direction/beneficial, direction/harmful, "
           "direction/inconsistent, direction/mixed, direction/no-effect, direction/no-evidence-of-effect, "
-          "direction/unclear (keys are SCHEME/ID)"),
+          "direction/no-significant-difference, direction/unclear (keys are SCHEME/ID)"),
 ]
