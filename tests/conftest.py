@@ -25,6 +25,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = ROOT.parent / "shared" / "seeds"
 FIXTURE_SOURCES = FIXTURES / "sources"
 THIRD = FIXTURES / "records" / "third-source" / "fixture-third-source.yaml"
+THREE_ARM = tuple(sorted((FIXTURES / "records" / "trial-and-qes").glob("three-arm-trial*.yaml")))
 BUNDLED = json.loads((FIXTURES / "bundled-graph.json").read_text(encoding="utf-8"))  # the counts, stated once
 
 
@@ -35,9 +36,15 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(scope="session")
-def kg() -> KnowledgeGraph:
+def bundled_kg() -> KnowledgeGraph:
+    """The bundled graph (also `kg`, which a module may override with a larger corpus)."""
     assert SEEDS.is_dir(), f"the tests need the source texts in {SEEDS}"
     return build(Settings.default(sources_dir=SEEDS))
+
+
+@pytest.fixture(scope="session")
+def kg(bundled_kg: KnowledgeGraph) -> KnowledgeGraph:
+    return bundled_kg
 
 
 def bundled_plus(root: Path, records: tuple[Path, ...] = (), texts: tuple[Path, ...] = ()) -> tuple[Path, Path]:
@@ -51,6 +58,15 @@ def bundled_plus(root: Path, records: tuple[Path, ...] = (), texts: tuple[Path, 
     for path in [*SEEDS.iterdir(), *texts]:
         shutil.copy(path, texts_dir)
     return records_dir, texts_dir
+
+
+@pytest.fixture(scope="session")
+def trial_kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    """The bundled graph plus the made-up three-arm trial and its second report (test fixtures, never real data):
+    every section of the model has nodes in it, so each shape has something to judge."""
+    records, texts = bundled_plus(tmp_path_factory.mktemp("trial-corpus"), THREE_ARM,
+                                  tuple(sorted(FIXTURE_SOURCES.glob("three-arm-trial*.txt"))))
+    return build(Settings.default(records, texts))
 
 
 @pytest.fixture()

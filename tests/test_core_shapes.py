@@ -18,6 +18,7 @@ from test_shapes import FIXTURE_UPDATES, _as_built, constraint_ids, with_fixture
 
 from kg.base.config import PREFIXES, SHAPES_NS, resource_dir
 from kg.check.validate import load_shapes, validate
+from kg.model.build import KnowledgeGraph
 from kg.schema.generate import sparql_block
 
 SH = Namespace(PREFIXES["sh"])
@@ -78,6 +79,12 @@ def _rudof(data: Path) -> list[tuple[str, str]]:
         found.append((f"{shape}--{component.removesuffix('ConstraintComponent')}", str(result.focus_node).strip("<>")))
     assert report.conforms == (not found)
     return found
+
+
+@pytest.fixture(scope="module")
+def kg(trial_kg: KnowledgeGraph) -> KnowledgeGraph:
+    """The shapes judge the bundled graph with the made-up three-arm trial, which gives every section nodes."""
+    return trial_kg
 
 
 @pytest.fixture(scope="module")

@@ -21,12 +21,12 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 
 from conftest import FIXTURES
-from kg.base.config import PREFIXES, expand
+from kg.base.config import PREFIXES, VOCAB_NS, expand
 from kg.base.terms import split
 from kg.check.validate import ValidationReport, Violation, load_shapes, validate
 from kg.model.build import VOCAB_GRAPH, KnowledgeGraph
 from kg.release.export import ntriples
-from kg.schema import SECTIONS
+from kg.schema import SECTION_BY_NAME, SECTIONS
 from kg.schema.generate import property_shape, shaped
 
 SH = Namespace(PREFIXES["sh"])
@@ -63,15 +63,22 @@ def derived_update(constraint: str) -> str | None:
     """A violating update for a constraint of a property shape written from kg/schema (kg.schema.generate), when
     shape-violations.yaml gives none, so that a new field needs no fixture written by hand: on the first node of the
     class (by IRI, one that has a value first), the values of the field are replaced by one of a wrong datatype with
-    the same lexical form (Datatype), by an IRI that names no node (Class), or removed (MinCount). None for any
-    other constraint: those are written in the YAML."""
+    the same lexical form (Datatype), by an IRI that names no node (Class), by a concept of another scheme (In), or
+    removed (MinCount), or a second value is added (MaxCount, and OneValue's SPARQL for a text). None for any other
+    constraint: those are written in the YAML."""
     shape, component = constraint.split("--")
-    if shape not in GENERATED or component not in ("Datatype", "Class", "MinCount"):
+    if shape not in GENERATED or component not in ("Datatype", "Class", "MinCount", "MaxCount", "SPARQL", "In"):
         return None
     section, fld = GENERATED[shape]
     cls, path = expand(section.types[0]), expand(fld.predicate)
     first = (f"{{ SELECT ?n WHERE {{ ?n a <{cls}> OPTIONAL {{ ?n <{path}> ?x }} }} "
              "ORDER BY DESC(BOUND(?x)) STR(?n) LIMIT 1 }")
+    if component in ("MaxCount", "SPARQL"):  # a second value, of the right kind (OneValue: the SPARQL of a text)
+        return f"INSERT {{ ?n <{path}> ?other }} WHERE {{ {first} ?n <{path}> ?v {second_value(fld)} }}"
+    if component == "In":  # a concept of another scheme
+        wrong = "certainty/high" if getattr(fld.kind, "scheme", "") == "direction" else "direction/beneficial"
+        return (f"DELETE {{ ?n <{path}> ?v }} INSERT {{ ?n <{path}> <{VOCAB_NS}{wrong}> }} "
+                f"WHERE {{ {first} OPTIONAL {{ ?n <{path}> ?v }} }}")
     if component == "MinCount":
         return f"DELETE {{ ?n <{path}> ?v }} WHERE {{ {first} ?n <{path}> ?v }}"
     if component == "Class":
@@ -81,6 +88,22 @@ def derived_update(constraint: str) -> str | None:
     bad = f"STR({lexical})" if fld.kind.datatypes == ("rdf:langString",) else f'STRLANG({lexical}, "en")'
     return (f"DELETE {{ ?n <{path}> ?v }} INSERT {{ ?n <{path}> ?bad }} "
             f"WHERE {{ {first} OPTIONAL {{ ?n <{path}> ?v }} BIND({bad} AS ?bad) }}")
+
+
+def second_value(fld: Any) -> str:
+    """The pattern binding ?other, a value of the field's kind that differs from ?v: another concept of its scheme,
+    another record of its section, or the text or number with something added."""
+    scheme, section = getattr(fld.kind, "scheme", None), getattr(fld.kind, "section", None)
+    if scheme:
+        return (f"{{ SELECT ?other WHERE {{ ?other <{PREFIXES['skos']}inScheme> <{VOCAB_NS}{scheme}> }} "
+                "ORDER BY DESC(STR(?other)) LIMIT 2 } FILTER (?other != ?v)")
+    if section:
+        target = expand(SECTION_BY_NAME[section].types[0])
+        return (f"{{ SELECT ?other WHERE {{ ?other a <{target}> }} ORDER BY DESC(STR(?other)) LIMIT 2 }} "
+                "FILTER (?other != ?v)")
+    return ('BIND (IF(LANG(?v) != "", STRLANG(CONCAT(STR(?v), " (another)"), LANG(?v)), '
+            'IF(DATATYPE(?v) = xsd:string, CONCAT(STR(?v), " (another)"), STRDT(CONCAT(STR(?v), "1"), DATATYPE(?v)))) '
+            "AS ?other)")
 
 
 def _fixtures() -> dict[str, str]:
@@ -188,6 +211,12 @@ def with_fixture(base: Graph, constraint: str) -> Graph:
 
 
 @pytest.fixture(scope="module")
+def kg(trial_kg: KnowledgeGraph) -> KnowledgeGraph:
+    """The shapes judge the bundled graph with the made-up three-arm trial, which gives every section nodes."""
+    return trial_kg
+
+
+@pytest.fixture(scope="module")
 def base_graph(kg) -> Graph:
     return base_graph_of(kg)
 
@@ -234,7 +263,7 @@ def test_build_validation_judges_datatypes_as_written(kg) -> None:
     bad = _as_built(base_graph_of(kg), kg)
     position = (author, PREFIXES["pikg"] + "authorPosition")
     bad.literals[position] = [v.replace(positive, integer) for v in bad.literals[position]]
-    name = str(kg.source_graphs()[0])
+    name = str(kg.source_graphs()[0])  # _as_built holds every statement there
     bad.graphs[name] = dict.fromkeys(x.replace(positive, integer) if x.startswith(f"<{position[0]}> <{position[1]}>")
                                      else x for x in bad.graphs[name])
     report = validate(bad)
@@ -259,9 +288,9 @@ def test_the_oxigraph_engine_refuses_what_it_does_not_implement() -> None:
     assert len(compile_shapes(SHAPES)) == len(constraint_ids())  # one query per constraint and target
 
 
-def test_report_names_the_record_file_and_line(base_graph: Graph, kg) -> None:
-    graph = with_fixture(base_graph, "Intervention-name--MinCount")
-    (violation,) = validate(_as_built(graph, kg)).violations
+def test_report_names_the_record_file_and_line(bundled_kg: KnowledgeGraph) -> None:
+    graph = with_fixture(base_graph_of(bundled_kg), "Intervention-name--MinCount")
+    (violation,) = validate(_as_built(graph, bundled_kg)).violations
     assert str(violation) == (
         "records/missing-link-table-1.yaml:109: interventions.imr.name: An intervention has exactly one name "
         "(skos:prefLabel), an English text; put other names in alt_names. "
