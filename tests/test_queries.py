@@ -39,13 +39,14 @@ from kg.query.store import oxigraph_store
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 EXPECTED_DIR = query_dir() / "expected"
-EXPECTED_CASES = 31  # golden files; a glob that matches nothing (a moved folder) must fail, not pass
+EXPECTED_CASES = 34  # golden files; a glob that matches nothing (a moved folder) must fail, not pass
 QUERY_NAMES = (  # every bundled query, in the order `kg query --list` and error messages give them
     "ambiguous-name-violation", "barriers-and-facilitators", "compare-interventions", "conflicts", "data-reuse",
     "description-completeness", "evidence-gaps", "findings-for-intervention", "group-peer-support",
     "interventions-by-duration", "interventions-with-component", "outcomes-by-recovery-kind",
-    "peer-led-interventions", "peer-support-contrast", "provenance", "recovery-mechanisms", "shared-components",
-    "studies", "study-samples", "themes-for-intervention", "unquoted-fact-violation",
+    "peer-led-interventions", "peer-support-contrast", "person-candidates", "provenance", "recovery-mechanisms",
+    "shared-components", "studies", "study-samples", "themes-for-intervention", "trial-results",
+    "unquoted-fact-violation",
     "unsourced-statement-violation",
 )
 ENGINES = ("rdflib", "oxigraph")
@@ -315,11 +316,11 @@ PATHWAYS = ("Experiential knowledge and peer-exchange made transferal pathways b
 GAPS = "Illness intrusiveness and uncertainty, together with environmental obstacles, generated transferal gaps"
 LTAD_BARRIERS_AND_FACILITATORS = [
     "kind,factor,component,finding,concerns,study,quote,source",
-    *(f"barrier,{factor},,\"{GAPS}\",every intervention its study evaluates,{SYNTHESIS},\"{GAPS}.\","
+    *(f"barrier,{factor},,\"{GAPS}\",its study's interventions together (not said to hold for each),{SYNTHESIS},\"{GAPS}.\","
       f"{ABSTRACT_SOURCE}" for factor in ("environmental obstacles", "illness intrusiveness", "uncertainty")),
-    f"facilitator,experiential knowledge,,{PATHWAYS},every intervention its study evaluates,{SYNTHESIS},"
+    f"facilitator,experiential knowledge,,{PATHWAYS},its study's interventions together (not said to hold for each),{SYNTHESIS},"
     f"{PATHWAYS}.,{ABSTRACT_SOURCE}",
-    f"facilitator,peer-exchange,peer-exchange,{PATHWAYS},every intervention its study evaluates,{SYNTHESIS},"
+    f"facilitator,peer-exchange,peer-exchange,{PATHWAYS},its study's interventions together (not said to hold for each),{SYNTHESIS},"
     f"{PATHWAYS}.,{ABSTRACT_SOURCE}",
 ]
 
@@ -350,16 +351,16 @@ def test_a_record_id_names_an_intervention_wherever_a_name_does(run) -> None:
     assert themes == [
         "finding,type,role,phenomenon,concerns,strength,hedge,study,quote,source",
         "\"Everyday life situations where capacities learned during the interventions were used, and conditions that "
-        "promoted or hindered transfer\",result,,transfer,every intervention its study evaluates,stated,,"
+        "promoted or hindered transfer\",result,,transfer,its study's interventions together (not said to hold for each),stated,,"
         f"{SYNTHESIS},Applying a transfer perspective on rehabilitation interventions identified everyday life "
         "situations where capacities learned during the interventions were utilized and conditions were highlighted "
         f"that promoted or hindered transfer.,{ABSTRACT_SOURCE}",
         "Individualized support could partly address the transferal gaps,result,,transfer,every intervention its "
         f"study evaluates,possible,could partly,{SYNTHESIS},Individualized support could partly address these gaps.,"
         f"{ABSTRACT_SOURCE}",
-        f"\"{GAPS}\",result,gap,transfer,every intervention its study evaluates,stated,,{SYNTHESIS},\"{GAPS}.\","
+        f"\"{GAPS}\",result,gap,transfer,its study's interventions together (not said to hold for each),stated,,{SYNTHESIS},\"{GAPS}.\","
         f"{ABSTRACT_SOURCE}",
-        f"{PATHWAYS},result,pathway,transfer,every intervention its study evaluates,stated,,{SYNTHESIS},"
+        f"{PATHWAYS},result,pathway,transfer,its study's interventions together (not said to hold for each),stated,,{SYNTHESIS},"
         f"{PATHWAYS}.,{ABSTRACT_SOURCE}",
     ]
 

@@ -259,8 +259,8 @@ SECTIONS: tuple[Section, ...] = (
                   "treatment as usual against treatment as usual).", ONE),
             Field("timepoints", Ref("timepoints"), "pikg:timePoint", "When it holds: the time points it reports "
                   "on.", LIST),
-            Field("all_interventions", BOOLEAN, "pikg:concernsAllInterventions", "true: it concerns every "
-                  "intervention its study evaluates (the source singles none out).", ONE),
+            Field("all_interventions", BOOLEAN, "pikg:concernsAllInterventions", "true: the source reports it "
+                  "of all the interventions its study evaluates taken together, singling none out (not of each).", ONE),
             Field("contrast", TEXT, "pikg:contrast", "A contrast it draws, in the source's words (with and without "
                   "peer support)."),
             Field("outcome", Ref("outcomes"), "pikg:outcome", "The outcome(s) it is about, if any.", LIST),
