@@ -52,11 +52,11 @@ def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
         "pikg:Outcome", "pikg:Finding", "pikg:Passage"))
     assert lines[4] == "Validation: conforms to the shapes"
     assert lines[5] == "Violation queries: 3 run, none returned rows"
-    findings = BUNDLED["classes"]["pikg:Finding"]
-    assert lines[6].startswith(f"Wrote {15 + 4 + findings} files (") and lines[6].endswith(" bytes) to release/:")
+    findings, interventions = BUNDLED["classes"]["pikg:Finding"], BUNDLED["classes"]["pikg:Intervention"]
+    assert lines[6].startswith(f"Wrote {15 + interventions + findings} files (") and lines[6].endswith(" bytes) to release/:")
     assert lines[7].startswith("  README.md (")
     assert lines[-2:] == [f"  nanopubs/: {findings} nanopublications (TriG), one per finding",
-                          "  interventions/: 4 framed JSON-LD documents"]
+                          f"  interventions/: {interventions} framed JSON-LD documents"]
     assert sorted(p.name for p in (tmp_path / "release").iterdir()) == [
         ".pikg-output", "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "interventions", "nanopubs",
         "ontology.ttl", "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.rdf", "pikg.trig", "pikg.ttl",
@@ -112,8 +112,8 @@ def test_query_list_names_every_query(run) -> None:
      "barriers-and-facilitators, compare-interventions, conflicts, data-reuse, description-completeness, "
      "evidence-gaps, findings-for-intervention, group-peer-support, interventions-by-duration, "
      "interventions-with-component, outcomes-by-recovery-kind, peer-led-interventions, peer-support-contrast, "
-     "provenance, recovery-mechanisms, shared-components, studies, study-samples, themes-for-intervention, "
-     "unquoted-fact-violation, unsourced-statement-violation\n"),
+     "person-candidates, provenance, recovery-mechanisms, shared-components, studies, study-samples, "
+     "themes-for-intervention, trial-results, unquoted-fact-violation, unsourced-statement-violation\n"),
     (["query", "findings-for-intervention"], "error: query findings-for-intervention needs --param "
      "intervention=VALUE: the intervention, by name, acronym (IPS), record id or IRI\n"),
     (["query", "findings-for-intervention", "-p", "intervention=XYZ"],
@@ -374,7 +374,8 @@ def test_build_without_source_texts_stops_unless_told(run, tmp_path: Path) -> No
     assert refused.exit_code == 1
     assert refused.output == (
         "error: not built: the source texts of some quotes were not found in no-texts (000_965b1d08199467f9.txt, "
-        "002_d349a9c6d7cd556c.txt, README.md, missing-link-abstract.txt), so those quotes cannot be checked; give "
+        "002_d349a9c6d7cd556c.txt, README.md, imr-rct-follow-up-abstract.txt, missing-link-abstract.txt, "
+        "peer-support-meta-analysis-abstract.txt), so those quotes cannot be checked; give "
         "--sources DIR (or KG_SOURCES_DIR), or --no-quote-check to build without checking them\n")
     assert not (tmp_path / "built").exists()
     built = run("build", "--sources", str(nowhere), "--out", "built", "--no-quote-check")

@@ -218,7 +218,7 @@ def test_findings_count_and_hedges(kg) -> None:
     findings = set(kg.dataset.subjects(RDF.type, PIKG.Finding))
     assert len(findings) == COUNTS["classes"]["pikg:Finding"]
     hedges = {str(h) for f in findings for h in kg.dataset.objects(f, PIKG.hedgeWording)}
-    assert hedges == {"indicates", "may decrease", "does not seem to", "could partly"}
+    assert hedges == {"indicates", "may decrease", "does not seem to", "could partly", "some evidence"}
 
 
 def test_no_blank_nodes(kg) -> None:
