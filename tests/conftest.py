@@ -34,6 +34,16 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["KG_CACHE_DIR"] = str(tmp_path_factory.mktemp("kg-cache"))
     os.environ["KG_SOURCES_DIR"] = str(SEEDS)
 
+QUERY_NAMES = (  # every bundled query, in the order `kg query --list` and error messages give them
+    "ambiguous-name-violation", "barriers-and-facilitators", "compare-interventions", "conflicts", "data-reuse",
+    "description-completeness", "evidence-gaps", "findings-for-intervention", "group-peer-support",
+    "interventions-by-duration", "interventions-with-component", "outcomes-by-recovery-kind",
+    "peer-led-interventions", "peer-support-contrast", "person-candidates", "provenance", "recovery-mechanisms",
+    "shared-components", "studies", "study-samples", "themes-for-intervention", "trial-results",
+    "unquoted-fact-violation",
+    "unsourced-statement-violation",
+)
+
 
 @pytest.fixture(scope="session")
 def bundled_kg() -> KnowledgeGraph:

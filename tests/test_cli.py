@@ -53,7 +53,8 @@ def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
     assert lines[4] == "Validation: conforms to the shapes"
     assert lines[5] == "Violation queries: 3 run, none returned rows"
     findings, interventions = BUNDLED["classes"]["pikg:Finding"], BUNDLED["classes"]["pikg:Intervention"]
-    assert lines[6].startswith(f"Wrote {15 + interventions + findings} files (") and lines[6].endswith(" bytes) to release/:")
+    assert lines[6].startswith(f"Wrote {15 + interventions + findings} files (")
+    assert lines[6].endswith(" bytes) to release/:")
     assert lines[7].startswith("  README.md (")
     assert lines[-2:] == [f"  nanopubs/: {findings} nanopublications (TriG), one per finding",
                           f"  interventions/: {interventions} framed JSON-LD documents"]
@@ -382,7 +383,8 @@ def test_build_without_source_texts_stops_unless_told(run, tmp_path: Path) -> No
     assert built.exit_code == 0, built.output
     assert built.output.splitlines()[1] == (
         "Quotes: 0 checked verbatim against the source texts in no-texts; NOT checked (text not found): "
-        "000_965b1d08199467f9.txt, 002_d349a9c6d7cd556c.txt, README.md, missing-link-abstract.txt")
+        "000_965b1d08199467f9.txt, 002_d349a9c6d7cd556c.txt, README.md, imr-rct-follow-up-abstract.txt, "
+        "missing-link-abstract.txt, peer-support-meta-analysis-abstract.txt")
 
 
 @pytest.mark.parametrize("command", ["build", "release", "site", "check"])

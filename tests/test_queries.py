@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote
 import pytest
 from rdflib import PROV, RDF, Dataset, Literal, Namespace, URIRef
 
+from conftest import QUERY_NAMES
 from kg.base.config import Settings
 from kg.base.errors import QueryError
 from kg.model.build import build
@@ -40,15 +41,6 @@ from kg.query.store import oxigraph_store
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 EXPECTED_DIR = query_dir() / "expected"
 EXPECTED_CASES = 35  # golden files; a glob that matches nothing (a moved folder) must fail, not pass
-QUERY_NAMES = (  # every bundled query, in the order `kg query --list` and error messages give them
-    "ambiguous-name-violation", "barriers-and-facilitators", "compare-interventions", "conflicts", "data-reuse",
-    "description-completeness", "evidence-gaps", "findings-for-intervention", "group-peer-support",
-    "interventions-by-duration", "interventions-with-component", "outcomes-by-recovery-kind",
-    "peer-led-interventions", "peer-support-contrast", "person-candidates", "provenance", "recovery-mechanisms",
-    "shared-components", "studies", "study-samples", "themes-for-intervention", "trial-results",
-    "unquoted-fact-violation",
-    "unsourced-statement-violation",
-)
 ENGINES = ("rdflib", "oxigraph")
 UPDATE = os.environ.get("KG_UPDATE_EXPECTED") == "1"
 

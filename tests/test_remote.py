@@ -31,7 +31,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from conftest import BUNDLED
+from conftest import BUNDLED, QUERY_NAMES
 from kg.cli import cli
 from kg.query.endpoint import Client, EndpointError, Endpoints, make_session
 from kg.query.redact import redact
@@ -196,7 +196,7 @@ def test_publish_then_every_query_answers_remotely_as_locally(kg, release: Path,
     assert published(release, server.endpoints) == GRAPHS
     engine = RemoteEngine(server.endpoints.query)
     specs = list_queries()
-    assert len(specs) == 22
+    assert tuple(spec.name for spec in specs) == QUERY_NAMES
     for spec in specs:
         params = PARAMS.get(spec.name, {})
         assert run_engine(engine, spec.name, params) == run_query(kg.dataset, spec.name, params), spec.name
@@ -957,7 +957,9 @@ def test_kg_serve_sends_oxigraph_the_text_it_checked(release: Path, tmp_path: Pa
             slow = requests.get(query, params={"query": "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"},
                                 headers=sparql, timeout=30)
             assert "cancelled" in slow.text
-            assert time.monotonic() - start < 15
+            # cancelled, not run to its end (hours): Oxigraph checks its deadline between steps, which on the
+            # bundled graph's 8,000 triples takes some seconds past the 1 s given
+            assert time.monotonic() - start < 25
         finally:
             served.kill_all()
 

@@ -277,8 +277,8 @@ PROPERTIES: dict[str, Prop] = {
     ),
     "pikg:concernsAllInterventions": Prop(
         "concerns all interventions",
-        "True when a source reports a finding of all the interventions its study evaluates taken together, singling none "
-        "out: it is not said to hold for each of them.",
+        "True when a source reports a finding of all the interventions its study evaluates taken together, singling "
+        "none out: it is not said to hold for each of them.",
     ),
     "pikg:articleNumber": Prop("article number", "A journal article's number within its volume, as printed (BMC "
                                "journals number articles instead of paging them)."),
