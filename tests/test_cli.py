@@ -53,7 +53,7 @@ def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
     assert lines[4] == "Validation: conforms to the shapes"
     assert lines[5] == "Violation queries: 3 run, none returned rows"
     findings, interventions = BUNDLED["classes"]["pikg:Finding"], BUNDLED["classes"]["pikg:Intervention"]
-    assert lines[6].startswith(f"Wrote {15 + interventions + findings} files (")
+    assert lines[6].startswith(f"Wrote {16 + interventions + findings} files (")
     assert lines[6].endswith(" bytes) to release/:")
     assert lines[7].startswith("  README.md (")
     assert lines[-2:] == [f"  nanopubs/: {findings} nanopublications (TriG), one per finding",

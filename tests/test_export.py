@@ -57,7 +57,7 @@ def test_two_builds_give_byte_identical_files(tmp_path: Path) -> None:
         digests.append({p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                         for p in sorted(out.rglob("*")) if p.is_file()})
     framed = BUNDLED["classes"]["pikg:Intervention"]  # one framed document per intervention
-    assert len(digests[0]) == 15 + framed + BUNDLED["classes"]["pikg:Finding"] + 1  # files, framed, nanopubs, stamp
+    assert len(digests[0]) == 16 + framed + BUNDLED["classes"]["pikg:Finding"] + 1  # files, framed, nanopubs, stamp
     assert digests[0] == digests[1]
 
 

@@ -149,3 +149,36 @@ def test_persons_are_never_merged_silently(kg: KnowledgeGraph) -> None:
     (candidate,) = rows(kg, "person-candidates")
     assert (candidate["name_a"], candidate["name_b"], candidate["match"], candidate["shared_coauthors"]) == (
         "Lene Eplov", "Lene Falgaard Eplov", "extended name", "Sofie Bratberg Jensen")
+
+
+# --- curators' words apart from the sources' ---------------------------------------------------------------------
+
+def test_curator_notes_and_mappings_cite_no_passage(kg: KnowledgeGraph) -> None:
+    """A curator note, a mapping and an identity judgement are the curators' statements: none cites a passage, so
+    neither `provenance` nor a page shows them beside a source's words."""
+    from rdflib import RDF, URIRef
+
+    curated = set(kg.dataset.subjects(RDF.type, URIRef(expand("pikg:CuratorStatement"))))
+    predicates = {str(kg.dataset.value(s, RDF.predicate)) for s in curated}
+    assert {expand(c) for c in ("skos:editorialNote", "pikg:mappingObject", "pikg:identityJudgement",
+                                "pikg:reasons")} <= predicates
+    assert not any(kg.dataset.value(s, URIRef(expand("prov:wasDerivedFrom"))) for s in curated)
+    notes = [r for r in rows(kg, "provenance", resource="imr-trial-symptoms-result")
+             if r["property"] == "editorial note"]
+    assert notes == []
+
+
+def test_the_release_has_the_mappings_as_an_sssom_set(kg: KnowledgeGraph) -> None:
+    from kg.release.sssom import COLUMNS, sssom_text
+
+    text = sssom_text(kg.union(), kg.settings.base_iri)
+    table = [line.split("\t") for line in text.splitlines() if not line.startswith("#")]
+    assert tuple(table[0]) == COLUMNS
+    assert [(r[0], r[2], r[3], r[5], r[6]) for r in table[1:]] == [
+        ("pikg:outcome/empowerment", "skos:exactMatch", "pikgv:outcome-domain/chime-empowerment",
+         "semapv:ManualMappingCuration", "pikg curators"),
+        ("pikg:outcome/hope", "skos:closeMatch", "pikgv:outcome-domain/chime-hope-and-optimism",
+         "semapv:ManualMappingCuration", "pikg curators"),
+        ("pikg:outcome/hospitalization", "skos:broadMatch", "pikgv:outcome-domain/comet-resource-use",
+         "semapv:ManualMappingCuration", "pikg curators"),
+    ]

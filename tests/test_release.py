@@ -75,7 +75,7 @@ def test_release_has_every_file(kg: KnowledgeGraph, release: Path) -> None:
         *(f"interventions/{i}.jsonld" for i in record_ids(kg, "interventions")),
         *(f"nanopubs/{f}.trig" for f in record_ids(kg, "findings")), "ontology.ttl", "pikg.jsonld", "pikg.nq",
         "pikg.nt", "pikg.rdf", "pikg.trig", "pikg.ttl", "ro-crate-metadata.json", "shapes-sparql.ttl", "shapes.ttl",
-        "vocabularies.ttl",
+        "vocabularies.ttl", "mappings.sssom.tsv",
     ])
     assert len(record_ids(kg, "findings")) == BUNDLED["classes"]["pikg:Finding"]
     assert not [p for p in release.parent.iterdir() if p.name.startswith(".")], "a temporary folder was left"

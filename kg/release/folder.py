@@ -26,6 +26,7 @@ from kg.release.framed import ReleaseIndex, framed_intervention
 from kg.release.jsonld import document
 from kg.release.metadata import resolved
 from kg.release.nanopubs import write_nanopubs
+from kg.release.sssom import write_sssom
 
 DERIVED = ("turtle", "trig", "json-ld", "rdf-xml")
 
@@ -139,6 +140,7 @@ def write_release_files(kg: KnowledgeGraph, folder: Path, data: Published, judge
             process.kill()
             process.communicate()
     write_nanopubs(folder, data, info)
+    write_sssom(folder, data.union, kg.settings.base_iri)
     write_description(kg, checked.stats, folder, known, info, data)
     return checked
 
