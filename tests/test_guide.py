@@ -72,3 +72,16 @@ def test_the_guide_shows_the_message_kg_gives_for_an_unknown_field(tmp_path: Pat
     said = shown.removeprefix("error: ").split(": ", 1)[1]  # after "error: FILE:LINE: "
     assert said.endswith(", …")
     assert message.split(": ", 1)[1].startswith(said.removesuffix("…")), message
+
+
+def test_the_worked_examples_are_lines_of_the_bundled_records() -> None:
+    """Each line of each YAML snippet of the guide's worked examples (a trial, a review) is a line of the bundled
+    record files, so the guide shows what the records really hold and cannot drift from them."""
+    guide = (ROOT / "records" / "README.md").read_text(encoding="utf-8")
+    section = guide.split("## Worked examples", 1)[1].split("## Field reference", 1)[0]
+    snippets = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    assert len(snippets) >= 7
+    records = {line.rstrip() for path in (ROOT / "records").glob("*.yaml")
+               for line in path.read_text(encoding="utf-8").splitlines()}
+    missing = [line for snippet in snippets for line in snippet.splitlines() if line.rstrip() not in records]
+    assert missing == []
