@@ -96,4 +96,24 @@ CASES = [
           "scheme; did you mean 'direction/beneficial'? Its concepts: direction/beneficial, direction/harmful, "
           "direction/inconsistent, direction/mixed, direction/no-effect, direction/no-evidence-of-effect, "
           "direction/no-significant-difference, direction/unclear (keys are SCHEME/ID)"),
+    # issue 23: numbers as printed, a curator's judgement that cites a passage, an identifier, a month
+    _case("decimal-not-in-quote",
+          'findings:\n  f:\n    quote: "We interviewed 39 participants (n = 39)."\n    label: {value: A finding}\n'
+          '    type: result\n    strength: stated\n    p_value: "0.39"\n',
+          "17: findings.f.p_value: 0.39 does not appear in its quote 'We interviewed 39 participants (n = 39).': "
+          f"{NUMBER_HINT}"),
+    Case("decimal-as-printed-passes", CHECK, 0, ("OK: ", "conforms, 0 conflicts"),
+         _trial('findings:\n  f:\n    quote: "We interviewed 39 participants (n = 39)."\n    label: {value: A finding}\n'
+                '    type: result\n    strength: stated\n    point_estimate: "39"\n')),
+    _case("mapping-cites-a-passage",
+          'mappings:\n  m:\n    quote: "We interviewed 39 participants (n = 39)."\n',
+          "13: mappings.m.quote: a mapping is a curator's judgement, not a source's statement: it cites no passage; "
+          "give its `reasons`"),
+    _case("orcid-malformed",
+          'persons:\n  p: {quote: "We interviewed 39 participants (n = 39).", name: We, orcid: 0000-0002}\n',
+          "12: persons.p.orcid: expected an ORCID iD: four groups of four digits (0000-0002-1825-0097), without "
+          "https://orcid.org/, got '0000-0002'"),
+    _case("search-month-13", "    searched_to: 2013-13\n",
+          "11: studies.hostile-trial-study.searched_to: expected a date YYYY-MM-DD, a month YYYY-MM or a year YYYY, "
+          "got '2013-13'"),
 ]
