@@ -159,11 +159,11 @@ def test_findings_for_a_category_are_the_reviews_with_their_hedges(ask) -> None:
     competitive employment is not classed as any kind of recovery."""
     result = ask("findings-for-intervention", {"intervention": "supported-employment"})
     assert result.rows == (
-        ("review finding", "competitive employment", "not classed by any source", "beneficial", "", "", "",
+        ("review finding", "competitive employment", "not classed by any source", "beneficial", "", "", "", "", "",
          "all participants", "suggested", "probably", "", "supported employment", REVIEW,
          "Supported employment probably increases competitive employment (RR 2.31, 95% CI 1.85 to 2.88; 6 trials, "
          "1,120 participants; moderate-certainty evidence)."),
-        ("review finding", "personal recovery", "personal recovery", "unclear", "", "", "", "all participants",
+        ("review finding", "personal recovery", "personal recovery", "unclear", "", "", "", "", "", "all participants",
          "possible", "very uncertain whether", "", "supported employment", REVIEW,
          "We are very uncertain whether supported employment improves personal recovery (SMD 0.21, 95% CI -0.12 to "
          "0.54; 2 trials, 310 participants; very low-certainty evidence)."),

@@ -251,7 +251,8 @@ class DecimalNumber(Kind):
     not), so the value is the source's and is checked against its quote like a whole number."""
 
     name: str = "decimal"
-    writes: str = "a number as printed (1.93), in quotes to keep trailing zeros (\"1.10\")"
+    writes: str = "a number as printed (1.93), in quotes to keep trailing zeros for the quote check (\"1.10\"); " \
+        "the graph holds its value (1.1)"
     datatypes = ("xsd:decimal",)
     keys = NUMERIC_KEYS
     numeric = True
@@ -270,7 +271,13 @@ class DecimalNumber(Kind):
         return {"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_PATTERN}]}
 
     def term(self, item: Any, base: str) -> Term:
-        return Term(str(item), datatype=XSD + "decimal")
+        """The value in XSD 1.1's canonical form (9.0 as 9, 0.010 as 0.01): the form stores give back (Oxigraph
+        rewrites a literal so; rdflib keeps it as written), so that every engine answers alike. The printed form
+        stays in the quote."""
+        text = format(item, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return Term("0" if text in ("", "-0") else text, datatype=XSD + "decimal")
 
 
 @dataclass(frozen=True)

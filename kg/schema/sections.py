@@ -362,7 +362,8 @@ SECTIONS: tuple[Section, ...] = (
         "its statistic, unit and time point, each only where stated.",
         (
             LABEL,
-            Field("finding", Ref("findings"), "pikg:valueOf", "The result it belongs to.", ONE, required=True),
+            Field("finding", Ref("findings"), "pikg:valueOf", "The result(s) it belongs to (a control arm's value "
+                  "may serve two comparisons).", LIST, required=True),
             Field("arm", Ref("samples"), "pikg:arm", "The arm it was measured in.", ONE, required=True),
             Field("number", DECIMAL, "pikg:numericValue", "The value, as printed.", ONE, required=True),
             Field("statistic", Concept("statistic"), "pikg:statistic", "What the number is (a count, a percentage, "
