@@ -182,3 +182,28 @@ def test_the_release_has_the_mappings_as_an_sssom_set(kg: KnowledgeGraph) -> Non
         ("pikg:outcome/hospitalization", "skos:broadMatch", "pikgv:outcome-domain/comet-resource-use",
          "semapv:ManualMappingCuration", "pikg curators"),
     ]
+
+
+def test_one_study_two_reports_keeps_both_descriptions_each_with_its_source(trial_kg: KnowledgeGraph) -> None:
+    """The made-up three-arm trial and its second report: one study with two reports; the last time point counted
+    from randomisation in one and from the end of the programme in the other, the control arm's comparator named
+    two ways; both kept, each in its source's graph, and no conflict between them."""
+    from kg.check.validate import validate
+
+    base = trial_kg.settings.base_iri
+    tp, arm = f"<{base}timepoint/three-arm-12-months>", f"<{base}sample/wait-list-arm>"
+    counted, comparator = f"<{expand('pikg:countedFrom')}>", f"<{expand('pikg:receivedComparator')}>"
+
+    def stated(graph: str, subject: str, predicate: str) -> list[str]:
+        lines = trial_kg.graphs[f"{base}graph/{graph}"]
+        return sorted(line.split(" ", 2)[2] for line in lines if line.startswith(f"{subject} {predicate} "))
+
+    assert stated("three-arm-trial", tp, counted) == [f"<{V}reference-point/randomisation>"]
+    assert stated("three-arm-trial-report-2", tp, counted) == [f"<{V}reference-point/end-of-intervention>"]
+    assert stated("three-arm-trial", arm, comparator) == [f"<{V}comparator/wait-list>"]
+    assert stated("three-arm-trial-report-2", arm, comparator) == [f"<{V}comparator/usual-care>"]
+    study = f"<{base}study/three-arm-trial>"
+    assert len(stated("three-arm-trial", study, f"<{expand('pikg:reportedIn')}>")) == 1
+    assert len(stated("three-arm-trial-report-2", study, f"<{expand('pikg:reportedIn')}>")) == 1
+    report = validate(trial_kg)
+    assert not [c for c in report.conflicts if "three-arm" in str(c)]
