@@ -20,7 +20,7 @@ EXTERNAL_TERMS = {
                                       "description")
 } | {PREFIXES["schema"] + t for t in ("ScholarlyArticle", "Event", "Place", "name", "startDate", "endDate",
                                        "location", "addressCountry", "numberOfPages", "creativeWorkStatus",
-                                       "workPresented", "studyDesign")} | {
+                                       "workPresented", "studyDesign", "volumeNumber")} | {
     PREFIXES["foaf"] + "Person", PREFIXES["foaf"] + "name", PREFIXES["prov"] + "wasDerivedFrom",
     PREFIXES["oa"] + "exact",
 }

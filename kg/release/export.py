@@ -82,6 +82,7 @@ EXTERNAL_TERMS: dict[str, dict[str, Any]] = {
     "endDate": {"@id": "schema:endDate", "@type": "xsd:date"},
     "location": {"@id": "schema:location", "@type": "@id"},
     "numberOfPages": {"@id": "schema:numberOfPages", "@type": "xsd:positiveInteger"},
+    "volumeNumber": {"@id": "schema:volumeNumber", "@language": None},
     "studyDesign": {"@id": "schema:studyDesign", "@type": "@id"},
     "workPresented": {"@id": "schema:workPresented", "@type": "@id"},
 }

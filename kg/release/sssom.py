@@ -54,7 +54,7 @@ def mapping_rows(union: list[str], base_iri: str) -> list[tuple[str, ...]]:
     for m in mappings:
         subject, obj = one(m, PIKG + "mappingSubject"), one(m, PIKG + "mappingObject")
         predicate = PREDICATES.get(one(m, PIKG + "mappingPredicate").strip("<>"), "")
-        author = text(one(m, PREFIXES["dcterms"] + "creator"))
+        author = text(one(m, PIKG + "curatedBy"))
         rows.append((curie(subject), label(subject), predicate, curie(obj), label(obj), "semapv:ManualMappingCuration",
                      author, text(one(m, PIKG + "reasons"))))
     return sorted(rows)

@@ -362,6 +362,8 @@ PROPERTIES: dict[str, Prop] = {
                                   "(a SKOS mapping relation)."),
     "pikg:mappingObject": Prop("mapping object", "The domain of a standard scheme a curator's mapping places an "
                                "outcome in."),
+    "pikg:curatedBy": Prop("curated by", "The curator who made a mapping or an identity judgement (a name or an "
+                           "ORCID iD), as the curator gives it."),
     "pikg:reasons": Prop("reasons", "A curator's reasons for a mapping or an identity judgement, in the curator's "
                          "words."),
     "pikg:judgedPerson": Prop("judged person", "A person record an identity judgement is about."),

@@ -30,7 +30,7 @@ ALIASES = Field("aliases", ALIAS, "skos:hiddenLabel", "Other names a curator dec
                 "queries find the record (not quoted: they are not the source's words).", LIST, names=OTHER_NAME)
 NOTE = Field("curator_note", REMARK, "skos:editorialNote", "A curator's remark on how the record was made (free "
              "text, not quoted: never taken for the source's words).")
-AUTHOR = Field("author", CURATOR, "dcterms:creator", "Who made the judgement: the curator's name or ORCID.", ONE,
+AUTHOR = Field("author", CURATOR, "pikg:curatedBy", "Who made the judgement: the curator's name or ORCID.", ONE,
                required=True)
 REASONS = Field("reasons", REMARK, "pikg:reasons", "Why: the curator's reasons, in the curator's words.", ONE,
                 required=True)

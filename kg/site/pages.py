@@ -51,7 +51,7 @@ def _ns(prefix: str) -> Any:
 
 PIKG = lambda local: ONTOLOGY_NS + local  # noqa: E731 - namespaces read like rdflib's, as plain strings
 RDF, RDFS, OWL, SKOS, OA = _ns("rdf"), _ns("rdfs"), _ns("owl"), _ns("skos"), _ns("oa")
-DCTERMS, XSD, FOAF, SH = _ns("dcterms"), _ns("xsd"), _ns("foaf"), "http://www.w3.org/ns/shacl#"
+DCTERMS, XSD, SH = _ns("dcterms"), _ns("xsd"), "http://www.w3.org/ns/shacl#"
 # what a node is shown by: the model's rdfs:label, a record's own name (kg.schema: label, name, title), a
 # passage's words, a duration's wording as the source gives it
 LABELS = (RDFS("label"), *(expand(p) for p in LABEL_PREDICATES), OA("exact"), PIKG("durationText"))

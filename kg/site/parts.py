@@ -5,13 +5,16 @@ resource, so it is gathered here rather than left to "Linked from"."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from kg.site import pages  # its names are read when a page is made, after both modules are loaded
+from kg.base.config import ONTOLOGY_NS, PREFIXES
 
 if TYPE_CHECKING:
     from kg.site.pages import PageBuilder
 
+PIKG = ONTOLOGY_NS.__add__  # PIKG("sampleOf"): an IRI of the ontology, as the pages write them
+SKOS_LABEL, FOAF_PERSON = PREFIXES["skos"] + "prefLabel", PREFIXES["foaf"] + "Person"
 FACTOR_ROLES = (("facilitator", "Facilitators"), ("barrier", "Barriers"))  # pikg:facilitator / pikg:barrier
 KIND_ORDER = ("baseline", "post-intervention", "follow-up")  # the timepoint-kind scheme's concepts, in time order
 SAMPLE_COLUMNS = (("size", "sampleSize"), ("studies", "includedStudyCount"), ("randomised", "randomisedCount"),
@@ -23,27 +26,26 @@ def study_parts(b: PageBuilder, page: str, iri: str) -> dict[str, Any]:
     """A study's samples (a trial's arms, with what each received), its comparisons and time points, and its data
     lineage: where its participants and data came from is what tells a new study from a re-analysis, and what
     a trial compared, and when, is what its results mean."""
-    if not b.data.typed(iri, pages.PIKG("Study")):
+    if not b.data.typed(iri, PIKG("Study")):
         return {"samples": [], "lineage": [], "comparisons": [], "timepoints": []}
-    samples = b.by_label(b.data.subjects(pages.PIKG("sampleOf"), iri))
-    rows = [{"sample": pages.Link(b.label(s), b.href(page, s), b.quotes(
-                page, s, pages.SKOS("prefLabel"), b.data.value(s, pages.SKOS("prefLabel")))),
-             **{name: b.values(page, s, pages.PIKG(prop)) for name, prop in SAMPLE_COLUMNS}}
+    samples = b.by_label(b.data.subjects(PIKG("sampleOf"), iri))
+    rows = [{"sample": replace(b.link(page, s), quotes=b.quotes(page, s, SKOS_LABEL, b.data.value(s, SKOS_LABEL))),
+             **{name: b.values(page, s, PIKG(prop)) for name, prop in SAMPLE_COLUMNS}}
             for s in samples]
-    datasets = ({d for d in b.data.objects(iri, pages.PIKG("reanalyses")) if isinstance(d, str)}
-                | set(b.data.subjects(pages.PIKG("collectedBy"), iri))
-                | {d for s in samples for d in b.data.objects(s, pages.PIKG("dataset")) if isinstance(d, str)})
-    lineage = [{"dataset": b.link(page, d), "collected": b.values(page, d, pages.PIKG("collectedBy")),
-                "reanalysed": [pages.Link(b.label(s), b.href(page, s), b.quotes(page, s, pages.PIKG("reanalyses"), d))
-                               for s in b.by_label(b.data.subjects(pages.PIKG("reanalyses"), d))]}
+    datasets = ({d for d in b.data.objects(iri, PIKG("reanalyses")) if isinstance(d, str)}
+                | set(b.data.subjects(PIKG("collectedBy"), iri))
+                | {d for s in samples for d in b.data.objects(s, PIKG("dataset")) if isinstance(d, str)})
+    lineage = [{"dataset": b.link(page, d), "collected": b.values(page, d, PIKG("collectedBy")),
+                "reanalysed": [replace(b.link(page, s), quotes=b.quotes(page, s, PIKG("reanalyses"), d))
+                               for s in b.by_label(b.data.subjects(PIKG("reanalyses"), d))]}
                for d in b.by_label(datasets)]
-    comparisons = [{"comparison": b.link(page, c), "experimental": b.values(page, c, pages.PIKG("experimentalArm")),
-                    "control": b.values(page, c, pages.PIKG("controlArm"))}
-                   for c in b.by_label(b.data.subjects(pages.PIKG("comparisonOf"), iri))]
-    timepoints = [{"timepoint": b.link(page, t), "kind": b.values(page, t, pages.PIKG("timePointKind")),
-                   "after": b.values(page, t, pages.PIKG("offset")),
-                   "from": b.values(page, t, pages.PIKG("countedFrom"))}
-                  for t in sorted(b.by_label(b.data.subjects(pages.PIKG("timePointOf"), iri)),
+    comparisons = [{"comparison": b.link(page, c), "experimental": b.values(page, c, PIKG("experimentalArm")),
+                    "control": b.values(page, c, PIKG("controlArm"))}
+                   for c in b.by_label(b.data.subjects(PIKG("comparisonOf"), iri))]
+    timepoints = [{"timepoint": b.link(page, t), "kind": b.values(page, t, PIKG("timePointKind")),
+                   "after": b.values(page, t, PIKG("offset")),
+                   "from": b.values(page, t, PIKG("countedFrom"))}
+                  for t in sorted(b.by_label(b.data.subjects(PIKG("timePointOf"), iri)),
                                   key=lambda t: chronological(b, t))]
     return {"samples": rows, "lineage": lineage, "comparisons": comparisons, "timepoints": timepoints}
 
@@ -51,25 +53,25 @@ def study_parts(b: PageBuilder, page: str, iri: str) -> dict[str, Any]:
 def chronological(b: PageBuilder, timepoint: str) -> tuple[int, int]:
     """Where a time point falls: baseline, then the end of the intervention, then follow-ups by their offset in
     days (as a source counts it); a time point of no known kind last."""
-    kinds = [str(k).rsplit("/", 1)[-1] for k in b.data.objects(timepoint, pages.PIKG("timePointKind"))]
+    kinds = [str(k).rsplit("/", 1)[-1] for k in b.data.objects(timepoint, PIKG("timePointKind"))]
     rank = min((KIND_ORDER.index(k) for k in kinds if k in KIND_ORDER), default=len(KIND_ORDER))
-    days = [int(str(d)) for o in b.data.objects(timepoint, pages.PIKG("offset"))
-            for d in b.data.objects(o, pages.PIKG("durationInDays"))]
+    days = [int(str(d)) for o in b.data.objects(timepoint, PIKG("offset"))
+            for d in b.data.objects(o, PIKG("durationInDays"))]
     return rank, min(days, default=0)
 
 
 def intervention_parts(b: PageBuilder, page: str, iri: str) -> dict[str, Any]:
     """An intervention's themes, barriers and facilitators, and the prior evidence sources cite about it: a
     finding that concerns all interventions of its study names none of them, so no triple links it here."""
-    if not b.data.typed(iri, pages.PIKG("Intervention")):
+    if not b.data.typed(iri, PIKG("Intervention")):
         return {"themes": [], "factors": [], "prior": []}
     found = b.concerning(iri)
     studied = [f for f in found if not b.is_background(f)]
     factors: list[dict[str, Any]] = []
     for role, label in FACTOR_ROLES:
-        rows = [{"factor": pages.Link(b.label(x), b.href(page, x), b.quotes(page, f, pages.PIKG(role), x)),
+        rows = [{"factor": replace(b.link(page, x), quotes=b.quotes(page, f, PIKG(role), x)),
                  "finding": b.link(page, f), "quote": b.passage(page, f)}
-                for f in studied for x in b.data.objects(f, pages.PIKG(role))]
+                for f in studied for x in b.data.objects(f, PIKG(role))]
         if rows:
             factors.append({"id": role, "label": label,
                             "rows": sorted(rows, key=lambda r: (r["factor"].text.casefold(), r["finding"].text))})
@@ -80,14 +82,14 @@ def intervention_parts(b: PageBuilder, page: str, iri: str) -> dict[str, Any]:
 def person_parts(b: PageBuilder, page: str, iri: str) -> dict[str, Any]:
     """A person's identity across sources: each curator's judgement that names this person record, with the
     other records it names, its verdict, author and reasons, shown as the curators' (no source states it)."""
-    if not b.data.typed(iri, pages.FOAF("Person")):
+    if not b.data.typed(iri, FOAF_PERSON):
         return {"identities": []}
-    judged = b.by_label(b.data.subjects(pages.PIKG("judgedPerson"), iri))
+    judged = b.by_label(b.data.subjects(PIKG("judgedPerson"), iri))
     return {"identities": [
         {"judgement": b.link(page, j),
-         "verdict": b.label(b.data.value(j, pages.PIKG("identityJudgement"))),
+         "verdict": b.label(b.data.value(j, PIKG("identityJudgement"))),
          "others": [b.link(page, other) for other in b.by_label(
-             o for o in b.data.objects(j, pages.PIKG("judgedPerson")) if isinstance(o, str) and o != iri)],
-         "author": b.label(b.data.value(j, pages.DCTERMS("creator"))),
-         "reasons": b.label(b.data.value(j, pages.PIKG("reasons")))}
+             o for o in b.data.objects(j, PIKG("judgedPerson")) if isinstance(o, str) and o != iri)],
+         "author": b.label(b.data.value(j, PIKG("curatedBy"))),
+         "reasons": b.label(b.data.value(j, PIKG("reasons")))}
         for j in judged]}
