@@ -32,9 +32,9 @@ from kg.model.build import ONTOLOGY_GRAPH, KnowledgeGraph
 from kg.model.stats import Stats
 from kg.release.export import EXTERNAL_TERMS
 from kg.schema import LABEL_PREDICATES
-from kg.site import parts
 from kg.site.files import PageWriter
 from kg.site.graph import RDF_TYPE, Lit, SiteGraph, Term, term_key
+from kg.site.parts import FACTOR_ROLES, intervention_parts, person_parts, study_parts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_HEX = 12  # hex digits of a SHA-1 naming the page of an outside IRI: short file names, unique in practice
@@ -235,7 +235,7 @@ class PageBuilder:
         hedge = self.data.value(f, PIKG("hedgeWording"))
         return {"label": self.label(f), "href": self.href(page, f), "hedge": str(hedge or ""), **one,
                 "factors": [{"label": label, "links": self.values(page, f, PIKG(role), quoted=False)}
-                            for role, label in parts.FACTOR_ROLES if self.data.objects(f, PIKG(role))],
+                            for role, label in FACTOR_ROLES if self.data.objects(f, PIKG(role))],
                 "quote": self.passage(page, f)}
 
     def background(self, page: str, f: str) -> dict[str, Any]:
@@ -296,8 +296,8 @@ class PageBuilder:
                     types=[self.link(page, t) for t in self.data.objects(iri, RDF_TYPE)],
                     sections=sections, more=len(incoming) - INCOMING_SHOWN, incoming=Markup("".join(
                         f"<li>{link.__html__()} ({escape(prop)})</li>" for link, prop in incoming[:INCOMING_SHOWN])),
-                    ttl=f"{name}.ttl", **parts.study_parts(self, page, iri),
-                    **parts.intervention_parts(self, page, iri), **parts.person_parts(self, page, iri))
+                    ttl=f"{name}.ttl", **study_parts(self, page, iri),
+                    **intervention_parts(self, page, iri), **person_parts(self, page, iri))
 
     def source_passages(self, page: str, source: str) -> list[dict[str, Any]]:
         """A source document's passages, each with the facts it states (what a reader checking the source against

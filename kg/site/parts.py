@@ -6,12 +6,12 @@ resource, so it is gathered here rather than left to "Linked from"."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kg.base.config import ONTOLOGY_NS, PREFIXES
 
-if TYPE_CHECKING:
-    from kg.site.pages import PageBuilder
+# `b` below is the kg.site.pages.PageBuilder writing the page (not imported: pages imports this module)
+PageBuilder = Any
 
 PIKG = ONTOLOGY_NS.__add__  # PIKG("sampleOf"): an IRI of the ontology, as the pages write them
 SKOS_LABEL, FOAF_PERSON = PREFIXES["skos"] + "prefLabel", PREFIXES["foaf"] + "Person"
