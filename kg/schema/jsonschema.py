@@ -17,9 +17,11 @@ def record_schema(concepts: Mapping[str, set[str]]) -> dict[str, Any]:
     """The JSON Schema of a record file; each field's part comes from its kind."""
     sections: dict[str, Any] = {}
     for section in SECTIONS:
+        keys = {} if section.curated else RECORD_KEYS  # a curator's judgement cites no passage
         record = {
-            "type": "object", "additionalProperties": False, "required": ["quote"],
-            "properties": {**{k: {"description": d, **TEXT_SCHEMA} for k, d in RECORD_KEYS.items()},
+            "type": "object", "additionalProperties": False,
+            "required": [f.name for f in section.fields if f.required] if section.curated else ["quote"],
+            "properties": {**{k: {"description": d, **TEXT_SCHEMA} for k, d in keys.items()},
                            **{f.name: f.kind.field_schema(f, concepts) for f in section.fields}},
         }
         key_pattern = (r"^[a-z0-9-]+/[a-z0-9-]+$" if section.by_concept else ID_RE.pattern)
