@@ -62,7 +62,7 @@ def test_the_crate_names_the_sources_and_their_authors_from_the_graph(kg, releas
     authors = {str(graph.value(a, PIKG.author)) for a in graph.subjects(RDF.type, PIKG.Authorship)}
     names = {str(p): str(graph.value(p, FOAF.name)) for p in graph.subjects(RDF.type, FOAF.Person)}
     people = {e.id: e["name"] for e in crate.get_entities() if e.type == "Person"}
-    assert people == {p: names[p] for p in authors} and len(people) == 6
+    assert people == {p: names[p] for p in authors} and len(people) == len(authors) > 0
     sources = crate.root_dataset["isBasedOn"]
     assert [s.id.rsplit("/", 1)[1] for s in sources] == [rf.source.id for rf in kg.files]
     abstract = crate.get("https://w3id.org/pikg/id/source/ips-recovery-abstract")

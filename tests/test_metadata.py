@@ -12,7 +12,7 @@ import pytest
 from pyld import jsonld
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from conftest import write_release
+from conftest import BUNDLED, write_release
 from kg.base.errors import InputError
 from kg.model.stats import compute_stats
 from kg.release.description import DESCRIPTION, dataset_description
@@ -113,8 +113,9 @@ def test_schema_org_description_has_the_fields_of_dataset_search(release: Path) 
         assert dist["contentUrl"] == BASE + dist["name"]
         assert dist["encodingFormat"] and dist["@type"] == "DataDownload"
         assert dist["sha256"] == hashlib.sha256((release / dist["name"]).read_bytes()).hexdigest()
-    authors = [a["name"] for s in doc["isBasedOn"] for a in s.get("author", ())]
-    assert authors[:2] == ["Iben Gammelgaard Nielsen", "Elsebeth Stenager"] and len(authors) == 6
+    authors = {s["@id"].rsplit("/", 1)[1]: [a["name"] for a in s.get("author", ())] for s in doc["isBasedOn"]}
+    assert authors["ips-recovery-abstract"][:2] == ["Iben Gammelgaard Nielsen", "Elsebeth Stenager"]
+    assert sum(map(len, authors.values())) == BUNDLED["classes"]["pikg:Authorship"]
     # as RDF (pyld, offline) the licence and the download links are IRIs, not strings
     nquads = jsonld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": _offline})
     assert ("<https://w3id.org/pikg/id/dataset> <http://schema.org/license> "

@@ -350,6 +350,7 @@ PROPERTIES: dict[str, Prop] = {
     "pikg:subscaleOf": Prop("subscale of", "The instrument a measure is a subscale of."),
     "pikg:valueOrigin": Prop("value origin", "Where a measure's values come from (a registry, self-report), as "
                              "stated."),
+    "pikg:measuredAt": Prop("measured at", "The time point an arm's value was measured at."),
     "pikg:valueOf": Prop("value of", "The result an arm's value belongs to."),
     "pikg:arm": Prop("arm", "The arm (a study sample) a value was measured in."),
     "pikg:numericValue": Prop("numeric value", "A value as printed (a count, a percentage, a mean)."),

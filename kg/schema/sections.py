@@ -370,7 +370,7 @@ SECTIONS: tuple[Section, ...] = (
                   "a mean).", ONE),
             Field("denominator", COUNT, "pikg:denominator", "Out of how many (28 of 61: 61).", ONE),
             Field("unit", STRING, "pikg:unit", "Its unit, as printed.", ONE),
-            Field("timepoint", Ref("timepoints"), "pikg:timePoint", "When it was measured.", ONE, shape="timepoint"),
+            Field("timepoint", Ref("timepoints"), "pikg:measuredAt", "When it was measured.", ONE),
             NOTE,
         ),
         shape="ArmValue",
