@@ -79,9 +79,9 @@ def test_site_files(site: Path) -> None:
     # their source's page), a component counted once though it is also a skos:Concept
     classes = BUNDLED["classes"]
     resources = sum(classes.values()) - sum(classes[c] for c in (
-        "rdf:Statement", "pikg:Passage", "pikg:InterventionComponent"))
+        "rdf:Statement", "pikg:CuratorStatement", "pikg:Passage", "pikg:InterventionComponent"))
     lists = sorted(p.name for p in (site / "list").glob("*.html"))
-    assert len(lists) == len(classes) - 2  # every class but rdf:Statement and pikg:Passage
+    assert len(lists) == len(classes) - 3  # every class but rdf:Statement, pikg:CuratorStatement and pikg:Passage
     assert "pikg-Finding.html" in lists and "skos-Concept.html" in lists
     assert len(pages) == 7 + len(lists) + resources
     for name in ("index.html", "compare.html", "evidence.html", "resources.html", "ontology.html", "search.html",
@@ -279,8 +279,8 @@ def test_pages_render_and_evidence_cells_open(browser, server: str) -> None:
     assert not finding.is_displayed()
     cell.find_element(By.TAG_NAME, "summary").click()
     assert finding.is_displayed()
-    assert "“indicates”" in cell.text and "The present study indicates" in cell.text
-    assert browser.find_element(By.ID, "cell-imr-personal-recovery").text == "no finding on this outcome"
+    assert "IPS contributed to personal recovery in a number of ways" in cell.text
+    assert browser.find_element(By.ID, "cell-turning-points-personal-recovery").text == "no finding on this outcome"
     browser.save_screenshot(str(ARTIFACTS / "site-evidence-open-cell.png"))
     finding.click()
     assert browser.find_element(By.TAG_NAME, "h1").text == "IPS contributed to personal recovery"
@@ -401,7 +401,9 @@ def test_intervention_page_shows_its_themes_barriers_and_facilitators(site: Path
         _text(themes))
     assert 'id="prior"' not in page  # no source cites prior evidence about LTAD
     ips = (site / "r" / "intervention" / "ips.html").read_text(encoding="utf-8")
-    assert re.findall(r'<li><a href="\.\./finding/([^"]+)\.html">', _section(ips, "themes")) == THEMES
+    # IPS's: the synthesis's four and the 2017 conclusion "have an impact on", which gives no direction
+    assert re.findall(r'<li><a href="\.\./finding/([^"]+)\.html">', _section(ips, "themes")) == sorted(
+        [*THEMES, "ips-personal-recovery-conclusion"])
     prior = _text(_section(ips, "prior"))
     assert ("The influence of IPS on recovery measures such as symptoms and self-esteem is ambiguous (background; "
             "outcome recovery measures; unclear; stated)") in prior
@@ -415,38 +417,48 @@ def test_evidence_map_cells_hold_effect_findings_only(site: Path) -> None:
     html = (site / "evidence.html").read_text(encoding="utf-8")
     table = re.search(r'<table class="evidence">.*?</table>', html, re.S).group(0)
     assert re.findall(r'<td class="cell" id="([^"]+)"', table) == [
-        "cell-ips-personal-recovery", "cell-ips-clinical-recovery", "cell-ips-depressive-symptoms",
-        "cell-ips-psychotic-symptoms"]
-    assert sorted(re.findall(r'href="r/finding/([^"]+)\.html"', table)) == [
-        "ips-depressive-symptoms-conclusion", "ips-negative-or-depressive-symptoms-result",
-        "ips-personal-recovery-conclusion", "ips-personal-recovery-result", "ips-psychotic-symptoms-conclusion",
-        "ips-psychotic-symptoms-result"]  # the six effect findings, neither a theme nor the background claim
+        "cell-imr-personal-recovery", "cell-imr-clinical-recovery", "cell-imr-global-functioning",
+        "cell-imr-hospitalization", "cell-imr-symptoms", "cell-imr-emergency-room-visits",
+        "cell-imr-outpatient-treatment", "cell-ips-personal-recovery", "cell-ips-depressive-symptoms",
+        "cell-ips-psychotic-symptoms", "cell-peer-support-hope", "cell-peer-support-hospitalization",
+        "cell-peer-support-empowerment", "cell-peer-support-overall-symptoms", "cell-peer-support-recovery",
+        "cell-peer-support-satisfaction-with-services"]
+    # the effect findings (a finding on several outcomes is in each of their cells), neither a theme, nor the
+    # background claim, nor the result that credits employment (no outcome, no direction)
+    assert sorted(set(re.findall(r'href="r/finding/([^"]+)\.html"', table))) == [
+        "imr-trial-emergency-room-visits-result", "imr-trial-functioning-result",
+        "imr-trial-hospital-admissions-result", "imr-trial-outpatient-treatment-result",
+        "imr-trial-recovery-conclusion", "imr-trial-symptoms-result", "ips-depressive-symptoms-conclusion",
+        "ips-personal-recovery-result",
+        "ips-psychotic-symptoms-conclusion", "ips-psychotic-symptoms-result",
+        "peer-support-hope-recovery-empowerment-result", "peer-support-hospitalisation-symptoms-satisfaction-result"]
     assert "r/phenomenon/" not in table and "recovery-measures" not in table
-    assert table.count('<td class="gap"') == 3 * 4  # IMR, LTAD and Turning Points have no effect finding
     cell = re.search(r'id="cell-ips-personal-recovery">(.*?)</summary>', table, re.S).group(1)
-    assert _text(cell) == "▲ 2 beneficial 1 study (12 participants)"
-    # getting up in the morning: for one subgroup, about clinical recovery as the abstract frames it
-    cell = re.search(r'id="cell-ips-clinical-recovery">(.*?)</summary>', table, re.S).group(1)
-    assert _text(cell) == ("▲ 1 beneficial in a subgroup only: participants suffering from negative or depressive "
-                           "symptoms 1 study (12 participants)")
-    assert "for participants suffering from negative or depressive symptoms only; stated; result." in _text(
-        re.search(r'id="cell-ips-clinical-recovery">(.*?)</td>', table, re.S).group(1))
+    assert _text(cell) == "▲ 1 beneficial 1 study (12 participants)"
     cell = re.search(r'id="cell-ips-psychotic-symptoms">(.*?)</summary>', table, re.S).group(1)
     assert _text(cell) == "● 2 no effect 1 study (12 participants)"  # the conclusion is about all participants
+    cell = re.search(r'id="cell-imr-symptoms">(.*?)</summary>', table, re.S).group(1)
+    assert _text(cell) == "≈ 1 no significant difference 1 study (198 participants)"
+    cell = re.search(r'id="cell-peer-support-hope">(.*?)</summary>', table, re.S).group(1)
+    assert _text(cell).startswith("▲ 1 beneficial ◇ 1 inconsistent")  # one finding, both its directions
     # a group whose one column says the same is one header; the other group spans its three columns
     head = re.search(r"<thead>(.*?)</thead>", table, re.S).group(1)
-    assert '<th scope="col" rowspan="2"><a href="r/outcome/personal-recovery.html">personal recovery</a></th>' in head
-    assert '<th scope="colgroup" colspan="3">clinical recovery</th>' in head and head.count("colgroup") == 1
-    assert re.findall(r'<td class="gap" id="cell-imr-[^"]+"><span>([^<]+)</span>', table) == [
-        "no finding on this outcome"] * 4  # the synthesis studies IMR
+    assert '<th scope="colgroup" colspan="3">personal recovery</th>' in head  # hope, personal agency, itself
+    assert '<th scope="colgroup" colspan="6">clinical recovery</th>' in head
+    assert set(re.findall(r'<td class="gap" id="cell-imr-[^"]+"><span>([^<]+)</span>', table)) == {
+        "no finding on this outcome"}  # the synthesis and the trial study IMR
     themes = _section(html, "themes")
     groups = re.findall(r'<section class="theme-group" id="([^"]+)"(.*?)</section>', themes, re.S)
-    assert [g for g, _ in groups] == ["themes-imr", "themes-ips", "themes-learn-how-to-tackle-anxiety-and-depression",
-                                      "themes-turning-points"]
-    for _, group in groups:
-        assert re.findall(r'<li><a href="r/finding/([^"]+)\.html">', group) == THEMES
+    listed = {g: re.findall(r'<li><a href="r/finding/([^"]+)\.html">', group) for g, group in groups}
+    assert listed == {
+        "themes-imr": THEMES, "themes-ips": sorted([*THEMES, "ips-personal-recovery-conclusion"]),
+        "themes-learn-how-to-tackle-anxiety-and-depression": THEMES, "themes-turning-points": THEMES,
+        "themes-peer-support": ["peer-support-evidence-conclusion", "peer-support-policy-conclusion"],
+        # the findings that credit employment, not an intervention
+        "themes-none": ["ips-fellowship-with-colleagues-result", "ips-negative-or-depressive-symptoms-result"]}
     background = _section(html, "background")
-    assert re.findall(r'<li><a href="r/finding/([^"]+)\.html">', background) == ["ips-recovery-measures-background"]
+    assert re.findall(r'<li><a href="r/finding/([^"]+)\.html">', background) == [
+        "ips-recovery-measures-background", "peer-support-background"]
     assert "about Individual placement and support cited in Conference abstract “Personal and clinical recovery" in (
         _text(background))
 
@@ -562,7 +574,7 @@ def test_the_evidence_map_weighs_a_review_as_its_source_states_it(tmp_path: Path
         "▲ 1 beneficial 1 study (a review of 6 studies, 1,120 participants)")
     assert cell("cell-group-psychoeducation-symptoms") == (
         "○ 1 little or no evidence of an effect 1 study (a review of 5 studies, 640 participants)")
-    assert cell("cell-ips-personal-recovery") == "▲ 2 beneficial 1 study (12 participants)"
+    assert cell("cell-ips-personal-recovery") == "▲ 1 beneficial 1 study (12 participants)"
     assert cell("cell-ips-competitive-employment") == "no finding on this outcome"  # the review's is the category's
     assert cell("cell-group-psychoeducation-personal-recovery") == "no finding on this outcome"
 
@@ -645,7 +657,9 @@ def test_the_search_box_finds_by_name(browser, server: str) -> None:
     box.send_keys("recovery personal")
     assert results() == ["Personal and clinical recovery with the individual placement and support intervention in "
                          "Denmark (study)", "IPS and employment have an impact on personal recovery (finding)",
-                         "IPS contributed to personal recovery (finding)", "personal recovery (outcome)"]
+                         "IPS contributed to personal recovery (finding)", "The IMR trial showed no significant effect "
+                         "on clinical and personal recovery at the one-year follow-up (finding)",
+                         "personal recovery (outcome)"]
     browser.find_element(By.LINK_TEXT, "personal recovery").click()
     assert browser.find_element(By.TAG_NAME, "h1").text == "personal recovery"
     browser.get(f"{server}/search.html?q=nothing%20like%20this")
@@ -660,14 +674,17 @@ def test_home_page_leads_with_the_interventions(site: Path) -> None:
         'id="downloads"')
     assert _table(html, 'class="interventions"') == [
         ["Illness management and recovery", "To help people with severe mental illness, acquire knowledge and skills "
-         "to better manage their illness as well as setting and achieving personal recovery goals", "yes",
-         "Nine months", "1", "4"],
+         "to better manage their illness as well as setting and achieving personal recovery goals (and other aims)",
+         "yes", "Nine months", "2", "10"],
         ["Individual placement and support", "To help people with severe mental illness obtain competitive "
-         "employment", "no", "Unlimited", "2", "10"],
+         "employment", "no", "Unlimited", "2", "9"],
         ["Learn how to tackle anxiety and depression", "To help people with anxiety and depression acquire tools to "
          "gain control over their symptoms and to handle the challenges that accompany the illness. Additionally, to "
          "provide an opportunity where they can share experiences and thoughts with others in the same situation",
          "yes", "7 weeks", "1", "4"],
+        *([name, "not reported", "not reported", "not reported", "1", findings] for name, findings in (
+            ("mutual peer support", "0"), ("peer delivered mental health services", "0"), ("peer support", "4"),
+            ("peer support services", "0"))),
         ["Turning Points", "Overarching aim is to assist people with mental illness in developing skills and "
          "strategies to pursue recovery", "yes", "Approximately three months depending on the course", "1", "4"]]
     # IPS: the synthesis and the 2017 study; 10 findings: the synthesis's 4 about all its interventions and the
@@ -680,7 +697,8 @@ def test_home_page_leads_with_the_interventions(site: Path) -> None:
         data = (site / "download" / name).read_bytes()
         assert (size, sha256) == (f"{len(data):,} bytes", hashlib.sha256(data).hexdigest()), name
     nanopubs = next(row for row in _table(html, 'class="downloads"') if row[0] == "nanopubs/")
-    assert nanopubs[1].startswith("11 files, ") and nanopubs[2] == "checksums of nanopubs/"
+    assert nanopubs[1].startswith(f"{BUNDLED['classes']['pikg:Finding']} files, ")
+    assert nanopubs[2] == "checksums of nanopubs/"
     assert '<th scope="row"><a href="list/pikg-Intervention.html">intervention</a> <code>pikg:Intervention</code>' \
         in html
 

@@ -33,7 +33,8 @@ LIST_PAGE = 500  # resources per page of a class's list: a list of 50,000 findin
 SEARCHED = ("Intervention", "InterventionComponent", "Study", "Finding", "Outcome")  # what the search box finds
 # every concept of the direction scheme, in the legend's order, with the symbol a cell shows it by
 DIRECTIONS = (("beneficial", "▲"), ("no-effect", "●"), ("harmful", "▼"), ("mixed", "◆"),
-              ("no-evidence-of-effect", "○"), ("inconsistent", "◇"), ("unclear", "?"))
+              ("no-significant-difference", "≈"), ("no-evidence-of-effect", "○"), ("inconsistent", "◇"),
+              ("unclear", "?"))
 RECOVERY_KINDS = ("personal-recovery", "clinical-recovery")
 # the facts the home page's and the table page's summaries are about
 DESCRIBING = tuple(f.predicate.split(":", 1)[1] for f in SCHEMA_DESCRIBING)  # local names of pikg properties
@@ -221,7 +222,8 @@ class SiteBuilder(PageBuilder):
         for concept in (f"{VOCAB_NS}recovery-kind/{k}" for k in RECOVERY_KINDS):
             outcomes = self.by_label(self.data.subjects(PIKG("recoveryKind"), concept))
             kinds.append({"label": self.label(concept), "outcomes": outcomes})
-        unclassed = {self.data.value(f, PIKG("outcome")) for f in effects} - {o for k in kinds for o in k["outcomes"]}
+        unclassed = {o for f in effects for o in self.data.objects(f, PIKG("outcome"))} - {
+            o for k in kinds for o in k["outcomes"]}
         if unclassed:  # an effect on an outcome no source classes as personal or clinical still has a column
             kinds.append({"label": "Not classed as personal or clinical recovery",
                           "outcomes": self.by_label(o for o in unclassed if isinstance(o, str))})
@@ -232,9 +234,10 @@ class SiteBuilder(PageBuilder):
             kind["merged"] = len(kind["outcomes"]) == 1 and kind["outcomes"][0]["text"].casefold() == kind[
                 "label"].casefold()
         findings = defaultdict(list)
-        for f in effects:
+        for f in effects:  # a finding on several outcomes is in each of their cells
             for i in self.concerns[f]:
-                findings[(i, self.data.value(f, PIKG("outcome")))].append(f)
+                for o in self.data.objects(f, PIKG("outcome")):
+                    findings[(i, o)].append(f)
         studied = {i for s in self.data.instances(PIKG("Study")) for i in self.data.objects(s, PIKG("evaluates"))}
         rows = []
         for i in self.interventions():
@@ -243,8 +246,9 @@ class SiteBuilder(PageBuilder):
                 for o in kind["outcomes"]:
                     found = sorted(findings.get((i, o["iri"]), []))
                     counts: dict[str, int] = defaultdict(int)
-                    for f in found:
-                        counts[str(self.data.value(f, PIKG("direction"))).rsplit("/", 1)[1]] += 1
+                    for f in found:  # a finding with two directions (positive, and inconsistent) counts in both
+                        for d in self.data.objects(f, PIKG("direction")):
+                            counts[str(d).rsplit("/", 1)[1]] += 1
                     subgroups = sorted({self.label(self.data.value(f, PIKG("subgroup"))) for f in found
                                         if self.data.value(f, PIKG("subgroup")) is not None})
                     cells.append({
@@ -276,7 +280,7 @@ class SiteBuilder(PageBuilder):
     def effect(self, page: str, f: str) -> dict[str, Any]:
         subgroup = self.data.value(f, PIKG("subgroup"))
         return {"label": self.label(f), "href": self.href(page, f),
-                "direction": self.label(self.data.value(f, PIKG("direction"))),
+                "direction": "; ".join(self.label(d) for d in self.data.objects(f, PIKG("direction"))),
                 "subgroup": self.label(subgroup) if subgroup is not None else "",
                 "strength": self.label(self.data.value(f, PIKG("assertionStrength"))),
                 "hedge": str(self.data.value(f, PIKG("hedgeWording")) or ""),
