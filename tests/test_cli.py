@@ -59,9 +59,9 @@ def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
     assert lines[-2:] == [f"  nanopubs/: {findings} nanopublications (TriG), one per finding",
                           f"  interventions/: {interventions} framed JSON-LD documents"]
     assert sorted(p.name for p in (tmp_path / "release").iterdir()) == [
-        ".pikg-output", "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "interventions", "nanopubs",
-        "ontology.ttl", "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.rdf", "pikg.trig", "pikg.ttl",
-        "ro-crate-metadata.json", "shapes-sparql.ttl", "shapes.ttl", "vocabularies.ttl"]
+        ".pikg-output", "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "interventions",
+        "mappings.sssom.tsv", "nanopubs", "ontology.ttl", "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.rdf", "pikg.trig",
+        "pikg.ttl", "ro-crate-metadata.json", "shapes-sparql.ttl", "shapes.ttl", "vocabularies.ttl"]
 
 
 def test_query_csv(run) -> None:

@@ -402,7 +402,11 @@ def test_evidence_gaps_counts_no_theme_as_evidence(answers) -> None:
 def test_lists_are_built_with_group_concat_distinct_of_str() -> None:
     """Every list is GROUP_CONCAT(DISTINCT STR(…)): DISTINCT so that a union default graph or a cross product
     does not repeat items, and STR because rdflib 7 raises NotBoundError on GROUP_CONCAT(DISTINCT ?x) when a
-    group has an unbound ?x (an OPTIONAL that did not match), while it skips an unbound STR(?x)."""
+    group has an unbound ?x (an OPTIONAL that did not match), while it skips an unbound STR(?x). The one exception
+    is a byline: Virtuoso sorts a DISTINCT aggregate's items as text (10 before 2), so its subquery is the DISTINCT
+    one, ordered by position."""
     for spec in list_queries():
         concats = re.findall(r"GROUP_CONCAT\(\s*(.{0,20})", spec.text)
-        assert all(arg.startswith("DISTINCT STR(") for arg in concats), (spec.name, concats)
+        assert all(arg.startswith(("DISTINCT STR(", "STR(?author)")) for arg in concats), (spec.name, concats)
+        if any(arg.startswith("STR(?author)") for arg in concats):
+            assert "SELECT DISTINCT ?pub ?position ?author" in spec.text and "ORDER BY ?position\n" in spec.text
