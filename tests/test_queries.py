@@ -273,6 +273,10 @@ def test_unsourced_statement_violation_finds_a_foreign_or_missing_passage(kg) ->
 
 
 SYNTHESIS = "The missing link: a qualitative synthesis of interventional studies"
+DENMARK_SOURCE = ("Conference abstract “Personal and clinical recovery with the individual placement and support "
+                  "intervention in Denmark” (2017)")
+TRIAL_SOURCE = ("Abstract “Illness management and recovery: one-year follow-up of a randomized controlled trial in "
+                "Danish community mental health centers” (BMC Psychiatry, 2019)")
 ABSTRACT_SOURCE = "\"Abstract of “The missing link” (BMC Psychology, 2021): background, methods and results\""
 
 
@@ -389,14 +393,31 @@ def test_record_id_resolves_on_both_engines(kg, engine: str, param: str, cls: st
 
 def test_evidence_gaps_counts_no_theme_as_evidence(answers) -> None:
     """LTAD has four findings of the synthesis (themes about transfer, no outcome, no direction): its recovery
-    kinds stay gaps no source speaks of; IPS's no-effect findings are findings, not a gap (three: the result
-    that credits employment, not IPS, is not one of them)."""
+    kinds stay gaps; IPS's clinical recovery is one study's report (its three effect findings: the result that
+    credits employment, not IPS, is not one of them)."""
     assert len(answers("rdflib", "findings-for-intervention", {"intervention": "LTAD"}).rows) == 4
-    rows = {row[:2]: row[2:] for row in answers("rdflib", "evidence-gaps").rows}
+    result = answers("rdflib", "evidence-gaps")
+    assert result.columns == ("intervention", "recovery_kind", "status", "studies", "designs", "directions",
+                              "findings", "classed_by")
+    rows = {row[:2]: row[2:] for row in result.rows}
     assert rows[("Learn how to tackle anxiety and depression", "personal recovery")] == (
-        "gap: no source speaks of it", "", "0")
+        "gap: no study in the graph reports on it", "0", "", "", "0", "")
     assert rows[("Individual placement and support", "clinical recovery")] == (
-        "no gap: findings reported", "beneficial; no effect", "3")
+        "reported", "1", "qualitative phenomenological study", "beneficial; no effect", "3", DENMARK_SOURCE)
+
+
+def test_evidence_gaps_count_studies_and_a_null_trial_is_evidence(answers) -> None:
+    """Issue 24: the 2019 trial of 198 people found no significant difference on clinical recovery in four results
+    and a conclusion: one randomised trial reports on it, not a gap, counted once; the 18-trial review's findings on
+    hope (classed by the 2019 abstract) and hospitalisation are evidence for peer support."""
+    rows = {row[:2]: row[2:] for row in answers("rdflib", "evidence-gaps").rows}
+    assert rows[("Illness management and recovery", "clinical recovery")][:4] == (
+        "reported", "1", "randomised controlled trial", "no significant difference")
+    assert rows[("peer support", "clinical recovery")][:4] == (
+        "reported", "1", "meta-analysis; systematic review", "little or no evidence of an effect")
+    assert rows[("peer support", "personal recovery")] == (
+        "reported", "1", "meta-analysis; systematic review", "beneficial; inconsistent", "1", TRIAL_SOURCE)
+    assert not [row for row in rows.values() if row[0].startswith("gap") and row[1] != "0"]
 
 
 def test_lists_are_built_with_group_concat_distinct_of_str() -> None:

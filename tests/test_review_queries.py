@@ -22,6 +22,10 @@ REVIEW_TEXT = FIXTURES / "sources" / "review-abstract.txt"
 REVIEW = "Systematic review of supported employment and group psychoeducation for adults with severe mental illness"
 REVIEW_SOURCE = ("A fictional systematic review abstract on supported employment and group psychoeducation (synthetic "
                  "test fixture)")
+DENMARK_SOURCE = ("Conference abstract “Personal and clinical recovery with the individual placement and support "
+                  "intervention in Denmark” (2017)")
+TRIAL_SOURCE = ("Abstract “Illness management and recovery: one-year follow-up of a randomized controlled trial in "
+                "Danish community mental health centers” (BMC Psychiatry, 2019)")
 SYNTHESIS = "The missing link: a qualitative synthesis of interventional studies"
 DENMARK = "Personal and clinical recovery with the individual placement and support intervention in Denmark"
 
@@ -90,41 +94,26 @@ def test_study_samples_of_the_review(ask) -> None:
 
 
 def test_evidence_gaps_count_only_effect_findings_on_classed_outcomes(ask) -> None:
-    """Supported employment's personal-recovery finding (direction unclear) is reported, not a gap; its
-    competitive-employment finding and group psychoeducation's findings on symptoms and relapse concern outcomes no
-    source classes, so they close no gap of either kind; no finding about the category counts for IPS."""
+    """Supported employment's personal-recovery finding (direction unclear) is a report, not a gap; its
+    competitive-employment finding and group psychoeducation's finding on relapse concern outcomes no source
+    classes, so they report on neither kind; no finding about the category counts for IPS. The review is one
+    study, whatever its trial count; its little-or-no-evidence finding on symptoms (the outcome the 2019 trial
+    classes as clinical recovery) is a report of absence of evidence, not a gap."""
     result = ask("evidence-gaps")
-    assert result.columns == ("intervention", "recovery_kind", "status", "directions", "effect_findings")
+    assert result.columns == ("intervention", "recovery_kind", "status", "studies", "designs", "directions",
+                              "findings", "classed_by")
     categories = ("group psychoeducation", "supported employment")
     # the bundled interventions' rows are the bundled graph's: nothing about the categories counts for them
     assert [row for row in result.rows if row[0] not in categories] == list(ask("evidence-gaps", graph="bundled").rows)
+    gap = ("gap: no study in the graph reports on it", "0", "", "", "0", "")
     assert [row for row in result.rows if row[0] in categories] == [
-        # the review's symptoms are the outcome the 2019 trial classes as clinical recovery: its little-or-no-evidence
-        # finding makes the pair a gap a source states
-        ("group psychoeducation", "clinical recovery", "gap: a source finds little or no evidence",
-         "little or no evidence of an effect", "1"),
-        ("group psychoeducation", "personal recovery", "gap: no source speaks of it", "", "0"),
-        ("supported employment", "clinical recovery", "gap: no source speaks of it", "", "0"),
-        ("supported employment", "personal recovery", "no gap: findings reported", "unclear", "1"),
+        ("group psychoeducation", "clinical recovery", "reported", "1", "systematic review",
+         "little or no evidence of an effect", "1", TRIAL_SOURCE),
+        ("group psychoeducation", "personal recovery", *gap),
+        ("supported employment", "clinical recovery", *gap),
+        ("supported employment", "personal recovery", "reported", "1", "systematic review", "unclear", "1",
+         DENMARK_SOURCE),  # the outcome "personal recovery", which the 2017 abstract classes
     ]
-
-
-def test_little_or_no_evidence_is_a_gap_a_source_states(review_kg: KnowledgeGraph) -> None:
-    """With symptoms classed as clinical recovery (the 2019 trial does; added again here, so that the test does not
-    rest on that record), the review's only finding on them for group psychoeducation (little or no evidence of an
-    effect) makes the pair a gap a source states, told apart from one no source speaks of and from a finding of no
-    effect."""
-    fresh = build(review_kg.settings)
-    graph = fresh.dataset.graph(URIRef("urn:test:classed"))
-    graph.add((URIRef("https://w3id.org/pikg/id/outcome/symptoms"),
-               URIRef("https://w3id.org/pikg/ontology#recoveryKind"),
-               URIRef("https://w3id.org/pikg/vocab/recovery-kind/clinical-recovery")))
-    for source in (fresh.dataset, OxigraphEngine(oxigraph_store(fresh.dataset))):
-        rows = {row[:2]: row[2:] for row in run_engine(source, "evidence-gaps").rows}
-        assert rows[("group psychoeducation", "clinical recovery")] == (
-            "gap: a source finds little or no evidence", "little or no evidence of an effect", "1")
-        assert rows[("Individual placement and support", "clinical recovery")] == (
-            "no gap: findings reported", "beneficial; no effect", "3")
 
 
 def test_outcomes_by_recovery_kind_never_guesses_a_kind(ask) -> None:
