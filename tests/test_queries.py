@@ -406,6 +406,17 @@ def test_evidence_gaps_counts_no_theme_as_evidence(answers) -> None:
         "reported", "1", "qualitative phenomenological study", "beneficial; no effect", "3", DENMARK_SOURCE)
 
 
+def test_outcomes_by_recovery_kind_name_the_source_of_each_class_and_definition(answers) -> None:
+    """Issue 24: the 2019 trial's classing of hope was shown with the 2017 abstract's definition and no source."""
+    result = answers("rdflib", "outcomes-by-recovery-kind")
+    assert result.columns == ("recovery_kind", "outcome", "classed_by", "definition", "defined_by")
+    rows = {row[1]: row for row in result.rows}
+    assert rows["hope"] == ("personal recovery", "hope", TRIAL_SOURCE, "what helps the individual move beyond the "
+                            "role of being a patient with a mental illness", DENMARK_SOURCE)
+    assert rows["psychotic symptoms"][2] == DENMARK_SOURCE
+    assert rows["empowerment"] == ("not classed by any source", "empowerment", "", "", "")
+
+
 def test_evidence_gaps_count_studies_and_a_null_trial_is_evidence(answers) -> None:
     """Issue 24: the 2019 trial of 198 people found no significant difference on clinical recovery in four results
     and a conclusion: one randomised trial reports on it, not a gap, counted once; the 18-trial review's findings on
