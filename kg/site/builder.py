@@ -49,7 +49,22 @@ class SiteBuilder(PageBuilder):
     # ------------------------------------------------------------------ the home page
 
     def interventions(self) -> list[str]:
-        return self.by_label(self.data.instances(PIKG("Intervention")))
+        """The interventions in the order the sources' tables print them (tables by label, columns by position),
+        then the others by label."""
+        printed: list[str] = []
+        for table in self.by_label(self.data.instances(PIKG("SourceTable"))):
+            columns = sorted(self.data.objects(table, PIKG("hasColumn")),
+                             key=lambda c: int(str(self.data.value(c, PIKG("position")) or 0)))
+            printed += [i for c in columns if (i := self.data.value(c, PIKG("columnIntervention"))) is not None
+                        and isinstance(i, str) and i not in printed]
+        return printed + [i for i in self.by_label(self.data.instances(PIKG("Intervention"))) if i not in printed]
+
+    def studies_text(self, i: str) -> str:
+        """How many studies evaluate i, a review with the number of studies it includes as it states it."""
+        studies = sorted(self.studies_of(i), key=term_key)
+        reviews = [int(str(k)) for s in studies if (k := self.data.value(s, PIKG("includedStudyCount"))) is not None]
+        said = "; ".join(f"a review of {k} stud{'y' if k == 1 else 'ies'}" for k in reviews)
+        return f"{len(studies)} ({said})" if said else str(len(studies))
 
     def home(self, writer: PageWriter, out: Path) -> None:
         """Interventions first (what a researcher comes for), then the sources, then the counts and downloads."""
@@ -64,7 +79,7 @@ class SiteBuilder(PageBuilder):
                          "more_aims": len(aims) > 1,
                          "peer": "; ".join(sorted({self.label(p) for p in peer})),
                          "duration": "; ".join(sorted(set(durations), key=str.casefold)),
-                         "studies": len(self.studies_of(i)),
+                         "studies": self.studies_text(i),
                          "findings": len([f for f in self.concerning(i) if not self.is_background(f)])})
         folder = out / "download"
         # the sizes and SHA-256 the release's RO-Crate states (it hashed them as it wrote them: at a million
@@ -95,8 +110,9 @@ class SiteBuilder(PageBuilder):
         self.render(writer, page, "index.html", title="Psychosocial Intervention Knowledge Graph",
                     description=DESCRIPTION, interventions=rows, sources=sources, tables=tables,
                     triples=stats.triples, graphs=len(stats.graphs),
-                    classes=[{"name": self.label(expand(c)), "curie": c, "count": n, "href": self.list_href(page, c)}
-                             for c, n in stats.classes.items()],
+                    # the classes a reader can browse (a list page each): not the reified statements or passages
+                    classes=[{"name": self.label(expand(c)), "count": n, "href": href}
+                             for c, n in stats.classes.items() if (href := self.list_href(page, c)) is not None],
                     downloads=summary, dataset_jsonld=script_json(dataset))
 
     def list_href(self, page: str, curie: str) -> str | None:
