@@ -433,14 +433,31 @@ def test_evidence_map_cells_hold_effect_findings_only(site: Path) -> None:
         "ips-psychotic-symptoms-conclusion", "ips-psychotic-symptoms-result",
         "peer-support-hope-recovery-empowerment-result", "peer-support-hospitalisation-symptoms-satisfaction-result"]
     assert "r/phenomenon/" not in table and "recovery-measures" not in table
-    cell = re.search(r'id="cell-ips-personal-recovery">(.*?)</summary>', table, re.S).group(1)
-    assert _text(cell) == "▲ 1 beneficial 1 study (12 participants)"
-    cell = re.search(r'id="cell-ips-psychotic-symptoms">(.*?)</summary>', table, re.S).group(1)
-    assert _text(cell) == "● 2 no effect 1 study (12 participants)"  # the conclusion is about all participants
-    cell = re.search(r'id="cell-imr-symptoms">(.*?)</summary>', table, re.S).group(1)
-    assert _text(cell) == "≈ 1 no significant difference 1 study (198 participants)"
-    cell = re.search(r'id="cell-peer-support-hope">(.*?)</summary>', table, re.S).group(1)
-    assert _text(cell).startswith("▲ 1 beneficial ◇ 1 inconsistent")  # one finding, both its directions
+    def cell(cell_id: str) -> str:
+        return _text(re.search(rf'id="{cell_id}">(.*?)</summary>', table, re.S).group(1))
+
+    # issue 24: a line per study, never a count of findings; design, size, comparator, time point, basis, hedge
+    # and limitation visible without opening the cell; a subgroup's view said so
+    assert cell("cell-ips-personal-recovery") == (
+        "1 study: ▲ beneficial — qualitative phenomenological study, 12 participants in the study")
+    assert cell("cell-ips-depressive-symptoms") == (
+        "1 study: ▲ beneficial — qualitative phenomenological study, 12 participants in the study; “may decrease”")
+    assert cell("cell-ips-psychotic-symptoms") == (  # a subgroup's result and a conclusion about all participants
+        "1 study: ● no effect ❝ participants' accounts — qualitative phenomenological study, 12 participants in the "
+        "study; partly for a subgroup: participants suffering from psychotic symptoms; “does not seem to”")
+    assert cell("cell-imr-symptoms") == (  # a null trial is evidence, with its design, size, comparator and time
+        "1 study: ≈ no significant difference ▣ measured — randomised controlled trial, 198 participants in the "
+        "study, vs treatment as usual, time point: one-year follow-up")
+    assert cell("cell-peer-support-hope") == (  # one finding, both its directions; an association, hedged
+        "1 study: ▲ beneficial ◇ inconsistent (association) — meta-analysis; systematic review, a review of 18 "
+        "studies, 5,597 participants in all, time point: at and beyond the end of the intervention; “some evidence”")
+    assert cell("cell-peer-support-hospitalization") == (
+        "1 study: ○ little or no evidence of an effect (association) — meta-analysis; systematic review, a review of "
+        "18 studies, 5,597 participants in all; limitation: From small numbers of studies in the analyses it was "
+        "possible to conduct")
+    legend = _text(re.search(r'<div class="legend".*?</div>', html, re.S).group(0))
+    assert legend.endswith("▣ measured: a result the study measured and compared ❝ participants' accounts: what "
+                           "participants said, not a measured effect")
     # a group whose one column says the same is one header; the other group spans its three columns
     head = re.search(r"<thead>(.*?)</thead>", table, re.S).group(1)
     assert '<th scope="colgroup" colspan="3">personal recovery</th>' in head  # hope, personal agency, itself
@@ -571,10 +588,12 @@ def test_the_evidence_map_weighs_a_review_as_its_source_states_it(tmp_path: Path
         return _text(found.group(1))
 
     assert cell("cell-supported-employment-competitive-employment") == (
-        "▲ 1 beneficial 1 study (a review of 6 studies, 1,120 participants)")
+        "1 study: ▲ beneficial — systematic review, 6 studies, 1,120 participants for this finding; “probably”")
     assert cell("cell-group-psychoeducation-symptoms") == (
-        "○ 1 little or no evidence of an effect 1 study (a review of 5 studies, 640 participants)")
-    assert cell("cell-ips-personal-recovery") == "▲ 1 beneficial 1 study (12 participants)"
+        "1 study: ○ little or no evidence of an effect — systematic review, 5 studies, 640 participants for this "
+        "finding")
+    assert cell("cell-ips-personal-recovery") == (
+        "1 study: ▲ beneficial — qualitative phenomenological study, 12 participants in the study")
     assert cell("cell-ips-competitive-employment") == "no finding on this outcome"  # the review's is the category's
     assert cell("cell-group-psychoeducation-personal-recovery") == "no finding on this outcome"
 

@@ -24,6 +24,7 @@ from kg.base.config import ONTOLOGY_NS, VOCAB_NS, compact, expand
 from kg.model.stats import compute_stats
 from kg.release.description import DESCRIPTION, checksums, distributions, schema_org_dataset
 from kg.schema import DESCRIBING as SCHEMA_DESCRIBING
+from kg.site.cells import entries, legend
 from kg.site.files import PageWriter
 from kg.site.graph import RDF_TYPE, Term, term_key
 from kg.site.pages import LABELS as LABELS  # what a node is shown by, kept as kg.site.builder.LABELS
@@ -31,10 +32,6 @@ from kg.site.pages import PAGE_HEX, PIKG, RDFS, SKOS, TEMPLATES, Link, PageBuild
 
 LIST_PAGE = 500  # resources per page of a class's list: a list of 50,000 findings is 100 pages, not one of 8 MB
 SEARCHED = ("Intervention", "InterventionComponent", "Study", "Finding", "Outcome")  # what the search box finds
-# every concept of the direction scheme, in the legend's order, with the symbol a cell shows it by
-DIRECTIONS = (("beneficial", "▲"), ("no-effect", "●"), ("harmful", "▼"), ("mixed", "◆"),
-              ("no-significant-difference", "≈"), ("no-evidence-of-effect", "○"), ("inconsistent", "◇"),
-              ("unclear", "?"))
 RECOVERY_KINDS = ("personal-recovery", "clinical-recovery")
 # the facts the home page's and the table page's summaries are about
 DESCRIBING = tuple(f.predicate.split(":", 1)[1] for f in SCHEMA_DESCRIBING)  # local names of pikg properties
@@ -257,30 +254,17 @@ class SiteBuilder(PageBuilder):
         studied = {i for s in self.data.instances(PIKG("Study")) for i in self.data.objects(s, PIKG("evaluates"))}
         rows = []
         for i in self.interventions():
-            cells = []
+            cells_: list[dict[str, Any]] = []
             for kind in kinds:
                 for o in kind["outcomes"]:
                     found = sorted(findings.get((i, o["iri"]), []))
-                    counts: dict[str, int] = defaultdict(int)
-                    for f in found:  # a finding with two directions (positive, and inconsistent) counts in both
-                        for d in self.data.objects(f, PIKG("direction")):
-                            counts[str(d).rsplit("/", 1)[1]] += 1
-                    subgroups = sorted({self.label(self.data.value(f, PIKG("subgroup"))) for f in found
-                                        if self.data.value(f, PIKG("subgroup")) is not None})
-                    cells.append({
+                    cells_.append({
                         "id": f"cell-{self.local(i)}-{self.local(o['iri'])}",
-                        "directions": [{"id": d, "symbol": sym, "count": counts[d],
-                                        "label": self.label(f"{VOCAB_NS}direction/{d}")}
-                                       for d, sym in DIRECTIONS if counts[d]],
-                        "studies": len({self.data.value(f, PIKG("study")) for f in found} - {None}),
-                        "weight": self.weight(found),
-                        "only_subgroups": subgroups if found and all(
-                            self.data.value(f, PIKG("subgroup")) is not None for f in found) else [],
+                        "entries": entries(self, page, found),
                         "empty": "no finding on this outcome" if i in studied else "no study of it",
                         "findings": [self.effect(page, f) for f in found],
                     })
-            rows.append({"label": self.label(i), "href": self.href(page, i), "cells": cells})
-        legend = [{"id": d, "symbol": sym, "label": self.label(f"{VOCAB_NS}direction/{d}")} for d, sym in DIRECTIONS]
+            rows.append({"label": self.label(i), "href": self.href(page, i), "cells": cells_})
         others = [f for f in self.findings if not self.is_effect(f) and not self.is_background(f)]
         groups = [{"id": f"themes-{self.local(i)}", **vars(self.link(page, i)),
                    "findings": [self.qualitative(page, f) for f in others if i in self.concerns[f]]}
@@ -290,8 +274,8 @@ class SiteBuilder(PageBuilder):
             groups.append({"id": "themes-none", "text": "No intervention named", "href": None, "quotes": [],
                            "findings": unattached})
         background = [self.background(page, f) for f in self.findings if self.is_background(f)]
-        self.render(writer, page, "evidence.html", title="Evidence map", kinds=kinds, rows=rows, legend=legend,
-                    groups=[g for g in groups if g["findings"]], background=background)
+        self.render(writer, page, "evidence.html", title="Evidence map", kinds=kinds, rows=rows,
+                    legend=legend(self), groups=[g for g in groups if g["findings"]], background=background)
 
     def effect(self, page: str, f: str) -> dict[str, Any]:
         subgroup = self.data.value(f, PIKG("subgroup"))
@@ -303,27 +287,6 @@ class SiteBuilder(PageBuilder):
                 "type": self.label(self.data.value(f, PIKG("findingType"))),
                 "quote": self.passage(page, f),
                 "study": self.label(self.data.value(f, PIKG("study")))}
-
-    def weight(self, found: list[str]) -> str:
-        """What a cell's findings rest on, as the sources state it: a review's findings say how many trials and
-        participants they pool, a primary study its sample size; so one 12-person interview study never looks
-        like a review of many trials. Nothing is summed: a number no source states is not shown."""
-        parts = []
-        studies = {study for f in found if (study := self.data.value(f, PIKG("study"))) is not None}
-        for study in sorted(studies, key=term_key):
-            mine = [f for f in found if self.data.value(f, PIKG("study")) == study]
-            counts = sorted({(int(str(k)), int(str(n))) for f in mine
-                             for k in self.data.objects(f, PIKG("includedStudyCount"))
-                             for n in self.data.objects(f, PIKG("participantCount"))}, reverse=True)
-            total = self.data.value(study, PIKG("sampleSize"))
-            if counts:
-                k, n = counts[0]
-                parts.append(f"a review of {k} stud{'y' if k == 1 else 'ies'}, {n:,} participants")
-            elif total is not None:
-                parts.append(f"{int(str(total)):,} participants")
-            else:
-                parts.append("size not stated")
-        return "; ".join(parts)
 
     # ------------------------------------------------------------------ lists and search
 

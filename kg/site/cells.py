@@ -1,0 +1,84 @@
+"""A cell of the evidence map, as strong as its sources make it and no stronger: a line per study (never a count
+of findings), with the directions its findings give, whether they are measured comparisons or participants'
+accounts, the study's design, its size (a finding's own participants only where the source states them for that
+finding), what it compared with, when, the hedging words and the limitations the source states."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.base.config import PREFIXES, VOCAB_NS
+from kg.site.graph import term_key
+from kg.site.parts import PIKG, PageBuilder
+
+# every concept of the direction scheme, in the legend's order, with the symbol a cell shows it by
+DIRECTIONS = (("beneficial", "▲"), ("no-effect", "●"), ("harmful", "▼"), ("mixed", "◆"),
+              ("no-significant-difference", "≈"), ("no-evidence-of-effect", "○"), ("inconsistent", "◇"),
+              ("unclear", "?"))
+# what a finding rests on (the evidence-basis scheme), with the mark a cell shows it by and what the legend says
+BASES = (("measurement", "▣", "measured: a result the study measured and compared"),
+         ("participants-accounts", "❝", "participants' accounts: what participants said, not a measured effect"))
+STUDY_DESIGN = PREFIXES["schema"] + "studyDesign"
+
+
+def legend(b: PageBuilder) -> dict[str, list[dict[str, str]]]:
+    return {"directions": [{"id": d, "symbol": sym, "label": b.label(f"{VOCAB_NS}direction/{d}")}
+                           for d, sym in DIRECTIONS],
+            "bases": [{"id": basis, "symbol": sym, "label": said} for basis, sym, said in BASES]}
+
+
+def _texts(b: PageBuilder, nodes: Any) -> list[str]:
+    return sorted({b.label(n) if isinstance(n, str) else str(n) for n in nodes}, key=str.casefold)
+
+
+def _size(b: PageBuilder, study: str, mine: list[str]) -> str:
+    """The finding's own numbers where the source states them for it; else the study's stated total (a review's
+    studies and participants in all), said to be the study's; else that the size is not stated."""
+    own = sorted({(str(k), str(n)) for f in mine for k in b.data.objects(f, PIKG("includedStudyCount"))
+                  for n in b.data.objects(f, PIKG("participantCount"))})
+    counts = [str(n) for f in mine for n in b.data.objects(f, PIKG("participantCount"))]
+    if own:
+        return "; ".join(f"{int(k):,} studies, {int(n):,} participants for this finding" for k, n in own)
+    if counts:
+        return "; ".join(f"{int(n):,} participants for this finding" for n in sorted(set(counts), key=int))
+    k, n = b.data.value(study, PIKG("includedStudyCount")), b.data.value(study, PIKG("sampleSize"))
+    parts = ([f"a review of {int(str(k)):,} stud{'y' if int(str(k)) == 1 else 'ies'}"] if k is not None else []) + (
+        [f"{int(str(n)):,} participants {'in all' if k is not None else 'in the study'}"] if n is not None else [])
+    return ", ".join(parts) or "size not stated"
+
+
+def _comparators(b: PageBuilder, mine: list[str]) -> list[str]:
+    """What the control arms of the findings' comparisons received (a comparator, or an intervention)."""
+    arms = {a for f in mine for c in b.data.objects(f, PIKG("comparison"))
+            for a in b.data.objects(c, PIKG("controlArm"))}
+    return _texts(b, [t for a in arms for p in ("receivedComparator", "participatedIn")
+                      for t in b.data.objects(a, PIKG(p))])
+
+
+def entries(b: PageBuilder, page: str, found: list[str]) -> list[dict[str, Any]]:
+    """A cell's studies, each once, with what its findings in the cell say and what they rest on."""
+    studies = sorted({s for f in found if (s := b.data.value(f, PIKG("study"))) is not None}, key=term_key)
+    lines = []
+    for study in studies:
+        mine = [f for f in found if b.data.value(f, PIKG("study")) == study]
+        given = {str(d).rsplit("/", 1)[1] for f in mine for d in b.data.objects(f, PIKG("direction"))}
+        bases = {str(e).rsplit("/", 1)[1] for f in mine for e in b.data.objects(f, PIKG("evidenceBasis"))}
+        subgroups = {b.label(g) for f in mine if (g := b.data.value(f, PIKG("subgroup"))) is not None}
+        lines.append({
+            "study": b.link(page, study),
+            "directions": [{"id": d, "symbol": sym, "label": b.label(f"{VOCAB_NS}direction/{d}")}
+                           for d, sym in DIRECTIONS if d in given],
+            "bases": [{"id": basis, "symbol": sym, "label": said.split(":")[0]} for basis, sym, said in BASES
+                      if basis in bases],
+            "relations": _texts(b, [r for f in mine for r in b.data.objects(f, PIKG("relationKind"))]),
+            "designs": _texts(b, b.data.objects(study, STUDY_DESIGN)),
+            "size": _size(b, study, mine),
+            "comparators": _comparators(b, mine),
+            "timepoints": _texts(b, [t for f in mine for t in b.data.objects(f, PIKG("timePoint"))]),
+            "hedges": sorted({str(h) for f in mine for h in b.data.objects(f, PIKG("hedgeWording"))}),
+            "limitations": sorted({str(x) for f in mine for x in b.data.objects(f, PIKG("limitation"))}),
+            # a subgroup's view is said so, and said to be all there is when every finding here is a subgroup's
+            "subgroups": sorted(subgroups),
+            "only_subgroups": all(b.data.value(f, PIKG("subgroup")) is not None for f in mine),
+        })
+    return lines
