@@ -26,7 +26,7 @@ from kg.release.description import DESCRIPTION, checksums, distributions, schema
 from kg.schema import DESCRIBING as SCHEMA_DESCRIBING
 from kg.site.cells import entries, legend
 from kg.site.files import PageWriter
-from kg.site.graph import RDF_TYPE, Term, term_key
+from kg.site.graph import RDF_TYPE, XSD_BOOLEAN, Lit, Term, term_key
 from kg.site.pages import LABELS as LABELS  # what a node is shown by, kept as kg.site.builder.LABELS
 from kg.site.pages import PAGE_HEX, PIKG, RDFS, SKOS, TEMPLATES, Link, PageBuilder, relative, script_json
 
@@ -266,9 +266,19 @@ class SiteBuilder(PageBuilder):
                     })
             rows.append({"label": self.label(i), "href": self.href(page, i), "cells": cells_})
         others = [f for f in self.findings if not self.is_effect(f) and not self.is_background(f)]
+        together = Lit("true", XSD_BOOLEAN)  # a finding of all its study's interventions at once: listed once
+        jointly = {f for f in others
+                   if self.data.has(f, PIKG("concernsAllInterventions"), together) and len(self.concerns[f]) > 1}
         groups = [{"id": f"themes-{self.local(i)}", **vars(self.link(page, i)),
-                   "findings": [self.qualitative(page, f) for f in others if i in self.concerns[f]]}
+                   "findings": [self.qualitative(page, f) for f in others
+                                if i in self.concerns[f] and f not in jointly]}
                   for i in self.interventions()]
+        for study in sorted({s for f in jointly for s in self.data.objects(f, PIKG("study"))}, key=term_key):
+            link = self.link(page, study)
+            groups.append({"id": f"themes-all-{self.local(study)}", "href": link.href,
+                           "text": f"All the interventions of {link.text} together (not said to hold for each)",
+                           "findings": [self.qualitative(page, f) for f in sorted(jointly)
+                                        if self.data.value(f, PIKG("study")) == study]})
         unattached = [self.qualitative(page, f) for f in others if not self.concerns[f]]
         if unattached:
             groups.append({"id": "themes-none", "text": "No intervention named", "href": None, "quotes": [],
