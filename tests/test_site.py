@@ -188,10 +188,13 @@ def test_scripts_only_where_search_runs(site: Path) -> None:
     index = json.loads((site / "search-index.js").read_text(encoding="utf-8").removeprefix(
         "window.PIKG_SEARCH = ").removesuffix(";\n"))
     assert ["Individual placement and support", "intervention", "r/intervention/ips.html",
-            "IPS Individual Placement and Support Individual placement and support"] in index
-    assert {kind for _, kind, _, _ in index} == {"intervention", "intervention component", "study", "finding",
-                                                  "outcome"}
-    assert all((site / page).is_file() for _, _, page, _ in index)
+            "IPS\nIndividual Placement and Support\nIndividual placement and support",
+            "community-based intervention\nevidence-based intervention\nrecovery-oriented intervention", 0] in index
+    assert ["Turning Points", "intervention", "r/intervention/turning-points.html", "Turning Points",
+            "peer-led program", 0] in index  # its category, found by "peer"
+    assert {kind for _, kind, *_ in index} == {"intervention", "intervention component", "study", "finding",
+                                               "outcome", "measure", "person", "role", "comparator"}
+    assert all((site / page).is_file() for _, _, page, *_ in index)
 
 
 def test_resource_pages_carry_their_own_rdf(site: Path) -> None:
@@ -646,6 +649,31 @@ def test_a_rebuild_keeps_unchanged_pages_and_skips_an_unchanged_site(run, tmp_pa
     assert "Psychosocial Intervention Knowledge Graph" in (site / "index.html").read_text(encoding="utf-8")
 
 
+SEARCHES = {  # issue 24: a query and its first hits, a whole name first, then names that start with it
+    "peer": ["peer support (intervention)", "peer support services (intervention)",
+             "peer delivered mental health services (intervention)", "peer-exchange (intervention component)",
+             "peer-worker (role)", "Turning Points (intervention)", "mutual peer support (intervention)",
+             "Learn how to tackle anxiety and depression (intervention)"],  # the last two: peer-led programmes
+    "peer-led": ["Turning Points (intervention)", "Learn how to tackle anxiety and depression (intervention)"],
+    "IMR": ["Illness management and recovery (intervention)"],
+    "hope": ["hope (outcome)"],
+    "Eplov": ["Lene Eplov (person)", "Lene Falgaard Eplov (person)"],
+    "global assessment of functioning": ["Global Assessment of Functioning (measure)"],
+    "trial": ["Illness management and recovery: a randomized controlled trial in Danish community mental health "
+              "centers (study)"],
+    "nurses": ["mental health professional (role)"],
+    "treatment as usual": ["treatment as usual (comparator)"],
+}
+
+
+def test_the_search_ranks_whole_names_first(browser, server: str) -> None:
+    for query, first in SEARCHES.items():
+        browser.get(f"{server}/search.html?q={query}")
+        WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, "search-status").text != "")
+        found = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#search-results li")]
+        assert found[:len(first)] == first, query
+
+
 def test_the_search_box_finds_by_name(browser, server: str) -> None:
     """From any page's search box: names, other names and acronyms of interventions, components, studies,
     findings and outcomes, each result linking to its page; every word must match."""
@@ -673,11 +701,12 @@ def test_the_search_box_finds_by_name(browser, server: str) -> None:
                          "transferal pathways between the interventional context and everyday life (finding)"]
     box.clear()
     box.send_keys("recovery personal")
-    assert results() == ["Personal and clinical recovery with the individual placement and support intervention in "
-                         "Denmark (study)", "IPS and employment have an impact on personal recovery (finding)",
-                         "IPS contributed to personal recovery (finding)", "The IMR trial showed no significant effect "
-                         "on clinical and personal recovery at the one-year follow-up (finding)",
-                         "personal recovery (outcome)"]
+    assert results() == ["personal recovery (outcome)", "Personal and clinical recovery with the individual "
+                         "placement and support intervention in Denmark (study)",
+                         "IPS contributed to personal recovery (finding)",
+                         "IPS and employment have an impact on personal recovery (finding)",
+                         "The IMR trial showed no significant effect on clinical and personal recovery at the "
+                         "one-year follow-up (finding)"]
     browser.find_element(By.LINK_TEXT, "personal recovery").click()
     assert browser.find_element(By.TAG_NAME, "h1").text == "personal recovery"
     browser.get(f"{server}/search.html?q=nothing%20like%20this")

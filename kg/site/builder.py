@@ -31,7 +31,11 @@ from kg.site.pages import LABELS as LABELS  # what a node is shown by, kept as k
 from kg.site.pages import PAGE_HEX, PIKG, RDFS, SKOS, TEMPLATES, Link, PageBuilder, relative, script_json
 
 LIST_PAGE = 500  # resources per page of a class's list: a list of 50,000 findings is 100 pages, not one of 8 MB
-SEARCHED = ("Intervention", "InterventionComponent", "Study", "Finding", "Outcome")  # what the search box finds
+# what the search box finds, in the order its hits are ranked within a tier: interventions first
+SEARCHED = ("pikg:Intervention", "pikg:InterventionComponent", "pikg:Outcome", "pikg:Measure", "pikg:Study",
+            "foaf:Person", "pikg:Finding")
+# the concepts a reader searches for too, by the property that uses them: who leads sessions, what arms received
+SEARCHED_CONCEPTS = (("pikg:sessionsLedBy", "role"), ("pikg:receivedComparator", "comparator"))
 RECOVERY_KINDS = ("personal-recovery", "clinical-recovery")
 # the facts the home page's and the table page's summaries are about
 DESCRIBING = tuple(f.predicate.split(":", 1)[1] for f in SCHEMA_DESCRIBING)  # local names of pikg properties
@@ -334,22 +338,30 @@ class SiteBuilder(PageBuilder):
         self.render(writer, "resources.html", "resources.html", title="All resources", classes=classes)
 
     def search(self, writer: PageWriter) -> None:
-        """search.html and its index: the names of interventions, components, studies, findings and outcomes,
-        with their class and page; a script (the only one) filters them as the reader types."""
+        """search.html and its index: the names of interventions (every name, acronym and category), components,
+        outcomes, measures, studies, persons, findings and the roles that lead sessions, with their class and page;
+        a script (the only one) ranks them as the reader types: a whole name first, then a name that starts with
+        the words, then a word of a name, then a category, each tier in SEARCHED's order."""
         entries = []
-        for local in SEARCHED:
-            cls = PIKG(local)
-            for r in self.by_label(self.data.instances(cls)):
-                if r in self.pages:
-                    names = sorted({self.label(r)} | {str(n) for p in ("altLabel", "hiddenLabel")
-                                                      for n in self.data.objects(r, SKOS(p))}
-                                   | {str(n) for n in self.data.objects(r, PIKG("acronym"))})
-                    entries.append([self.label(r), self.label(cls), self.pages[r], " ".join(names)])
+        kinds = [(self.data.instances(expand(c)), self.label(expand(c)).split(":")[-1].lower()) for c in SEARCHED]
+        kinds += [(list(self.data.objects_of(expand(p))), kind) for p, kind in SEARCHED_CONCEPTS]
+        for rank, (found, kind) in enumerate(kinds):
+            for r in self.by_label(found):
+                if r not in self.pages:
+                    continue
+                names = sorted({self.label(r)} | {str(n) for p in ("altLabel", "hiddenLabel")
+                                                  for n in self.data.objects(r, SKOS(p))}
+                               | {str(n) for n in self.data.objects(r, PIKG("acronym"))}
+                               | {str(n) for n in self.data.objects(r, expand("foaf:name"))})
+                categories = sorted({self.label(c) for p in ("dcterms:type", "pikg:broaderIntervention")
+                                     for c in self.data.objects(r, expand(p))}
+                                    | {str(x) for x in self.data.objects(r, SKOS("example"))})
+                entries.append([self.label(r), kind, self.pages[r], "\n".join(names), "\n".join(categories), rank])
         index = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
         writer.write("search-index.js", f"window.PIKG_SEARCH = {index};\n".encode())
         writer.write("search.js", (TEMPLATES / "search.js").read_bytes())
         self.render(writer, "search.html", "search.html", title="Search", count=len(entries),
-                    kinds=[self.label(PIKG(k)) for k in SEARCHED])
+                    kinds=[kind for _, kind in kinds])
 
     # ------------------------------------------------------------------ writing it all
 

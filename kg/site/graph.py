@@ -144,6 +144,10 @@ class SiteGraph:
     def typed(self, s: Term, cls: str) -> bool:
         return self.has(s, RDF_TYPE, cls)
 
+    def objects_of(self, p: str) -> set[str]:
+        """Every resource that is an object of p (one pass over the subjects: for an index page, not per page)."""
+        return {o for ps in self.out.values() for o in ps.get(p, ()) if isinstance(o, str)}
+
     def instances(self, cls: str) -> list[str]:
         return self.subjects(RDF_TYPE, cls)
 
