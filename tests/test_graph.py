@@ -196,14 +196,17 @@ def test_table_1_as_the_source_prints_it(kg) -> None:
         expected |= {(table, PIKG.hasColumn, column), (column, RDF.type, PIKG.TableColumn),
                      (column, PIKG.position, Literal(str(position), datatype=positive)),
                      (column, PIKG.columnIntervention, intervention)}
-    rows = (PIKG.aim, PIKG.hasComponent, PIKG.hasDuration, PIKG.peerSupport, PIKG.sessionsLedBy)
-    for position, prop in enumerate(rows, start=1):
+    rows = ((PIKG.aim, "Aim"), (PIKG.hasComponent, "Principles and/or methods"), (PIKG.hasDuration, "Duration"),
+            (PIKG.peerSupport, "Peer-support"), (PIKG.sessionsLedBy, None))  # the last row has no heading
+    for position, (prop, heading) in enumerate(rows, start=1):
         row = URIRef(f"{table}/row/{position}")
         expected |= {(table, PIKG.hasRow, row), (row, RDF.type, PIKG.TableRow),
                      (row, PIKG.position, Literal(str(position), datatype=positive)), (row, PIKG.rowProperty, prop)}
+        if heading:  # issue 24: the heading the table prints, not the graph's property name
+            expected.add((row, PIKG.rowHeading, Literal(heading, lang="en")))
     graph = kg.dataset.graph(TABLE)
     found = {(s, p, o) for s, p, o in graph if str(s) == str(table) or str(s).startswith(f"{table}/")}
-    assert found == expected and len(expected) == 39
+    assert found == expected and len(expected) == 43
     for triple in expected:
         assert quote_of(kg, TABLE, triple) == caption
     assert {p for _, p, _ in graph.triples((None, None, table))} == {RDF.subject}  # only its statements

@@ -329,6 +329,10 @@ def check_quotes(files: list[RecordFile], sources_dir: Path | None,
                 for v in rec.values
                 if (v.quote, v.quote_in) != (rec.quote, rec.quote_in)
             )
+            items.extend(  # words a value carries that the source prints (a table row's heading)
+                (printed, v.quote_in, v.line, f"{where}.{v.field.name}",
+                 (v.line, f"{where}.{v.field.name}.quote_in") if v.quote_in else declared)
+                for v in rec.values for item in v.items for printed in v.field.kind.item_quotes(item))
         for quote, quote_in, line, where, (name_line, name_field) in items:
             name = quote_in or rf.source.text_file
             text = text_of(name, rf, name_line, name_field)

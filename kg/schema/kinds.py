@@ -123,6 +123,11 @@ class Kind:
         """JSON Schema of one value."""
         return dict(TEXT_SCHEMA)
 
+    def item_quotes(self, item: Any) -> tuple[str, ...]:
+        """Words a checked value carries that the source prints (a table row's heading): each must occur verbatim
+        in the source text, as a quote does."""
+        return ()
+
     def field_schema(self, fld: FieldLike, concepts: Mapping[str, set[str]]) -> JSON:
         """JSON Schema of the field: the value written plainly or as a mapping with its quote (and as lists)."""
         item = self.item_schema(concepts)

@@ -104,6 +104,14 @@ PROPERTIES: dict[str, Prop] = {
         domain="pikg:TableRow",
         functional=True,
     ),
+    "pikg:rowHeading": Prop(
+        "row heading",
+        "The heading a source table prints for a row, verbatim (Principles and/or methods for a row of components).",
+        kind="datatype",
+        range="rdf:langString",
+        domain="pikg:TableRow",
+        functional=True,
+    ),
     "pikg:recoveryKind": Prop("recovery kind", "The kind of recovery (personal or clinical) an outcome belongs to."),
     "pikg:study": Prop("study", "The study a finding comes from."),
     "pikg:intervention": Prop(

@@ -413,7 +413,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("columns", COLUMNS, "pikg:hasColumn", "The interventions its columns describe, in print order "
                   "(left to right).", LIST, required=True, shape="column"),
             Field("rows", ROWS, "pikg:hasRow", "The fields of `interventions` its rows show, in print order (top to "
-                  "bottom).", LIST, shape="row"),
+                  "bottom), each with the heading the table prints for it where it prints one.", LIST, shape="row"),
             NOTE,
         ),
     ),

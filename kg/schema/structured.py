@@ -137,13 +137,15 @@ class Columns(Ref):
 @dataclass(frozen=True)
 class Rows(Kind):
     """Names of fields of `section` that a source table's rows show, in print order: each row a pikg:TableRow
-    with its position and the field's property. A curator's fields (aliases, remarks) are not the source's, so no
-    table prints them."""
+    with its position and the field's property, and the heading the table prints for it where it prints one
+    (`{components: Principles and/or methods}`: verbatim, checked against the source text; a row without a
+    heading is a plain field name). A curator's fields (aliases, remarks) are not the source's, so no table
+    prints them."""
 
     section: str = "interventions"
     family = "rows"
     writes = "names of fields of the interventions section (a curator's aliases and notes aside), in print order " \
-        "(top to bottom)"
+        "(top to bottom); a row the table heads is `{FIELD: heading as printed}`"
 
     @property
     def name(self) -> str:  # type: ignore[override]
@@ -155,33 +157,49 @@ class Rows(Kind):
 
     @property
     def rdf(self) -> str:
-        return "a `pikg:TableRow` per field (`pikg:position`, `pikg:rowProperty`: the field's property)"
+        return ("a `pikg:TableRow` per field (`pikg:position`, `pikg:rowProperty`: the field's property; "
+                "`pikg:rowHeading`: the printed heading)")
 
     @property
     def fields(self) -> dict[str, str]:
         """The field names a row may show → their properties (CURIEs)."""
         return {f.name: f.predicate for f in SECTION_BY_NAME[self.section].fields if f.kind not in CURATORS}
 
-    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> str:
+    def check(self, item: Any, concepts: Mapping[str, set[str]]) -> str | tuple[str, str]:
+        """A field name, or (field name, heading) for a row written `{FIELD: heading}`."""
         allowed = list(self.fields)
+        if isinstance(item, Mapping):
+            if len(item) != 1:
+                raise Refused(f"a headed row is one field and its heading ({{components: Principles and/or methods}}), "
+                              f"got {len(item)} keys")
+            [(name, heading)] = item.items()
+            field = self.check(name, concepts)
+            return (field if isinstance(field, str) else field[0], TEXT.check(heading, concepts))
         if isinstance(item, str) and item in allowed:
             return item
         raise Refused(f"{item!r} is not a field of `{self.section}`{suggest(str(item), allowed, 'Fields')}")
 
+    def item_quotes(self, item: Any) -> tuple[str, ...]:
+        return (item[1],) if isinstance(item, tuple) else ()
+
     def item_schema(self, concepts: Mapping[str, set[str]]) -> JSON:
-        return {"enum": list(self.fields)}
+        names = {"enum": list(self.fields)}
+        return {"anyOf": [names, {"type": "object", "minProperties": 1, "maxProperties": 1, "propertyNames": names,
+                                  "additionalProperties": dict(TEXT_SCHEMA)}]}
 
     def hint(self, concepts: Mapping[str, set[str]]) -> str:
-        return " Allowed: " + ", ".join(self.fields)
+        return " Allowed: " + ", ".join(self.fields) + " (a headed row: {FIELD: heading as printed})"
 
     def term(self, item: Any, base: str) -> Term:
-        return iri_term(expand(self.fields[item]))
+        return iri_term(expand(self.fields[item[0] if isinstance(item, tuple) else item]))
 
     def triples(self, fld: FieldLike, subject: str, items: tuple[Any, ...], extra: Mapping[str, Any], base: str,
                 source_id: str) -> Iterator[Triple]:
         for at, item in enumerate(items, start=1):
             yield from placed(fld, subject, at, "row", "pikg:TableRow", "pikg:position", "pikg:rowProperty",
                                self.term(item, base))
+            if isinstance(item, tuple):
+                yield f"{subject}/row/{at}", expand("pikg:rowHeading"), Term(item[1], lang="en")
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,8 @@ class SiteBuilder(PageBuilder):
 
         columns = [i for i in ordered("hasColumn", "columnIntervention") if isinstance(i, str)]
         rows = [p for p in ordered("hasRow", "rowProperty") if isinstance(p, str)]
+        headings = {p: self.data.value(r, PIKG("rowHeading")) for r in self.data.objects(table, PIKG("hasRow"))
+                    if isinstance(p := self.data.value(r, PIKG("rowProperty")), str)}
         footnotes: list[dict[str, Any]] = []
         heads: list[dict[str, Any]] = []
         for i in columns:
@@ -164,7 +166,10 @@ class SiteBuilder(PageBuilder):
                 shown.update((i, p, o) for o in values)
                 passages = sorted({q for o in values for q in here(i, p, o)})
                 cells.append([self.cell(page, q, [o for o in values if q in here(i, p, o)]) for q in passages])
-            body.append({"label": self.label(p).capitalize(), "href": self.href(page, p), "cells": cells})
+            # the heading as printed; a row the table prints without one says so (never the graph's property name)
+            heading = headings.get(p)
+            body.append({"label": str(heading) if heading is not None else "", "property": self.label(p),
+                         "href": self.href(page, p), "cells": cells})
         others = []
         for i in columns:
             facts: list[dict[str, Any]] = [{"property": self.label(p), "value": Link(self.label(o), self.href(page, o)),

@@ -57,7 +57,33 @@ def _case(name: str, tail: str, message: str) -> Case:
     return Case(name, CHECK, 2, (f"error: {FILE}:{message}",), _trial(tail))
 
 
+TABLE = """interventions:
+  hostile-programme:
+    quote: "We interviewed 39 participants (n = 39)."
+    name: {value: A made-up programme}
+
+tables:
+  hostile-table:
+    quote: "A made-up hostile test source (not real data)."
+    label: {value: A made-up table}
+    columns: [hostile-programme]
+"""  # ten lines: `rows` is line 21
+
+
 CASES = [
+    # issue 24: a table's row heading is the source's words, checked like a quote
+    _case("table-row-heading-not-in-text", TABLE + "    rows: [aim: Aims and goals]\n",
+          "21: tables.hostile-table.rows: quote not found verbatim in hostile-trial.txt: 'Aims and goals'; the "
+          "closest passage is 'A made-up hostile'"),
+    _case("table-row-heading-two-fields", TABLE + "    rows: [{aim: Aim, duration: Duration}]\n",
+          "21: tables.hostile-table.rows: a headed row is one field and its heading ({components: Principles "
+          "and/or methods}), got 2 keys"),
+    _case("table-row-heading-unknown-field", TABLE + "    rows: [aims: Aim]\n",
+          "21: tables.hostile-table.rows: 'aims' is not a field of `interventions`; did you mean 'aim'? Fields: "
+          "name, alt_names, acronym, types, broader, aim, target_population, components, duration, peer_support, "
+          "delivery_mode, sessions_led_by, delivered_by, note"),
+    Case("table-row-heading-in-text-passes", CHECK, 0, ("OK: ", "conforms, 0 conflicts"),
+         _trial(TABLE + "    rows: [aim: participants]\n")),
     _case("number-3900-for-39", "    sample_size: 3900\n",
           "11: studies.hostile-trial-study.sample_size: 3900 does not appear in its quote 'We interviewed 39 "
           f"participants (n = 39).': {NUMBER_HINT}"),

@@ -38,7 +38,8 @@ def _edit(name: str, old: str, new: str):
 ABSTRACT = "ips-recovery-abstract.yaml"
 TABLE = "missing-link-table-1.yaml"
 COLUMNS = "columns: [imr, ips, turning-points, learn-how-to-tackle-anxiety-and-depression]"
-ROWS = "rows: [aim, components, duration, peer_support, sessions_led_by]"
+ROWS = ("rows: [aim: Aim, components: Principles and/or methods, duration: Duration, peer_support: Peer-support, "
+        "sessions_led_by]")
 
 
 def _secret_link(ws: Path) -> None:
