@@ -166,3 +166,61 @@ def test_page_has_no_serious_accessibility_violation(kind: str, size: tuple[int,
                 problems.append(f"{page.relative_to(site)} at {size[0]}x{size[1]}: {rule} ({impact}, {count} "
                                 f"element(s)): {text}; e.g. {' | '.join(targets)}")
     assert problems == [], "\n".join(problems)
+
+
+# the words of the table cells that the layout broke across two lines (issue 24: "Individual placemen|t"): each
+# word of each text node in a cell, measured as a range; a word longer than its whole box (an IRI) may break
+CUT_WORDS = """
+const cut = [];
+for (const cell of document.querySelectorAll('th, td')) {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.checkVisibility()) continue;  // inside a closed <details>: not laid out for reading
+    const box = node.parentElement.getBoundingClientRect().width;
+    for (const match of node.data.matchAll(/[^\\s\\-\u2010\u2013\u2014\\/]+[-\u2010\u2013\u2014\\/]?/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index); range.setEnd(node, match.index + match[0].length);
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      if (rects.length > 1 && range.getBoundingClientRect().width < box) {
+        cut.push(match[0] + ' (' + rects.map(r => Math.round(r.left) + '+' + Math.round(r.width)).join(', ') + ' in ' +
+                 Math.round(box) + ' ' + node.parentElement.tagName + '.' + node.parentElement.className + ': ' +
+                 node.data.slice(0, 60) + ')');
+      }
+    }
+  }
+}
+return cut;
+"""
+# every scroll box whose table is wider than the box: whether its background draws the edge shadows
+WIDE_BOXES = """
+return [...document.querySelectorAll('.scroll')].filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1)
+  .map(b => [b.getAttribute('aria-label'), getComputedStyle(b).backgroundImage.includes('radial-gradient')]);
+"""
+
+
+@pytest.mark.parametrize("kind", ["home", "compare", "evidence", "intervention", "study"])
+def test_no_word_is_cut_and_a_wide_table_shows_it_scrolls(kind: str, site: Path, server: str,
+                                                           browser: webdriver.Chrome) -> None:
+    """Issue 24: at 390 px, no word of a table cell is broken across lines, and a table wider than its box draws a
+    shadow at the edge beyond which it continues."""
+    for page in _pages(site, kind):
+        _open(browser, server, site, page, PHONE)
+        assert browser.execute_script(CUT_WORDS) == [], page.relative_to(site)
+        assert all(shadowed for _, shadowed in browser.execute_script(WIDE_BOXES)), page.relative_to(site)
+
+
+def test_table_1_is_a_card_per_intervention_on_a_phone(site: Path, server: str, browser: webdriver.Chrome) -> None:
+    """Issue 24: at 390 px Table 1 is read as a card per intervention (its row headings and cells), not a table
+    four columns wide; at a desktop's width, the table as printed."""
+    page = site / "compare.html"
+    _open(browser, server, site, page, PHONE)
+    cards = browser.find_elements("css selector", ".cards .card")
+    assert [c.find_element("css selector", "h3").text.split(" (printed")[0] for c in cards] == [
+        "Illness management and recovery", "Individual placement and support", "Turning Points",
+        "Learn how to tackle anxiety and depression"]
+    assert [dt.text for dt in cards[0].find_elements("css selector", "dt")] == [
+        "Aim", "Principles and/or methods", "Duration", "Peer-support", "no heading printed"]
+    assert not browser.find_element("css selector", ".printed-box").is_displayed()
+    _open(browser, server, site, page, DESKTOP)
+    assert browser.find_element("css selector", ".printed-box").is_displayed()
+    assert not browser.find_element("css selector", ".cards").is_displayed()
