@@ -35,7 +35,8 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["KG_SOURCES_DIR"] = str(SEEDS)
 
 QUERY_NAMES = (  # every bundled query, in the order `kg query --list` and error messages give them
-    "ambiguous-name-violation", "barriers-and-facilitators", "compare-interventions", "conflicts", "data-reuse",
+    "ambiguous-name-violation", "barriers-and-facilitators", "big-question", "compare-interventions", "conflicts",
+    "data-reuse",
     "description-completeness", "evidence-gaps", "findings-for-intervention", "group-peer-support",
     "interventions-by-duration", "interventions-with-component", "outcomes-by-recovery-kind",
     "peer-led-interventions", "peer-support-contrast", "person-candidates", "provenance", "recovery-mechanisms",

@@ -110,7 +110,7 @@ def test_query_list_names_every_query(run) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["query", "nope"], "error: unknown query 'nope'. Known queries: ambiguous-name-violation, "
-     "barriers-and-facilitators, compare-interventions, conflicts, data-reuse, description-completeness, "
+     "barriers-and-facilitators, big-question, compare-interventions, conflicts, data-reuse, description-completeness, "
      "evidence-gaps, findings-for-intervention, group-peer-support, interventions-by-duration, "
      "interventions-with-component, outcomes-by-recovery-kind, peer-led-interventions, peer-support-contrast, "
      "person-candidates, provenance, recovery-mechanisms, shared-components, studies, study-samples, "

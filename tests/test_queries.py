@@ -40,7 +40,7 @@ from kg.query.store import oxigraph_store
 
 PIKG = Namespace("https://w3id.org/pikg/ontology#")
 EXPECTED_DIR = query_dir() / "expected"
-EXPECTED_CASES = 35  # golden files; a glob that matches nothing (a moved folder) must fail, not pass
+EXPECTED_CASES = 38  # golden files; a glob that matches nothing (a moved folder) must fail, not pass
 ENGINES = ("rdflib", "oxigraph")
 UPDATE = os.environ.get("KG_UPDATE_EXPECTED") == "1"
 
@@ -417,6 +417,24 @@ def test_evidence_gaps_counts_no_theme_as_evidence(answers) -> None:
         "gap: no study in the graph reports on it", "0", "", "", "0", "")
     assert rows[("Individual placement and support", "clinical recovery")] == (
         "reported", "1", "qualitative phenomenological study", "beneficial; no effect", "3", DENMARK_SOURCE)
+
+
+def test_big_question_answers_what_works_compared_with_what_for_whom_where_and_why(answers) -> None:
+    """Issue 24: one query answers the big question for IMR from the sources alone: the trial's null results are
+    answers (not a gap), its comparator and setting are there, and the synthesis's findings about all its
+    interventions together say so; every answer has its source and words."""
+    result = answers("rdflib", "big-question", {"intervention": "IMR"})
+    assert result.columns == ("aspect", "answer", "study", "source", "quote")
+    rows = {(row[0], row[1]) for row in result.rows}
+    trial = "Illness management and recovery: a randomized controlled trial in Danish community mental health centers"
+    assert ("2 what was found", "symptoms: no significant difference") in rows
+    assert ("3 compared with", "treatment as usual") in rows
+    assert {answer for aspect, answer in rows if aspect.startswith("6 in what setting")} == {
+        "Denmark", "Capital Region", "community mental health centre"}
+    assert ("7 why", "pathway: Experiential knowledge and peer-exchange made transferal pathways between the "
+            "interventional context and everyday life (of all its study's interventions together)") in rows
+    assert {row[2] for row in result.rows if row[0] == "2 what was found"} == {trial}
+    assert all(row[3] and row[4] for row in result.rows)  # a source and its words for every answer
 
 
 def test_outcomes_by_recovery_kind_name_the_source_of_each_class_and_definition(answers) -> None:

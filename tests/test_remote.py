@@ -43,7 +43,8 @@ from kg.stores.serve import MARKER, remove_stale_databases
 
 PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
           "findings-for-intervention": {"intervention": "IPS"}, "provenance": {"resource": "Turning Points"},
-          "themes-for-intervention": {"intervention": "LTAD"}, "barriers-and-facilitators": {"intervention": "LTAD"}}
+          "themes-for-intervention": {"intervention": "LTAD"}, "barriers-and-facilitators": {"intervention": "LTAD"},
+          "big-question": {"intervention": "IMR"}}
 GRAPHS = BUNDLED["graphs"]
 AT_AFTER_HOST = ("an @ after the host (in the path, query or fragment) is refused: write a / ? # or @ in a user "
                  "name or password as %2F %3F %23 %40, and an @ in the path or query as %40")
