@@ -843,3 +843,29 @@ def test_lists_read_numbers_as_numbers() -> None:
     assert sorted(labels, key=in_order) == [
         "Author 1: Iben Gammelgaard Nielsen", "author 2: Sofie Bratberg Jensen", "author 10: Lene Eplov",
         "author 12: Anne", "review finding ٢", "review finding 10", "²"]
+
+
+def test_an_intervention_page_answers_the_big_question(site: Path) -> None:
+    """Issue 24: IMR's page says what was found on each outcome (the trial's null results with design, size,
+    comparator and time point, each finding with its words), for whom and where, from the sources alone."""
+    page = (site / "r" / "intervention" / "imr.html").read_text(encoding="utf-8")
+    section = re.search(r'<section aria-labelledby="results">(.*?)</section>', page, re.S).group(1)
+    rows = _table(section, 'class="results"')
+    assert [row[:2] for row in rows] == [  # the classed outcomes first, then the others, by name
+        ["clinical recovery", "clinical recovery"], ["global functioning", "clinical recovery"],
+        ["hospitalization", "clinical recovery"], ["personal recovery", "personal recovery"],
+        ["symptoms", "clinical recovery"], ["emergency room visits", "not classed by any source"],
+        ["outpatient treatment", "not classed by any source"]]
+    trial = ("≈ no significant difference ▣ measured — Illness management and recovery: a randomized controlled trial "
+             "in Danish community mental health centers: randomised controlled trial, 198 participants in the study, "
+             "vs treatment as usual, time point: one-year follow-up")
+    assert all(row[2] == trial for row in rows)
+    assert rows[1][3].startswith("No significant difference between the IMR and control groups in the Global "
+                                 "Assessment of Functioning one year after the intervention: No significant")
+    text = _text(section)
+    assert ("For whom: the populations of the studies that evaluate it Illness management and recovery: a randomized "
+            "controlled trial in Danish community mental health centers: people with schizophrenia or bipolar "
+            "disorders") in text
+    assert ("Where: the settings of the studies that evaluate it Illness management and recovery: a randomized "
+            "controlled trial in Danish community mental health centers: Denmark, Capital Region, community mental "
+            "health centre") in text

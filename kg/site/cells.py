@@ -82,3 +82,30 @@ def entries(b: PageBuilder, page: str, found: list[str]) -> list[dict[str, Any]]
             "only_subgroups": all(b.data.value(f, PIKG("subgroup")) is not None for f in mine),
         })
     return lines
+
+
+def intervention_results(b: PageBuilder, page: str, iri: str) -> dict[str, Any]:
+    """The big question on an intervention's page (what works, compared with what, how well, for whom, where):
+    its effect findings by outcome, each outcome's studies as the evidence map's cell gives them, each finding
+    with its quote; and the populations and settings of the studies that evaluate it, each as a source states."""
+    if not b.data.typed(iri, PIKG("Intervention")):
+        return {"results": [], "populations": [], "settings": []}
+    by_outcome: dict[str, list[str]] = {}
+    for f in b.concerning(iri):
+        if b.is_effect(f):
+            for o in b.data.objects(f, PIKG("outcome")):
+                if isinstance(o, str):
+                    by_outcome.setdefault(o, []).append(f)
+    results = [{"outcome": b.link(page, o),
+                "domain": "; ".join(_texts(b, b.data.objects(o, PIKG("recoveryKind")))) or "not classed by any source",
+                "entries": entries(b, page, sorted(found)),
+                "findings": [{"link": b.link(page, f), "quote": b.passage(page, f)} for f in sorted(found)]}
+               for o, found in sorted(by_outcome.items(), key=lambda kv: (
+                   not b.data.objects(kv[0], PIKG("recoveryKind")), b.label(kv[0]).casefold()))]
+    studies = sorted(b.studies_of(iri), key=term_key)
+    return {"results": results,
+            "populations": [{"study": b.link(page, s), "found": b.values(page, s, PIKG("targetPopulation"))}
+                            for s in studies if b.data.objects(s, PIKG("targetPopulation"))],
+            "settings": [{"study": b.link(page, s),
+                          "found": [v for p in ("country", "region", "setting") for v in b.values(page, s, PIKG(p))]}
+                         for s in studies if any(b.data.objects(s, PIKG(p)) for p in ("country", "region", "setting"))]}

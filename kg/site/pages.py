@@ -32,6 +32,7 @@ from kg.model.build import ONTOLOGY_GRAPH, KnowledgeGraph
 from kg.model.stats import Stats
 from kg.release.export import EXTERNAL_TERMS
 from kg.schema import LABEL_PREDICATES
+from kg.site.cells import intervention_results
 from kg.site.files import PageWriter
 from kg.site.graph import RDF_TYPE, Lit, SiteGraph, Term, term_key
 from kg.site.parts import FACTOR_ROLES, intervention_parts, person_parts, study_parts
@@ -297,7 +298,8 @@ class PageBuilder:
                     sections=sections, more=len(incoming) - INCOMING_SHOWN, incoming=Markup("".join(
                         f"<li>{link.__html__()} ({escape(prop)})</li>" for link, prop in incoming[:INCOMING_SHOWN])),
                     ttl=f"{name}.ttl", **study_parts(self, page, iri),
-                    **intervention_parts(self, page, iri), **person_parts(self, page, iri))
+                    **intervention_parts(self, page, iri), **intervention_results(self, page, iri),
+                    **person_parts(self, page, iri))
 
     def source_passages(self, page: str, source: str) -> list[dict[str, Any]]:
         """A source document's passages, each with the facts it states (what a reader checking the source against
