@@ -428,9 +428,12 @@ def test_evidence_map_cells_hold_effect_findings_only(site: Path) -> None:
         "cell-imr-personal-recovery", "cell-imr-clinical-recovery", "cell-imr-global-functioning",
         "cell-imr-hospitalization", "cell-imr-symptoms", "cell-imr-emergency-room-visits",
         "cell-imr-outpatient-treatment", "cell-ips-personal-recovery", "cell-ips-depressive-symptoms",
-        "cell-ips-psychotic-symptoms", "cell-peer-support-hope", "cell-peer-support-hospitalization",
-        "cell-peer-support-empowerment", "cell-peer-support-overall-symptoms", "cell-peer-support-recovery",
+        "cell-ips-psychotic-symptoms", "cell-peer-support-hope", "cell-peer-support-empowerment",
+        "cell-peer-support-hospitalization", "cell-peer-support-overall-symptoms", "cell-peer-support-recovery",
         "cell-peer-support-satisfaction-with-services"]
+    # issue 24: empowerment, which no source classes, is under personal recovery by a curator's mapping, marked so
+    assert ('<a href="r/outcome/empowerment.html">empowerment</a> <span class="mapped">(a curator\'s mapping to '
+            "empowerment (CHIME); no source classes it)</span>") in table
     # the effect findings (a finding on several outcomes is in each of their cells), neither a theme, nor the
     # background claim, nor the result that credits employment (no outcome, no direction)
     assert sorted(set(re.findall(r'href="r/finding/([^"]+)\.html"', table))) == [
@@ -468,7 +471,7 @@ def test_evidence_map_cells_hold_effect_findings_only(site: Path) -> None:
                            "participants said, not a measured effect")
     # a group whose one column says the same is one header; the other group spans its three columns
     head = re.search(r"<thead>(.*?)</thead>", table, re.S).group(1)
-    assert '<th scope="colgroup" colspan="3">personal recovery</th>' in head  # hope, personal agency, itself
+    assert '<th scope="colgroup" colspan="4">personal recovery</th>' in head  # hope, agency, itself, empowerment
     assert '<th scope="colgroup" colspan="6">clinical recovery</th>' in head
     assert set(re.findall(r'<td class="gap" id="cell-imr-[^"]+"><span>([^<]+)</span>', table)) == {
         "no finding on this outcome"}  # the synthesis and the trial study IMR

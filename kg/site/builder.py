@@ -243,15 +243,20 @@ class SiteBuilder(PageBuilder):
         kinds: list[dict[str, Any]] = []
         for concept in (f"{VOCAB_NS}recovery-kind/{k}" for k in RECOVERY_KINDS):
             outcomes = self.by_label(self.data.subjects(PIKG("recoveryKind"), concept))
-            kinds.append({"label": self.label(concept), "outcomes": outcomes})
+            kinds.append({"iri": concept, "label": self.label(concept), "outcomes": outcomes})
         unclassed = {o for f in effects for o in self.data.objects(f, PIKG("outcome"))} - {
             o for k in kinds for o in k["outcomes"]}
+        mapped = self.curator_kinds(unclassed)  # no source classes them: a curator's mapping may place them
+        for kind in kinds:
+            kind["outcomes"] = kind["outcomes"] + self.by_label(o for o in mapped if mapped[o][0] == kind["iri"])
+        unclassed -= set(mapped)
         if unclassed:  # an effect on an outcome no source classes as personal or clinical still has a column
             kinds.append({"label": "Not classed as personal or clinical recovery",
                           "outcomes": self.by_label(o for o in unclassed if isinstance(o, str))})
         kinds = [k for k in kinds if k["outcomes"]]
         for kind in kinds:
-            kind["outcomes"] = [{"iri": o, **vars(self.link(page, o))} for o in kind["outcomes"]]
+            kind["outcomes"] = [{"iri": o, **vars(self.link(page, o)),
+                                 "mapped": mapped[o][1] if o in mapped else ""} for o in kind["outcomes"]]
             # a group whose one column says the same ("personal recovery" over "personal recovery") is one header
             kind["merged"] = len(kind["outcomes"]) == 1 and kind["outcomes"][0]["text"].casefold() == kind[
                 "label"].casefold()
@@ -295,6 +300,21 @@ class SiteBuilder(PageBuilder):
         background = [self.background(page, f) for f in self.findings if self.is_background(f)]
         self.render(writer, page, "evidence.html", title="Evidence map", kinds=kinds, rows=rows,
                     legend=legend(self), groups=[g for g in groups if g["findings"]], background=background)
+
+    def curator_kinds(self, outcomes: set[Term]) -> dict[str, tuple[str, str]]:
+        """The kind of recovery a curator's exact or close mapping places each outcome in (through the domain's
+        skos:broadMatch: CHIME's processes are personal recovery), with the domain's label; never a source's."""
+        close = {f"{VOCAB_NS}mapping-predicate/{m}" for m in ("exact-match", "close-match")}
+        placed: dict[str, tuple[str, str]] = {}
+        for o in sorted(o for o in outcomes if isinstance(o, str)):
+            for m in self.data.subjects(PIKG("mappingSubject"), o):
+                domain = self.data.value(m, PIKG("mappingObject"))
+                if domain is None:
+                    continue
+                kinds = [k for k in self.data.objects(domain, SKOS("broadMatch")) if isinstance(k, str)]
+                if self.data.value(m, PIKG("mappingPredicate")) in close and len(kinds) == 1 and o not in placed:
+                    placed[o] = (kinds[0], self.label(domain))
+        return placed
 
     def effect(self, page: str, f: str) -> dict[str, Any]:
         subgroup = self.data.value(f, PIKG("subgroup"))
