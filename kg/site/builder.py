@@ -24,7 +24,8 @@ from kg.base.config import ONTOLOGY_NS, VOCAB_NS, compact, expand
 from kg.model.stats import compute_stats
 from kg.release.description import DESCRIPTION, checksums, distributions, schema_org_dataset
 from kg.schema import DESCRIBING as SCHEMA_DESCRIBING
-from kg.site.cells import entries, legend
+from kg.site.cells import entries as cell_entries
+from kg.site.cells import legend as cell_legend
 from kg.site.files import PageWriter
 from kg.site.graph import RDF_TYPE, XSD_BOOLEAN, Lit, Term, term_key
 from kg.site.pages import LABELS as LABELS  # what a node is shown by, kept as kg.site.builder.LABELS
@@ -268,17 +269,17 @@ class SiteBuilder(PageBuilder):
         studied = {i for s in self.data.instances(PIKG("Study")) for i in self.data.objects(s, PIKG("evaluates"))}
         rows = []
         for i in self.interventions():
-            cells_: list[dict[str, Any]] = []
+            row_cells: list[dict[str, Any]] = []
             for kind in kinds:
                 for o in kind["outcomes"]:
                     found = sorted(findings.get((i, o["iri"]), []))
-                    cells_.append({
+                    row_cells.append({
                         "id": f"cell-{self.local(i)}-{self.local(o['iri'])}",
-                        "entries": entries(self, page, found),
+                        "entries": cell_entries(self, page, found),
                         "empty": "no finding on this outcome" if i in studied else "no study of it",
                         "findings": [self.effect(page, f) for f in found],
                     })
-            rows.append({"label": self.label(i), "href": self.href(page, i), "cells": cells_})
+            rows.append({"label": self.label(i), "href": self.href(page, i), "cells": row_cells})
         others = [f for f in self.findings if not self.is_effect(f) and not self.is_background(f)]
         together = Lit("true", XSD_BOOLEAN)  # a finding of all its study's interventions at once: listed once
         jointly = {f for f in others
@@ -299,7 +300,7 @@ class SiteBuilder(PageBuilder):
                            "findings": unattached})
         background = [self.background(page, f) for f in self.findings if self.is_background(f)]
         self.render(writer, page, "evidence.html", title="Evidence map", kinds=kinds, rows=rows,
-                    legend=legend(self), groups=[g for g in groups if g["findings"]], background=background)
+                    legend=cell_legend(self), groups=[g for g in groups if g["findings"]], background=background)
 
     def curator_kinds(self, outcomes: set[Term]) -> dict[str, tuple[str, str]]:
         """The kind of recovery a curator's exact or close mapping places each outcome in (through the domain's
