@@ -476,6 +476,7 @@ def test_evidence_map_cells_hold_effect_findings_only(site: Path) -> None:
     assert set(re.findall(r'<td class="gap" id="cell-imr-[^"]+"><span>([^<]+)</span>', table)) == {
         "no finding on this outcome"}  # the synthesis and the trial study IMR
     themes = _section(html, "themes")
+    assert "report no effect on an outcome" not in html  # issue 24: a heading that read as null results
     groups = re.findall(r'<section class="theme-group" id="([^"]+)"(.*?)</section>', themes, re.S)
     listed = {g: re.findall(r'<li><a href="r/finding/([^"]+)\.html">', group) for g, group in groups}
     assert listed == {  # issue 24: the synthesis's four findings about its interventions together, listed once
@@ -866,6 +867,7 @@ def test_an_intervention_page_answers_the_big_question(site: Path) -> None:
     assert rows[1][3].startswith("No significant difference between the IMR and control groups in the Global "
                                  "Assessment of Functioning one year after the intervention: No significant")
     text = _text(section)
+    assert "report no effect on an outcome" not in page  # issue 24: a heading that read as null results
     assert ("For whom: the populations of the studies that evaluate it Illness management and recovery: a randomized "
             "controlled trial in Danish community mental health centers: people with schizophrenia or bipolar "
             "disorders") in text
