@@ -874,3 +874,19 @@ def test_an_intervention_page_answers_the_big_question(site: Path) -> None:
     assert ("Where: the settings of the studies that evaluate it Illness management and recovery: a randomized "
             "controlled trial in Danish community mental health centers: Denmark, Capital Region, community mental "
             "health centre") in text
+
+
+def test_a_trials_cell_shows_its_numbers_as_printed(trial_kg, tmp_path: Path) -> None:
+    """Issue 24, how well: with the made-up three-arm trial (a test fixture), the cell gives each arm's value and
+    the estimate with its interval and p value as the record states them, beside the design, comparators and time
+    point, the hedge and the limitation."""
+    out = tmp_path / "site"
+    write_site(trial_kg, out)
+    html = (out / "evidence.html").read_text(encoding="utf-8")
+    cell = _text(re.search(r'id="cell-peer-supported-self-management-qpr-personal-recovery">(.*?)</summary>', html,
+                           re.S).group(1))
+    assert cell.startswith(
+        "1 study: ▲ beneficial ▣ measured (effect) — randomised controlled trial, 150 participants in the study, vs "
+        "usual care; wait-list, time point: 12 months (three-arm trial); peer-supported self-management arm: 45.2 "
+        "QPR score (mean, 12 months (three-arm trial)); wait-list arm: 40.1 of 44 (mean, 12 months (three-arm "
+        "trial)); mean difference 5.1 (95% CI 1.2 to 9), p = 0.01; “may improve”; limitation: "), cell

@@ -55,6 +55,31 @@ def _comparators(b: PageBuilder, mine: list[str]) -> list[str]:
                       for t in b.data.objects(a, PIKG(p))])
 
 
+def _one(b: PageBuilder, s: str, p: str) -> str:
+    value = b.data.value(s, PIKG(p))
+    return "" if value is None else b.label(value) if isinstance(value, str) else str(value)
+
+
+def _numbers(b: PageBuilder, mine: list[str]) -> list[str]:
+    """Each arm's value ("IMR arm: 28 of 61 %, count, one-year follow-up") and each estimate with its interval and
+    p value, as printed: how well, where a source gives numbers."""
+    shown = []
+    for f in mine:
+        for v in sorted(b.data.subjects(PIKG("valueOf"), f)):
+            of, unit = _one(b, v, "denominator"), _one(b, v, "unit")
+            about = ", ".join(x for x in (_one(b, v, "statistic"), _one(b, v, "measuredAt")) if x)
+            shown.append(f"{_one(b, v, 'arm')}: {_one(b, v, 'numericValue')}{f' of {of}' if of else ''}"
+                         f"{f' {unit}' if unit else ''}{f' ({about})' if about else ''}")
+        point = _one(b, f, "pointEstimate")
+        if point:
+            low, high, level = (_one(b, f, p) for p in ("intervalLow", "intervalHigh", "intervalLevel"))
+            p_value, below = _one(b, f, "pValue"), _one(b, f, "pValueBelow")
+            shown.append(f"{_one(b, f, 'estimateType') or 'estimate'} {point}"
+                         + (f" ({level + '% ' if level else ''}CI {low} to {high})" if low and high else "")
+                         + (f", p = {p_value}" if p_value else f", p < {below}" if below else ""))
+    return shown
+
+
 def entries(b: PageBuilder, page: str, found: list[str]) -> list[dict[str, Any]]:
     """A cell's studies, each once, with what its findings in the cell say and what they rest on."""
     studies = sorted({s for f in found if (s := b.data.value(f, PIKG("study"))) is not None}, key=term_key)
@@ -75,6 +100,7 @@ def entries(b: PageBuilder, page: str, found: list[str]) -> list[dict[str, Any]]
             "size": _size(b, study, mine),
             "comparators": _comparators(b, mine),
             "timepoints": _texts(b, [t for f in mine for t in b.data.objects(f, PIKG("timePoint"))]),
+            "numbers": _numbers(b, mine),
             "hedges": sorted({str(h) for f in mine for h in b.data.objects(f, PIKG("hedgeWording"))}),
             "limitations": sorted({str(x) for f in mine for x in b.data.objects(f, PIKG("limitation"))}),
             # a subgroup's view is said so, and said to be all there is when every finding here is a subgroup's
