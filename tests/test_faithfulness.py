@@ -151,6 +151,35 @@ def test_persons_are_never_merged_silently(kg: KnowledgeGraph) -> None:
         "Lene Eplov", "Lene Falgaard Eplov", "extended name", "Sofie Bratberg Jensen")
 
 
+def test_a_candidate_is_the_same_name_or_one_with_words_added() -> None:
+    """Regression (issue 26's corpus at a million triples): names that share only their first and last words
+    (Person 12 Synthetic, Person 13 Synthetic) were all paired, which no engine finished; the same name and a
+    two-word name extended by middle words are candidates, on rdflib and Oxigraph alike."""
+    from rdflib import Dataset, Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS, FOAF, RDF
+
+    from kg.query.sparql import OxigraphEngine, run_engine
+    from kg.query.store import oxigraph_store
+
+    pikg, ex = Namespace(expand("pikg:")), Namespace("urn:test:")
+    data = Dataset(default_union=True)
+    graph = data.graph(URIRef("urn:test:graph"))
+    bylines = {"p1": ["Person 12 Synthetic", "Kim Mueser"], "p2": ["Person 13 Synthetic", "Kim T Mueser"],
+               "p3": ["Person 12 Synthetic", "Ann Other"]}
+    for pub, names in bylines.items():
+        graph.add((ex[pub], DCTERMS.title, Literal(f"Paper {pub}")))
+        for n, name in enumerate(names):
+            person, ship = ex[f"{pub}-{n}"], ex[f"{pub}-ship-{n}"]
+            graph.add((person, RDF.type, FOAF.Person))
+            graph.add((person, FOAF.name, Literal(name)))
+            graph.add((ex[pub], pikg.hasAuthorship, ship))
+            graph.add((ship, pikg.author, person))
+    for source in (data, OxigraphEngine(oxigraph_store(data))):
+        assert [row[:5] for row in run_engine(source, "person-candidates").rows] == [
+            ("Kim Mueser", "Paper p1", "Kim T Mueser", "Paper p2", "extended name"),
+            ("Person 12 Synthetic", "Paper p1", "Person 12 Synthetic", "Paper p3", "same name")]
+
+
 # --- curators' words apart from the sources' ---------------------------------------------------------------------
 
 def test_curator_notes_and_mappings_cite_no_passage(kg: KnowledgeGraph) -> None:
