@@ -34,6 +34,11 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["KG_CACHE_DIR"] = str(tmp_path_factory.mktemp("kg-cache"))
     os.environ["KG_SOURCES_DIR"] = str(SEEDS)
 
+PARAMS = {  # the parameters the tests give each query that needs some, when running every bundled query
+    "interventions-with-component": {"component": "peer-exchange"},
+    "findings-for-intervention": {"intervention": "IPS"}, "provenance": {"resource": "Turning Points"},
+    "themes-for-intervention": {"intervention": "LTAD"},
+    "barriers-and-facilitators": {"intervention": "LTAD"}, "big-question": {"intervention": "IMR"}}
 QUERY_NAMES = (  # every bundled query, in the order `kg query --list` and error messages give them
     "ambiguous-name-violation", "barriers-and-facilitators", "big-question", "compare-interventions", "conflicts",
     "data-reuse",

@@ -15,7 +15,7 @@ from pyld import jsonld
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, QUERY_NAMES, SEEDS, write_release
+from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, PARAMS, QUERY_NAMES, SEEDS, write_release
 from kg.base.config import Settings
 from kg.base.terms import from_ox
 from kg.check.validate import validate_file
@@ -198,9 +198,6 @@ def test_round_trip_through_kg_validate_data(kg, release: Path, name: str) -> No
     assert store_class_counts(graph.store, ox.DefaultGraph()) == compute_stats(kg).classes
 
 
-PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
-          "findings-for-intervention": {"intervention": "IPS"}, "provenance": {"resource": "Turning Points"},
-          "themes-for-intervention": {"intervention": "LTAD"}, "barriers-and-facilitators": {"intervention": "LTAD"}}
 
 
 def test_a_sparql_store_loading_the_release_answers_like_kg_query(kg, release: Path) -> None:

@@ -31,7 +31,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from conftest import BUNDLED, QUERY_NAMES
+from conftest import BUNDLED, PARAMS, QUERY_NAMES
 from kg.cli import cli
 from kg.query.endpoint import Client, EndpointError, Endpoints, make_session
 from kg.query.redact import redact
@@ -41,10 +41,6 @@ from kg.stores.guard import REFUSED_LOAD, REFUSED_SERVICE, UNCHECKED, canonical,
 from kg.stores.publish import publish
 from kg.stores.serve import MARKER, remove_stale_databases
 
-PARAMS = {"interventions-with-component": {"component": "peer-exchange"},
-          "findings-for-intervention": {"intervention": "IPS"}, "provenance": {"resource": "Turning Points"},
-          "themes-for-intervention": {"intervention": "LTAD"}, "barriers-and-facilitators": {"intervention": "LTAD"},
-          "big-question": {"intervention": "IMR"}}
 GRAPHS = BUNDLED["graphs"]
 AT_AFTER_HOST = ("an @ after the host (in the path, query or fragment) is refused: write a / ? # or @ in a user "
                  "name or password as %2F %3F %23 %40, and an @ in the path or query as %40")

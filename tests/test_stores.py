@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 import requests
 from rdflib import Dataset, URIRef
-from test_remote import GRAPHS, PARAMS, Loopback, Oxigraph, free_port, http_server, run_kg, wait_until_up
+from test_remote import GRAPHS, Loopback, Oxigraph, free_port, http_server, run_kg, wait_until_up
 
-from conftest import QUERY_NAMES
+from conftest import PARAMS, QUERY_NAMES
 from kg.base.config import PREFIXES
 from kg.query.endpoint import Client, Deadline, EndpointError, Endpoints
 from kg.query.remote import RemoteEngine, oxigraph_binary, release_graphs
