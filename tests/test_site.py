@@ -451,21 +451,26 @@ def test_evidence_map_cells_hold_effect_findings_only(site: Path) -> None:
     # and limitation visible without opening the cell; a subgroup's view said so
     assert cell("cell-ips-personal-recovery") == (
         "1 study: ▲ beneficial — qualitative phenomenological study, 12 participants in the study")
-    assert cell("cell-ips-depressive-symptoms") == (
-        "1 study: ▲ beneficial — qualitative phenomenological study, 12 participants in the study; “may decrease”")
+    assert cell("cell-ips-depressive-symptoms") == (  # the source credits "IPS and employment"
+        "1 study: ▲ beneficial — qualitative phenomenological study, 12 participants in the study; “may decrease”; "
+        "credited with employment (not an intervention)")
     assert cell("cell-ips-psychotic-symptoms") == (  # a subgroup's result and a conclusion about all participants
         "1 study: ● no effect ❝ participants' accounts — qualitative phenomenological study, 12 participants in the "
-        "study; partly for a subgroup: participants suffering from psychotic symptoms; “does not seem to”")
+        "study; partly for a subgroup: participants suffering from psychotic symptoms; “does not seem to”; credited "
+        "with employment (not an intervention)")
     assert cell("cell-imr-symptoms") == (  # a null trial is evidence, with its design, size, comparator and time
         "1 study: ≈ no significant difference ▣ measured — randomised controlled trial, 198 participants in the "
         "study, vs treatment as usual, time point: one-year follow-up")
+    review = ("of the study's evidence: Outcomes were incompletely reported; there was high risk of bias; There was "
+              "substantial variation between trials in participants' characteristics and programme content.")
     assert cell("cell-peer-support-hope") == (  # one finding, both its directions; an association, hedged
         "1 study: ▲ beneficial ◇ inconsistent (association) — meta-analysis; systematic review, a review of 18 "
-        "studies, 5,597 participants in all, time point: at and beyond the end of the intervention; “some evidence”")
+        "studies, 5,597 participants in all, time point: at and beyond the end of the intervention; “some evidence”; "
+        + review)  # what the review says of all its evidence weighs this finding too (a reader's check, issue 24)
     assert cell("cell-peer-support-hospitalization") == (
         "1 study: ○ little or no evidence of an effect (association) — meta-analysis; systematic review, a review of "
         "18 studies, 5,597 participants in all; limitation: From small numbers of studies in the analyses it was "
-        "possible to conduct")
+        "possible to conduct; " + review)
     legend = _text(re.search(r'<div class="legend".*?</div>', html, re.S).group(0))
     assert legend.endswith("▣ measured: a result the study measured and compared ❝ participants' accounts: what "
                            "participants said, not a measured effect")
@@ -598,11 +603,14 @@ def test_the_evidence_map_weighs_a_review_as_its_source_states_it(tmp_path: Path
         assert found, cell_id
         return _text(found.group(1))
 
+    bias = ("of the study's evidence: Most trials were at high risk of bias for blinding of participants and "
+            "personnel, and at unclear risk of bias for allocation concealment.")
     assert cell("cell-supported-employment-competitive-employment") == (
-        "1 study: ▲ beneficial — systematic review, 6 studies, 1,120 participants for this finding; “probably”")
+        "1 study: ▲ beneficial — systematic review, 6 studies, 1,120 participants for this finding; “probably”; "
+        + bias)
     assert cell("cell-group-psychoeducation-symptoms") == (
         "1 study: ○ little or no evidence of an effect — systematic review, 5 studies, 640 participants for this "
-        "finding")
+        "finding; " + bias)
     assert cell("cell-ips-personal-recovery") == (
         "1 study: ▲ beneficial — qualitative phenomenological study, 12 participants in the study")
     assert cell("cell-ips-competitive-employment") == "no finding on this outcome"  # the review's is the category's
@@ -741,9 +749,12 @@ def test_home_page_leads_with_the_interventions(site: Path) -> None:
          "gain control over their symptoms and to handle the challenges that accompany the illness. Additionally, to "
          "provide an opportunity where they can share experiences and thoughts with others in the same situation",
          "yes", "7 weeks", "1", "4"],
-        *([name, "not reported", "not reported", "not reported", review, findings] for name, findings in (
-            ("mutual peer support", "0"), ("peer delivered mental health services", "0"), ("peer support", "4"),
-            ("peer support services", "0")))]
+        *([name, "not reported", "not reported", "not reported", studies, findings] for name, studies, findings in (
+            # a category's own trials where the review states them (a reader's check: not the review's 18)
+            ("mutual peer support", "1 (a review: 4 of its 18 studies on it)", "0"),
+            ("peer delivered mental health services", "1 (a review: 3 of its 18 studies on it)", "0"),
+            ("peer support", review, "4"),
+            ("peer support services", "1 (a review: 11 of its 18 studies on it)", "0")))]
     # IPS: the synthesis and the 2017 study; 10 findings: the synthesis's 4 about all its interventions and the
     # 2017 study's 6 (the background claim the 2017 abstract cites is no finding of a study here)
     assert 'Tables as the sources print them: <a href="compare.html#missing-link-table-1">' in html

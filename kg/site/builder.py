@@ -62,11 +62,21 @@ class SiteBuilder(PageBuilder):
         return printed + [i for i in self.by_label(self.data.instances(PIKG("Intervention"))) if i not in printed]
 
     def studies_text(self, i: str) -> str:
-        """How many studies evaluate i, a review with the number of studies it includes as it states it."""
+        """How many studies evaluate i, a review with the number of studies it includes as it states it: those of
+        i where it states them (its sample of i's trials), else all it includes."""
         studies = sorted(self.studies_of(i), key=term_key)
-        reviews = [int(str(k)) for s in studies if (k := self.data.value(s, PIKG("includedStudyCount"))) is not None]
-        said = "; ".join(f"a review of {k} stud{'y' if k == 1 else 'ies'}" for k in reviews)
-        return f"{len(studies)} ({said})" if said else str(len(studies))
+        said = []
+        for s in studies:
+            k = self.data.value(s, PIKG("includedStudyCount"))
+            if k is None:
+                continue
+            own = [self.data.value(sm, PIKG("includedStudyCount")) for sm in self.data.subjects(PIKG("sampleOf"), s)
+                   if self.data.has(sm, PIKG("participatedIn"), i)]
+            if len(own) == 1 and own[0] is not None:
+                said.append(f"a review: {int(str(own[0]))} of its {int(str(k))} studies on it")
+            else:
+                said.append(f"a review of {int(str(k))} stud{'y' if int(str(k)) == 1 else 'ies'}")
+        return f"{len(studies)} ({'; '.join(said)})" if said else str(len(studies))
 
     def home(self, writer: PageWriter, out: Path) -> None:
         """Interventions first (what a researcher comes for), then the sources, then the counts and downloads."""

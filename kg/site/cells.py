@@ -19,6 +19,9 @@ DIRECTIONS = (("beneficial", "▲"), ("no-effect", "●"), ("harmful", "▼"), (
 BASES = (("measurement", "▣", "measured: a result the study measured and compared"),
          ("participants-accounts", "❝", "participants' accounts: what participants said, not a measured effect"))
 STUDY_DESIGN = PREFIXES["schema"] + "studyDesign"
+# what a source says of a study's whole evidence (a review's reporting, risk of bias, variation, limitations):
+# shown on each of its lines, since it weighs every finding the study makes
+STUDY_CAVEATS = ("limitation", "reportingQuality", "riskOfBias", "heterogeneity")
 
 
 def legend(b: PageBuilder) -> dict[str, list[dict[str, str]]]:
@@ -103,6 +106,9 @@ def entries(b: PageBuilder, page: str, found: list[str]) -> list[dict[str, Any]]
             "numbers": _numbers(b, mine),
             "hedges": sorted({str(h) for f in mine for h in b.data.objects(f, PIKG("hedgeWording"))}),
             "limitations": sorted({str(x) for f in mine for x in b.data.objects(f, PIKG("limitation"))}),
+            "caveats": [str(x) for p in STUDY_CAVEATS for x in b.data.objects(study, PIKG(p))],
+            # what else the findings credit that is not an intervention (IPS and employment)
+            "exposures": _texts(b, [x for f in mine for x in b.data.objects(f, PIKG("exposure"))]),
             # a subgroup's view is said so, and said to be all there is when every finding here is a subgroup's
             "subgroups": sorted(subgroups),
             "only_subgroups": all(b.data.value(f, PIKG("subgroup")) is not None for f in mine),
