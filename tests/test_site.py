@@ -450,10 +450,11 @@ def test_evidence_map_cells_hold_effect_findings_only(site: Path) -> None:
     # issue 24: a line per study, never a count of findings; design, size, comparator, time point, basis, hedge
     # and limitation visible without opening the cell; a subgroup's view said so
     assert cell("cell-ips-personal-recovery") == (
-        "1 study: ▲ beneficial — qualitative phenomenological study, 12 participants in the study")
+        "1 study: ▲ beneficial ❝ participants' accounts — qualitative phenomenological study, 12 participants in "
+        "the study")  # its interviews (a reader's check, issue 24)
     assert cell("cell-ips-depressive-symptoms") == (  # the source credits "IPS and employment"
-        "1 study: ▲ beneficial — qualitative phenomenological study, 12 participants in the study; “may decrease”; "
-        "credited with employment (not an intervention)")
+        "1 study: ▲ beneficial ❝ participants' accounts — qualitative phenomenological study, 12 participants in the "
+        "study; “may decrease”; credited with employment (not an intervention)")
     assert cell("cell-ips-psychotic-symptoms") == (  # a subgroup's result and a conclusion about all participants
         "1 study: ● no effect ❝ participants' accounts — qualitative phenomenological study, 12 participants in the "
         "study; partly for a subgroup: participants suffering from psychotic symptoms; “does not seem to”; credited "
@@ -612,7 +613,8 @@ def test_the_evidence_map_weighs_a_review_as_its_source_states_it(tmp_path: Path
         "1 study: ○ little or no evidence of an effect — systematic review, 5 studies, 640 participants for this "
         "finding; " + bias)
     assert cell("cell-ips-personal-recovery") == (
-        "1 study: ▲ beneficial — qualitative phenomenological study, 12 participants in the study")
+        "1 study: ▲ beneficial ❝ participants' accounts — qualitative phenomenological study, 12 participants in "
+        "the study")  # its interviews (a reader's check, issue 24)
     assert cell("cell-ips-competitive-employment") == "no finding on this outcome"  # the review's is the category's
     assert cell("cell-group-psychoeducation-personal-recovery") == "no finding on this outcome"
 
