@@ -171,11 +171,30 @@ def check_release_date(value: str) -> str:
     raise InputError(f"release date {value!r}: expected a day YYYY-MM-DD")
 
 
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def check_url(value: str, what: str) -> str:
-    parts = urlsplit(value)
+    """An http(s) URL without query or fragment, with no user name or password (it would be published) and only
+    well-formed percent escapes; InputError saying which, never a traceback (a bracketed host that does not
+    close, a port out of range)."""
+    expected = f"{what} {value!r}: expected an http:// or https:// URL without query or fragment"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError as exc:
+        raise InputError(f"{expected} ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or any(
             c.isspace() or c in '<>"{}|\\^`' for c in value):
-        raise InputError(f"{what} {value!r}: expected an http:// or https:// URL without query or fragment")
+        raise InputError(expected)
+    if parts.username is not None or parts.password is not None:
+        shown = parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()  # never echoed back
+        raise InputError(f"{what} {shown!r}: a user name or password in the URL would be written into the release; "
+                         "give the URL without them")
+    bad = _BAD_ESCAPE.search(value)
+    if bad:
+        raise InputError(f"{what} {value!r}: {value[bad.start():bad.start() + 3]!r} is not a percent escape (% and "
+                         "two hexadecimal digits)")
     return value
 
 
@@ -190,6 +209,10 @@ def source_date_epoch() -> str | None:
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise InputError(f"SOURCE_DATE_EPOCH={raw!r}: expected a whole number of seconds since 1970-01-01")
-    return datetime.datetime.fromtimestamp(int(raw), datetime.UTC).date().isoformat()
+    try:
+        return datetime.datetime.fromtimestamp(int(raw), datetime.UTC).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        raise InputError(f"SOURCE_DATE_EPOCH={raw!r}: a date past the year 9999; expected the seconds since "
+                         "1970-01-01 of a day up to 9999-12-31") from None

@@ -67,4 +67,21 @@ CASES = [
                                         "x.txt", "--out", "{records}/ips-recovery-abstract.yaml"), 2,
          ("ips-recovery-abstract.yaml exists", "--force")),
     Case("stale-temporary-removed", ("build", "--out", "{ws}/out"), 0, ("Wrote",), _stale, after=_stale_removed),
+    # issue 25's second probe: options and environment values that gave a traceback or put a password in the release
+    Case("download-base-with-password", ("build", "--out", "{ws}/out", "--download-base",
+                                         "https://admin:hunter2@x.org/pikg/"), 2,
+         ("error: download base 'https://***@x.org/pikg/': a user name or password in the URL would be written into "
+          "the release; give the URL without them",), absent=("hunter2", "Traceback")),
+    Case("download-base-bad-escape", ("build", "--out", "{ws}/out", "--download-base", "https://x.org/%ZZ/"), 2,
+         ("error: download base 'https://x.org/%ZZ/': '%ZZ' is not a percent escape (% and two hexadecimal digits)",),
+         absent=("Traceback",)),
+    Case("download-base-unclosed-ipv6", ("build", "--out", "{ws}/out", "--download-base", "https://[::1/"), 2,
+         ("error: download base 'https://[::1/': expected an http:// or https:// URL without query or fragment "
+          "(Invalid IPv6 URL)",), absent=("Traceback",)),
+    Case("download-base-port-out-of-range", ("build", "--out", "{ws}/out", "--download-base", "https://x.org:99999/"),
+         2, ("(Port out of range 0-65535)",), absent=("Traceback",)),
+    Case("source-date-epoch-past-9999", ("build", "--out", "{ws}/out"), 2,
+         ("error: SOURCE_DATE_EPOCH='99999999999999999999': a date past the year 9999; expected the seconds since "
+          "1970-01-01 of a day up to 9999-12-31",), env={"SOURCE_DATE_EPOCH": "99999999999999999999"},
+         absent=("Traceback",)),
 ]
