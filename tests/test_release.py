@@ -15,7 +15,7 @@ from pyld import jsonld
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, PARAMS, QUERY_NAMES, SEEDS, write_release
+from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, PARAMS, QUERY_NAMES, ROOT, SEEDS, write_release
 from kg.base.config import Settings
 from kg.base.terms import from_ox
 from kg.check.validate import validate_file
@@ -315,3 +315,13 @@ def test_a_release_is_written_only_for_a_graph_that_passes(tmp_path: Path) -> No
         assert not result.ok and result.written == {}
         assert "Violation queries: 3 run, 1 returned rows: ambiguous-name-violation" in result.summary()
         assert sorted(p.name for p in tmp_path.iterdir()) == ["records"]
+
+
+def test_the_shapes_name_the_files_they_are_read_with(release: Path) -> None:
+    """Issue 25, item 4: the release's shapes.ttl named pikg-shapes-sparql.ttl, a file the release does not have;
+    every .ttl file its comments name is a file of the release or a path of the project."""
+    import re
+
+    named = set(re.findall(r"[\w./-]+\.ttl", (release / "shapes.ttl").read_text(encoding="utf-8")))
+    assert "shapes-sparql.ttl" in named
+    assert [n for n in sorted(named) if not (release / n).is_file() and not (ROOT / n).is_file()] == []
