@@ -17,8 +17,13 @@ reification and passages; the catalogue about 110 per intervention plus 6,000).
 from __future__ import annotations
 
 import json
+import os
 import random
 from pathlib import Path
+
+# a generated corpus is not in a git checkout, whose last commit would date its release (kg.release.metadata):
+# the benchmarks date it as reproducible builds do, unless the caller already has
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1796601600")  # 2026-12-07
 
 COUNTRIES = ["Denmark", "Norway", "Sweden", "Netherlands", "Germany", "Canada", "Australia", "Japan"]
 DESIGNS = ["qualitative-phenomenological-study", "qualitative-synthesis"]

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+import generate  # noqa: E402, F401  (dates the generated releases: SOURCE_DATE_EPOCH)
 from test_remote import Oxigraph  # noqa: E402  (the tests' servers: loopback, free ports, temporary data)
 from test_stores import Virtuoso, big_release  # noqa: E402
 

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.base.config import ReleaseInfo, Settings, check_download_base, check_release_date, source_date_epoch
+from kg.base.config import ReleaseInfo, Settings
 from kg.base.errors import InputError, UncheckedQuotes, display_path
 from kg.base.files import check_output_folder, folder_files, replace_folder
 from kg.check.verdict import Checked, check_graph
@@ -23,6 +23,7 @@ from kg.model.published import Published
 from kg.query.cache import warm_answers
 from kg.query.store import oxigraph_store
 from kg.release.folder import write_release, write_release_files
+from kg.release.metadata import release_info, resolved
 
 
 @dataclass
@@ -106,29 +107,28 @@ def build_release(settings: Settings, out_dir: Path, complete_quotes: bool = Fal
     """release_graph from the records: the folder, the date and the base are checked first, so that a folder that
     is not ours is never touched, and a mistyped option is told, before a long build."""
     check_output_folder(out_dir, "release")
-    info = ReleaseInfo(check_release_date(release_date) if release_date else "",
-                       check_download_base(download_base) if download_base else None)
-    source_date_epoch()  # a bad SOURCE_DATE_EPOCH is told before the build, as a bad option is
+    info = release_info(settings.records_dir, release_date, download_base)
     kg = build(settings, progress=progress)
     return release_graph(kg, out_dir, complete_quotes, info, unchecked_ok)
 
 
-def site_of(kg: KnowledgeGraph, out_dir: Path, fingerprint: str = "", workers: int | None = None
-            ) -> tuple[PipelineResult, dict[str, Path]]:
+def site_of(kg: KnowledgeGraph, out_dir: Path, fingerprint: str = "", workers: int | None = None,
+            info: ReleaseInfo | None = None) -> tuple[PipelineResult, dict[str, Path]]:
     """The static site of kg in out_dir: the resource pages start at once (forked at scale), the graph is judged by
     the one verdict beside them while the one writer writes the release into download/, then the other pages, from
     the same statements; nothing replaced when the graph fails. A page that the site being replaced has byte for
     byte is linked from it rather than written again (its date stays that of its last change). Returns the result
-    and the site's files (none when it failed)."""
+    and the site's files (none when it failed). `info`: the release's date and links, as for `kg build`."""
     from kg.site import SitePages
 
     data = Published.of(kg)
+    info = resolved(kg, info)  # one date for download/ and the pages
     previous = out_dir if out_dir.is_dir() else None
 
     def fill(folder: Path) -> Checked:
         (folder / "download").mkdir()
-        with SitePages(kg, folder, previous, fingerprint, workers) as pages:  # resource pages start now
-            checked = write_release_files(kg, folder / "download", data, judged)
+        with SitePages(kg, folder, previous, fingerprint, workers, info) as pages:  # resource pages start now
+            checked = write_release_files(kg, folder / "download", data, judged, info)
             if checked.ok:
                 pages.finish(checked.stats)
         return checked
@@ -139,16 +139,19 @@ def site_of(kg: KnowledgeGraph, out_dir: Path, fingerprint: str = "", workers: i
     return _result(checked), folder_files(out_dir) if checked.ok else {}
 
 
-def build_site(settings: Settings, out_dir: Path, progress: Callable[[Path], None] | None = None
+def build_site(settings: Settings, out_dir: Path, progress: Callable[[Path], None] | None = None,
+               release_date: str | None = None, download_base: str | None = None
                ) -> tuple[PipelineResult | None, dict[str, Path]]:
-    """site_of from the records, the folder checked first (`progress` is called after each record file). When
-    out_dir is the site of these very inputs, untouched since, nothing is built: (None, its files)."""
+    """site_of from the records, the folder and the release's options checked first (`progress` is called after
+    each record file). When out_dir is the site of these very inputs and options, untouched since, nothing is
+    built: (None, its files)."""
     from kg.site.files import MANIFEST, intact, read_manifest
     from kg.site.inputs import fingerprint
 
     check_output_folder(out_dir, "site")
-    given = fingerprint(settings)
+    info = release_info(settings.records_dir, release_date, download_base)
+    given = fingerprint(settings, info)
     manifest = read_manifest(out_dir if out_dir.is_dir() else None)
     if manifest.get("fingerprint") == given and intact(out_dir, manifest):
         return None, {name: out_dir / name for name in (*manifest["files"], MANIFEST)}  # as many as it wrote
-    return site_of(build(settings, progress=progress), out_dir, given)
+    return site_of(build(settings, progress=progress), out_dir, given, info=info)

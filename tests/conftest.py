@@ -29,10 +29,16 @@ THREE_ARM = tuple(sorted((FIXTURES / "records" / "trial-and-qes").glob("three-ar
 BUNDLED = json.loads((FIXTURES / "bundled-graph.json").read_text(encoding="utf-8"))  # the counts, stated once
 
 
+RELEASE_DAY, RELEASE_EPOCH = "2026-12-07", "1796601600"  # the suite's release date, as SOURCE_DATE_EPOCH gives it
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A cache of the session's own, the seeds as source texts, and the release dated as reproducible builds date
+    it (records copied out of the checkout have no commit to date them; tests/test_metadata.py covers that)."""
     os.environ["KG_CACHE_DIR"] = str(tmp_path_factory.mktemp("kg-cache"))
     os.environ["KG_SOURCES_DIR"] = str(SEEDS)
+    os.environ["SOURCE_DATE_EPOCH"] = RELEASE_EPOCH
 
 PARAMS = {  # the parameters the tests give each query that needs some, when running every bundled query
     "interventions-with-component": {"component": "peer-exchange"},

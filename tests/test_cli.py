@@ -157,8 +157,9 @@ def test_validation_failure_exits_1(run, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output == (
         "Validation: does not conform to the shapes: 1 violation(s)\n"
-        "  records/fixture.yaml:11: interventions.ix: An intervention has exactly one name (skos:prefLabel), an "
-        "English text; put other names in alt_names. "
+        "  records/fixture.yaml:11: interventions.ix: An intervention has a name (skos:prefLabel), an English "
+        "text; at least one. Put other names in alt_names. A second value that is not a typographic variant of the "
+        "first is refused by pikgsh:OneValue (shapes-sparql.ttl). "
         "[pikgsh:Intervention-name MinCount; focus <https://w3id.org/pikg/id/intervention/ix>]\n"
         "Violation queries: 3 run, none returned rows\n"
     )

@@ -115,3 +115,31 @@ def test_a_second_engine_reports_each_core_fixture(constraint: str, base_graph: 
     path = tmp_path / "fixture.nt"
     graph.serialize(path, format="nt", encoding="utf-8")
     assert set(_rudof(path)) == expected
+
+
+def test_core_messages_claim_only_the_counts_the_core_file_checks() -> None:
+    """Regression (issue 25): shapes.ttl alone accepted a second intervention name while its message said "exactly
+    one name". A Core property shape's message says "exactly one" only with sh:minCount 1 and sh:maxCount 1,
+    "at most one" only with sh:maxCount 1, "at least one" only with sh:minCount 1; a text field's single value,
+    which pikgsh:OneValue checks in the other file, is said to be checked there."""
+    core = Graph().parse(CORE)
+    sparql = Graph().parse(SPARQL)
+    checked = 0
+    for shape in core.subjects(RDF.type, SH.PropertyShape):
+        message = str(core.value(shape, SH.message))
+        counts = {str(p).rsplit("#", 1)[1]: int(o) for p, o in core.predicate_objects(shape)
+                  if p in (SH.minCount, SH.maxCount)}
+        claims = {"exactly one": {"minCount": 1, "maxCount": 1}, "at most one": {"maxCount": 1},
+                  "at least one": {"minCount": 1}}
+        for words, needed in claims.items():
+            if words in message and "exactly one of" not in message:
+                assert needed.items() <= counts.items(), f"{shape}: {message!r} but {counts}"
+                checked += 1
+        one_value = (shape, SH.sparql, URIRef(SHAPES_NS + "OneValue")) in sparql
+        assert one_value == message.endswith("is refused by pikgsh:OneValue (shapes-sparql.ttl)."), shape
+    assert checked > 0
+    name = URIRef(SHAPES_NS + "Intervention-name")
+    assert str(core.value(name, SH.message)) == (
+        "An intervention has a name (skos:prefLabel), an English text; at least one. Put other names in alt_names. "
+        "A second value that is not a typographic variant of the first is refused by pikgsh:OneValue "
+        "(shapes-sparql.ttl).")

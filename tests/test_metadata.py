@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 from pyld import jsonld
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from conftest import BUNDLED, write_release
+from conftest import BUNDLED, RELEASE_DAY, ROOT, write_release
 from kg.base.errors import InputError
 from kg.model.stats import compute_stats
 from kg.release.description import DESCRIPTION, dataset_description
@@ -20,7 +22,7 @@ from kg.release.metadata import (
     ReleaseInfo,
     check_download_base,
     check_release_date,
-    newest_stated_date,
+    records_commit_date,
     release_info,
 )
 
@@ -42,9 +44,9 @@ def release(kg, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def plain(kg, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A release without a download base, dated by the records."""
+    """A release without a download base or date: dated by SOURCE_DATE_EPOCH (conftest)."""
     out = tmp_path_factory.mktemp("plain") / "release"
-    write_release(kg, out, info=ReleaseInfo("2021"))
+    write_release(kg, out)
     return out
 
 
@@ -79,19 +81,28 @@ def test_dataset_ttl_has_what_dcat_and_void_harvesters_follow(release: Path) -> 
     assert any(t.startswith("nanopubs/") for t in titles)
 
 
-def test_without_a_download_base_dataset_ttl_has_no_links_and_jsonld_links_relatively(plain: Path) -> None:
+def test_without_a_download_base_links_are_relative_to_the_description(plain: Path) -> None:
+    """Each distribution still has its download and access URL, as references relative to dataset.ttl (RFC
+    3986): parsed from the file, they resolve to the files beside it."""
     desc = Graph().parse(plain / "dataset.ttl")
-    for prop in (DCAT.downloadURL, DCAT.accessURL, DCAT.landingPage, VOID.dataDump, VOID.sparqlEndpoint):
+    folder = plain.resolve().as_uri() + "/"
+    for prop in (DCAT.landingPage, VOID.sparqlEndpoint):
         assert not list(desc.subject_objects(prop)), prop
     (ds,) = desc.subjects(RDF.type, DCAT.Dataset)
-    assert desc.value(ds, DCTERMS.issued) == Literal("2021", datatype=XSD.gYear)
+    assert list(desc.objects(ds, VOID.dataDump)) == [URIRef(folder + "pikg.nt")]
+    dists = list(desc.objects(ds, DCAT.distribution))
+    assert sorted(str(desc.value(d, DCTERMS.title)) for d in dists) == _described(plain)
+    for dist in dists:
+        assert desc.value(dist, DCAT.downloadURL) == URIRef(folder + str(desc.value(dist, DCTERMS.title)))
+        assert desc.value(dist, DCAT.accessURL) == URIRef(folder)
+    assert desc.value(ds, DCTERMS.issued) == Literal(RELEASE_DAY, datatype=XSD.date)
     doc = json.loads((plain / "dataset.jsonld").read_text(encoding="utf-8"))
-    assert "url" not in doc and doc["datePublished"] == "2021"
+    assert "url" not in doc and doc["datePublished"] == RELEASE_DAY
     assert all(d["contentUrl"] == d["name"] for d in doc["distribution"])  # relative to dataset.jsonld
 
 
 def test_sparql_endpoint_only_when_known(kg) -> None:
-    info = release_info(kg, "2026-12-01", sparql_endpoint="https://example.org/sparql")
+    info = release_info(kg.settings.records_dir, "2026-12-01", sparql_endpoint="https://example.org/sparql")
     desc = dataset_description(kg, compute_stats(kg), {}, info)
     assert list(desc.objects(None, VOID.sparqlEndpoint)) == [URIRef("https://example.org/sparql")]
 
@@ -123,17 +134,38 @@ def test_schema_org_description_has_the_fields_of_dataset_search(release: Path) 
     assert f"<http://schema.org/contentUrl> <{BASE}pikg.nt> ." in nquads
 
 
-def test_release_date_comes_from_inputs(kg, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    assert release_info(kg) == ReleaseInfo("2021")  # the newest date the records state: The missing link, 2021
-    assert release_info(kg).date_datatype == str(XSD.gYear)
+def _commit(repo: Path, stamp: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", "records"], check=True, env=env)
+
+
+def test_release_date_comes_from_inputs_never_from_a_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--release-date, else SOURCE_DATE_EPOCH, else the UTC day of the records' last commit, else a message; the
+    records state 2021 (the article's year), which is never the release's date."""
+    records = tmp_path / "repo" / "records"
+    records.mkdir(parents=True)
+    (records / "a.yaml").write_text("source: {}\n", encoding="utf-8")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    with pytest.raises(InputError) as refused:
+        release_info(records)
+    assert str(refused.value) == (
+        f"no release date: {records} is not in a git checkout whose last commit would date the release; give "
+        "--release-date YYYY-MM-DD or set SOURCE_DATE_EPOCH (seconds since 1970)")
+    subprocess.run(["git", "init", "-q", str(records.parent)], check=True)
+    _commit(records.parent, "2026-11-30T23:30:00-02:00")  # 1 December in UTC
+    (records.parent / "README").write_text("not a record\n", encoding="utf-8")
+    _commit(records.parent, "2026-12-05T10:00:00+00:00")  # a later commit that leaves the records alone
+    assert records_commit_date(records) == "2026-12-01"
+    assert release_info(records) == ReleaseInfo("2026-12-01")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
-    assert release_info(kg).date == "2025-12-01"
-    assert release_info(kg, "2026-01-31").date == "2026-01-31"  # the option wins
-    assert release_info(kg, "2026-01-31").date_datatype == str(XSD.date)
+    assert release_info(records).date == "2025-12-01"
+    assert release_info(records, "2026-01-31").date == "2026-01-31"  # the option wins
+    assert release_info(ROOT / "records", "2026-01-31").date_datatype == str(XSD.date)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(InputError, match="SOURCE_DATE_EPOCH"):
-        release_info(kg)
+        release_info(records)
     for bad in ("2026-02-30", "01/12/2026", "2026-1-1", "2026"):
         with pytest.raises(InputError, match="expected a day YYYY-MM-DD"):
             check_release_date(bad)
@@ -141,19 +173,6 @@ def test_release_date_comes_from_inputs(kg, monkeypatch: pytest.MonkeyPatch) -> 
     for bad in ("ftp://example.org/", "example.org/pikg", "https://example.org/?q=1", "https://ex ample.org/"):
         with pytest.raises(InputError, match="download base"):
             check_download_base(bad)
-
-
-def test_newest_stated_date_keeps_its_precision(kg) -> None:
-    class Stated:
-        def __init__(self, *terms: str) -> None:
-            self.literals = {("s", str(i)): [t] for i, t in enumerate(terms)}
-
-    xsd = str(XSD)
-    assert newest_stated_date(kg) == "2021"
-    assert newest_stated_date(Stated(f'"2021"^^<{xsd}gYear>', f'"2021-03-04"^^<{xsd}date>')) == "2021"
-    assert newest_stated_date(Stated(f'"2021"^^<{xsd}gYear>', f'"2021-12-31"^^<{xsd}date>')) == "2021-12-31"
-    assert newest_stated_date(Stated(f'"2022-01-01T10:00:00Z"^^<{xsd}dateTime>', '"2030"')) == "2022-01-01"
-    assert newest_stated_date(Stated('"no date"@en')) is None
 
 
 def test_two_builds_of_the_same_input_are_byte_identical(run, tmp_path: Path,
@@ -174,3 +193,21 @@ def test_two_builds_of_the_same_input_are_byte_identical(run, tmp_path: Path,
                              or n == "ro-crate-metadata.json")
     bad = run("build", "--out", "d", "--release-date", "2026-02-30")
     assert bad.exit_code == 2 and not (tmp_path / "d").exists()
+
+
+def test_kg_site_takes_the_release_options(run, tmp_path: Path) -> None:
+    """The site's download/ and its home page describe the release with the date and links given, and a site
+    written with other options is not "up to date"."""
+    base = "https://example.org/pikg/site/download/"
+    args = ("site", "--out", "s", "--release-date", "2026-01-31", "--download-base", base)
+    assert run(*args).exit_code == 0
+    doc = json.loads((tmp_path / "s" / "download" / "dataset.jsonld").read_text(encoding="utf-8"))
+    assert doc["datePublished"] == "2026-01-31" and doc["url"] == base
+    assert all(d["contentUrl"] == base + d["name"] for d in doc["distribution"])
+    home = (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
+    assert '"datePublished": "2026-01-31"' in home and f'"contentUrl": "{base}pikg.nt"' in home
+    assert "up to date" in run(*args).output
+    again = run("site", "--out", "s", "--release-date", "2026-02-01")
+    assert again.exit_code == 0 and "up to date" not in again.output
+    doc = json.loads((tmp_path / "s" / "download" / "dataset.jsonld").read_text(encoding="utf-8"))
+    assert doc["datePublished"] == "2026-02-01" and "url" not in doc

@@ -75,7 +75,10 @@ def test_a_release_is_not_a_site_and_the_records_are_neither(run, tmp_path: Path
 def test_our_own_release_an_empty_folder_and_an_old_release_are_replaced(run, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert run("build", "--out", "empty").exit_code == 0
-    assert (tmp_path / "empty" / STAMP).read_text() == "pikg release\n"
+    stamp = (tmp_path / "empty" / STAMP).read_text().splitlines()
+    assert stamp[0] == "pikg release"  # then what it wrote: every path below the folder
+    assert stamp[1:] == sorted(p.relative_to(tmp_path / "empty").as_posix()
+                               for p in (tmp_path / "empty").rglob("*") if p.name != STAMP)
     first = _tree(tmp_path / "empty")
     assert run("build", "--out", "empty").exit_code == 0
     assert _tree(tmp_path / "empty") == first
@@ -101,8 +104,42 @@ def test_a_folder_with_a_copy_of_our_description_is_still_not_ours(run, tmp_path
 
 def test_a_site_replaces_its_own_site(run, tmp_path: Path) -> None:
     assert run("site", "--out", "public").exit_code == 0
-    assert (tmp_path / "public" / STAMP).read_text() == "pikg site\n"
+    assert (tmp_path / "public" / STAMP).read_text().startswith("pikg site\n")
     assert run("site", "--out", "public").exit_code == 0
+
+
+def test_files_others_put_into_an_output_folder_are_kept(run, tmp_path: Path) -> None:
+    """Regression (issue 25's second probe): a CNAME, .nojekyll and .git in a site, notes and signatures in a
+    release, were deleted by the next build with exit 0. They are carried into the new folder, unlisted."""
+    theirs = {"site": {"CNAME": "pikg.example.org\n", ".nojekyll": "", ".git/HEAD": "ref: refs/heads/gh-pages\n",
+                       "download/NOTES.md": "mine\n"},
+              "release": {"NOTES.md": "# notes\n", "signatures/pikg.nt.asc": "-----BEGIN PGP SIGNATURE-----\n",
+                          "nanopubs/README": "mine\n"}}
+    for command, files in theirs.items():
+        out = tmp_path / command
+        assert run(command if command == "site" else "build", "--out", command).exit_code == 0
+        ours = folder_files(out)
+        for rel, text in files.items():
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            (out / rel).write_text(text)
+        result = run(command if command == "site" else "build", "--out", command)
+        assert result.exit_code == 0, result.output
+        for rel, text in files.items():
+            assert (out / rel).read_text() == text, rel
+        assert folder_files(out) == ours  # the command's files: none of theirs
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_a_file_of_theirs_where_the_new_folder_writes_one_stops_the_replace(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    replace_folder(out, lambda folder: (folder / "a.txt").write_text("first"))
+    (out / "b.txt").write_text("theirs")
+    with pytest.raises(OutputError) as refused:
+        replace_folder(out, lambda folder: [(folder / n).write_text("second") for n in ("a.txt", "b.txt")])
+    assert str(refused.value) == (f"{out / 'b.txt'} was not written by kg, and this run writes a file of that name; "
+                                  f"move it out of {out} and run again")
+    assert {p.name: p.read_text() for p in out.iterdir() if p.name != STAMP} == {"a.txt": "first", "b.txt": "theirs"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_a_file_given_as_the_folder_is_refused(run, tmp_path: Path) -> None:

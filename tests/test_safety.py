@@ -175,6 +175,15 @@ def test_csv_cells_never_start_a_formula() -> None:
         "'+SUM(A1),'@cmd\n"
         "plain,1\n")
     assert spreadsheet_safe("\tx") == "'\tx"
+    # issue 25's second probe: an endpoint's BEL, NUL and CR came through raw; a line break stays (quoted)
+    controls = QueryResult(("label",), (("ring\x07 nul\x00 cr\r end",), ("\r=1",), ("two\nlines",),
+                                        ("\u202eevil",)))
+    assert format_result(controls, "csv") == (
+        "label\n"
+        "ring\\x07 nul\\x00 cr\\r end\n"
+        "\\r=1\n"
+        '"two\nlines"\n'
+        "\\u202eevil\n")
     assert format_result(result, "json").startswith('[\n  {\n    "label": "=HYPERLINK')  # JSON is not a sheet
 
 
@@ -183,6 +192,9 @@ def test_a_sealed_cache_file_is_read_back_and_an_altered_one_is_not(tmp_path: Pa
     _store(path, b"intervention\nIMR\n")
     assert path.read_bytes().startswith(b"intervention\nIMR\n" + SEAL)
     assert _read_sealed(path) == b"intervention\nIMR\n" and _sealed(path)
+    other = tmp_path / "other-answer.txt"  # issue 25: a seal is bound to its key, the file's name
+    other.write_bytes(path.read_bytes())
+    assert _read_sealed(other) is None and not _sealed(other)
     for damaged in (b"", path.read_bytes()[:-2], path.read_bytes().replace(b"IMR", b"IPS"), os.urandom(200)):
         path.write_bytes(damaged)
         assert _read_sealed(path) is None and not _sealed(path)

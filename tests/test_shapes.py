@@ -296,8 +296,9 @@ def test_report_names_the_record_file_and_line(bundled_kg: KnowledgeGraph) -> No
     graph = with_fixture(base_graph_of(bundled_kg), "Intervention-name--MinCount")
     (violation,) = validate(_as_built(graph, bundled_kg)).violations
     assert str(violation) == (
-        "records/missing-link-table-1.yaml:109: interventions.imr.name: An intervention has exactly one name "
-        "(skos:prefLabel), an English text; put other names in alt_names. "
+        "records/missing-link-table-1.yaml:109: interventions.imr.name: An intervention has a name "
+        "(skos:prefLabel), an English text; at least one. Put other names in alt_names. A second value that is not "
+        "a typographic variant of the first is refused by pikgsh:OneValue (shapes-sparql.ttl). "
         "[pikgsh:Intervention-name MinCount; focus <https://w3id.org/pikg/id/intervention/imr>]"
     )
 

@@ -666,6 +666,12 @@ def test_a_rebuild_keeps_unchanged_pages_and_skips_an_unchanged_site(run, tmp_pa
     (site / "index.html").write_text("edited by hand", encoding="utf-8")
     assert "Records:" in run(*args).output  # a file changed since: built again
     assert "Psychosocial Intervention Knowledge Graph" in (site / "index.html").read_text(encoding="utf-8")
+    copy, home = tmp_path / "copy.html", site / "index.html"  # issue 25: a link with the page's size and time
+    copy.write_bytes(home.read_bytes())
+    os.utime(copy, ns=(home.stat().st_atime_ns, home.stat().st_mtime_ns))
+    home.unlink()
+    home.symlink_to(copy)
+    assert "Records:" in run(*args).output and not home.is_symlink()
 
 
 SEARCHES = {  # issue 24: a query and its first hits, a whole name first, then names that start with it
@@ -903,3 +909,28 @@ def test_a_trials_cell_shows_its_numbers_as_printed(trial_kg, tmp_path: Path) ->
         "usual care; wait-list, time point: 12 months (three-arm trial); peer-supported self-management arm: 45.2 "
         "QPR score (mean, 12 months (three-arm trial)); wait-list arm: 40.1 of 44 (mean, 12 months (three-arm "
         "trial)); mean difference 5.1 (95% CI 1.2 to 9), p = 0.01; “may improve”; limitation: "), cell
+
+
+def test_bidi_controls_in_a_record_reorder_only_their_own_text(tmp_path: Path) -> None:
+    """Regression (issue 25's second probe): U+202E in a record was printed raw on seven pages, reversing the
+    rest of each line. Every text holding a bidi control is isolated (U+2068 … U+2069) wherever it is printed, and
+    escaped inside JSON in a script."""
+    from kg.base.config import ReleaseInfo, Settings
+    from kg.model.build import build
+    from kg.pipeline import site_of
+
+    records = tmp_path / "records"
+    shutil.copytree(ROOT / "records", records)
+    record = records / "ips-recovery-abstract.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("Stenager", "\u202eStenager"), encoding="utf-8")
+    kg = build(Settings(records, None))
+    result, files = site_of(kg, tmp_path / "site", info=ReleaseInfo("2026-12-07"))
+    assert result.ok, result.summary()
+    pages = {name: path.read_text(encoding="utf-8") for name, path in files.items() if name.endswith(".html")}
+    showing = [name for name, text in pages.items() if "Stenager" in text]
+    assert len(showing) >= 7, showing
+    for name in showing:
+        outside = re.sub("\u2068[^\u2068\u2069]*\u2069", "", pages[name])
+        assert "\u202e" not in outside, name
+        assert re.search("\u2068[^\u2068\u2069]*\u202eStenager[^\u2068\u2069]*\u2069", pages[name]) \
+            or "\\u202eStenager" in pages[name], name

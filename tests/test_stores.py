@@ -360,6 +360,21 @@ def test_a_mismatch_after_publishing_is_exit_1_naming_predicate_and_datatype() -
         'the store gives back 1 xsd:nonNegativeInteger value as xsd:integer, with the same value (e.g. '
         '"12"^^xsd:nonNegativeInteger as "12"^^xsd:integer)']
     assert StoreMismatch.exit_code == 1
+    # issue 25's second probe: values, not spellings, for every datatype with a value of its own
+    same = [("P12M", "P1Y", "duration"), ("PT36H", "P1DT12H", "dayTimeDuration"),
+            ("2021-03-04T10:00:00.500+00:00", "2021-03-04T10:00:00.5Z", "dateTime"),
+            ("2021-03-04-00:00", "2021-03-04Z", "date"),
+            ("2021", "2021", "gYear"), ("0fab", "0FAB", "hexBinary"), ("aGk=", "aG k=", "base64Binary")]
+    for sent_value, got_value, dt in same:
+        result = compare([key(sent_value, dt)], [key(got_value, dt)])
+        assert result.identical, (sent_value, got_value, result.problems())
+    differ = [("P1M", "P30D", "duration"), ("2021-03-04T10:00:00Z", "2021-03-04T11:00:00+01:00", "dateTime"),
+              ("2021-03-04", "2021-03-04Z", "date"), ("2021", "2022", "gYear"), ("P1Y", "-P1Y", "duration")]
+    for sent_value, got_value, dt in differ:
+        assert not compare([key(sent_value, dt)], [key(got_value, dt)]).identical, (sent_value, got_value)
+    assert compare([key("P12M", "duration")], [key("P1Y", "duration")]).notes() == [
+        'the store gives back 1 xsd:duration value spelt otherwise, with the same value (e.g. "P12M"^^xsd:duration '
+        'as "P1Y"^^xsd:duration)']
     # only the XSD lexical forms count as the same value: Python's int() also reads "1_2" and "١٢"
     for odd in ("1_2", "\u0661\u0662", " 12"):
         assert compare([key("12", "integer")], [key(odd, "integer")]).problems() == [

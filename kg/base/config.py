@@ -84,6 +84,9 @@ def default_sources_dir() -> Path | None:
     return None
 
 
+RELATIVE_HOST = "relative.invalid"  # stands for "relative to the file" while a file is written (kg.release)
+
+
 def check_base_iri(base: str, given_as: str = "--base-iri") -> str:
     """The base IRI if it is an absolute IRI (RFC 3987, by Oxigraph's parser), else InputError: data IRIs are
     written into N-Triples as they are, so a space or `>` would break every file or smuggle triples in."""
@@ -107,6 +110,13 @@ def check_base_iri(base: str, given_as: str = "--base-iri") -> str:
         raise InputError(f"{given_as} {base!r}: a base IRI with a fragment (#) would give data IRIs such as "
                          f"{base}intervention/ips, and the nanopublications' IRIs a second '#'; end it with '/' "
                          f"instead, such as {DEFAULT_BASE_IRI}")
+    if "?" in base or not base.isascii():
+        raise InputError(f"{given_as} {base!r}: a base IRI with a query (?) or characters outside ASCII gives "
+                         "nanopublication IRIs that their tools cannot resolve; percent-encode the characters and "
+                         f"leave out the query, such as {DEFAULT_BASE_IRI}")
+    if (urlsplit(base).hostname or "").endswith(".invalid"):
+        raise InputError(f"{given_as} {base!r}: the .invalid top-level domain never resolves (RFC 2606); give a "
+                         f"base IRI such as {DEFAULT_BASE_IRI}")
     return base
 
 
@@ -144,17 +154,13 @@ XSD_NS = PREFIXES["xsd"]
 
 @dataclass(frozen=True)
 class ReleaseInfo:
-    """The release date (YYYY-MM-DD, or YYYY when the records state only a year), the URL of the folder the
-    release will be served from (ending in /; None when not known) and a SPARQL endpoint serving it (None)."""
+    """The release date (YYYY-MM-DD), the URL of the folder the release will be served from (ending in /; None
+    when not known) and a SPARQL endpoint serving it (None)."""
 
-    date: str = ""  # empty: the records' own (kg.release.metadata.resolved)
+    date: str = ""  # empty: the default (kg.release.metadata.resolved)
     download_base: str | None = None
     sparql_endpoint: str | None = None
-
-    @property
-    def date_datatype(self) -> str:
-        """xsd:date for a day, xsd:gYear for a year, xsd:gYearMonth for a month."""
-        return XSD_NS + {4: "gYear", 7: "gYearMonth"}.get(len(self.date), "date")
+    date_datatype = XSD_NS + "date"
 
     def url(self, rel: str) -> str | None:
         """The download URL of a release file (path relative to the folder), when the base is known."""
@@ -195,6 +201,8 @@ def check_url(value: str, what: str) -> str:
     if bad:
         raise InputError(f"{what} {value!r}: {value[bad.start():bad.start() + 3]!r} is not a percent escape (% and "
                          "two hexadecimal digits)")
+    if (parts.hostname or "").endswith(".invalid"):
+        raise InputError(f"{what} {value!r}: the .invalid top-level domain never resolves (RFC 2606)")
     return value
 
 

@@ -3,8 +3,10 @@
 A file is written to a temporary name beside it and renamed, so a reader never sees half a file (`durable`
 flushes it to the disk first). A command that fills a folder (`kg build`, `kg site`) fills a temporary sibling
 and renames it into place, and replaces only a folder that is absent, empty, or its own earlier output: stamped
-with STAMP, or an unstamped release that holds nothing but release files. Folders of one parent are replaced one
-at a time (a lock), and temporaries a killed run left behind are removed by the next one.
+with STAMP, or an unstamped release that holds nothing but release files. The stamp lists what the command
+wrote, so that what anyone else put in the folder since (a CNAME, a .git, notes) is carried into the new folder,
+never deleted. Folders of one parent are replaced one at a time (a lock), and temporaries a killed run left
+behind are removed by the next one.
 """
 
 from __future__ import annotations
@@ -69,11 +71,53 @@ def write_lines(path: Path, lines: Iterable[str], size: int = WRITE_BLOCK_LINES)
 
 # ------------------------------------------------------------------------------------------ owned outputs
 
-STAMP = ".pikg-output"  # written first into every folder a command fills: "pikg release" or "pikg site"
+STAMP = ".pikg-output"  # written first into every folder a command fills: "pikg release" or "pikg site", then
+# rewritten when it is complete with the paths the command wrote below it, one a line
 
 
 def _stamp_text(kind: str) -> bytes:
     return f"pikg {kind}\n".encode()
+
+
+def _stamp_written(folder: Path, kind: str) -> None:
+    """The stamp of a filled folder: its kind, then every path below it that the command wrote, sorted."""
+    paths = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p != folder / STAMP)
+    write_atomic(folder / STAMP, _stamp_text(kind) + "".join(f"{p}\n" for p in paths).encode("utf-8"))
+
+
+def _written(folder: Path) -> set[str] | None:
+    """The paths a stamped folder's command wrote, or None when its stamp lists none (an older or unfinished
+    one: everything in it is the command's)."""
+    try:
+        lines = (folder / STAMP).read_bytes().decode("utf-8").splitlines()[1:]
+    except (OSError, UnicodeDecodeError):
+        return None
+    return set(lines) or None
+
+
+def _others(old: Path, new: Path) -> list[tuple[Path, Path]]:
+    """What someone else put into the folder `old` (paths its stamp does not list), each with its place in `new`;
+    OutputError, nothing moved, when the new folder writes a file of the same name."""
+    written = _written(old)
+    if written is None:
+        return []
+    moves = []
+    stack = [old]
+    while stack:
+        for entry in sorted(stack.pop().iterdir()):
+            rel = entry.relative_to(old).as_posix()
+            if rel == STAMP:
+                continue
+            if rel in written:
+                if entry.is_dir() and not entry.is_symlink():
+                    stack.append(entry)
+                continue
+            place = new / rel
+            if place.exists() or place.is_symlink():
+                raise OutputError(f"{display_path(entry)} was not written by kg, and this run writes a file of that "
+                                  f"name; move it out of {display_path(old)} and run again")
+            moves.append((entry, place))
+    return moves
 
 
 RELEASE_FILES = frozenset({"README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "ontology.ttl",
@@ -107,7 +151,10 @@ def _legacy(folder: Path, kind: str) -> bool:
 def _stamped(folder: Path, kind: str) -> bool:
     stamp = folder / STAMP
     try:
-        return stamp.is_file() and not stamp.is_symlink() and stamp.read_bytes() == _stamp_text(kind)
+        if not stamp.is_file() or stamp.is_symlink():
+            return False
+        with stamp.open("rb") as handle:
+            return handle.readline() == _stamp_text(kind)
     except OSError:
         return False
 
@@ -210,12 +257,11 @@ def replace_folder(out_dir: Path, fill: Callable[[Path], T], kind: str = "releas
                 return result
             for folder in (tmp, *(p for p in tmp.rglob("*") if p.is_dir())):
                 os.chmod(folder, 0o777 & ~_umask())  # mkdtemp makes 0700
-            os.chmod(tmp / STAMP, 0o666 & ~_umask())
+            _stamp_written(tmp, kind)
             if target.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
                 old.rmdir()
-                target.rename(old)
-                tmp.rename(target)
+                _swap(target, tmp, old)
                 if not _stamped(old, kind):  # an empty folder or an unstamped release: stamp it, then remove it
                     (old / STAMP).write_bytes(_stamp_text(kind))
                 try:
@@ -230,10 +276,35 @@ def replace_folder(out_dir: Path, fill: Callable[[Path], T], kind: str = "releas
     return result
 
 
+def _swap(target: Path, new: Path, old: Path) -> None:
+    """Carry what others put into `target` over to `new`, then rename `target` to `old` and `new` to `target`;
+    a failure on the way puts everything back where it was (nobody's file is left in a folder that is removed)."""
+    moved: list[tuple[Path, Path]] = []
+    renamed = False
+    try:
+        for source, place in _others(target, new):
+            place.parent.mkdir(parents=True, exist_ok=True)
+            source.rename(place)
+            moved.append((source, place))
+        target.rename(old)
+        renamed = True
+        new.rename(target)
+    except BaseException:
+        if renamed and not target.exists():
+            old.rename(target)
+        for source, place in reversed(moved):
+            place.rename(source)
+        raise
+
+
 def folder_files(folder: Path) -> dict[str, Path]:
-    """The files of an output folder by relative path (its stamp aside)."""
+    """The files a command wrote into an output folder, by relative path (its stamp aside; what others put there
+    since is not the command's)."""
     folder = Path(os.path.abspath(folder))
-    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file() and p.name != STAMP}
+    written = _written(folder)
+    return {rel: p for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != STAMP and ((rel := p.relative_to(folder).as_posix()) in written
+                                                    if written is not None else True)}
 
 
 def check_output_file(path: Path, ours: Callable[[bytes], bool] | None = None, force: bool = False) -> None:

@@ -106,11 +106,11 @@ def release_options(func: Any) -> Any:
     """The release's date and download base: metadata inputs, so the same input gives the same bytes."""
     func = click.option("--download-base", metavar="URL",
                         help="URL of the folder the release will be served from: the dataset description, the "
-                             "RO-Crate and dataset search get absolute download links (default: none in dataset.ttl, "
-                             "paths relative to the description elsewhere).")(func)
+                             "RO-Crate and dataset search get absolute download links (default: links relative to the "
+                             "description that holds them).")(func)
     func = click.option("--release-date", metavar="YYYY-MM-DD",
-                        help="The release's date (default: from $SOURCE_DATE_EPOCH, else the newest date the "
-                             "records state).")(func)
+                        help="The release's date (default: from $SOURCE_DATE_EPOCH, else the day of the last git "
+                             "commit that changed the records; never a date a source states).")(func)
     return func
 
 

@@ -259,9 +259,10 @@ def check(records_dir: Path | None, sources_dir: Path | None, base_iri: str | No
 @input_options
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
               show_default=True, help="Folder to write the site to (replaced only when complete).")
+@release_options
 @PROGRESS
 def site(records_dir: Path | None, sources_dir: Path | None, base_iri: str | None, out_dir: Path,
-         progress: bool | None) -> None:
+         release_date: str | None, download_base: str | None, progress: bool | None) -> None:
     """Write a static site: home page, the sources' tables as printed, evidence map, a page per resource (its
     Turtle beside it, its JSON-LD in it), lists by class, search, ontology documentation and, in download/, the
     release as `kg build` writes it (judged the same way: exit 1, writing nothing, if the graph fails). Plain
@@ -271,7 +272,7 @@ def site(records_dir: Path | None, sources_dir: Path | None, base_iri: str | Non
 
     settings = Settings.default(records_dir, sources_dir, base_iri)
     with _loading(settings.records_dir, progress) as loaded:
-        result, written = build_site(settings, out_dir, loaded)
+        result, written = build_site(settings, out_dir, loaded, release_date, download_base)
     if result is None:
         click.echo(f"{display_path(out_dir)}/ is up to date: its {len(written)} files were written from these very "
                    "records, source texts and model, and none has changed since; nothing was rebuilt")

@@ -69,9 +69,9 @@ def remember_release(settings: Settings, kg: KnowledgeGraph, release: Path) -> N
     from kg.model.build import ONTOLOGY_GRAPH
 
     try:
-        with atomic_writer(cache_dir() / f"{cache_key(settings)}.nq", durable=True) as handle, \
-                (release / "pikg.nq").open("rb") as published:
-            digest = hashlib.sha256()
+        path = cache_dir() / f"{cache_key(settings)}.nq"
+        with atomic_writer(path, durable=True) as handle, (release / "pikg.nq").open("rb") as published:
+            digest = _seal_digest(path)
             for block in iter(lambda: published.read(READ_BLOCK), b""):
                 digest.update(block)
                 handle.write(block)
@@ -94,17 +94,23 @@ def query_store(settings: Settings) -> Any:
     return oxigraph_store(build_cached(settings))
 
 
-def _write_sealed(handle: BinaryIO, data: bytes, digest: Any = None) -> None:
-    """Write data and the seal line: the SHA-256 of everything written to the file (`digest` has what came
-    before)."""
-    digest = digest or hashlib.sha256()
+def _seal_digest(path: Path) -> Any:
+    """The seal's SHA-256, begun with the file's name (its key): an entry copied under another key's name is not
+    sealed there."""
+    return hashlib.sha256(path.name.encode("utf-8") + b"\0")
+
+
+def _write_sealed(handle: BinaryIO, data: bytes, digest: Any) -> None:
+    """Write data and the seal line: the SHA-256 of the file's name and everything written to the file (`digest`,
+    from _seal_digest, has what came before)."""
     digest.update(data)
     handle.write(data)
     handle.write(SEAL + digest.hexdigest().encode() + b"\n")
 
 
 def _sealed(path: Path) -> bool:
-    """Whether a cache file is whole and unaltered: a regular file whose last line is the SHA-256 of the rest."""
+    """Whether a cache file is whole, unaltered and under its own name: a regular file whose last line is the
+    SHA-256 of its name and the rest."""
     from kg.base.files import READ_BLOCK
 
     try:
@@ -119,7 +125,7 @@ def _sealed(path: Path) -> bool:
             if not tail.startswith(SEAL) or not tail.endswith(b"\n"):
                 return False
             handle.seek(0)
-            digest, left = hashlib.sha256(), size - _SEAL_LENGTH
+            digest, left = _seal_digest(path), size - _SEAL_LENGTH
             while left:
                 block = handle.read(min(left, READ_BLOCK))
                 if not block:
@@ -142,7 +148,9 @@ def _read_sealed(path: Path, limit: int = 64 << 20) -> bytes | None:
     data, tail = blob[:-_SEAL_LENGTH], blob[-_SEAL_LENGTH:]
     if len(blob) < _SEAL_LENGTH or not tail.startswith(SEAL) or not tail.endswith(b"\n"):
         return None
-    return data if hashlib.sha256(data).hexdigest().encode() == tail[len(SEAL):-1] else None
+    digest = _seal_digest(path)
+    digest.update(data)
+    return data if digest.hexdigest().encode() == tail[len(SEAL):-1] else None
 
 
 def _store(path: Path, data: bytes) -> None:
@@ -150,7 +158,7 @@ def _store(path: Path, data: bytes) -> None:
         from kg.base.files import atomic_writer  # only when writing: a cached answer is read without it
 
         with atomic_writer(path, durable=True) as handle:
-            _write_sealed(handle, data)
+            _write_sealed(handle, data, _seal_digest(path))
     except OSError:
         pass
 

@@ -304,9 +304,13 @@ def run_query_oxigraph(store: Any, name: str, params: dict[str, str] | None = No
 
 
 def spreadsheet_safe(value: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula: a value starting with = + - @ (or a tab or
-    carriage return) gets a leading apostrophe, as OWASP's advice on CSV injection says."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """A CSV cell that a spreadsheet will not run as a formula and that rings, hides or reorders nothing: control
+    and format characters other than a line break or a tab are written as escapes (\\x07, \\x00, \\r, \\u202e),
+    and a value starting with = + - @ (or a tab) gets a leading apostrophe, as OWASP's advice on CSV injection
+    says."""
+    if not value.isprintable():
+        value = "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in value)
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t") else value
 
 
 def format_result(result: QueryResult, fmt: str = "table") -> str:

@@ -7,11 +7,12 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from kg import __version__
-from kg.base.config import ONTOLOGY_IRI, PREFIXES, TITLE, ReleaseInfo, resource_dir
+from kg.base.config import ONTOLOGY_IRI, PREFIXES, RELATIVE_HOST, TITLE, ReleaseInfo, resource_dir
 from kg.base.files import READ_BLOCK, STAMP, write_atomic
 from kg.model.build import KnowledgeGraph
 from kg.model.published import Published
@@ -19,6 +20,7 @@ from kg.model.stats import Stats
 from kg.release.export import FORMATS, jsonld_context, new_graph, small_turtle
 from kg.release.metadata import CREATOR_NAME, KEYWORDS, SourceWork, creator_iri, resolved, source_works
 
+RELATIVE = f"http://{RELATIVE_HOST}/"  # a reference relative to dataset.ttl, once written
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -71,8 +73,9 @@ def checksums(folder: Path, paths: list[Path]) -> dict[str, tuple[int, str]]:
 def dataset_description(kg: KnowledgeGraph, stats: Stats, files: dict[str, tuple[int, str]],
                         info: ReleaseInfo | None = None) -> Graph:
     """VoID + DCAT: what the dataset is, what it holds (triples per class and per named graph), and each file, for
-    harvesters (DCAT-AP, VoID crawlers). Download links only with a download base: an RDF IRI is absolute, and
-    only the publisher knows where the folder will be served."""
+    harvesters (DCAT-AP, VoID crawlers). Each distribution has its download and access URL: absolute under the
+    download base, else references relative to dataset.ttl itself (RFC 3986), which a harvester resolves
+    against the address it fetched the description from: only the publisher knows where the folder is served."""
     info = resolved(kg, info)
     base = kg.settings.base_iri
     ds = URIRef(f"{base}dataset")
@@ -98,7 +101,7 @@ def dataset_description(kg: KnowledgeGraph, stats: Stats, files: dict[str, tuple
         g.add((ds, DCAT.keyword, Literal(keyword, lang="en")))
     if info.download_base:
         g.add((ds, DCAT.landingPage, URIRef(info.download_base)))
-        g.add((ds, VOID.dataDump, URIRef(str(info.url("pikg.nt")))))
+    g.add((ds, VOID.dataDump, URIRef(info.url("pikg.nt") or RELATIVE + "pikg.nt")))
     if info.sparql_endpoint:
         g.add((ds, VOID.sparqlEndpoint, URIRef(info.sparql_endpoint)))
     g.add((ds, VOID.vocabulary, URIRef(ONTOLOGY_IRI)))
@@ -129,9 +132,8 @@ def dataset_description(kg: KnowledgeGraph, stats: Stats, files: dict[str, tuple
         g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/"
                                             + MEDIA_TYPES[rel.rsplit(".", 1)[1]])))
         g.add((dist, DCAT.byteSize, Literal(str(size), datatype=XSD.nonNegativeInteger)))
-        if info.download_base:
-            g.add((dist, DCAT.downloadURL, URIRef(str(info.url(rel)))))
-            g.add((dist, DCAT.accessURL, URIRef(info.download_base)))
+        g.add((dist, DCAT.downloadURL, URIRef(info.url(rel) or RELATIVE + quote(rel))))
+        g.add((dist, DCAT.accessURL, URIRef(info.download_base or RELATIVE + "./")))
         g.add((dist, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
@@ -174,7 +176,7 @@ def schema_org_dataset(kg: KnowledgeGraph, files: dict[str, tuple[int, str]], in
         "publisher": creator,
         "isBasedOn": sources,
         "distribution": [
-            {"@type": "DataDownload", "name": rel, "contentUrl": info.url(rel) or prefix + rel,
+            {"@type": "DataDownload", "name": rel, "contentUrl": info.url(rel) or prefix + quote(rel),
              "encodingFormat": MEDIA_TYPES[rel.rsplit(".", 1)[1]], "contentSize": f"{size} B", "sha256": sha256}
             for rel, (size, sha256) in files.items()
         ],
@@ -216,9 +218,11 @@ def write_description(kg: KnowledgeGraph, stats: Stats, folder: Path,
 
 def _turtle_of(graph: Graph) -> bytes:
     """A small rdflib graph as Turtle by pyoxigraph's writer (rdflib's writer was the slowest part of a
-    million-triple release's description)."""
+    million-triple release's description); IRIs under RELATIVE are written as references relative to the file
+    (Oxigraph writes absolute IRIs only; no base IRI can have RELATIVE_HOST, kg.base.config)."""
     from kg.base.terms import triples_to_ox
 
     statements = sorted(f"{t.subject} {t.predicate} {t.object}" for t in triples_to_ox(graph))
-    return small_turtle(statements, {p: str(ns) for p, ns in graph.namespaces()})
+    return small_turtle(statements, {p: str(ns) for p, ns in graph.namespaces()}).replace(
+        f"<{RELATIVE}".encode(), b"<")
 

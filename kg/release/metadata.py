@@ -3,18 +3,22 @@ from. Both are inputs, never the clock or the file system's times, so the same r
 same bytes on every machine and in every clone.
 
 The date is, in this order: `--release-date`; SOURCE_DATE_EPOCH (the reproducible-builds convention: seconds
-since 1970, read as a UTC day); else the newest date the records themselves state (a publication's issue date,
-an event's end), at the precision they state it (a year stays a year). File modification times are not used:
-a git checkout sets them to the time of the checkout, so two clones would disagree.
+since 1970, read as a UTC day); else the UTC day of the last git commit that changed the records folder (the same
+in every clone); else the command refuses and says how to set it. It is never a date a source states (an
+article's year is not the release's). File modification times are not used: a git checkout sets them to the
+time of the checkout, so two clones would disagree.
 """
 
 from __future__ import annotations
 
+import datetime
+import os
+import subprocess
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from kg.base.config import (
-    PREFIXES,
     ReleaseInfo,
     check_download_base,
     check_release_date,
@@ -22,13 +26,10 @@ from kg.base.config import (
     expand,
     source_date_epoch,
 )
+from kg.base.errors import InputError
 from kg.base.terms import parse_literal
 from kg.model.build import KnowledgeGraph
 
-XSD = PREFIXES["xsd"]
-_DATE_TYPES = {XSD + "date": "date", XSD + "dateTime": "dateTime", XSD + "gYear": "gYear",
-               XSD + "gYearMonth": "gYearMonth"}
-NO_DATE = "1970-01-01"  # records that state no date at all: the epoch, as SOURCE_DATE_EPOCH=0 would give
 CREATOR_NAME = "pikg contributors"  # who makes the release: the dataset's creator and publisher, the nanopubs'
 
 
@@ -44,41 +45,45 @@ KEYWORDS = ("mental health", "psychosocial intervention", "recovery", "personal 
             "peer support", "evidence", "provenance", "knowledge graph", "linked data", "nanopublication")
 
 
-def newest_stated_date(kg: KnowledgeGraph) -> str | None:
-    """The newest date literal the records state (compared by the last day it covers, a day winning a tie with
-    its year), as written; None when they state none."""
-    best: tuple[str, int, str] | None = None
-    for terms in kg.literals.values():
-        for term in terms:
-            if not term.endswith(">") or "^^<" not in term:
-                continue
-            value, datatype = term[1:].rsplit('"^^<', 1)
-            kind = _DATE_TYPES.get(datatype[:-1])
-            if kind is None:
-                continue
-            if kind in ("date", "dateTime"):
-                value = value[:10]  # a day (its time and zone dropped)
-            last_day = value + {"gYear": "-12-31", "gYearMonth": "-31"}.get(kind, "")
-            key = (last_day, len(value), value)
-            if best is None or key > best:
-                best = key
-    return None if best is None else best[2]
+def records_commit_date(records_dir: Path) -> str | None:
+    """The UTC day of the last git commit that changed `records_dir`, or None when it is not in a git checkout
+    (or git is missing). Git runs without a pager, system configuration or prompts, and only reads."""
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        done = subprocess.run(["git", "--no-pager", "-C", str(records_dir), "log", "-1", "--format=%ct", "--", "."],
+                              capture_output=True, text=True, timeout=30, env=env, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    stamp = done.stdout.strip()
+    if done.returncode or not (stamp.isascii() and stamp.isdigit()):
+        return None
+    return datetime.datetime.fromtimestamp(int(stamp), datetime.UTC).date().isoformat()
+
+
+def default_release_date(records_dir: Path) -> str:
+    """SOURCE_DATE_EPOCH's day, else the records' last commit's; InputError saying how to set it otherwise."""
+    date = source_date_epoch() or records_commit_date(records_dir)
+    if date is None:
+        raise InputError(f"no release date: {records_dir} is not in a git checkout whose last commit would date the "
+                         "release; give --release-date YYYY-MM-DD or set SOURCE_DATE_EPOCH (seconds since 1970)")
+    return date
 
 
 def resolved(kg: KnowledgeGraph, info: ReleaseInfo | None) -> ReleaseInfo:
-    """`info` with its date, when it has none, taken as the module says (SOURCE_DATE_EPOCH, else the records)."""
+    """`info` with its date, when it has none, taken as the module says (SOURCE_DATE_EPOCH, else the records'
+    last commit)."""
     if info is not None and info.date:
         return info
-    return replace(info or ReleaseInfo(), date=source_date_epoch() or newest_stated_date(kg) or NO_DATE)
+    return replace(info or ReleaseInfo(), date=default_release_date(kg.settings.records_dir))
 
 
-def release_info(kg: KnowledgeGraph, release_date: str | None = None, download_base: str | None = None,
+def release_info(records_dir: Path, release_date: str | None = None, download_base: str | None = None,
                  sparql_endpoint: str | None = None) -> ReleaseInfo:
-    """The release's date (see the module) and links, checked: the options as the pipeline checks them, then
-    `resolved`."""
-    return resolved(kg, ReleaseInfo(check_release_date(release_date) if release_date else "",
-                                    check_download_base(download_base) if download_base else None,
-                                    check_url(sparql_endpoint, "SPARQL endpoint") if sparql_endpoint else None))
+    """The release's date (see the module) and links, checked, before any build: a mistyped option or a missing
+    date is told before a long build, as the options are."""
+    return ReleaseInfo(check_release_date(release_date) if release_date else default_release_date(records_dir),
+                       check_download_base(download_base) if download_base else None,
+                       check_url(sparql_endpoint, "SPARQL endpoint") if sparql_endpoint else None)
 
 
 def subject_lines(union: list[str], subject: str) -> list[str]:

@@ -4,7 +4,7 @@ the generated message, so that a new field needs none."""
 
 MESSAGES: dict[tuple[str, str], str] = {
     ("publications", "journal"): (
-        "A publication appears in at most one journal (pikg:journalTitle), its title as a plain string."
+        "A publication's journal (pikg:journalTitle) is its title as a plain string."
     ),
     ("publications", "issued"): "A publication date is a single xsd:date or xsd:gYear.",
     ("publications", "language"): "A publication's language is an xsd:language tag such as en.",
@@ -14,12 +14,12 @@ MESSAGES: dict[tuple[str, str], str] = {
     ("events", "end"): "An event's end date is a single xsd:date.",
     ("events", "location"): "An event's location is a schema:Place.",
     ("events", "number"): "An event has at most one conference number, an xsd:positiveInteger.",
-    ("components", "label"): "A component has exactly one preferred label, an English text.",
+    ("components", "label"): "A component has a preferred label, an English text; at least one.",
     ("components", "kind"): (
         "A component has a kind from the component-kind scheme: principle, method, or principle-or-method."
     ),
     ("interventions", "name"): (
-        "An intervention has exactly one name (skos:prefLabel), an English text; put other names in "
+        "An intervention has a name (skos:prefLabel), an English text; at least one. Put other names in "
         "alt_names."
     ),
     ("interventions", "acronym"): "An acronym is a plain string without a language tag.",
@@ -48,7 +48,7 @@ MESSAGES: dict[tuple[str, str], str] = {
         "A study has at most one total sample size, an xsd:nonNegativeInteger (give samples their own sizes)."
     ),
     ("studies", "included_studies"): "A review has at most one count of included studies, an xsd:nonNegativeInteger.",
-    ("studies", "country"): "A study has at most one country, a plain string.",
+    ("studies", "country"): "A study's country is a plain string.",
     ("studies", "contrast"): "A study's contrast is English text, in the source's words.",
     ("studies", "evaluates"): "What a study evaluates (pikg:evaluates) is a pikg:Intervention.",
     ("studies", "reanalyses"): "A data set a study re-analyses (pikg:reanalyses) is a pikg:DataSet.",
@@ -83,12 +83,12 @@ MESSAGES: dict[tuple[str, str], str] = {
         "Whether a finding concerns all its study's interventions is a single xsd:boolean."
     ),
     ("findings", "contrast"): "A finding's contrast is English text, in the source's words.",
-    ("findings", "outcome"): "A finding is about at most one pikg:Outcome.",
+    ("findings", "outcome"): "The outcomes a finding is about (pikg:outcome) are each a pikg:Outcome.",
     ("findings", "phenomenon"): "A finding is about at most one pikg:Phenomenon.",
     ("findings", "role"): "A finding has at most one role: facilitator, barrier, pathway, gap or mechanism.",
     ("findings", "direction"): (
-        "A finding has at most one direction, only where the source gives one: beneficial, no-effect, "
-        "harmful, mixed, no-evidence-of-effect, inconsistent or unclear."
+        "A finding's directions, only where the source gives them, are each one of: beneficial, no-effect, "
+        "harmful, mixed, no-evidence-of-effect, no-significant-difference, inconsistent or unclear."
     ),
     ("findings", "subgroup"): "A finding holds for at most one pikg:ParticipantSubgroup (none: all participants).",
     ("findings", "strength"): "A finding has exactly one assertion strength: stated, suggested, possible or apparent.",
@@ -102,10 +102,10 @@ MESSAGES: dict[tuple[str, str], str] = {
     ("findings", "participants"): (
         "A finding rests on at most one stated number of participants, an xsd:nonNegativeInteger."
     ),
-    ("findings", "estimate"): "A finding has at most one effect estimate, English text quoted from the source.",
+    ("findings", "estimate"): "A finding's effect estimate is English text quoted from the source.",
     ("findings", "certainty"): "A finding's GRADE certainty is one of: high, moderate, low, very-low.",
     ("findings", "cerqual"): "A finding's GRADE-CERQual confidence is one of: high, moderate, low, very-low.",
-    ("tables", "label"): "A source table has exactly one preferred label (its caption), an English text.",
+    ("tables", "label"): "A source table has a preferred label (its caption), an English text; at least one.",
     ("tables", "columns"): "A source table has at least one column (pikg:hasColumn), each a pikg:TableColumn.",
     ("tables", "rows"): "A source table's rows (pikg:hasRow) are pikg:TableRow nodes.",
 }

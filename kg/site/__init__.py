@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg.base.config import ReleaseInfo
 from kg.model.build import KnowledgeGraph
 from kg.model.stats import Stats
 from kg.site.files import MANIFEST, PageWriter
@@ -22,11 +23,12 @@ class SitePages:
     (`finish`). A context manager: leaving it unfinished (the graph failed) stops the forked writers."""
 
     def __init__(self, kg: KnowledgeGraph, out: Path, previous: Path | None = None, fingerprint: str = "",
-                 workers: int | None = None) -> None:
+                 workers: int | None = None, info: ReleaseInfo | None = None) -> None:
         from kg.site.builder import SiteBuilder
 
         self.out, self.fingerprint = out, fingerprint
         self.builder = SiteBuilder(kg)
+        self.builder.info = info  # the release's date and links, as download/ has them
         self.writer = PageWriter(out, previous)
         self.resources = self.builder.start_resource_pages(self.writer, workers)
 

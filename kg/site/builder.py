@@ -20,7 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from kg.base.config import ONTOLOGY_NS, VOCAB_NS, compact, expand
+from kg.base.config import ONTOLOGY_NS, VOCAB_NS, ReleaseInfo, compact, expand
 from kg.model.stats import compute_stats
 from kg.release.description import DESCRIPTION, checksums, distributions, schema_org_dataset
 from kg.schema import DESCRIBING as SCHEMA_DESCRIBING
@@ -47,6 +47,8 @@ COMPARED = [(name, f.name.replace("_", " ").capitalize()) for name, f in zip(DES
 class SiteBuilder(PageBuilder):
     """The site: the pages of PageBuilder, and the home page, the tables as printed, the evidence map, the lists of
     resources by class and the search page."""
+
+    info: ReleaseInfo | None = None  # the release's date and links (kg.release.metadata), as download/ has them
 
     # ------------------------------------------------------------------ the home page
 
@@ -114,7 +116,7 @@ class SiteBuilder(PageBuilder):
             {"name": f"{name}/", "href": "downloads.html#" + name, "sha256": "",
              "size": f"{len(files):,} files, {sum(hashed[f['name']][0] for f in files):,} bytes"}
             for name, files in sorted(folders.items())]
-        described = schema_org_dataset(self.kg, described_files, prefix="download/")
+        described = schema_org_dataset(self.kg, described_files, self.info, prefix="download/")
         dataset = json.dumps(described, ensure_ascii=False, sort_keys=True)
         sources = [self.link(page, s) for s in self.by_label(self.data.instances(PIKG("SourceDocument")))]
         tables = [Link(self.label(t), f"compare.html#{self.local(t)}")

@@ -50,17 +50,18 @@ def _inside(name: object) -> bool:
 
 
 def intact(folder: Path, manifest: dict[str, Any]) -> bool:
-    """Every file the manifest lists is there with the size and modification time it had when written (a file
-    edited or removed since makes the site stale)."""
+    """Every file the manifest lists is there, a regular file (not a link put in its place, whatever its target's
+    size and time), with the size and modification time it had when written (a file edited or removed since makes
+    the site stale)."""
     files = manifest.get("files", {})
     if not files:
         return False
     for name, entry in files.items():
         try:
-            stat = (folder / name).stat()
+            stat = (folder / name).lstat()
         except OSError:
             return False
-        if [stat.st_size, stat.st_mtime_ns] != entry[1:3]:
+        if not S_ISREG(stat.st_mode) or [stat.st_size, stat.st_mtime_ns] != entry[1:3]:
             return False
     return True
 

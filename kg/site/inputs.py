@@ -1,23 +1,21 @@
 """What a site is made from, as one fingerprint: the inputs of the graph (kg.query.cache.cache_key: the records,
-the source texts, the ontology, the base IRI), the rest of the model (shapes, queries), the package's own code
-and templates, the Python and library versions that write the files, and the environment that changes them. Two
+the source texts, the ontology, the base IRI), the release's date and links, the rest of the model (shapes,
+queries), the package's own code and templates, and the Python and library versions that write the files. Two
 runs with the same fingerprint write the same site, so the second need not run at all."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 import stat
 import sys
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
-from kg.base.config import Settings, resource_dir
+from kg.base.config import ReleaseInfo, Settings, resource_dir
 from kg.query.cache import cache_key
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # kg/
-ENVIRONMENT = ("SOURCE_DATE_EPOCH",)  # the release date's fallback (kg.release.metadata)
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -27,10 +25,8 @@ def _files(folder: Path) -> Iterator[Path]:
             yield path
 
 
-def fingerprint(settings: Settings) -> str:
-    digest = hashlib.sha256(f"{cache_key(settings)}\0{sys.version}\0".encode())
-    for name in ENVIRONMENT:
-        digest.update(f"{name}={os.environ.get(name, '')}\0".encode())
+def fingerprint(settings: Settings, info: ReleaseInfo) -> str:
+    digest = hashlib.sha256(f"{cache_key(settings)}\0{sys.version}\0{info!r}\0".encode())
     # every installed distribution's version: pyoxigraph, Jinja2, MarkupSafe, rdflib and the rest write the files
     versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     digest.update("\0".join(versions).encode())

@@ -73,7 +73,7 @@ class Link:
     def __html__(self) -> str:
         """The link as the templates' value macro writes it, made here: a resource page has hundreds, and a
         Jinja macro call per value costs more than the rest of the page."""
-        text = escape(self.text)
+        text = escape(isolate(self.text))
         html = f'<a href="{escape(self.href)}">{text}</a>' if self.href else str(text)
         return html + "".join(" " + q.__html__() for q in self.quotes)
 
@@ -83,8 +83,8 @@ class Quote(Link):
 
     def __html__(self) -> str:
         short = self.text if len(self.text) <= QUOTE_SHOWN else self.text[:QUOTE_SHOWN - 1].rstrip() + "…"
-        title = f' title="{escape(self.text)}"' if short != self.text else ""
-        return f'<a class="quote" href="{escape(self.href or "")}"{title}>“{escape(short)}”</a>'
+        title = f' title="{escape(isolate(self.text))}"' if short != self.text else ""
+        return f'<a class="quote" href="{escape(self.href or "")}"{title}>“{escape(isolate(short))}”</a>'
 
 
 class PageBuilder:
@@ -100,7 +100,7 @@ class PageBuilder:
         self.onto = SiteGraph(kg.statements([ONTOLOGY_GRAPH]), statements)
         self.base = kg.settings.base_iri
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                               undefined=StrictUndefined, keep_trailing_newline=True)
+                               undefined=StrictUndefined, keep_trailing_newline=True, finalize=isolate)
         # a passage is a paragraph of its source's page, not a page of its own: half the resources of a large
         # graph are passages, and a source's page is where a reader wants its passages anyway
         self.passages = set(self.data.instances(PIKG("Passage")))
@@ -296,7 +296,8 @@ class PageBuilder:
                     passages=stated,
                     types=[self.link(page, t) for t in self.data.objects(iri, RDF_TYPE)],
                     sections=sections, more=len(incoming) - INCOMING_SHOWN, incoming=Markup("".join(
-                        f"<li>{link.__html__()} ({escape(prop)})</li>" for link, prop in incoming[:INCOMING_SHOWN])),
+                        f"<li>{link.__html__()} ({escape(isolate(prop))})</li>"
+                        for link, prop in incoming[:INCOMING_SHOWN])),
                     ttl=f"{name}.ttl", **study_parts(self, page, iri),
                     **intervention_parts(self, page, iri), **intervention_results(self, page, iri),
                     **person_parts(self, page, iri))
@@ -314,7 +315,7 @@ class PageBuilder:
                            key=lambda f: (f[0].text.casefold(), f[1], f[2].text.casefold()))
             rows.append({"iri": q, "id": f"p-{self.local(q)}", "text": self.label(q),
                          "file": str(self.data.value(q, PIKG("textFile")) or ""),
-                         "facts": Markup("".join(f"<li>{s.__html__()}: {escape(p)} {o.__html__()}</li>"
+                         "facts": Markup("".join(f"<li>{s.__html__()}: {escape(isolate(p))} {o.__html__()}</li>"
                                                  for s, p, o in facts))})
         return rows
 
@@ -375,8 +376,23 @@ class ResourcePages:
 
 def script_json(text: str) -> str:
     """JSON to embed in a <script> element: no <, > or & can end the element or open a comment or a nested
-    script in it (each only occurs inside JSON strings, where its \\u escape means the same)."""
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    script in it, and no bidi control reorders the page's source (each only occurs inside JSON strings, where
+    its \\u escape means the same)."""
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return BIDI_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def isolate(value: Any) -> Any:
+    """Every text a template prints (Jinja's finalize) that holds a bidi control, between FIRST STRONG ISOLATE and
+    POP DIRECTIONAL ISOLATE: an override in a record's text (U+202E) then reorders only that text, never the page
+    around it (UAX #9: the isolate's end closes what the text left open). Markup, built by the templates, is left
+    as it is; its texts were isolated when printed."""
+    if isinstance(value, str) and not isinstance(value, Markup) and BIDI_CONTROLS.search(value):
+        return f"\u2068{value}\u2069"
+    return value
 
 
 @functools.lru_cache(maxsize=4096)

@@ -17,13 +17,11 @@ are replaced, each is read back whole and compared with what was sent: anything 
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ from kg.base.errors import InputError, KGError
 from kg.query.endpoint import RETRY_STATUS, Client, Deadline, EndpointError, Endpoints, Upload
 from kg.query.redact import printable
 from kg.query.remote import UNION_SETTINGS, RemoteEngine, release_graphs
+from kg.stores.values import value
 
 XSD = PREFIXES["xsd"]
 INSERT_BATCH = 1000  # triples per INSERT DATA: Virtuoso's compiler refuses one of about 2,000 and more (SP031)
@@ -44,9 +43,6 @@ PROBE_PROPERTY = "urn:pikg:publish-probe#value"
 PROBE_VALUES = 5000  # distinct values of each datatype sent to the probe (a release has few of most)
 REFUSED = frozenset({400, 500})  # what a store answers to a value it cannot hold (Oxigraph 400, Virtuoso 500)
 SHOWN = 3  # examples of a difference
-INTEGERS = {XSD + name for name in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-                                    "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
-                                    "unsignedInt", "unsignedShort", "unsignedByte")}
 
 Key = tuple[str, ...]  # a term: ("uri", iri) | ("bnode", id) | ("literal", lexical form, datatype, language)
 Triple = tuple[Key, Key, Key]
@@ -109,22 +105,8 @@ def _datatype(key: Key) -> str | None:
 
 
 def _value(key: Key) -> tuple[str, object] | None:
-    """The value of a literal whose spelling or derived datatype a store may change without changing the value
-    (a boolean, an integer, a decimal: "1.50" as "1.5", a double); None for any other term."""
-    if key[0] != "literal":
-        return None
-    lexical, datatype = key[1], key[2]
-    if datatype == XSD + "boolean" and lexical in ("true", "1", "false", "0"):
-        return ("boolean", lexical in ("true", "1"))
-    # only the XSD lexical forms (Python's int() and float() also take "1_2" and other scripts' digits)
-    if datatype in INTEGERS and re.fullmatch(r"[+-]?[0-9]+", lexical):
-        return ("integer", int(lexical))
-    if datatype == XSD + "decimal" and re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", lexical):
-        return ("decimal", Decimal(lexical))
-    if datatype in (XSD + "double", XSD + "float") and re.fullmatch(
-            r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN", lexical):
-        return ("double", lexical if lexical == "NaN" else float(lexical.replace("INF", "inf")))
-    return None
+    """A literal's value (kg.stores.values), None for any other term."""
+    return value(key[1], key[2]) if key[0] == "literal" else None
 
 
 def _shown(key: Key) -> str:

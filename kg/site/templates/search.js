@@ -47,7 +47,9 @@
       var item = document.createElement("li");
       var link = document.createElement("a");
       link.href = entry[2];
-      link.textContent = entry[0];
+      var name = document.createElement("bdi");  // a name's bidi controls stay inside it
+      name.textContent = entry[0];
+      link.appendChild(name);
       item.appendChild(link);
       item.appendChild(document.createTextNode(" (" + entry[1] + ")"));
       results.appendChild(item);
