@@ -1,16 +1,24 @@
-"""The release folder as a Research Object Crate (RO-Crate 1.2): ro-crate-metadata.json describes the folder
-(name, description, licence, release date, version, keywords, creator), every file in it (media type, size,
-SHA-256, download URL when the base is known) and the source documents with their authors, so that the folder
-can be deposited as it is in Zenodo, WorkflowHub or any RO-Crate aware repository.
+"""The release folder as a Research Object Crate (RO-Crate 1.3): ro-crate-metadata.json describes the folder
+(name, description, licence, release date, version, keywords, creator), every file in it (what it is, media type,
+size, SHA-256, download URL when the base is known) and the source documents with their authors, so that the
+folder can be deposited as it is in Zenodo, WorkflowHub or any RO-Crate aware repository.
 
 It is built with the `rocrate` library (the reference implementation, which knows the crate's context, profile
 and metadata descriptor), given every identifier and the release date, so nothing in it is random or taken from
-the clock: the same input gives the same bytes.
+the clock: the same input gives the same bytes. RO-Crate 1.3 rather than 1.2: it is the version whose JSON-LD
+context the library ships (rocrate/data/ro-crate.jsonld) and writes by default, so a validator (roc-validator has
+a 1.3 profile: 1.2's rules with 1.3's context) can check the crate offline against a copy we did not write.
+
+What a file is comes from the table of the release's README (release-README.md), so the crate and the README in
+the folder say the same of each file, and a file the README does not describe is an error, not a silent gap.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from fnmatch import fnmatchcase
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +27,48 @@ from kg.base.config import TITLE
 from kg.base.files import write_atomic
 from kg.release.metadata import CREATOR_NAME, KEYWORDS, LICENSE, LICENSE_NAME, ReleaseInfo, SourceWork
 
-CRATE_VERSION = "1.2"
+CRATE_VERSION = "1.3"
 METADATA_FILE = "ro-crate-metadata.json"
 FOLDERS = {"interventions/": "A JSON-LD document per intervention, framed for readers without RDF tools.",
            "nanopubs/": "A nanopublication (TriG) per finding: assertion, provenance with the quoted passage, "
                         "publication info."}
+ITEMS = {"interventions/": "intervention", "nanopubs/": "finding"}  # what a folder's file is one of (its name)
+LICENSE_DESCRIPTION = ("Anyone may share the data (copy and redistribute it in any medium or format) and adapt it "
+                       "(remix, transform and build upon it) for any purpose, even commercially, provided they give "
+                       "appropriate credit, provide a link to the licence and indicate if changes were made.")
+README = Path(__file__).with_name("release-README.md")  # the release's README (description.py fills it in)
+_ROW = re.compile(r"^\| (`[^|]+`) \| ([^|]+) \|$")
+
+
+@cache
+def _readme_rows() -> tuple[tuple[str, str], ...]:
+    """(file name or pattern, what it is) per row of the release README's table, markup dropped."""
+    rows: list[tuple[str, str]] = []
+    for line in README.read_text(encoding="utf-8").splitlines():
+        match = _ROW.match(line)
+        if match:
+            text = match[2].strip().replace("`", "")
+            rows.extend((name, text[0].upper() + text[1:] + ".") for name in re.findall(r"`([^`]+)`", match[1]))
+    return tuple(rows)
+
+
+def file_description(rel: str) -> str:
+    """What the file at `rel` is, as the release's README says (a file of a folder: its row, and which item it
+    is); ValueError names a file the README does not describe."""
+    for name, text in _readme_rows():
+        if name == rel or ("*" in name and fnmatchcase(rel, name)):
+            folder = next((f for f in ITEMS if rel.startswith(f)), None)
+            if folder:
+                text += f" This file holds the {ITEMS[folder]} {rel[len(folder):].rsplit('.', 1)[0]}."
+            return text
+    raise ValueError(f"{rel}: not described in the table of files of {README.name}")
 
 
 def crate_metadata(files: dict[str, tuple[int, str]], media_types: dict[str, str], info: ReleaseInfo,
                    sources: list[SourceWork], dataset_iri: str, creator_iri: str, description: str) -> dict[str, Any]:
     """The crate's JSON-LD: the root dataset, one File entity per file (relative path → size and SHA-256), the
-    folders, the licence, the creator, and the sources with their authors."""
+    folders, the licence, the creator, and the sources with their authors. `dataset_iri` is not written: it is not
+    an identifier of the crate (see the root's properties)."""
     from rocrate.model.contextentity import ContextEntity
     from rocrate.model.person import Person
     from rocrate.rocrate import ROCrate
@@ -39,8 +78,11 @@ def crate_metadata(files: dict[str, tuple[int, str]], media_types: dict[str, str
     creator = crate.add(ContextEntity(crate, creator_iri, properties={"@type": "Organization",
                                                                       "name": CREATOR_NAME}))
     crate.add(ContextEntity(crate, LICENSE, properties={"@type": "CreativeWork", "name": LICENSE_NAME,
+                                                        "description": LICENSE_DESCRIPTION,
                                                         "identifier": "CC-BY-4.0"}))
-    for key, value in (("name", TITLE), ("description", description), ("identifier", dataset_iri),
+    # no `identifier`: RO-Crate gives the root one for a persistent identifier assigned to the crate that resolves
+    # to it (a DOI); the dataset's IRI in the graph (dataset.ttl's subject) is not that, and the crate has none
+    for key, value in (("name", TITLE), ("description", description),
                        ("license", {"@id": LICENSE}), ("datePublished", info.date), ("version", __version__),
                        ("keywords", list(KEYWORDS)), ("creator", {"@id": creator.id}),
                        ("publisher", {"@id": creator.id}), ("inLanguage", "en")):
@@ -53,7 +95,8 @@ def crate_metadata(files: dict[str, tuple[int, str]], media_types: dict[str, str
             folders[folder] = crate.add_dataset(source=None, dest_path=folder, properties={
                 "name": folder.rstrip("/"), "description": text})
     for rel, (size, sha256) in sorted(files.items()):
-        properties: dict[str, Any] = {"name": rel, "encodingFormat": media_types[rel.rsplit(".", 1)[1]],
+        properties: dict[str, Any] = {"name": rel, "description": file_description(rel),
+                                      "encodingFormat": media_types[rel.rsplit(".", 1)[1]],
                                       "contentSize": str(size), "sha256": sha256}
         url = info.url(rel)
         if url:
