@@ -81,10 +81,9 @@ def test_the_crate_is_deterministic(kg, release: Path) -> None:
     assert not re.search(r'"@id": "#', text)
     assert re.findall(r"\d{4}-\d{2}-\d{2}T", text) == []
     doc = json.loads(text)
-    again = crate_metadata({"pikg.ttl": (1, "0" * 64)}, MEDIA_TYPES, ReleaseInfo("2026-12-01"), [], "x:ds",
-                           "x:org", "d")
-    assert again == crate_metadata({"pikg.ttl": (1, "0" * 64)}, MEDIA_TYPES, ReleaseInfo("2026-12-01"), [], "x:ds",
-                                   "x:org", "d")
+    again = crate_metadata({"pikg.ttl": (1, "0" * 64)}, MEDIA_TYPES, ReleaseInfo("2026-12-01"), [], "x:org", "d")
+    assert again == crate_metadata({"pikg.ttl": (1, "0" * 64)}, MEDIA_TYPES, ReleaseInfo("2026-12-01"), [], "x:org",
+                                   "d")
     entity = next(e for e in again["@graph"] if e["@id"] == "pikg.ttl")
     assert "contentUrl" not in entity and "url" not in again["@graph"][0]  # no download base, no links
     assert doc["@graph"][0]["@id"] == "./"

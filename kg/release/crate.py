@@ -65,10 +65,9 @@ def file_description(rel: str) -> str:
 
 
 def crate_metadata(files: dict[str, tuple[int, str]], media_types: dict[str, str], info: ReleaseInfo,
-                   sources: list[SourceWork], dataset_iri: str, creator_iri: str, description: str) -> dict[str, Any]:
+                   sources: list[SourceWork], creator_iri: str, description: str) -> dict[str, Any]:
     """The crate's JSON-LD: the root dataset, one File entity per file (relative path → size and SHA-256), the
-    folders, the licence, the creator, and the sources with their authors. `dataset_iri` is not written: it is not
-    an identifier of the crate (see the root's properties)."""
+    folders, the licence, the creator, and the sources with their authors."""
     from rocrate.model.contextentity import ContextEntity
     from rocrate.model.person import Person
     from rocrate.rocrate import ROCrate
@@ -123,8 +122,8 @@ def crate_metadata(files: dict[str, tuple[int, str]], media_types: dict[str, str
 
 
 def write_crate(folder: Path, files: dict[str, tuple[int, str]], media_types: dict[str, str], info: ReleaseInfo,
-                sources: list[SourceWork], dataset_iri: str, creator_iri: str, description: str) -> None:
+                sources: list[SourceWork], creator_iri: str, description: str) -> None:
     """ro-crate-metadata.json in the folder, written last: it lists every other file (the dataset descriptions
     too)."""
-    doc = crate_metadata(files, media_types, info, sources, dataset_iri, creator_iri, description)
+    doc = crate_metadata(files, media_types, info, sources, creator_iri, description)
     write_atomic(folder / METADATA_FILE, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

@@ -212,8 +212,7 @@ def write_description(kg: KnowledgeGraph, stats: Stats, folder: Path,
                                                         ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     described = {**files, **checksums(folder, [folder / "dataset.jsonld", folder / "dataset.ttl"])}
     base = kg.settings.base_iri
-    write_crate(folder, described, MEDIA_TYPES, info, works, f"{base}dataset", creator_iri(base),
-                DESCRIPTION)
+    write_crate(folder, described, MEDIA_TYPES, info, works, creator_iri(base), DESCRIPTION)
 
 
 def _turtle_of(graph: Graph) -> bytes:
