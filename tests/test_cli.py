@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from conftest import BUNDLED, FIXTURE_SOURCES, FIXTURES, ROOT, SEEDS
 from kg import __version__
+from kg.base.files import RELEASE_FILES, RELEASE_FOLDERS
 from kg.cli import cli
 
 COMMANDS = ["build", "release", "check", "validate", "query", "export", "stats", "conflicts", "new", "schema",
@@ -53,15 +54,17 @@ def test_build_prints_summary_and_writes_files(run, tmp_path: Path) -> None:
     assert lines[4] == "Validation: conforms to the shapes"
     assert lines[5] == "Violation queries: 3 run, none returned rows"
     findings, interventions = BUNDLED["classes"]["pikg:Finding"], BUNDLED["classes"]["pikg:Intervention"]
-    assert lines[6].startswith(f"Wrote {16 + interventions + findings} files (")
+    files = len(RELEASE_FILES - set(RELEASE_FOLDERS))
+    assert lines[6].startswith(f"Wrote {files + interventions + findings} files (")
     assert lines[6].endswith(" bytes) to release/:")
     assert lines[7].startswith("  README.md (")
     assert lines[-2:] == [f"  nanopubs/: {findings} nanopublications (TriG), one per finding",
                           f"  interventions/: {interventions} framed JSON-LD documents"]
     assert sorted(p.name for p in (tmp_path / "release").iterdir()) == [
         ".pikg-output", "README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "interventions",
-        "mappings.sssom.tsv", "nanopubs", "ontology.ttl", "pikg.jsonld", "pikg.nq", "pikg.nt", "pikg.rdf", "pikg.trig",
-        "pikg.ttl", "ro-crate-metadata.json", "shapes-sparql.ttl", "shapes.ttl", "vocabularies.ttl"]
+        "interventions.schema.json", "mappings.sssom.tsv", "nanopubs", "ontology.ttl", "pikg.jsonld", "pikg.nq",
+        "pikg.nt", "pikg.rdf", "pikg.trig", "pikg.ttl", "ro-crate-metadata.json", "shapes-sparql.ttl", "shapes.ttl",
+        "vocabularies.ttl"]
 
 
 def test_query_csv(run) -> None:

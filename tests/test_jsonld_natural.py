@@ -50,29 +50,33 @@ def test_framed_documents_have_json_types(release: Path) -> None:
     stated = {name: d["peerSupport"] for name, d in docs.items() if "peerSupport" in d}  # Table 1's rows say it
     assert stated and all(type(v) is bool for v in stated.values())
     assert [name for name, v in stated.items() if not v] == ["ips"]
-    days = {name: d["durations"]["durationInDays"] for name, d in docs.items()
-            if "durationInDays" in d.get("durations", {})}
+    days = {name: r["durationInDays"] for name, d in docs.items() for r in d.get("durations", ())
+            if "durationInDays" in r}
     assert days and all(isinstance(v, int) and not isinstance(v, bool) for v in days.values())
     sizes = [n["sampleSize"] for d in docs.values() for n in _nodes(d) if "sampleSize" in n]
     assert sizes and all(type(v) is int for v in sizes)
     assert 12 in sizes
     ips = docs["ips"]
-    assert isinstance(ips["name"], str) and ips["acronym"] == "IPS" and isinstance(ips["aim"], str)
-    assert all(isinstance(c["name"], str) for c in ips["components"])
+    assert ips["name"] == ["Individual placement and support"] and ips["acronym"] == ["IPS"]
+    assert all(isinstance(a, str) for a in ips["aim"])
+    assert all(isinstance(n, str) for c in ips["components"] for n in c["name"])
     publication = next(n for n in _nodes(ips) if n["@id"].endswith("publication/ips-recovery-abstract-2017"))
-    assert publication["numberOfPages"] == 1 and isinstance(publication["title"], str)
-    assert publication["issued"] == {"@value": "2017-09-22", "@type": "xsd:date"}  # two datatypes: value objects
+    assert publication["numberOfPages"] == 1 and all(isinstance(t, str) for t in publication["title"])
+    assert publication["issued"] == "2017-09-22"  # a day; a year is issuedYear: a date is a JSON string
+    article = next(n for n in _nodes(docs["imr"]) if n["@id"].endswith("publication/missing-link-article"))
+    assert article["issuedYear"] == "2021" and "issued" not in article
 
 
 def test_framed_documents_quote_the_table_1_facts(release: Path) -> None:
     ips = _framed(release)["ips"]
     facts = {(f["predicate"], json.dumps(f["object"], ensure_ascii=False)): f["derivedFrom"] for f in ips["facts"]}
-    passage = facts[("peerSupport", "false")]
-    assert passage["inSource"].endswith("source/missing-link-table-1") and isinstance(passage["quote"], str)
-    assert facts[("name", '"Individual placement and support"')]["quote"] == "Individual placement and support"
+    [passage] = facts[("peerSupport", '{"@value": "false", "@type": "xsd:boolean"}')]  # an object: expanded form
+    assert passage["inSource"]["@id"].endswith("source/missing-link-table-1") and isinstance(passage["quote"], str)
+    [passage] = facts[("name", '{"@value": "Individual placement and support", "@language": "en"}')]
+    assert passage["quote"] == "Individual placement and support"
     assert {f["predicate"] for c in ips["components"] for f in c["facts"]} >= {"name"}
-    assert {f["predicate"] for f in ips["durations"]["facts"]} >= {"durationText"}
-    quotes = [f["supportingPassage"]["quote"] for f in ips["findings"]]
+    assert {f["predicate"] for f in ips["durations"][0]["facts"]} >= {"durationText"}
+    quotes = [p["quote"] for f in ips["findings"] for p in f["supportingPassage"]]
     assert quotes and all(isinstance(q, str) for q in quotes)
 
 
@@ -80,7 +84,7 @@ def test_whole_graph_document_has_json_types(release: Path) -> None:
     doc = json.loads((release / "pikg.jsonld").read_text(encoding="utf-8"))
     by_id = {n["@id"]: n for n in doc["@graph"]}
     ips = by_id["https://w3id.org/pikg/id/intervention/ips"]
-    assert ips["peerSupport"] is False and ips["name"] == "Individual placement and support"
+    assert ips["peerSupport"] is False and ips["name"] == ["Individual placement and support"]
     assert all(type(n["sampleSize"]) is int for n in doc["@graph"] if "sampleSize" in n)
     assert all(type(n["authorPosition"]) is int for n in doc["@graph"] if "authorPosition" in n)
     assert all(isinstance(n["quote"], str) for n in doc["@graph"] if "quote" in n)

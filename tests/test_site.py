@@ -767,8 +767,8 @@ def test_home_page_leads_with_the_interventions(site: Path) -> None:
     # 2017 study's 6 (the background claim the 2017 abstract cites is no finding of a study here)
     assert 'Tables as the sources print them: <a href="compare.html#missing-link-table-1">' in html
     listed = _table((site / "downloads.html").read_text(encoding="utf-8"), 'class="downloads"')
-    assert [row[0] for row in listed] == sorted(p.relative_to(site / "download").as_posix()
-                                                for p in (site / "download").rglob("*") if p.is_file())
+    assert [row[0] for row in listed] == [p.relative_to(site / "download").as_posix()  # by path: a folder's files
+                                          for p in sorted((site / "download").rglob("*")) if p.is_file()]
     for name, size, sha256 in listed:  # as the release's crate states them, and as they are
         data = (site / "download" / name).read_bytes()
         assert (size, sha256) == (f"{len(data):,} bytes", hashlib.sha256(data).hexdigest()), name

@@ -123,7 +123,7 @@ def _others(old: Path, new: Path) -> list[tuple[Path, Path]]:
 RELEASE_FILES = frozenset({"README.md", "context.jsonld", "dataset.jsonld", "dataset.ttl", "ontology.ttl",
                            "vocabularies.ttl", "shapes.ttl", "shapes-sparql.ttl", "pikg.ttl", "pikg.nt", "pikg.rdf",
                            "pikg.jsonld", "pikg.trig", "pikg.nq", "ro-crate-metadata.json", "mappings.sssom.tsv",
-                           "interventions", "nanopubs"})
+                           "interventions", "interventions.schema.json", "nanopubs"})
 RELEASE_FOLDERS = {"interventions": ".jsonld", "nanopubs": ".trig"}  # the release's folders and their files
 
 

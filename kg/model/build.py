@@ -47,6 +47,8 @@ DERIVED_FROM = curie("prov:wasDerivedFrom")
 PASSAGE, EXACT, IN_SOURCE, TEXT_FILE = curie("pikg:Passage"), curie("oa:exact"), curie("pikg:inSource"), \
     curie("pikg:textFile")
 CURATOR_STATEMENT = curie("pikg:CuratorStatement")
+VALUE_POSITION = curie("pikg:valuePosition")
+XSD_POSITIVE = PREFIXES["xsd"] + "positiveInteger"
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ class _Builder:
         self.kg = kg
         self.base = kg.settings.base_iri
         self.origins, self.literals = kg.origins, kg.literals  # or one file's own, see build_files
+        self.placed: set[str] = set()  # statements given a position (an ordered field's values)
 
     def node(self, segment: str, rid: str) -> str:
         return f"{self.base}{segment}/{rid}"
@@ -244,10 +247,13 @@ class _Builder:
         curators = rec.section.curated or fld.kind in CURATORS
         passage = None if curators else self.passage(graph, rf, value.quote, value.quote_in)
         own = subject[1:-1]
-        for s, p, o in fld.triples(own, value.items, value.extra, self.base, rf.source.id):
+        for at, (s, p, o) in enumerate(fld.triples(own, value.items, value.extra, self.base, rf.source.id), 1):
             if s != own:  # a node the kind made (a duration, an authorship), or the object of an inverse field
                 self.origins.setdefault((s, p if fld.inverse else None), origin)
             stmt = self.fact(graph, name, iri(s), iri(p), term(o), passage)
+            if fld.ordered and stmt not in self.placed:  # a value listed twice keeps its first place
+                self.placed.add(stmt)
+                graph[f"{stmt} {VALUE_POSITION} {literal(str(at), datatype=XSD_POSITIVE)}"] = None
             for target in value.extra.get("derived_from", ()):  # not stated: derived from other records' values
                 graph[f"{stmt} {curie('pikg:derivedFromRecord')} {iri(self.base + target)}"] = None
 

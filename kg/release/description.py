@@ -36,7 +36,8 @@ DESCRIPTION = (
     "fact traced to a verbatim passage of its source document."
 )
 MEDIA_TYPES = {**{suffix: media for suffix, media in FORMATS.values()}, "jsonld": "application/ld+json",
-               "ttl": "text/turtle", "md": "text/markdown", "tsv": "text/tab-separated-values"}
+               "ttl": "text/turtle", "md": "text/markdown", "tsv": "text/tab-separated-values",
+               "json": "application/schema+json"}  # the one .json file described: the JSON Schema (2020-12)
 MODEL_FILES = {"ontology.ttl": ("ontology", "pikg.ttl"), "vocabularies.ttl": ("ontology", "vocabularies.ttl"),
                "shapes.ttl": ("shapes", "pikg-shapes.ttl"), "shapes-sparql.ttl": ("shapes", "pikg-shapes-sparql.ttl")}
 

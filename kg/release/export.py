@@ -12,16 +12,18 @@ import functools
 import io
 import json
 import re
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph
+from rdflib import Graph
 
-from kg.base.config import ONTOLOGY_NS, PREFIXES
-from kg.model.build import KnowledgeGraph, load_model, nquad_lines
+from kg.base.config import PREFIXES
+from kg.model.build import KnowledgeGraph, nquad_lines
 from kg.model.published import Published
+from kg.schema.jsonld import OTHER_KEYS, context, term_key
+
+__all__ = ["EXTERNAL_TERMS", "FORMATS", "jsonld_context", "serialize", "term_key"]
 
 FORMATS: dict[str, tuple[str, str]] = {  # name: (file suffix, media type)
     "turtle": ("ttl", "text/turtle"),
@@ -33,110 +35,19 @@ FORMATS: dict[str, tuple[str, str]] = {  # name: (file suffix, media type)
 }
 
 
-def jsonld_context(ontology: Graph | None = None) -> dict[str, Any]:
-    """The JSON-LD context, derived from the ontology so that the two cannot drift: one term per property of
-    ours, keyed by its rdfs:label, and one per property of other vocabularies the records use (EXTERNAL_TERMS);
-    classes resolve through @vocab, so that `Study` the type and `study` the property are not two terms apart
-    only by case."""
-    if ontology is None:
-        return copy.deepcopy(_packaged_context())
-    return _context(ontology)
-
-
-DEFAULT_LANGUAGE = "en"  # the records' language: a string in it is a plain JSON string
-
-# The natural keys of the terms of other vocabularies the records use (the ontology's own come from rdfs:label):
-# "@type" coerces a value, "@language": None keeps an xsd:string plain, neither takes the default language.
-EXTERNAL_TERMS: dict[str, dict[str, Any]] = {
-    "name": {"@id": "skos:prefLabel"},
-    "altName": {"@id": "skos:altLabel"},
-    "hiddenName": {"@id": "skos:hiddenLabel"},
-    "definition": {"@id": "skos:definition"},
-    "note": {"@id": "skos:note"},
-    "editorialNote": {"@id": "skos:editorialNote"},
-    "example": {"@id": "skos:example"},
-    "notation": {"@id": "skos:notation", "@language": None},
-    "inScheme": {"@id": "skos:inScheme", "@type": "@id"},
-    "closeMatch": {"@id": "skos:closeMatch", "@type": "@id"},
-    "broadMatch": {"@id": "skos:broadMatch", "@type": "@id"},
-    "relatedMatch": {"@id": "skos:relatedMatch", "@type": "@id"},
-    "title": {"@id": "dcterms:title"},
-    "description": {"@id": "dcterms:description"},
-    "issued": {"@id": "dcterms:issued"},
-    "language": {"@id": "dcterms:language", "@type": "xsd:language"},
-    "category": {"@id": "dcterms:type", "@type": "@id"},
-    "creator": {"@id": "dcterms:creator", "@type": "@id"},
-    "source": {"@id": "dcterms:source", "@type": "@id"},
-    "describedIn": {"@id": "dcterms:isReferencedBy", "@type": "@id"},
-    "fullName": {"@id": "foaf:name", "@language": None},
-    "quote": {"@id": "oa:exact", "@language": None},
-    "derivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
-    "subject": {"@id": "rdf:subject", "@type": "@id"},
-    "predicate": {"@id": "rdf:predicate", "@type": "@vocab"},
-    "object": {"@id": "rdf:object"},
-    "definedBy": {"@id": "rdfs:isDefinedBy", "@type": "@id"},
-    "eventName": {"@id": "schema:name"},
-    "addressCountry": {"@id": "schema:addressCountry", "@language": None},
-    "status": {"@id": "schema:creativeWorkStatus", "@language": None},
-    "startDate": {"@id": "schema:startDate", "@type": "xsd:date"},
-    "endDate": {"@id": "schema:endDate", "@type": "xsd:date"},
-    "location": {"@id": "schema:location", "@type": "@id"},
-    "numberOfPages": {"@id": "schema:numberOfPages", "@type": "xsd:positiveInteger"},
-    "volumeNumber": {"@id": "schema:volumeNumber", "@language": None},
-    "studyDesign": {"@id": "schema:studyDesign", "@type": "@id"},
-    "workPresented": {"@id": "schema:workPresented", "@type": "@id"},
-}
+def jsonld_context() -> dict[str, Any]:
+    """The JSON-LD context, written from the model (kg.schema.jsonld) as the ontology's properties are, so that
+    the two cannot drift: a natural key per property, a list for every property that can have several values."""
+    return copy.deepcopy(_packaged_context())
 
 
 @functools.cache
 def _packaged_context() -> dict[str, Any]:
-    return _context(load_model()[0])
+    return {"@context": context()}
 
 
-def term_key(label: str, functional: bool = True) -> str:
-    """A property's JSON key from its rdfs:label, in lowerCamelCase: "has component" names the parts an
-    intervention has, so a many-valued "has X" is keyed by the plural "Xs" ("components")."""
-    words = [w for w in re.split(r"[^0-9A-Za-z]+", label) if w]
-    plural = len(words) > 1 and words[0].lower() == "has" and not functional
-    if len(words) > 1 and words[0].lower() == "has":
-        words = words[1:]
-    key = words[0].lower() + "".join(w[:1].upper() + w[1:] for w in words[1:])
-    return key + "s" if plural else key
-
-
-def _context(ontology: Graph) -> dict[str, Any]:
-    context: dict[str, Any] = dict(sorted(PREFIXES.items()))
-    terms: dict[str, Any] = {}
-    keys: list[str] = []
-    literal_ranges = (PREFIXES["xsd"], str(RDF.langString), str(RDFS.Literal))
-    for term in sorted(set(ontology.subjects(RDFS.isDefinedBy, None)), key=str):
-        iri = str(term)
-        if not iri.startswith(ONTOLOGY_NS):
-            continue
-        local = iri[len(ONTOLOGY_NS):]
-        kinds = set(ontology.objects(term, RDF.type))
-        if not kinds & {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}:
-            continue  # a class: @vocab resolves its local name
-        rng = ontology.value(term, RDFS.range)
-        definition: dict[str, Any] = {"@id": f"pikg:{local}"}
-        if OWL.ObjectProperty in kinds or (rng is not None and not str(rng).startswith(literal_ranges)):
-            definition["@type"] = "@id"
-        elif rng is None or rng == XSD.string:
-            definition["@language"] = None
-        elif str(rng).startswith(PREFIXES["xsd"]):
-            definition["@type"] = f"xsd:{str(rng)[len(PREFIXES['xsd']):]}"
-        label = ontology.value(term, RDFS.label)
-        key = term_key(str(label) if label is not None else local, OWL.FunctionalProperty in kinds)
-        keys.append(key)
-        terms[key] = definition
-    keys += EXTERNAL_TERMS
-    terms.update(EXTERNAL_TERMS)
-    clashes = sorted(k for k, n in Counter(k.lower() for k in [*context, *keys]).items() if n > 1)
-    if clashes:  # a JSON reader must not have to tell `study` from `Study`
-        raise ValueError(f"JSON-LD terms that differ only by case or repeat: {', '.join(clashes)}")
-    context.update({"@language": DEFAULT_LANGUAGE, "@vocab": ONTOLOGY_NS})
-    context.update(sorted(terms.items()))
-    return {"@context": context}
+# the natural key of each property of another vocabulary (the site names them so)
+EXTERNAL_TERMS: dict[str, dict[str, Any]] = {key: {"@id": curie} for curie, key in OTHER_KEYS.items()}
 
 
 def canonical_json(value: Any) -> Any:

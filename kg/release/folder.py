@@ -22,7 +22,7 @@ from kg.model.build import KnowledgeGraph, nquad_lines
 from kg.model.published import Published
 from kg.release.description import checksums, write_description
 from kg.release.export import FORMATS, jsonld_context, serialize, write_turtle
-from kg.release.framed import ReleaseIndex, framed_intervention
+from kg.release.framed import SCHEMA_FILE, ReleaseIndex, framed_intervention, framed_schema
 from kg.release.jsonld import document
 from kg.release.metadata import resolved
 from kg.release.nanopubs import write_nanopubs
@@ -68,10 +68,12 @@ def write_derived(folder: Path, base_iri: str, formats: tuple[str, ...] = DERIVE
 
 
 def write_framed(folder: Path, data: Published) -> None:
+    """A framed document per intervention, and their JSON Schema."""
     index = ReleaseIndex(data.union, data.base_iri)
     for intervention in index.interventions:
         write_atomic(folder / "interventions" / f"{intervention.rsplit('/', 1)[1]}.jsonld",
                      framed_intervention(index, intervention))
+    write_atomic(folder / SCHEMA_FILE, framed_schema())
 
 
 def start_derived(folder: Path, base_iri: str, formats: tuple[str, ...]) -> subprocess.Popen:
@@ -131,7 +133,7 @@ def write_release_files(kg: KnowledgeGraph, folder: Path, data: Published, judge
             write_derived(folder, kg.settings.base_iri)
         else:
             write_framed(folder, data)
-            known = checksums(folder, [folder / "pikg.nt", folder / "pikg.nq",
+            known = checksums(folder, [folder / "pikg.nt", folder / "pikg.nq", folder / SCHEMA_FILE,
                                        *sorted((folder / "interventions").glob("*.jsonld"))])
             known.update(finish_derived(process))
             process = None

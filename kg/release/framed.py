@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kg.base.config import VOCAB_NS, expand
+from kg.base.config import ONTOLOGY_NS, VOCAB_NS, expand
 from kg.release.export import jsonld_context
-from kg.release.jsonld import Compactor, by_subject
+from kg.release.jsonld import Compactor, Positions, by_subject
+from kg.schema.jsonld import document_schema
+
+SCHEMA_FILE = "interventions.schema.json"  # the release's JSON Schema of the framed documents
 
 _NOT_NESTED = {expand(n) for n in ("dcterms:isReferencedBy", "dcterms:creator", "pikg:hasAuthorship",
                                      "skos:inScheme")}
@@ -20,8 +23,8 @@ _RDF_SUBJECT, _RDF_PREDICATE, _DERIVED_FROM = expand("rdf:subject"), expand("rdf
 # which only repeat the passage of its label
 _BOOKKEEPING = {f"<{expand(n)}>" for n in ("rdf:type", "skos:inScheme", "dcterms:isReferencedBy")}
 FRAME_TERMS = {  # what a framed document adds to the context: the statements that point at a node, nested in it
-    "findings": {"@reverse": "pikg:intervention"},
-    "facts": {"@reverse": "rdf:subject"},
+    "findings": {"@reverse": "pikg:intervention", "@container": "@set"},
+    "facts": {"@reverse": "rdf:subject", "@container": "@set"},
 }
 
 
@@ -33,6 +36,7 @@ class ReleaseIndex:
 
     def __init__(self, union: list[str], base_iri: str) -> None:
         machinery = f"<{base_iri}statement/"
+        self.positions = Positions.scan(union)  # the order of the lists a source orders (components)
         self.pairs = dict(by_subject(s for s in union if not s.startswith(machinery)))
         self.findings: dict[str, list[str]] = {}
         for subject, pairs in self.pairs.items():
@@ -114,9 +118,21 @@ def framed_intervention(index: ReleaseIndex, intervention: str) -> bytes:
         if allowed is None and len(ancestors) <= 1 and index.facts.get(node):  # the intervention and its parts
             extra["facts"] = [render(s, inside, frozenset(o[1:-1] for p, o in nodes[s] if p == _DERIVED_FROM))
                               for s in sorted(index.facts[node])]
-        return compactor.node(node, nodes.get(node, ()), embed, extra or None)
+        return compactor.node(node, nodes.get(node, ()), embed, extra or None, index.positions)
 
     doc = render(intervention, frozenset())
     return (json.dumps({"@context": context, **doc}, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
             ).encode("utf-8")
 
+
+
+def framed_schema() -> bytes:
+    """The JSON Schema of the framed documents (SCHEMA_FILE), written from the model as the context is; the
+    classes @type may name are the ontology's (through @vocab) and the other vocabularies' terms."""
+    from rdflib import OWL, RDF
+
+    from kg.model.build import load_model
+
+    classes = sorted(str(c)[len(ONTOLOGY_NS):] for c in load_model()[0].subjects(RDF.type, OWL.Class)
+                     if str(c).startswith(ONTOLOGY_NS))
+    return (json.dumps(document_schema(classes, FRAME_TERMS), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

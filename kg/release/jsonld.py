@@ -1,19 +1,21 @@
-"""Compact JSON-LD written straight from N-Triples statements, with the context derived from the ontology.
+"""Compact JSON-LD written straight from N-Triples statements, with the context written from the model
+(kg.schema.jsonld).
 
 rdflib's JSON-LD compaction and pyld's framing were too slow for a large graph (benchmarks/RESULTS.md); both are
-replaced by this one mapping, which only does what our data needs (IRIs and literals, no blank nodes): a
-property of ours becomes its context term when the value fits the term's type coercion, anything else keeps
-its compact IRI with an explicit value object. tests/test_release.py reads every document back with pyld and
-compares the triples with the graph's.
+replaced by this one mapping, which only does what our data needs (IRIs and literals, no blank nodes) and gives
+what JSON-LD compaction with the context gives: a property becomes the term whose coercion fits the value, in the
+container the term declares (a set: always a list), a value no term fits keeps an explicit value object; lists a
+source orders keep its order (Positions). tests/test_release.py and tests/test_jsonld_shapes.py read every
+document back with pyld and pyoxigraph and compare the triples with the graph's, and compact them again with pyld.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from kg.base.config import RDF_TYPE, XSD_STRING
+from kg.base.config import ONTOLOGY_NS, PREFIXES, RDF_TYPE, XSD_STRING
 from kg.base.terms import parse_literal, split
 
 Embed = Callable[[str], "dict[str, Any] | None"]
@@ -38,7 +40,9 @@ def native(lexical: str, datatype: str) -> bool | int | None:
 
 
 class Compactor:
-    """Turns statements grouped by subject into compact JSON-LD node objects for one context."""
+    """Turns statements grouped by subject into compact JSON-LD node objects for one context, in the shape the
+    context declares (kg.schema.jsonld): a key that is a set is always a list, any other a single value; a node
+    is always `{"@id": …}`; a property with a term per datatype (a day, a year) takes the term that fits."""
 
     def __init__(self, context: dict[str, Any]) -> None:
         self.language = context.get("@language")
@@ -46,8 +50,10 @@ class Compactor:
         self._compacted: dict[str, str] = {}
         self.prefixes = sorted(((v, k) for k, v in context.items() if isinstance(v, str) and not k.startswith("@")
                                 and v.endswith(("/", "#"))), key=lambda item: -len(item[0]))
-        # property IRI → (term, coercion, whether an xsd:string is plain: "@language": null)
-        self.terms: dict[str, tuple[str, str | None, bool]] = {}
+        # property IRI → its terms, in the context's order: (term, coercion, whether a string is plain:
+        # "@language": null)
+        self.terms: dict[str, list[tuple[str, str | None, bool]]] = {}
+        self.many: dict[str, bool] = {}  # term → whether it is a set (always a list)
         self.classes: dict[str, str] = {}
         for term, definition in context.items():
             if term.startswith("@") or not isinstance(definition, (str, dict)):
@@ -56,13 +62,17 @@ class Compactor:
                 if ":" in definition and not definition.endswith(("/", "#")):
                     self.classes[self.expand(definition)] = term
                 continue
+            self.many[term] = definition.get("@container") == "@set"
             if "@reverse" in definition:
                 continue
             coercion = definition.get("@type")
-            self.terms[self.expand(definition["@id"])] = (
+            self.terms.setdefault(self.expand(definition["@id"]), []).append((
                 term, self.expand(coercion) if coercion and not coercion.startswith("@") else coercion,
-                "@language" in definition and definition["@language"] is None)
-        self.keys = {term for term, _, _ in self.terms.values()}
+                "@language" in definition and definition["@language"] is None))
+        self.keys = {term for terms in self.terms.values() for term, _, _ in terms}
+        # property IRI → the term a node goes under, and its coercion
+        self.node_terms = {p: next(((k, c) for k, c, _ in terms if c in (None, "@vocab", "@none")),
+                                   (terms[0][0], terms[0][1])) for p, terms in self.terms.items()}
 
     def expand(self, name: str) -> str:
         prefix, _, local = name.partition(":")
@@ -85,7 +95,7 @@ class Compactor:
         if value in self.classes:
             return self.classes[value]
         if value in self.terms:
-            return self.terms[value][0]
+            return self.terms[value][0][0]
         if self.vocab and value.startswith(self.vocab):
             local = value[len(self.vocab):]
             if local and local not in self.keys and ":" not in local and "/" not in local:
@@ -94,32 +104,39 @@ class Compactor:
 
     def entry(self, predicate: str, obj: str, embed: Embed | None = None) -> tuple[str, Any]:
         """The key and value under which one (predicate, object) goes into a node object; `embed` may give a
-        node object to put in place of a reference. A property keeps its term whatever the value: one that does
-        not fit the term's coercion is written as an explicit value object, which coercion leaves alone."""
-        term, coercion, plain = self.terms.get(predicate, (None, None, False))
-        key = term or self.iri(predicate)
-        if obj.startswith("<"):
-            nested = embed(obj[1:-1]) if embed else None
-            if nested is not None:
-                return key, nested
+        node object to put in place of a reference. Of a property's terms the first whose coercion fits the value
+        is taken; a value none fits (not one the records make) keeps the first term with an explicit value
+        object, which coercion leaves alone."""
+        if obj[0] == "<":
+            target = obj[1:-1]
+            key, coercion = self.node_terms.get(predicate) or (self.iri(predicate), None)
             if coercion == "@vocab":
-                return key, self.vocab_iri(obj[1:-1])
-            value = self.iri(obj[1:-1])
-            return key, value if coercion == "@id" else {"@id": value}
+                return key, self.vocab_iri(target)
+            nested = embed(target) if embed and coercion != "@none" else None
+            return key, nested if nested is not None else {"@id": self.iri(target)}
+        known = predicate in self.terms
+        terms = self.terms[predicate] if known else [(self.iri(predicate), None, False)]
         lexical, language, datatype = parse_literal(obj)
-        if coercion not in (None, "@id", "@vocab"):
-            if datatype != coercion:
-                return key, self._value_object(lexical, language, datatype)
-            number = native(lexical, datatype)
-            return key, lexical if number is None else number
-        if coercion is None and datatype in (XSD_BOOLEAN, XSD_INTEGER):
-            number = native(lexical, datatype)
+        if datatype == XSD_STRING:
+            datatype = None
+        if known:
+            for key, coercion, plain in terms:
+                if coercion == "@none":
+                    return key, self._value_object(lexical, language, datatype)
+                if coercion not in (None, "@id", "@vocab") and datatype == coercion:
+                    number = native(lexical, datatype)
+                    return key, lexical if number is None else number
+                if coercion is None and not language and datatype is None and (plain or not self.language):
+                    return key, lexical
+                if coercion is None and language and not plain and language == self.language:
+                    return key, lexical
+        key = terms[0][0]
+        if not known:  # a property without a term: JSON's booleans and numbers, and a string in the default language
+            number = native(lexical, datatype) if datatype in (XSD_BOOLEAN, XSD_INTEGER) else None
             if number is not None:
                 return key, number
-        if language and not plain and language == self.language and coercion is None:
-            return key, lexical
-        if not language and datatype in (None, XSD_STRING) and coercion is None and (plain or not self.language):
-            return key, lexical
+            if (language and language == self.language) or (not language and datatype is None and not self.language):
+                return key, lexical
         return key, self._value_object(lexical, language, datatype)
 
     def _value_object(self, lexical: str, language: str | None, datatype: str | None) -> dict[str, str]:
@@ -130,33 +147,106 @@ class Compactor:
         return {"@value": lexical, "@type": self.iri(datatype)}
 
     def node(self, subject: str, pairs: Iterable[tuple[str, str]], embed: Embed | None = None,
-             extra: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+             extra: dict[str, list[Any]] | None = None, positions: Positions | None = None) -> dict[str, Any]:
+        """The node object of `subject`; `extra`: lists of nodes to add (a framed document's reverse keys);
+        `positions`: where a source puts each value of a list it orders, which the list keeps."""
         out: dict[str, list[Any]] = {key: list(values) for key, values in (extra or {}).items()}
+        ranks = positions.of_subject.get(subject) if positions else None
+        placed = positions.of_node if positions else None
+        places: dict[str, dict[int, int]] = {}  # key → index of a value in out[key] → its position
         types: list[str] = []
         for predicate, obj in pairs:
             if predicate == RDF_TYPE and obj.startswith("<"):
                 types.append(self.vocab_iri(obj[1:-1]))
                 continue
             key, value = self.entry(predicate, obj, embed)
-            out.setdefault(key, []).append(value)
+            bucket = out.get(key)
+            if bucket is None:
+                bucket = out[key] = []
+            at = ranks.get((predicate, obj)) if ranks else None
+            if at is None and placed and obj[0] == "<":
+                at = placed.get(obj)
+            if at is not None:
+                places.setdefault(key, {})[len(bucket)] = at
+            bucket.append(value)
         node: dict[str, Any] = {"@id": self.iri(subject)}
         if types:
-            node["@type"] = sorted(set(types)) if len(set(types)) > 1 else types[0]
+            node["@type"] = sorted(set(types))
         for key in sorted(out):
             values = out[key]
-            node[key] = values[0] if len(values) == 1 else _sorted(values)
+            if len(values) > 1:
+                node[key] = _sorted(values, places.get(key))
+            else:
+                node[key] = values if self.many.get(key, True) else values[0]
         return node
 
 
-def _sorted(values: list[Any]) -> list[Any]:
-    """Values in a canonical order: plain strings, then references and nodes by IRI (two nodes of one IRI by
-    their JSON, which is only made then), then value objects."""
-    values = sorted(values, key=_order)
+class Positions:
+    """Where a source puts a value in a list it gives in order: the pikg:valuePosition of the statement that states
+    the triple (an intervention's components: kg.schema's ordered fields), or a placed node's own (an authorship's
+    pikg:authorPosition, a table column's or row's pikg:position). Of two sources' positions the lower counts."""
+
+    def __init__(self) -> None:
+        self.of_subject: dict[str, dict[tuple[str, str], int]] = {}  # subject → (predicate, object) → position
+        self.of_node: dict[str, int] = {}  # a placed node (as an N-Triples term, <IRI>) → its position
+
+    def add(self, subject: str, pairs: Iterable[tuple[str, str]]) -> None:
+        """A node's position, if it has one: a statement's is its triple's, any other node's its own."""
+        found = dict(pairs)
+        stated = found.get(_VALUE_POSITION)
+        at = _whole(stated or found.get(_POSITION) or found.get(_AUTHOR_POSITION))
+        if at is None:
+            return
+        if stated and _RDF_SUBJECT in found and _RDF_PREDICATE in found and _RDF_OBJECT in found:
+            ranks = self.of_subject.setdefault(found[_RDF_SUBJECT][1:-1], {})
+            pair = (found[_RDF_PREDICATE][1:-1], found[_RDF_OBJECT])
+            ranks[pair] = min(at, ranks.get(pair, at))
+        elif not stated:
+            self.of_node[f"<{subject}>"] = at
+
+    @classmethod
+    def scan(cls, statements: Sequence[str]) -> Positions:
+        """The positions in sorted statements (a whole graph): a line is read only when it names a position (a
+        substring test, at C speed), and then its subject's lines around it (sorted, they are next to it)."""
+        found = cls()
+        for i, line in enumerate(statements):
+            if _MARK not in line:
+                continue
+            subject = line[:line.index(" ") + 1]
+            first, last = i, i + 1
+            while first > 0 and statements[first - 1].startswith(subject):
+                first -= 1
+            while last < len(statements) and statements[last].startswith(subject):
+                last += 1
+            found.add(subject[1:-2], (split(s)[1:] for s in statements[first:last]))
+        return found
+
+
+_POSITION, _AUTHOR_POSITION, _VALUE_POSITION = (ONTOLOGY_NS + n for n in ("position", "authorPosition",
+                                                                          "valuePosition"))
+_MARK = "osition> "  # in the predicates pikg:position, pikg:authorPosition and pikg:valuePosition
+
+
+def _whole(term: str | None) -> int | None:
+    """A position's number (None for anything but a literal of digits)."""
+    if term is None or not term.startswith('"'):
+        return None
+    lexical = parse_literal(term)[0]
+    return int(lexical) if lexical.isdigit() else None
+_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = (PREFIXES["rdf"] + n for n in ("subject", "predicate", "object"))
+
+
+def _sorted(values: list[Any], places: dict[int, int] | None = None) -> list[Any]:
+    """Values in the source's order where it gives one (`places`: a value's index → its position; those first),
+    then in a canonical order: plain strings, then references and nodes by IRI (two nodes of one IRI by their
+    JSON, which is only made then), then value objects."""
     ids = [v["@id"] for v in values if isinstance(v, dict) and "@id" in v]
-    if len(ids) != len(set(ids)):
-        values.sort(key=lambda v: (*_order(v), json.dumps(v, sort_keys=True, ensure_ascii=False)
-                                   if isinstance(v, dict) and len(v) > 1 else ""))
-    return values
+    twins = len(ids) != len(set(ids))
+    if not twins and not places:
+        return sorted(values, key=_order)
+    return [values[i] for i in sorted(range(len(values)), key=lambda i: (
+        places is None or i not in places, (places or {}).get(i, 0), *_order(values[i]),
+        json.dumps(values[i], sort_keys=True, ensure_ascii=False) if twins and isinstance(values[i], dict) else ""))]
 
 
 def _order(value: Any) -> tuple[str, ...]:
@@ -184,13 +274,15 @@ def by_subject(statements: Iterable[str]) -> Iterator[tuple[str, list[tuple[str,
         yield current, pairs
 
 
-def document(context: dict[str, Any], statements: Iterable[str]) -> Iterator[str]:
+def document(context: dict[str, Any], statements: Sequence[str]) -> Iterator[str]:
     """The whole graph as one JSON-LD document, one node object per line (sorted statements in), as a stream of
     text that a large graph writes to its file as it goes."""
     compactor = Compactor(context)
+    positions = Positions.scan(statements)
     yield json.dumps({"@context": context}, ensure_ascii=False, indent=2)[:-2] + ',\n  "@graph": [\n'
     separator = ""
     for s, pairs in by_subject(statements):
-        yield separator + json.dumps(compactor.node(s, pairs), ensure_ascii=False, sort_keys=True)
+        yield separator + json.dumps(compactor.node(s, pairs, positions=positions), ensure_ascii=False,
+                                     sort_keys=True)
         separator = ",\n"
     yield "\n]}\n"

@@ -25,7 +25,10 @@ class Field:
     """One field of a record: its kind, the property it becomes, what it means; its cardinality (ONE, PER_SOURCE,
     LIST); `required`: the graph needs a value from some source (the shapes' sh:minCount 1: a record may leave
     it to another file, so the loader does not demand it); `inverse`: the record is the object of the property;
-    `names`: NAME or OTHER_NAME when its values name the record."""
+    `names`: NAME or OTHER_NAME when its values name the record; `ordered`: a LIST whose order is the source's (a
+    table's cell lists an intervention's components in print order), kept as each value's pikg:valuePosition on the
+    statement that source makes (RDF's values have no order; a statement is its source's own, so two sources'
+    orders never mix)."""
 
     name: str
     kind: Kind
@@ -36,6 +39,7 @@ class Field:
     inverse: bool = False
     names: str = ""
     shape: str = ""  # its property shape's name after the node shape's (pikgsh:NODE-SHAPE); by default its name
+    ordered: bool = False
 
     @property
     def many(self) -> bool:

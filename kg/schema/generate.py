@@ -54,7 +54,7 @@ class Term:
     functional: bool
 
 
-def _fields_by_property() -> dict[str, list[tuple[Section, Field]]]:
+def fields_by_property() -> dict[str, list[tuple[Section, Field]]]:
     made: dict[str, list[tuple[Section, Field]]] = {}
     for section in SECTIONS:
         for fld in section.fields:
@@ -68,7 +68,7 @@ def _class_of(section: Section) -> str:
 
 def terms() -> list[Term]:
     """Every property of the ontology, what it is following from the fields that make it (see the module)."""
-    made = _fields_by_property()
+    made = fields_by_property()
     found = []
     for curie, prop in PROPERTIES.items():
         fields = made.get(curie, [])
@@ -86,7 +86,7 @@ def terms() -> list[Term]:
 
 def undeclared() -> list[str]:
     """The properties of the ontology's namespace that fields make but kg.schema.properties does not declare."""
-    return sorted(p for p in _fields_by_property() if p.startswith("pikg:") and p not in PROPERTIES)
+    return sorted(p for p in fields_by_property() if p.startswith("pikg:") and p not in PROPERTIES)
 
 
 def _literal(text: str) -> str:
@@ -270,7 +270,7 @@ def model_table(close_matches: Mapping[str, list[str]]) -> str:
     """README's table of the model, in Markdown: each class whose records a section holds, with what it aligns to
     (the ontology's skos:closeMatch) and every property its fields make (then, in italics, those the builder adds
     to it); then each class only the builder makes nodes of, with the properties whose domain it is."""
-    made = _fields_by_property()
+    made = fields_by_property()
     builder: dict[str, list[str]] = {}
     for term in terms():
         if term.domain and term.curie not in made:

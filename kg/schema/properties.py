@@ -184,6 +184,16 @@ PROPERTIES: dict[str, Prop] = {
         kind="object",
         domain="rdf:Statement",
     ),
+    "pikg:valuePosition": Prop(
+        "value position",
+        "On a statement of a value a source lists in order (an intervention's components as a table prints them): "
+        "the value's place in that source's list, starting at 1; being the source's statement's, two sources' "
+        "orders never mix.",
+        kind="datatype",
+        range="xsd:positiveInteger",
+        domain="rdf:Statement",
+        functional=True,
+    ),
     "pikg:supportingPassage": Prop(
         "supporting passage",
         "The passage of the source that states a finding.",
@@ -197,6 +207,7 @@ PROPERTIES: dict[str, Prop] = {
         kind="object",
         range="pikg:SourceDocument",
         domain="pikg:Passage",
+        functional=True,  # a passage's IRI names its source
     ),
     "pikg:tidierItem": Prop(
         "TIDieR item",
@@ -238,6 +249,7 @@ PROPERTIES: dict[str, Prop] = {
         kind="datatype",
         range="rdf:langString",
         domain="pikg:DurationSpecification",
+        functional=True,  # a duration node is one source's, with its one wording
     ),
     "pikg:sampleSize": Prop(
         "sample size",
@@ -382,5 +394,6 @@ PROPERTIES: dict[str, Prop] = {
         "text file",
         "The file name of the plain-text copy of a source document against which quotes are checked.",
         kind="datatype",
+        functional=True,  # one per source (its id is unique) and per passage (its IRI names the file)
     ),
 }

@@ -116,8 +116,8 @@ SECTIONS: tuple[Section, ...] = (
             Field("aim", TEXT, "pikg:aim", "Its aim, in the source's words."),
             Field("target_population", Ref("populations"), "pikg:targetPopulation", "Who it is for.",
                   shape="population"),
-            Field("components", Ref("components"), "pikg:hasComponent", "Its principles and methods.", LIST,
-                  shape="component"),
+            Field("components", Ref("components"), "pikg:hasComponent", "Its principles and methods, in the "
+                  "order the source gives them.", LIST, shape="component", ordered=True),
             Field("duration", DURATION, "pikg:hasDuration", "How long it lasts."),
             Field("peer_support", BOOLEAN, "pikg:peerSupport", "Whether it offers peer support (true/false).", ONE),
             Field("delivery_mode", Concept("delivery-mode"), "pikg:deliveryMode", "How sessions are organised."),
