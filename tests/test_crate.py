@@ -95,8 +95,8 @@ def test_every_file_says_what_it_is_as_the_release_readme_does(release: Path) ->
     assert files["pikg.nt"] == ("The whole graph as N-Triples, one triple per line, sorted: the union of the named "
                                 "graphs, the file to load to run the bundled queries.")
     assert files["interventions/imr.jsonld"] == (
-        "One framed JSON-LD document per intervention, with its components, delivery, duration, findings and "
-        "sources nested inside it. This file holds the intervention imr.")
+        "One framed JSON-LD document per intervention, with its components (in the source's order), delivery, "
+        "duration, findings and sources nested inside it. This file holds the intervention imr.")
     readme = README.read_text(encoding="utf-8").replace("`", "").lower()  # the crate's first letter is a capital
     items = {"interventions": "intervention", "nanopubs": "finding"}
     for rel, text in files.items():
