@@ -310,6 +310,9 @@ class Duration(Kind):
                 raise Refused(f"expected {DURATION_HINT}, got {value!r}", vline, ".value")
         return ((value,) if value else ()), {"qualifier": qualifier, "text": text}
 
+    def wordings(self, items: tuple[Any, ...], extra: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        return (("text", extra["text"]),)
+
     def field_schema(self, fld: FieldLike, concepts: Mapping[str, set[str]]) -> JSON:
         return {"type": "object", "description": fld.doc, "additionalProperties": False,
                 "required": ["qualifier", "text"],
