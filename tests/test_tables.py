@@ -124,7 +124,7 @@ _YAML_HOSTILE = ("-", "?", ":", "#", ",", "[", "]", "{", "}", "&", "*", "!", "|"
                  "<<", "=", "a", "b", "Z", "0", "1.5", "-3", "+", "_", "\\")
 
 
-def _texts() -> Any:
+def _hostile_texts() -> Any:
     from hypothesis import strategies as st
 
     return st.lists(st.sampled_from(_YAML_HOSTILE) | st.text(max_size=3), max_size=5).map("".join)
@@ -135,8 +135,8 @@ def _documents() -> Any:
 
     from kg.load.emit import Flow
 
-    keys = _texts().filter(lambda k: 0 < len(k) < 20)
-    scalars = _texts() | st.booleans() | st.integers(-5, 5000)
+    keys = _hostile_texts().filter(lambda k: 0 < len(k) < 20)
+    scalars = _hostile_texts() | st.booleans() | st.integers(-5, 5000)
     flows = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
                          | st.dictionaries(keys, inner, max_size=3).map(Flow), max_leaves=6)
     blocks = st.recursive(flows, lambda inner: st.dictionaries(keys, inner, max_size=3), max_leaves=12)
