@@ -7,7 +7,8 @@ A count is a count, not a date: digits that are part of a date in the quote do n
 against "registered in May 2017"). They are a day or a year joined to a month's name (4 May 2017, 20–22 September
 2017, May 2017, 2019 Feb 11), a numeric date (2017-05-04, 04/05/2017, 2017-05), or a year alone in parentheses,
 perhaps after a name ((2017), (Smith 2017)). And numbers written inside text (an estimate's wording, "RR 1.2 (95%
-CI 0.9 to 1.6)") are checked the same way: each must appear in the quote (`numbers_missing`).
+CI 0.9 to 1.6)") are checked the same way: each must appear in the quote (`numbers_missing`); a name's number
+("Study 7") names, and is not.
 """
 
 from __future__ import annotations

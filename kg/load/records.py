@@ -311,8 +311,8 @@ def _check_value(
     checked = tuple(_check_item(path, ln, where, fld, item, concepts) for item, ln in zip(items, lines, strict=True))
     if len(set(checked)) != len(checked):
         raise RecordError(str(path), line, where, "the same value is listed twice")
-    for item, ln in zip(checked, lines, strict=True):
-        for _, text in kind.wordings((item,), {}):
+    for item, ln in zip(checked, lines, strict=True):  # a name's number names (Study 7); a statement's is stated
+        for _, text in kind.wordings((item,), {}) if not fld.names else ():
             if problem := wording_problem(text, quote):
                 raise RecordError(str(path), ln, where, problem)
     facts: dict[str, Any] = {}

@@ -126,7 +126,7 @@ class Kind:
     def wordings(self, items: tuple[Any, ...], extra: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         """The texts a value carries in the source's words, with the key that holds them (`value` for the value
         itself): every number such a text prints must appear in the value's quote, as a number field's must
-        (kg.load.numbers)."""
+        (kg.load.numbers), unless the field names a record (a label's "Study 7" is a name, not a count)."""
         return tuple(("value", item) for item in items if isinstance(item, str)) if self.own_quote else ()
 
     def item_quotes(self, item: Any) -> tuple[str, ...]:

@@ -159,6 +159,8 @@ CASES = [
           "word)"),
     Case("estimate-numbers-in-quote-pass", CHECK, 0, ("OK: ", "conforms, 0 conflicts"),
          _source(FINDING + '    estimate: {value: "RR 1.2, 95% CI 0.9–1.6"}\n')),
+    Case("name-with-a-number-passes", CHECK, 0, ("OK: ", "conforms, 0 conflicts"),  # a name, not a count
+         _source(FINDING.replace("label: {value: A finding}", "label: {value: Finding 7 of trial 3}"))),
     _case("duration-text-number-not-in-quote",
           'interventions:\n  p:\n    quote: "It lasted 7 weeks."\n    name: {value: A made-up programme}\n'
           "    duration: {value: P56D, qualifier: exact, text: 8 weeks}\n",
