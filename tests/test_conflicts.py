@@ -270,3 +270,39 @@ def test_a_real_difference_is_reported_by_every_command(run, tmp_path: Path) -> 
         (min(TITLE_A, TITLE_B_DIFFERENT), "title"), ('The "Open Doors" programme', "peer support")}
     assert {(row[2], row[3]) for row in rows if row[1] == "title"} == {
         (TITLE_A, "Source A (test fixture)"), (TITLE_B_DIFFERENT, "Source B (test fixture)")}
+
+
+def _declaring(folder: Path, labels: dict[str, tuple[str, str]]) -> Path:
+    """Made-up record files (not real data), each declaring study-design/cohort-study with its label and quote."""
+    records = folder / "records"
+    records.mkdir()
+    for name, (label, quote) in labels.items():
+        (records / f"{name}.yaml").write_text(
+            f"source:\n  id: {name}\n  label: A made-up source\n  text_file: made-up.txt\n"
+            f'  quote: "A made-up source."\n\nconcepts:\n  study-design/cohort-study:\n    quote: "{quote}"\n'
+            f"    label: {label}\n", encoding="utf-8")
+    return records
+
+
+def test_two_labels_of_one_declared_concept_fail_naming_both_files(tmp_path: Path) -> None:
+    """A concept has one label (SKOS: one prefLabel a language), so two files that declare it with different labels
+    are refused, the message naming both files and lines, whichever command loads them (issue 25); the same label
+    from two sources, each with its own quote, is one concept."""
+    from kg.base.errors import RecordError
+    from kg.load.corpus import load_records
+    from kg.schema.vocabularies import concepts_by_scheme
+
+    records = _declaring(tmp_path, {"a-source": ("cohort study", "We ran a cohort study."),
+                                    "b-source": ("cohort analysis", "A cohort analysis followed.")})
+    with pytest.raises(RecordError) as info:
+        load_records(records, concepts_by_scheme())
+    assert str(info.value) == (
+        f"{records / 'b-source.yaml'}:10: concepts.study-design/cohort-study.label: 'cohort analysis' differs from "
+        f"the label 'cohort study' that {records / 'a-source.yaml'}:10 declares for this concept; a concept has one "
+        "label: give the same one (with a quote of this source: {value: LABEL, quote: …})")
+    (records / "b-source.yaml").write_text((records / "b-source.yaml").read_text(encoding="utf-8").replace(
+        "label: cohort analysis", 'label: {value: cohort study, quote: "A cohort analysis followed."}'),
+        encoding="utf-8")
+    files = load_records(records, concepts_by_scheme())
+    assert [v.items for rf in files for rec in rf.records for v in rec.values if v.field.name == "label"] == [
+        ("cohort study",), ("cohort study",)]

@@ -248,27 +248,34 @@ ILL_TYPED = XSD_PREFIX + """@prefix pikg: <https://w3id.org/pikg/ontology#> .
 def test_ill_typed_literals_are_violations_of_their_datatype(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An ill-typed literal is well-formed RDF: it is read, and the shape's sh:datatype (or sh:or of datatypes)
     reports it, as SHACL says and other engines do, with kg.base.lexical's judgement (P7W, Arabic-Indic digits)
-    where rdflib's is laxer; on a property no shape constrains it is data like any other."""
+    where rdflib's is laxer; on a property no shape constrains it is a violation of its own (issue 25). Each
+    names the file and line that write it, in the file's order."""
     monkeypatch.chdir(tmp_path)
     _write(tmp_path, "ill.ttl", ILL_TYPED)
     report, data = validate_file(Path("ill.ttl"))
     assert len(data) == 16 and not report.conforms
-    assert [f"{v.constraint_id} {v.focus} {v.value.n3()}" for v in report.violations] == [
-        f'Duration-days--Datatype http://example.org/d "abc"^^<{XSD}integer>',
-        f'Duration-days--MinInclusive http://example.org/d "abc"^^<{XSD}integer>',
-        f'Duration-value--Datatype http://example.org/d "P7W"^^<{XSD}duration>',
-        f'Event-start--Datatype http://example.org/e "2017-02-30"^^<{XSD}date>',
-        f'Intervention-peerSupport--Datatype http://example.org/i "yes"^^<{XSD}boolean>',
-        f'Publication-issued--Or http://example.org/p "٢٠١٧"^^<{XSD}gYear>',
+    assert [f"{v.origin} {v.constraint_id} {v.focus} {v.value.n3()}" for v in report.violations] == [
+        f'ill.ttl:6: pikg:peerSupport Intervention-peerSupport--Datatype http://example.org/i "yes"^^<{XSD}boolean>',
+        f'ill.ttl:9: pikg:durationInDays Duration-days--Datatype http://example.org/d "abc"^^<{XSD}integer>',
+        f'ill.ttl:9: pikg:durationInDays Duration-days--MinInclusive http://example.org/d "abc"^^<{XSD}integer>',
+        f'ill.ttl:9: pikg:durationValue Duration-value--Datatype http://example.org/d "P7W"^^<{XSD}duration>',
+        f'ill.ttl:10: schema:startDate Event-start--Datatype http://example.org/e "2017-02-30"^^<{XSD}date>',
+        f'ill.ttl:11: dcterms:issued Publication-issued--Or http://example.org/p "٢٠١٧"^^<{XSD}gYear>',
+        'ill.ttl:13: http://example.org/unconstrained WellTypedLiteral--Datatype http://example.org/x '
+        f'"twelve"^^<{XSD}integer>',
     ]
-    assert str(report.violations[4]) == (
-        '<http://example.org/i>: Peer support (pikg:peerSupport) is a single xsd:boolean, true or false. (value: '
+    assert str(report.violations[0]) == (
+        'ill.ttl:6: pikg:peerSupport: Peer support (pikg:peerSupport) is a single xsd:boolean, true or false. (value: '
         f'"yes"^^<{XSD}boolean>) [pikgsh:Intervention-peerSupport Datatype; focus <http://example.org/i>]')
+    assert str(report.violations[-1]) == (
+        "ill.ttl:13: http://example.org/unconstrained: An ill-typed literal: not a valid xsd:integer; a typed value "
+        f'must be in its datatype\'s lexical space, whichever property holds it. (value: "twelve"^^<{XSD}integer>) '
+        "[pikgsh:WellTypedLiteral Datatype; focus <http://example.org/x>]")
     from kg.cli import cli
 
     result = CliRunner().invoke(cli, ["validate", "--data", "ill.ttl"])
     assert result.exit_code == 1, result.output
-    assert "Validation: does not conform to the shapes: 6 violation(s)" in result.output
+    assert "Validation: does not conform to the shapes: 7 violation(s)" in result.output
 
 
 @pytest.mark.parametrize(("name", "content"), [
@@ -291,6 +298,32 @@ def test_an_ill_typed_literal_is_read_in_every_format(tmp_path: Path, name: str,
     assert len(data) == 3
     assert [(v.constraint_id, v.value.n3()) for v in report.violations] == [
         ("Event-start--Datatype", f'"2017-02-30"^^<{XSD}date>')]
+
+
+@pytest.mark.parametrize(("name", "content", "line"), [
+    ("when.ttl", XSD_PREFIX + '<http://example.org/x> <http://example.org/when> "2017-03-01"^^xsd:date .\n'
+     '<http://example.org/y> <http://example.org/when> "2017-02-30"^^xsd:date .\n', 3),
+    ("when.nt", f'<http://example.org/x> <http://example.org/n> "7"^^<{XSD}integer> .\n'
+     f'<http://example.org/y> <http://example.org/when> "2017-02-30"^^<{XSD}date> .\n', 2),
+    ("when.jsonld", '{\n "@id": "http://example.org/y",\n'
+     f' "http://example.org/when": {{"@value": "2017-02-30", "@type": "{XSD}date"}}\n}}\n', 3),
+    ("when.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
+     '  xmlns:ex="http://example.org/">\n <rdf:Description rdf:about="http://example.org/y">\n'
+     f'  <ex:when rdf:datatype="{XSD}date">2017-02-30</ex:when>\n </rdf:Description>\n</rdf:RDF>\n', 5),
+])
+def test_an_ill_typed_literal_no_shape_covers_is_a_violation_with_its_line(tmp_path: Path, name: str, content: str,
+                                                                           line: int) -> None:
+    """Issue 25: an ill-typed literal on a property no shape constrains is a violation of its own, with the file and
+    line that write it, in every format; `kg validate --data` exits 1."""
+    report, _ = validate_file(_write(tmp_path, name, content))
+    assert [str(v) for v in report.violations] == [
+        f"{tmp_path / name}:{line}: http://example.org/when: An ill-typed literal: not a valid xsd:date (2017-02 has "
+        "28 days); a typed value must be in its datatype's lexical space, whichever property holds it. (value: "
+        f'"2017-02-30"^^<{XSD}date>) [pikgsh:WellTypedLiteral Datatype; focus <http://example.org/y>]']
+    from kg.cli import cli
+
+    result = CliRunner().invoke(cli, ["validate", "--data", str(tmp_path / name)])
+    assert result.exit_code == 1 and "does not conform to the shapes: 1 violation(s)" in result.output, result.output
 
 
 @pytest.mark.parametrize("constraint", ["Duration-days--Datatype", "Authorship-position--Datatype",

@@ -14,7 +14,7 @@ from test_graph import DCTERMS, ID, PIKG, V, in_graph, quote_of
 from conftest import ROOT
 from kg.base.config import Settings
 from kg.base.errors import RecordError, RecordErrors
-from kg.load.numbers import date_in, number_in
+from kg.load.numbers import date_in, number_in, numbers_missing, wording_problem
 from kg.model.build import KnowledgeGraph, build
 
 README = ID["graph/seeds-readme"]
@@ -165,6 +165,42 @@ def test_a_curators_note_is_not_a_quote(kg: KnowledgeGraph) -> None:
 ])
 def test_a_number_must_appear_in_its_quote(number: int, quote: str, found: bool) -> None:
     assert number_in(number, quote) is found
+
+
+@pytest.mark.parametrize(("number", "quote", "found"), [
+    (2017, "The trial was registered on 4 May 2017.", False), (4, "The trial was registered on 4 May 2017.", False),
+    (2017, "registered in May 2017", False), (2017, "Smith et al. (2017) found", False), (2017, "(2017)", False),
+    (20, "8th conference, København, 20–22 September 2017", False), (22, "20–22 September 2017", False),
+    (2019, "2019-02-11", False), (11, "Published 11/02/2019", False), (11, "2019 Feb 11;19:65.", False),
+    (19, "2019 Feb 11;19:65.", True), (2017, "In May 2017 we recruited 2017 people.", True),
+    (2017, "2017 participants", True), (39, "n = 39, May 2017", True), (2017, "(n = 2017)", True),
+    (12, "twelve in 2017", True), (8, "8th Together Against Stigma Conference", True),
+])
+def test_a_count_is_not_a_date(number: int, quote: str, found: bool) -> None:
+    """Digits that are part of a date (a day or year joined to a month's name, a numeric date, a year alone in
+    parentheses) do not state a count (issue 25); the same digits elsewhere in the quote, or a number word, do."""
+    assert number_in(number, quote) is found
+
+
+@pytest.mark.parametrize(("text", "quote", "missing"), [
+    ("RR 1.2 (95% CI 0.9 to 1.6)", "We found nothing.", ["1.2", "95", "0.9", "1.6"]),
+    ("RR 1.2 (95% CI 0.9 to 1.6)", "RR = 1.2, 95% CI: 0.9–1.6", []),
+    ("RR 1.20", "RR 1.2", ["1.20"]), ("p < .05", "p < 0.05", []), ("-0.3", "a difference of 0.3", ["-0.3"]),
+    ("−0.3", "a difference of -0.3", []), ("1,480 people", "1480 people", []), ("12 interviews", "twelve", []),
+    ("s12888-019-2048-0", "doi: 10.1186/s12888-019-2048-0", []), ("in 2017", "4 May 2017", []),
+    ("0.9-1.6", "0.9 to 1.6", []), ("3 of 12", "three of twelve", []), ("13 of 12", "three of twelve", ["13"]),
+])
+def test_the_numbers_a_text_prints_must_appear_in_its_quote(text: str, quote: str, missing: list[str]) -> None:
+    """A text value's numbers (an estimate's wording) are checked as number fields are (issue 25): digits as
+    printed, a whole number also as a word, a minus only where it cannot be a range's dash."""
+    assert numbers_missing(text, quote) == missing
+
+
+def test_a_texts_missing_numbers_are_one_message() -> None:
+    assert wording_problem("RR 1.2", "RR 1.2") is None and wording_problem("none", "x") is None
+    assert wording_problem("RR 1.3 (0.9)", "RR 1.2 (0.9)") == (
+        "1.3 (in 'RR 1.3 (0.9)') does not appear in its quote 'RR 1.2 (0.9)': give the passage that states it "
+        "(digits or an English number word)")
 
 
 @pytest.mark.parametrize(("value", "quote", "found"), [

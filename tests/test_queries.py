@@ -467,9 +467,57 @@ def test_lists_are_built_with_group_concat_distinct_of_str() -> None:
     does not repeat items, and STR because rdflib 7 raises NotBoundError on GROUP_CONCAT(DISTINCT ?x) when a
     group has an unbound ?x (an OPTIONAL that did not match), while it skips an unbound STR(?x). The one exception
     is a byline: Virtuoso sorts a DISTINCT aggregate's items as text (10 before 2), so its subquery is the DISTINCT
-    one, ordered by position."""
+    one, ordered by position within each source's byline (an authorship is its source's: issue 25)."""
     for spec in list_queries():
         concats = re.findall(r"GROUP_CONCAT\(\s*(.{0,20})", spec.text)
         assert all(arg.startswith(("DISTINCT STR(", "STR(?author)")) for arg in concats), (spec.name, concats)
         if any(arg.startswith("STR(?author)") for arg in concats):
-            assert "SELECT DISTINCT ?pub ?position ?author" in spec.text and "ORDER BY ?position\n" in spec.text
+            assert "SELECT DISTINCT ?pub ?src ?position ?author" in spec.text
+            assert "ORDER BY STR(?src) ?position\n" in spec.text
+
+
+SECOND_VIEW = """source:
+  id: second-view
+  label: A made-up second view of a table
+  text_file: second-view.txt
+  quote: "A made-up second view of a table (not real data)."
+
+publications:
+  ips-recovery-abstract-2017:
+    quote: "by Lene Eplov and Elsebeth Stenager"
+    authors: [lene-eplov, elsebeth-stenager]
+
+tables:
+  missing-link-table-1:
+    quote: "Table 1 An overview of the interventions’ aims and methods"
+    label: "Table 1 An overview of the interventions’ aims and methods"
+    columns: [learn-how-to-tackle-anxiety-and-depression, turning-points, ips, imr]
+"""
+
+
+def test_two_sources_orders_of_one_list_never_mix(tmp_path: Path) -> None:
+    """Issue 25: a second source (made up, not real data) that prints Table 1 with its columns reversed and gives
+    a byline of two of the 2017 abstract's authors. Each source's columns and authorships are its own (the nodes
+    are keyed by their list and source), so compare-interventions gives each source's columns in that source's
+    order (not IMR, IPS, IPS, IMR) and studies each source's byline whole, on rdflib and Oxigraph alike; the
+    shapes' position checks judge each source's list on its own."""
+    from conftest import bundled_plus
+    from kg.check.validate import validate
+
+    (tmp_path / "in").mkdir()
+    record, text = tmp_path / "in" / "second-view.yaml", tmp_path / "in" / "second-view.txt"
+    record.write_text(SECOND_VIEW, encoding="utf-8")
+    text.write_text("A made-up second view of a table (not real data). Table 1 An overview of the interventions’ "
+                    "aims and methods, as a second source prints it, by Lene Eplov and Elsebeth Stenager.\n",
+                    encoding="utf-8")
+    kg = build(Settings.default(*bundled_plus(tmp_path, (record,), (text,))))
+    assert validate(kg).conforms
+    store = oxigraph_store(kg)
+    names = ["Illness management and recovery", "Individual placement and support", "Turning Points",
+             "Learn how to tackle anxiety and depression"]
+    for result in (run_query(kg.dataset, "compare-interventions"), run_query_oxigraph(store, "compare-interventions")):
+        assert [row[1] for row in result.rows] == names + names[::-1]
+    byline = ("1. Iben Gammelgaard Nielsen; 2. Elsebeth Stenager; 3. Lene Eplov; 4. Kirsten Schultz Petersen; "
+              "5. Thomas Nordahl Christensen; 6. Sofie Bratberg Jensen | 1. Lene Eplov; 2. Elsebeth Stenager")
+    for result in (run_query(kg.dataset, "studies"), run_query_oxigraph(store, "studies")):
+        assert byline in [row[result.columns.index("authors")] for row in result.rows]

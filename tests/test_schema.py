@@ -286,7 +286,7 @@ def test_kinds_own_their_forms() -> None:
     authors = next(f for s, f in _fields() if _where(s, f) == "publications.authors")
     assert authors.cardinality == LIST and authors.kind.refers_to == "persons"
     triples = list(authors.triples("https://ex.org/p", ("a", "b"), {}, "https://ex.org/", "s"))
-    first = "https://ex.org/p/author/1"
+    first = "https://ex.org/p/author/s/1"  # the byline as source s gives it
     assert [(s, p) for s, p, _ in triples[:5]] == [
         ("https://ex.org/p", expand("pikg:hasAuthorship")), (first, expand("rdf:type")), (first, expand("pikg:author")),
         (first, expand("pikg:authorPosition")), ("https://ex.org/p", expand("dcterms:creator"))]

@@ -41,7 +41,7 @@ KINDS: dict[str, str] = {
     "phenomenon": "r/phenomenon/*.html",
     "source": "r/source/*.html",
     "publication": "r/publication/*.html",
-    "authorship": "r/publication/*/author/*.html",
+    "authorship": "r/publication/*/author/*/*.html",
     "person": "r/person/*.html",
     "place": "r/place/*.html",
     "event": "r/event/*.html",
@@ -51,8 +51,8 @@ KINDS: dict[str, str] = {
     "downloads": "downloads.html",
     "class-list": "list/*.html",
     "source-table": "r/table/*.html",
-    "table-column": "r/table/*/column/*.html",
-    "table-row": "r/table/*/row/*.html",
+    "table-column": "r/table/*/column/*/*.html",
+    "table-row": "r/table/*/row/*/*.html",
 }
 # Pages no glob above matches (a search page, listings per class, a new kind of resource), checked in a case of
 # their own: each top-level one and the largest in each other folder.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -114,3 +115,72 @@ def test_bad_sheets(tmp_path: Path, content: bytes, args: list[str], message: st
     result = CliRunner().invoke(cli, ["import-table", str(sheet), "--source-id", "x", "--text-file", "x.txt", *args])
     assert result.exit_code == 2
     assert result.output == message.format(sheet=sheet)
+
+
+# issue 25: `kg import-table` writes with kg.load.emit, which must give PyYAML's bytes (kg.load.emit.library)
+_YAML_HOSTILE = ("-", "?", ":", "#", ",", "[", "]", "{", "}", "&", "*", "!", "|", ">", "'", '"', "%", "@", "`", " ",
+                 "---", "...", ": ", " #", "\n", "\t", "\r", "\x85", "\u2028", "\xa0", "\ufeff", "\x00", "\x1b", "é",
+                 "’", "😀", "\U0001f600x", "yes", "No", "null", "~", "12", "0x1F", "1e3", "1:20", ".inf", "2017-05-04",
+                 "<<", "=", "a", "b", "Z", "0", "1.5", "-3", "+", "_", "\\")
+
+
+def _hostile_texts() -> Any:
+    from hypothesis import strategies as st
+
+    return st.lists(st.sampled_from(_YAML_HOSTILE) | st.text(max_size=3), max_size=5).map("".join)
+
+
+def _documents() -> Any:
+    from hypothesis import strategies as st
+
+    from kg.load.emit import Flow
+
+    keys = _hostile_texts().filter(lambda k: 0 < len(k) < 20)
+    scalars = _hostile_texts() | st.booleans() | st.integers(-5, 5000)
+    flows = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
+                         | st.dictionaries(keys, inner, max_size=3).map(Flow), max_leaves=6)
+    blocks = st.recursive(flows, lambda inner: st.dictionaries(keys, inner, max_size=3), max_leaves=12)
+    return st.dictionaries(keys, blocks, min_size=1, max_size=3)
+
+
+def test_the_fast_writer_gives_the_librarys_bytes() -> None:
+    """Every string the emitter treats differently (indicators first or inside, spaces at either end, document
+    markers, what reads back as a number, a boolean, a null or a date, line breaks, control and non-BMP
+    characters), in block and in flow context, as keys and as values: `emit` writes what PyYAML's own emitter
+    writes, byte for byte, and a document it cannot write (a long key) falls back to it."""
+    from hypothesis import HealthCheck, given, settings
+
+    from kg.load.emit import emit, library
+
+    @settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(_documents())
+    def check(document: dict[str, Any]) -> None:
+        assert emit(document) == library(document)
+
+    check()
+    long_key = {"findings": {"x" * 130: {"quote": "a: b"}}}
+    assert emit(long_key) == library(long_key) and emit(long_key).startswith("findings:\n  ? ")
+
+
+def test_a_sheet_of_findings_is_written_as_the_library_writes_it(tmp_path: Path) -> None:
+    """The whole record file import-table writes for a sheet of hostile cells is PyYAML's, byte for byte."""
+    from kg.load import tables
+    from kg.load.emit import library
+    from kg.schema.vocabularies import concept_labels
+
+    sheet = tmp_path / "findings.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["label", "type", "study", "intervention", "outcome", "hedge", "quote", "mechanisms"])
+        for i, text in enumerate(_YAML_HOSTILE):
+            if text.strip() and not any(c in text for c in "\x00\x1b\x85\r\n"):  # a control character is refused
+                writer.writerow([f"{text} finding {i}", "result", text, f"IMR {text}", "hope", text,
+                                 f"{text}: quoted #{i}", f"{text}; b"])
+    captured: list[dict[str, Any]] = []
+    real = tables.emit
+    try:
+        tables.emit = lambda data: captured.append(data) or real(data)  # type: ignore[assignment]
+        result = tables.import_table(sheet, "x", "x.txt", concept_labels(), {})
+    finally:
+        tables.emit = real  # type: ignore[assignment]
+    assert len(captured) == 2 and result.text.endswith("".join(library(d) for d in captured[1:]))

@@ -12,18 +12,21 @@ no control character, at most MAX_LITERAL_CHARS characters; and its lexical form
 (kg.base.lexical: ASCII digits, real calendar dates, durations without weeks), which does not refuse the file:
 an ill-typed literal ("abc"^^xsd:integer, "yes"^^xsd:boolean, "2017-02-30"^^xsd:date) is a well-formed RDF term,
 loaded as it is; on a property that a shape gives an sh:datatype it is recorded (DataGraph.ill_typed) and that
-constraint reports it, as SHACL says and other engines do. On a property no shape constrains it is read without
-a word, as other engines read it: no shape judges it.
+constraint reports it, as SHACL says and other engines do. Wherever else it is (a property no shape constrains,
+a node no shape targets) it is kept with its line (DataGraph.ill_typed_at), and kg.check.validate reports it as a
+violation of its own: a value outside its datatype's lexical space is wrong data whichever shape looks at it.
 
 The contract: a problem with the file itself (not RDF, not UTF-8, too large, a control character, a literal too
 long, JSON nested too deep, something that would be fetched) is one InputError naming the file and, where it can
-be found, the line, and the command exits 2 — the same as a syntax error. What the shapes find in the data, an
-ill-typed literal among it, is a violation (exit 1), reported by kg.check.validate.validate_file.
+be found, the line, and the command exits 2 — the same as a syntax error. What the shapes find in the data, and
+any ill-typed literal in it, is a violation (exit 1), reported by kg.check.validate.validate_file with the file
+and, where it can be found, the line.
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import json
 import os
 import re
@@ -45,6 +48,7 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # what a single value may cost; 1 MiB is a 500-page book.
 MAX_LITERAL_CHARS = 1024 * 1024
 MAX_JSON_DEPTH = 512  # JSON-LD nesting deeper than this is refused before any parser recurses into it
+LINES_SOUGHT = 100  # the ill-typed literals whose line is looked up (each a search of the file); the rest say none
 SUFFIXES = {
     ".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".json": "json-ld",
     ".rdf": "rdf-xml", ".xml": "rdf-xml", ".owl": "rdf-xml",
@@ -70,6 +74,19 @@ def max_input_bytes() -> int:
 
 
 @dataclass(frozen=True)
+class IllTyped:
+    """An ill-typed literal where the file has it: its subject (a pyoxigraph term), property, lexical form,
+    datatype, why kg.base.lexical refuses it, and its line when it could be found."""
+
+    subject: Any
+    predicate: str
+    lexical: str
+    datatype: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class DataGraph:
     """The triples read from one file, in the default graph of `store` (named graphs merged; the store may hold
     named graphs beside it, such as our ontology).
@@ -86,6 +103,7 @@ class DataGraph:
     triples: int
     written: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
     ill_typed: frozenset[tuple[str, str]] = frozenset()
+    ill_typed_at: tuple[IllTyped, ...] = ()
 
     def __len__(self) -> int:
         return self.triples
@@ -226,11 +244,11 @@ def _preview(value: str) -> str:
 
 
 def _quads(parser: Any, path: Path, keep: frozenset[str], written: dict[tuple[str, str], list[tuple[str, str]]],
-           ill_typed: set[tuple[str, str]], named_graphs: bool) -> Iterator[Any]:
+           ill_typed: set[tuple[str, str]], ill_typed_at: list[IllTyped], named_graphs: bool) -> Iterator[Any]:
     """The parsed triples as quads of the default graph, each literal checked on the way (the hot loop: detect
     here, explain in _literal_problem; a term is read from a quad only when needed, as each read makes an
-    object); an ill-typed literal of a property in `keep` is added to `ill_typed`, and loaded as any other.
-    Subjects need no check: RDF 1.2 allows triple terms only as objects."""
+    object); an ill-typed literal is added to `ill_typed_at` (and, of a property in `keep`, to `ill_typed`), and
+    loaded as any other. Subjects need no check: RDF 1.2 allows triple terms only as objects."""
     literal, named, blank, quad_of, default = ox.Literal, ox.NamedNode, ox.BlankNode, ox.Quad, ox.DefaultGraph
     control, limit, check = CONTROL_RE.search, MAX_LITERAL_CHARS, check_lexical
     for quad in parser:
@@ -241,11 +259,15 @@ def _quads(parser: Any, path: Path, keep: frozenset[str], written: dict[tuple[st
             datatype = obj.datatype.value
             if len(value) > limit or control(value):
                 _literal_problem(path, quad.subject, value)
-            if datatype != XSD_STRING and datatype != LANG_STRING and keep and (
-                    predicate := quad.predicate.value) in keep:
-                written.setdefault((quad.subject.value, predicate), []).append((value, datatype))
-                if check(datatype, value):
-                    ill_typed.add((value, datatype))
+            if datatype != XSD_STRING and datatype != LANG_STRING:
+                predicate = quad.predicate.value
+                kept = predicate in keep
+                if kept:
+                    written.setdefault((quad.subject.value, predicate), []).append((value, datatype))
+                if reason := check(datatype, value):
+                    ill_typed_at.append(IllTyped(quad.subject, predicate, value, datatype, reason))
+                    if kept:
+                        ill_typed.add((value, datatype))
         elif kind is not named and kind is not blank:
             _triple_term(path)
         if named_graphs and type(quad.graph_name) is not default:
@@ -294,12 +316,14 @@ def load_data(path: Path, fmt: str | None = None, max_bytes: int | None = None,
     store = ox.Store()
     written: dict[tuple[str, str], list[tuple[str, str]]] = {}
     ill_typed: set[tuple[str, str]] = set()
+    ill_typed_at: list[IllTyped] = []
     handle = path.open("rb")  # a regular file (checked above)
     if handle.read(3) != b"\xef\xbb\xbf":  # a UTF-8 byte order mark, which editors write and the parsers refuse
         handle.seek(0)
     parser = ox.parse(handle, format=OX_FORMATS[fmt], base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
     try:
-        store.extend(_quads(parser, path, keep, written, ill_typed, fmt in ("nquads", "trig", "json-ld")))
+        store.extend(_quads(parser, path, keep, written, ill_typed, ill_typed_at, fmt in ("nquads", "trig",
+                                                                                          "json-ld")))
     except SyntaxError as exc:
         if text is not None:
             _json_syntax(path, text)
@@ -314,7 +338,45 @@ def load_data(path: Path, fmt: str | None = None, max_bytes: int | None = None,
                          f"limited to {MAX_LITERAL_CHARS:,} characters") from None
     finally:
         handle.close()
-    return DataGraph(store, path, fmt, len(store), written, frozenset(ill_typed))  # the default graph only
+    return DataGraph(store, path, fmt, len(store), written, frozenset(ill_typed),  # the default graph only
+                     _with_lines(path, ill_typed_at))
+
+
+def _with_lines(path: Path, found: list[IllTyped]) -> tuple[IllTyped, ...]:
+    """The ill-typed literals with their lines: the n-th literal of one lexical form is taken to be its n-th
+    occurrence in the file as a quoted value ("2017-02-30" in Turtle, N-Triples and JSON-LD) or an element's
+    text (>2017-02-30< in RDF/XML), since the parser reads the file in order (a cold path: only the first
+    LINES_SOUGHT are looked for, each a search of the file)."""
+    if not found:
+        return ()
+    import mmap
+
+    seen: dict[str, int] = {}
+    offsets: dict[int, int] = {}  # the index in `found` → the byte offset of its literal
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        for n, item in enumerate(found[:LINES_SOUGHT]):
+            nth = seen[item.lexical] = seen.get(item.lexical, 0) + 1
+            offset = _nth_offset(data, item.lexical, nth)
+            if offset is not None:
+                offsets[n] = offset
+        lines, at, line = {}, 0, 1
+        for n, offset in sorted(offsets.items(), key=lambda pair: pair[1]):
+            line += data[at:offset].count(b"\n")
+            lines[n], at = line, offset
+    return tuple(dataclasses.replace(item, line=lines.get(n)) for n, item in enumerate(found))
+
+
+def _nth_offset(data: Any, lexical: str, nth: int) -> int | None:
+    for needle in (f'"{lexical}"'.encode(), f">{lexical}<".encode()):
+        index, start = -1, 0
+        for _ in range(nth):
+            index = data.find(needle, start)
+            if index < 0:
+                break
+            start = index + 1
+        if index >= 0:
+            return int(index)
+    return None
 
 
 def _long_line(path: Path) -> int | None:

@@ -8,6 +8,7 @@ adds the `*-violation` queries to what is found here.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -243,8 +244,42 @@ def validate_file(path: Path, fmt: str | None = None, max_bytes: int | None = No
         for name, graph in (("pikg.ttl", ONTOLOGY_GRAPH), ("vocabularies.ttl", VOCAB_GRAPH)):
             data.store.load(path=str(folder / name), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(graph)))
         found = store_violations(data.store, checks, _written_in(data), union=True)
-    found.sort(key=lambda v: (str(v.origin or ""), v.constraint, str(v.focus), str(v.value)))
+        found = _with_ill_typed(data, found)
+    found.sort(key=lambda v: (v.origin.line if v.origin else 0, v.constraint, str(v.focus), str(v.value)))
     return ValidationReport(not found, tuple(found)), data
+
+
+WELL_TYPED = URIRef("https://w3id.org/pikg/shapes#WellTypedLiteral")  # no shape of the shapes graph: kg.base.lexical
+
+
+def _with_ill_typed(data: DataGraph, found: list[Violation]) -> list[Violation]:
+    """The violations found, those of an ill-typed literal with its file and line, and a violation of its own
+    for each ill-typed literal that no shape's datatype reported: on a property no shape constrains, or a node
+    no shape targets (kg.check.data)."""
+    from kg.base.lexical import check_lexical
+    from kg.base.terms import SH, from_ox
+
+    at: dict[tuple[Node, str, str, str], Origin] = {}
+    for item in data.ill_typed_at:
+        key = (from_ox(item.subject), item.predicate, item.lexical, item.datatype)
+        at.setdefault(key, Origin(str(data.path), item.line or 0, compact(item.predicate)))
+    placed, reported = [], set()
+    for v in found:
+        key = (v.focus, str(v.path), str(v.value), str(getattr(v.value, "datatype", "")))
+        origin = at.get(key) if isinstance(v.value, Literal) else None
+        if origin:
+            reported.add(key)
+        placed.append(dataclasses.replace(v, origin=origin) if origin and v.origin is None else v)
+    for (focus, predicate, lexical, datatype), origin in at.items():
+        if (focus, predicate, lexical, datatype) in reported:
+            continue
+        with warnings.catch_warnings():  # rdflib warns of a "weird boolean" such as "yes": reported here
+            warnings.simplefilter("ignore")
+            value = _Refused(lexical, datatype=URIRef(datatype), normalize=False)
+        placed.append(Violation(focus, URIRef(predicate), value, WELL_TYPED, SH.DatatypeConstraintComponent,
+                                f"An ill-typed literal: {check_lexical(datatype, lexical)}; a typed value must be "
+                                "in its datatype's lexical space, whichever property holds it.", origin))
+    return placed
 
 
 class _Accepted(Literal):

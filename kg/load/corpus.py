@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from kg.base.errors import RecordError, RecordErrors
+from kg.base.errors import RecordError, RecordErrors, display_path
 from kg.load.identity import NameIndex, resolve_references
 from kg.load.records import RecordFile, load_file
 from kg.schema import SECTIONS, Concept
@@ -63,14 +63,23 @@ def declared_concepts(files: list[RecordFile]) -> dict[str, set[str]]:
 
 
 def check_declared(files: list[RecordFile], concepts: Mapping[str, set[str]]) -> None:
-    """Every concept of an open scheme is bundled or declared by some file, and every record a derived value
-    names exists: what one file alone cannot tell."""
+    """Every concept of an open scheme is bundled or declared by some file, declared with one label (SKOS: one
+    prefLabel a language; two would be two names of one concept, not two sources' values), and every record a
+    derived value names exists: what one file alone cannot tell."""
     declared = declared_concepts(files)
     ids = {(rec.section.segment, rec.id) for rf in files for rec in rf.records if not rec.section.by_concept}
+    labels: dict[str, tuple[str, str, int]] = {}  # concept → (its label, the file and line that first gave it)
     errors: list[RecordError] = []
     for rf in files:
         for rec in rf.records:
             for val in rec.values:
+                if rec.section.by_concept and val.field.name == "label":
+                    label, first = val.items[0], labels.setdefault(rec.id, (val.items[0], str(rf.path), val.line))
+                    if label != first[0]:
+                        errors.append(RecordError(str(rf.path), val.line, f"concepts.{rec.id}.label", (
+                            f"{label!r} differs from the label {first[0]!r} that {display_path(first[1])}:{first[2]} "
+                            "declares for this concept; a concept has one label: give the same one (with a quote "
+                            "of this source: {value: LABEL, quote: …})")))
                 where = f"{rec.section.name}.{rec.id}.{val.field.name}"
                 kind = val.field.kind
                 if isinstance(kind, Concept) and kind.open:

@@ -2,6 +2,13 @@
 it cites (as digits, with or without thousands separators, or as an English number word), so that a slip
 (`sample_size: 3900` for "n = 39") or a computed total the source never states cannot pass as a fact. A value
 that is derived rather than stated says so (`derived_from`), and the graph marks it.
+
+A count is a count, not a date: digits that are part of a date in the quote do not state it (`sample_size: 2017`
+against "registered in May 2017"). They are a day or a year joined to a month's name (4 May 2017, 20–22 September
+2017, May 2017, 2019 Feb 11), a numeric date (2017-05-04, 04/05/2017, 2017-05), or a year alone in parentheses,
+perhaps after a name ((2017), (Smith 2017)). And numbers written inside text (an estimate's wording, "RR 1.2 (95%
+CI 0.9 to 1.6)") are checked the same way: each must appear in the quote (`numbers_missing`); a name's number
+("Study 7") names, and is not.
 """
 
 from __future__ import annotations
@@ -37,9 +44,28 @@ def _digits(n: int) -> str:
     return r"(?<![0-9.,])" + r"[,\u00a0\u2009\u202f ]?".join(groups) + r"(?![0-9]|[.,][0-9])"
 
 
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_MONTH = r"(?:" + "|".join(f"{m[:3]}(?:{m[3:]}|\\.)?" for m in MONTHS) + r")(?![a-z])"
+_DAY = rf"(?<![0-9])[0-9]{{1,2}}{_ORDINAL}"
+# the spans of a quote whose digits are a date's, not a count's (see the module's docstring)
+_DATES = re.compile("|".join((
+    rf"(?:(?<![0-9])[0-9]{{4}}\s+)?(?:{_DAY}\s*(?:[-–—]|to|and)\s*)?(?:{_DAY}\.?\s+(?:of\s+)?)?{_MONTH}"
+    rf"(?:\s*{_DAY}(?![0-9])(?:\s*[-–—]\s*{_DAY})?,?)?(?:\s*(?<![0-9])[0-9]{{4}}(?![0-9]))?",
+    r"(?<![0-9])[0-9]{4}[-/.][0-9]{1,2}(?:[-/.][0-9]{1,2})?(?![0-9])",
+    r"(?<![0-9])[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}(?![0-9])",
+    r"\((?:[A-Za-z][^()=0-9]*\s)?[0-9]{4}[a-z]?\)",
+)), re.IGNORECASE)
+
+
+def date_spans(quote: str) -> list[tuple[int, int]]:
+    """Where the quote writes a date: its digits are not a count."""
+    return [m.span() for m in _DATES.finditer(quote) if any(c.isdigit() for c in m.group())]
+
+
 def number_in(n: int, quote: str) -> bool:
-    """Whether the quote states the whole number `n`."""
-    if re.search(_digits(n), quote):
+    """Whether the quote states the whole number `n` as a count: digits outside any date, or a number word."""
+    dates = date_spans(quote)
+    if any(not any(a <= m.start() < b for a, b in dates) for m in re.finditer(_digits(n), quote)):
         return True
     lowered = quote.casefold().replace("\u2010", "-").replace("\u2011", "-")
     return any(re.search(rf"(?<![a-z-]){re.escape(word)}(?![a-z-])", lowered) for word in number_words(n))
@@ -73,6 +99,40 @@ def decimal_in(value: Decimal, quote: str) -> bool:
     digits = f"0?{re.escape(magnitude[1:])}" if magnitude.startswith("0.") else re.escape(magnitude)
     sign = r"[-−–]\s?" if negative else ""
     return re.search(rf"(?<![0-9.]){sign}{digits}(?![0-9]|\.[0-9])", quote) is not None
+
+
+# a number as a text prints it: 1.2, .05, 1,480, 12; a minus only where it cannot be a range's dash
+_PRINTED = re.compile(r"(?:(?<![0-9A-Za-z.,])[-−](?=\.?[0-9]))?(?<![0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])"
+                      r"|[0-9]*\.[0-9]+|[0-9]+)")
+
+
+def numbers_missing(text: str, quote: str) -> list[str]:
+    """The numbers `text` prints (an estimate's wording) that its quote does not: a whole number as digits or a
+    word, a decimal as printed, a number with leading zeros as written."""
+    missing = []
+    for match in _PRINTED.finditer(text):
+        token = match.group()
+        digits = token.lstrip("-−").replace(",", "")
+        if "." in digits or token[0] in "-−":
+            found = decimal_in(Decimal(("-" if token[0] in "-−" else "") + digits), quote)
+        elif digits.startswith("0") and digits != "0":
+            found = re.search(rf"(?<![0-9.]){digits}(?![0-9]|\.[0-9])", quote) is not None
+        else:
+            found = re.search(_digits(int(digits)), quote) is not None or number_in(int(digits), quote)
+        if not found and token not in missing:
+            missing.append(token)
+    return missing
+
+
+def wording_problem(text: str, quote: str) -> str | None:
+    """The problem of a text whose numbers its quote does not all state, in the number check's words."""
+    missing = numbers_missing(text, quote) if text != quote else []
+    if not missing:
+        return None
+    shown = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+    one = len(missing) == 1
+    return (f"{shown} (in {text!r}) {'does' if one else 'do'} not appear in its quote {quote!r}: give the passage "
+            f"that states {'it' if one else 'them'} (digits or an English number word)")
 
 
 def stated_in(value: int | str | Decimal, quote: str) -> bool:

@@ -20,7 +20,7 @@ import yaml
 from kg.base.config import ID_RE
 from kg.base.errors import RecordError, RecordErrors
 from kg.base.lexical import character_name, control_character
-from kg.load.numbers import stated_in
+from kg.load.numbers import stated_in, wording_problem
 from kg.schema import (
     OPEN_SCHEMES,
     RECORD_KEYS,
@@ -279,6 +279,9 @@ def _check_value(
                 whole, extra = kind.read(raw, raw.key_lines, raw.line)
             except Refused as exc:
                 raise RecordError(str(path), exc.line or raw.line, where + exc.at, exc.problem) from None
+            for key, text in kind.wordings(whole, extra):
+                if problem := wording_problem(text, quote):
+                    raise RecordError(str(path), raw.key_lines.get(key, raw.line), f"{where}.{key}", problem)
             return Value(fld, whole, quote, quote_in, raw.line, extra)
         if "value" in raw and "values" in raw:
             raise RecordError(str(path), line, where, "give either `value` or `values`, not both")
@@ -308,9 +311,18 @@ def _check_value(
     checked = tuple(_check_item(path, ln, where, fld, item, concepts) for item, ln in zip(items, lines, strict=True))
     if len(set(checked)) != len(checked):
         raise RecordError(str(path), line, where, "the same value is listed twice")
+    for item, ln in zip(checked, lines, strict=True):  # a name's number names (Study 7); a statement's is stated
+        for _, text in kind.wordings((item,), {}) if not fld.names else ():
+            if problem := wording_problem(text, quote):
+                raise RecordError(str(path), ln, where, problem)
     facts: dict[str, Any] = {}
     if kind.numeric:
         derived = _derived_from(path, raw, where) if isinstance(raw, _Map) else ()
+        own = f"{SECTION_BY_NAME[section].segment}/{rid}"
+        if own in derived:
+            raise RecordError(str(path), raw.key_lines["derived_from"], f"{where}.derived_from",
+                              f"a value cannot be derived from its own record ({section}/{rid}): name the other "
+                              "records it is computed from")
         if derived:
             facts["derived_from"] = derived
         else:

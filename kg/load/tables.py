@@ -10,18 +10,19 @@ as comments for the curator: nothing is dropped silently.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from kg.base.config import ID_RE
 from kg.base.errors import InputError, display_path
 from kg.base.lexical import character_name, control_character, escaped
+from kg.load.emit import Flow, emit
 from kg.load.identity import normalise_name
 from kg.schema import NAME, SECTION_BY_NAME, Concept
 
@@ -55,32 +56,6 @@ def slug(text: str) -> str:
     return value if ID_RE.fullmatch(value or "") else "record"
 
 
-class Flow(dict):
-    """A field's value with its quote, written on one line as curators write it: `{value: true, quote: …}`."""
-
-
-class _Dumper(yaml.SafeDumper):
-    """PyYAML's safe emitter: records in block style, lists and Flow mappings on one line, text with a line
-    break or a control character double-quoted with escapes (one line, never a block scalar)."""
-
-
-def _text(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
-    style = None if text.isprintable() else '"'
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_Dumper.add_representer(list, lambda d, items: d.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=True))
-_Dumper.add_representer(Flow, lambda d, m: d.represent_mapping("tag:yaml.org,2002:map", m, flow_style=True))
-_Dumper.add_representer(str, _text)
-
-
-def emit(data: dict[str, Any]) -> str:
-    """Record-file YAML through the YAML library: whatever a cell holds (a newline, a colon, `#`, quotes) stays a
-    value and can never become a key, a comment or a new record."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                     width=1 << 30)
-
-
 def check_names(source_id: str, text_file: str) -> None:
     """The --source-id is a record id; the --text-file a file name inside the sources folder, not a path."""
     if not ID_RE.fullmatch(source_id):
@@ -108,10 +83,10 @@ def read_csv(path: Path, delimiter: str = ",") -> list[tuple[int, list[str]]]:
     rows = []
     try:
         for row in reader:
-            rows.append((reader.line_num, [cell.strip() for cell in row]))
+            rows.append((reader.line_num, list(map(str.strip, row))))
     except csv.Error as exc:
         raise InputError(f"{display_path(path)}:{reader.line_num}: not valid CSV: {exc}") from None
-    for line, row in rows:
+    for line, row in rows if control_character(text) is not None else ():  # where, only when there is one
         for cell in row:
             if (bad := control_character(cell)) is not None:
                 raise InputError(f"{display_path(path)}:{line}: control character {character_name(cell[bad])} in the "
@@ -151,24 +126,43 @@ def parse_duration(text: str) -> tuple[str, str | None] | None:
 
 def _concept(text: str, scheme: str, labels: Mapping[str, Mapping[str, str]]) -> str | None:
     """The concept id of `scheme` whose id or label matches text (plural forms too)."""
-    wanted = normalise_name(text)
+    wanted, names = normalise_name(text), _names(scheme, tuple(labels.get(scheme, {}).items()))
     for candidate in (wanted, wanted.removesuffix("s"), wanted.replace(" ", "-")):
-        for cid, label in labels.get(scheme, {}).items():
-            if candidate in (cid, normalise_name(label)):
+        for cid, name in names:
+            if candidate in (cid, name):
                 return cid
     return None
+
+
+@lru_cache(maxsize=64)
+def _names(scheme: str, labels: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """A scheme's concept ids with their normalised labels, made once, not once a cell."""
+    return tuple((cid, normalise_name(label)) for cid, label in labels)
 
 
 def import_table(path: Path, source_id: str, text_file: str, labels: Mapping[str, Mapping[str, str]],
                  known: Mapping[str, Mapping[str, str]] | None = None, delimiter: str = ",") -> Imported:
     """Read a sheet in either layout; `labels` maps scheme → concept id → label; `known` maps a section
     (interventions, components) to normalised names of existing records and their ids, so that an
-    intervention or component the graph already has stays one node."""
+    intervention or component the graph already has stays one node. The cyclic garbage collector is paused
+    meanwhile: a sheet of 100,000 rows makes millions of small objects and no cycle, and its passes over them
+    took a fifth of the time."""
     check_names(source_id, text_file)
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(path, source_id, text_file, labels, known or {}, delimiter)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _import(path: Path, source_id: str, text_file: str, labels: Mapping[str, Mapping[str, str]],
+            known: Mapping[str, Mapping[str, str]], delimiter: str) -> Imported:
     rows = read_csv(path, delimiter)
     header = [h.lower() for h in rows[0][1]]
     if header[0] in ("attribute", ""):
-        return _table_layout(path, rows, source_id, text_file, labels, known or {})
+        return _table_layout(path, rows, source_id, text_file, labels, known)
     if "intervention" in header and "outcome" in header:
         return _long_layout(path, rows, source_id, text_file, labels)
     raise InputError(f"{display_path(path)}:{rows[0][0]}: unknown layout: the first header cell is 'attribute' in "
@@ -288,6 +282,7 @@ def _long_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str, 
     schemes = {f.name: f.kind.scheme for f in SECTION_BY_NAME["findings"].fields
                if isinstance(f.kind, Concept) and f.name in LONG_COLUMNS}  # type, direction, strength
     findings: dict[str, dict[str, Any]] = {}
+    known: dict[tuple[str, str], str | None] = {}
     first_quote = ""
     cells = [dict(zip(columns, row, strict=True)) for _line, row in rows[1:]]
     ids = [slug(cell.get("label") or f"finding-{line}") for (line, _row), cell in zip(rows[1:], cells, strict=True)]
@@ -306,7 +301,9 @@ def _long_layout(path: Path, rows: list[tuple[int, list[str]]], source_id: str, 
         for col, scheme in schemes.items():
             if not cell.get(col):
                 continue
-            cid = _concept(cell[col], scheme, labels)
+            if (cell[col], scheme) not in known:  # a sheet repeats a few words in these columns
+                known[cell[col], scheme] = _concept(cell[col], scheme, labels)
+            cid = known[cell[col], scheme]
             if cid is None:
                 problems.append((line, f"{col} {cell[col]!r} is not in the {scheme} vocabulary; allowed: "
                                        f"{', '.join(sorted(labels[scheme]))}"))

@@ -60,7 +60,8 @@ class Origin:
     field: str
 
     def __str__(self) -> str:
-        return f"{display_path(self.file)}:{self.line}: {self.field}"
+        where = f"{display_path(self.file)}:{self.line}" if self.line else display_path(self.file)
+        return f"{where}: {self.field}"
 
 
 Statements = dict[str, None]  # an ordered set of N-Triples statements "<s> <p> o" (without the final " .")

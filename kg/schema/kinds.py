@@ -123,6 +123,12 @@ class Kind:
         """JSON Schema of one value."""
         return dict(TEXT_SCHEMA)
 
+    def wordings(self, items: tuple[Any, ...], extra: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        """The texts a value carries in the source's words, with the key that holds them (`value` for the value
+        itself): every number such a text prints must appear in the value's quote, as a number field's must
+        (kg.load.numbers), unless the field names a record (a label's "Study 7" is a name, not a count)."""
+        return tuple(("value", item) for item in items if isinstance(item, str)) if self.own_quote else ()
+
     def item_quotes(self, item: Any) -> tuple[str, ...]:
         """Words a checked value carries that the source prints (a table row's heading): each must occur verbatim
         in the source text, as a quote does."""

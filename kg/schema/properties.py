@@ -259,7 +259,8 @@ PROPERTIES: dict[str, Prop] = {
     "pikg:country": Prop("country", "The country, by its English name, where a study was carried out."),
     "pikg:authorPosition": Prop(
         "author position",
-        "The position of an author in a publication's byline, starting at 1.",
+        "The position of an author in a publication's byline as one source gives it, starting at 1 (each source's "
+        "byline has authorships of its own).",
         kind="datatype",
         range="xsd:positiveInteger",
         domain="pikg:Authorship",
@@ -267,7 +268,8 @@ PROPERTIES: dict[str, Prop] = {
     ),
     "pikg:position": Prop(
         "position",
-        "The position of a table's column (left to right) or row (top to bottom) in print order, starting at 1.",
+        "The position of a table's column (left to right) or row (top to bottom) in print order as one source gives "
+        "it, starting at 1 (each source's order has columns and rows of its own).",
         kind="datatype",
         range="xsd:positiveInteger",
         functional=True,

@@ -65,7 +65,8 @@ class Ref(Kind):
 
 @dataclass(frozen=True)
 class Authors(Ref):
-    """Persons in byline order: each becomes a pikg:Authorship with its position, and a dcterms:creator."""
+    """Persons in byline order: each becomes a pikg:Authorship with its position in the byline its source gives,
+    and a dcterms:creator."""
 
     section: str = "persons"
     family = "authors"
@@ -81,7 +82,8 @@ class Authors(Ref):
 
     @property
     def rdf(self) -> str:
-        return "a `pikg:Authorship` per person (`pikg:author`, `pikg:authorPosition`) and `dcterms:creator`"
+        return ("a `pikg:Authorship` per person and source (`pikg:author`, `pikg:authorPosition`) and "
+                "`dcterms:creator`")
 
     def hint(self, concepts: Mapping[str, set[str]]) -> str:
         return ""
@@ -91,19 +93,26 @@ class Authors(Ref):
         for at, item in enumerate(items, start=1):
             person = self.term(item, base)
             yield from placed(fld, subject, at, "author", "pikg:Authorship", "pikg:authorPosition", "pikg:author",
-                               person)
+                               person, source_id)
             yield subject, expand("dcterms:creator"), person
 
 
 def placed(fld: FieldLike, subject: str, at: int, segment: str, cls: str, position: str, value: str,
-            term: Term) -> Iterator[Triple]:
-    """A node for the value at place `at` of the list (`subject`/`segment`/N, of class `cls`): the order a source
-    gives (a byline, a table's columns or rows), which RDF's unordered values would lose."""
-    node = f"{subject}/{segment}/{at}"
+            term: Term, source_id: str) -> Iterator[Triple]:
+    """A node for the value at place `at` of the list (of class `cls`): the order a source gives (a byline, a
+    table's columns or rows), which RDF's unordered values would lose. The node is the list's and its source's
+    (`subject`/`segment`/`source_id`/N, as a duration is its source's): two sources that order one list each
+    keep their own order, never a mix of the two (issue 25)."""
+    node = place_node(subject, segment, source_id, at)
     yield subject, expand(fld.predicate), iri_term(node)
     yield node, expand("rdf:type"), iri_term(expand(cls))
     yield node, expand(value), term
     yield node, expand(position), Term(str(at), datatype=XSD + "positiveInteger")
+
+
+def place_node(subject: str, segment: str, source_id: str, at: int) -> str:
+    """The IRI of place `at` of a list that a source gives of `subject` (see placed)."""
+    return f"{subject}/{segment}/{source_id}/{at}"
 
 
 @dataclass(frozen=True)
@@ -125,13 +134,13 @@ class Columns(Ref):
 
     @property
     def rdf(self) -> str:
-        return "a `pikg:TableColumn` per intervention (`pikg:position`, `pikg:columnIntervention`)"
+        return "a `pikg:TableColumn` per intervention and source (`pikg:position`, `pikg:columnIntervention`)"
 
     def triples(self, fld: FieldLike, subject: str, items: tuple[Any, ...], extra: Mapping[str, Any], base: str,
                 source_id: str) -> Iterator[Triple]:
         for at, item in enumerate(items, start=1):
             yield from placed(fld, subject, at, "column", "pikg:TableColumn", "pikg:position",
-                               "pikg:columnIntervention", self.term(item, base))
+                               "pikg:columnIntervention", self.term(item, base), source_id)
 
 
 @dataclass(frozen=True)
@@ -157,7 +166,7 @@ class Rows(Kind):
 
     @property
     def rdf(self) -> str:
-        return ("a `pikg:TableRow` per field (`pikg:position`, `pikg:rowProperty`: the field's property; "
+        return ("a `pikg:TableRow` per field and source (`pikg:position`, `pikg:rowProperty`: the field's property; "
                 "`pikg:rowHeading`: the printed heading)")
 
     @property
@@ -197,9 +206,9 @@ class Rows(Kind):
                 source_id: str) -> Iterator[Triple]:
         for at, item in enumerate(items, start=1):
             yield from placed(fld, subject, at, "row", "pikg:TableRow", "pikg:position", "pikg:rowProperty",
-                               self.term(item, base))
+                               self.term(item, base), source_id)
             if isinstance(item, tuple):
-                yield f"{subject}/row/{at}", expand("pikg:rowHeading"), Term(item[1], lang="en")
+                yield place_node(subject, "row", source_id, at), expand("pikg:rowHeading"), Term(item[1], lang="en")
 
 
 @dataclass(frozen=True)
@@ -309,6 +318,9 @@ class Duration(Kind):
             if not isinstance(value, str) or not DURATION_RE.fullmatch(value):
                 raise Refused(f"expected {DURATION_HINT}, got {value!r}", vline, ".value")
         return ((value,) if value else ()), {"qualifier": qualifier, "text": text}
+
+    def wordings(self, items: tuple[Any, ...], extra: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        return (("text", extra["text"]),)
 
     def field_schema(self, fld: FieldLike, concepts: Mapping[str, set[str]]) -> JSON:
         return {"type": "object", "description": fld.doc, "additionalProperties": False,

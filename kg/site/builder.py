@@ -53,14 +53,14 @@ class SiteBuilder(PageBuilder):
     # ------------------------------------------------------------------ the home page
 
     def interventions(self) -> list[str]:
-        """The interventions in the order the sources' tables print them (tables by label, columns by position),
-        then the others by label."""
+        """The interventions in the order the sources' tables print them (tables by label, then each source's
+        columns by position: a column is its source's, so two sources' orders never mix), then the others by
+        label."""
         printed: list[str] = []
         for table in self.by_label(self.data.instances(PIKG("SourceTable"))):
-            columns = sorted(self.data.objects(table, PIKG("hasColumn")),
-                             key=lambda c: int(str(self.data.value(c, PIKG("position")) or 0)))
-            printed += [i for c in columns if (i := self.data.value(c, PIKG("columnIntervention"))) is not None
-                        and isinstance(i, str) and i not in printed]
+            for source in self.table_sources(table):
+                columns = self.ordered(table, source, "hasColumn", "columnIntervention")
+                printed += [i for i in columns if isinstance(i, str) and i not in printed]
         return printed + [i for i in self.by_label(self.data.instances(PIKG("Intervention"))) if i not in printed]
 
     def studies_text(self, i: str) -> str:
@@ -142,26 +142,32 @@ class SiteBuilder(PageBuilder):
         on its columns as footnotes; then what other sources add. Without one, the comparison of every described
         intervention that the bundled compare-interventions query gives."""
         page = "compare.html"
-        tables = [self.printed(page, t) for t in self.by_label(self.data.instances(PIKG("SourceTable")))]
+        tables = [self.printed(page, t, s) for t in self.by_label(self.data.instances(PIKG("SourceTable")))
+                  for s in self.table_sources(t)]
         self.render(writer, page, "compare.html", title="Compare interventions", tables=tables,
                     compared=[] if tables else self.compared(page), columns=COMPARED)
 
-    def printed(self, page: str, table: str) -> dict[str, Any]:
+    def table_sources(self, table: str) -> list[str | None]:
+        """The sources that describe the table (each states that it is one), in passage order; each prints it in
+        its own order."""
         typed = self.data.passages(table, RDF_TYPE, PIKG("SourceTable"))
-        source = self.source_of(typed[0]) if typed else None
+        return list(dict.fromkeys(self.source_of(q) for q in typed)) or [None]
 
-        def ordered(prop: str, target: str) -> list[Term]:
-            parts = [(int(str(self.data.value(part, PIKG("position")))), self.data.value(part, PIKG(target)))
-                     for part in self.data.objects(table, PIKG(prop))]
-            return [node for _, node in sorted(parts, key=lambda x: x[0]) if node is not None]
+    def ordered(self, table: str, source: str | None, prop: str, target: str) -> list[Term]:
+        """The table's columns or rows (`prop`) as `source` gives them, by position: what each names (`target`)."""
+        parts = [(int(str(self.data.value(part, PIKG("position")))), self.data.value(part, PIKG(target)))
+                 for part in self.data.objects(table, PIKG(prop))
+                 if any(self.source_of(q) == source for q in self.data.passages(table, PIKG(prop), part))]
+        return [node for _, node in sorted(parts, key=lambda x: x[0]) if node is not None]
 
+    def printed(self, page: str, table: str, source: str | None) -> dict[str, Any]:
         def here(s: str, p: str, o: Term) -> list[str]:
             return [q for q in self.data.passages(s, p, o) if self.source_of(q) == source]
 
-        columns = [i for i in ordered("hasColumn", "columnIntervention") if isinstance(i, str)]
-        rows = [p for p in ordered("hasRow", "rowProperty") if isinstance(p, str)]
+        columns = [i for i in self.ordered(table, source, "hasColumn", "columnIntervention") if isinstance(i, str)]
+        rows = [p for p in self.ordered(table, source, "hasRow", "rowProperty") if isinstance(p, str)]
         headings = {p: self.data.value(r, PIKG("rowHeading")) for r in self.data.objects(table, PIKG("hasRow"))
-                    if isinstance(p := self.data.value(r, PIKG("rowProperty")), str)}
+                    if here(table, PIKG("hasRow"), r) and isinstance(p := self.data.value(r, PIKG("rowProperty")), str)}
         footnotes: list[dict[str, Any]] = []
         heads: list[dict[str, Any]] = []
         for i in columns:
@@ -193,7 +199,9 @@ class SiteBuilder(PageBuilder):
             if facts:
                 others.append({"intervention": self.link(page, i),
                                "facts": sorted(facts, key=lambda f: (f["property"], f["value"].text.casefold()))})
-        return {"id": self.local(table), "caption": self.label(table), "source": self.link(page, source),
+        one = len(self.table_sources(table)) == 1  # a second source's version of the table: an id of its own
+        return {"id": self.local(table) if one else f"{self.local(table)}-{self.local(source)}",
+                "caption": self.label(table), "source": self.link(page, source),
                 "heads": heads, "rows": body, "footnotes": footnotes, "others": others}
 
     def heading(self, page: str, i: str, passages: list[str], marks: list[str]) -> dict[str, Any]:
