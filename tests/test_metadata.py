@@ -211,3 +211,27 @@ def test_kg_site_takes_the_release_options(run, tmp_path: Path) -> None:
     assert again.exit_code == 0 and "up to date" not in again.output
     doc = json.loads((tmp_path / "s" / "download" / "dataset.jsonld").read_text(encoding="utf-8"))
     assert doc["datePublished"] == "2026-02-01" and "url" not in doc
+
+
+def test_each_source_credits_the_byline_it_gives(tmp_path: Path) -> None:
+    """Two sources giving bylines of one publication: the crate's and dataset.jsonld's authors of each source are
+    its own byline in its order, never the two mixed (a finding of issue 25's second probe)."""
+    import shutil
+    import sys
+
+    from kg.base.config import Settings
+    from kg.model.build import build
+    from kg.release.metadata import source_works
+
+    sys.path.insert(0, str(ROOT / "tests" / "hostile"))
+    from cases_load import SECOND_VIEW
+
+    records = tmp_path / "records"
+    shutil.copytree(ROOT / "records", records)
+    (records / "second-view.yaml").write_text(SECOND_VIEW, encoding="utf-8")
+    kg = build(Settings(records, None))
+    works = {w.iri.rsplit("/", 1)[1]: [name for _, name in w.authors] for w in source_works(kg, kg.union())}
+    assert works["second-view"] == []  # it gives a byline of another source's publication, not one of its own
+    assert works["ips-recovery-abstract"] == [
+        "Iben Gammelgaard Nielsen", "Elsebeth Stenager", "Lene Eplov", "Kirsten Schultz Petersen",
+        "Thomas Nordahl Christensen", "Sofie Bratberg Jensen"]

@@ -29,6 +29,7 @@ from kg.base.config import (
 from kg.base.errors import InputError
 from kg.base.terms import parse_literal
 from kg.model.build import KnowledgeGraph
+from kg.schema.structured import place_node
 
 CREATOR_NAME = "pikg contributors"  # who makes the release: the dataset's creator and publisher, the nanopubs'
 
@@ -108,7 +109,8 @@ class SourceWork:
 
 
 def source_works(kg: KnowledgeGraph, union: list[str]) -> list[SourceWork]:
-    """The sources of the records, in record order, with what the graph says of their publications."""
+    """The sources of the records, in record order, with what the graph says of their publications: the authors
+    in the byline that source gives (another source's byline of the same publication is that source's)."""
     base, name = kg.settings.base_iri, expand("foaf:name")
     has, author, position = (f"<{expand(n)}>" for n in ("pikg:hasAuthorship", "pikg:author", "pikg:authorPosition"))
     works = []
@@ -116,10 +118,11 @@ def source_works(kg: KnowledgeGraph, union: list[str]) -> list[SourceWork]:
         publication = f"{base}publication/{rf.source.publication}" if rf.source.publication else None
         doi = kg.literals.get((publication, expand("pikg:doi"))) if publication else None
         authors = []
+        byline = f"<{place_node(publication, 'author', rf.source.id, 0)[:-1]}" if publication else ""
         for line in subject_lines(union, f"<{publication}>") if publication else ():
             _, p, authorship = line.split(" ", 2)
-            if p != has:
-                continue
+            if p != has or not authorship.startswith(byline):
+                continue  # another source's byline of the publication: each source's list is its own
             pairs = [line.split(" ", 2)[1:] for line in subject_lines(union, authorship)]
             people = [o[1:-1] for p, o in pairs if p == author]
             rank = [int(parse_literal(o)[0]) for p, o in pairs if p == position]
