@@ -101,7 +101,7 @@ def raw_answer(engine: object, text: str, bindings: dict, union: bool) -> QueryR
 
 
 def test_every_golden_file_is_a_portable_case() -> None:
-    """Each golden file is run on both engines below: none is left out of the portable cases."""
+    """Each golden file is run on every engine below: none is left out of the portable cases."""
     assert len(CASES) == EXPECTED_CASES
 
 
