@@ -473,7 +473,7 @@ def test_lists_are_built_with_group_concat_distinct_of_str() -> None:
         assert all(arg.startswith(("DISTINCT STR(", "STR(?author)")) for arg in concats), (spec.name, concats)
         if any(arg.startswith("STR(?author)") for arg in concats):
             assert "SELECT DISTINCT ?pub ?src ?position ?author" in spec.text
-            assert "ORDER BY STR(?src) ?position\n" in spec.text
+            assert 'ORDER BY STRDT(CONCAT(STR(?src), "\\t", SUBSTR(STR(1000000 + ?position), 2), "\\t",' in spec.text
 
 
 SECOND_VIEW = """source:
