@@ -306,3 +306,16 @@ def test_serve_site_serves_nothing_from_outside_its_folder(tmp_path: Path) -> No
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_the_readme_and_the_help_state_the_bounds_kg_serve_keeps() -> None:
+    from click.testing import CliRunner
+
+    from kg.base.config import resource_dir
+    from kg.cli import cli
+
+    readme = " ".join((resource_dir("records").parent / "README.md").read_text(encoding="utf-8").split())
+    shown = " ".join(CliRunner().invoke(cli, ["serve", "--help"], terminal_width=1000).output.split())
+    for text in (readme, shown):
+        assert f"deeper than {MAX_NESTING} levels" in text
+        assert f"more than {MAX_LINKS:,}" in text
