@@ -2,8 +2,10 @@
 
 `kg serve` runs Oxigraph's server as a child process on a private loopback port and answers the public port
 itself, through the guard of kg/stores/guard.py, which refuses SERVICE (and LOAD) before a query reaches Oxigraph
-(Oxigraph's server cannot turn federation off). Oxigraph cancels a query that runs longer than `kg serve
---timeout` (its --timeout-s).
+(Oxigraph's server cannot turn federation off), and deep nesting that would overflow Oxigraph's stack. A query
+that runs longer than `kg serve --timeout` is stopped by the guard, which has the child killed (Oxigraph 0.5
+does not stop every query it cancels); `_Oxigraph` starts another on the same database, as it does when a child
+dies. With `--store`, the database is a kept, locked folder (kg/stores/database.py).
 
 The child never outlives `kg serve`: SIGTERM, SIGINT and SIGHUP stop it and remove the temporary database (the
 child runs in a process group of its own, so a terminal's Ctrl-C reaches `kg serve`, which stops it in order);
@@ -217,7 +219,10 @@ class _Oxigraph:
                 runaway, self._runaway = self._runaway, False
             why = f"a query ran past the time limit of {timeout} s" if runaway else \
                 f"it stopped (exit {code}): {_tail(self.log)}"
-            echo(f"Restarted Oxigraph: {why}")
+            try:
+                echo(f"Restarted Oxigraph: {why}")
+            except OSError:  # nobody reads our output any more: serving goes on
+                pass
             self.start()
 
     def end(self) -> None:
