@@ -29,7 +29,7 @@ EXAMPLES = {
                "--query-endpoint http://127.0.0.1:8890/sparql --update-endpoint http://127.0.0.1:8890/sparql-auth "
                "--leave-out xsd:duration\n"
                "  KG_ENDPOINT_TOKEN=… kg publish --query-endpoint https://example.org/sparql --update-endpoint https://example.org/update",
-    "serve": "  kg serve\n  kg serve --release release/ --port 8080",
+    "serve": "  kg serve\n  kg serve --release release/ --port 8080\n  kg serve --store db/ --timeout 30",
     "site": "  kg site\n  kg site --out public/",
     "serve-site": "  kg serve-site\n  kg serve-site --dir public/ --port 8080",
     "new": "  kg new source my-study-2024 --text-file my-study-2024.txt\n"

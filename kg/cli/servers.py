@@ -17,7 +17,8 @@ from kg.cli.common import Seconds, cli, epilog
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 def serve_site(site_dir: Path, port: int, host: str) -> None:
-    """Serve the site folder over HTTP for a quick look (Ctrl-C stops it)."""
+    """Serve the site folder over HTTP for a quick look (Ctrl-C stops it). Only the folder's own files are served:
+    a path that resolves outside it (a link, ..) is answered 404."""
     from kg.stores.serve_site import serve_folder
 
     server = serve_folder(site_dir, host, port)
@@ -76,12 +77,14 @@ def publish(endpoint: str | None, query_endpoint: str | None, update_endpoint: s
               help="Port to listen on (0: a free one, shown when serving starts).")
 @click.option("--read-write", is_flag=True, help="Accept updates and uploads (read-only by default).")
 @click.option("--store", "--location", "location", type=click.Path(path_type=Path, file_okay=False),
-              help="Database folder to keep (default: a temporary one, removed when the server stops); "
-                   "--location is the old spelling.")
+              help="Folder to keep the database in (default: a temporary one, removed when the server stops), "
+                   "locked while the server runs; it holds exactly the release served (another release replaces "
+                   "its content); --location is the old spelling.")
 @click.option("--allow-service", is_flag=True,
               help="Pass every request to Oxigraph unchecked, so SERVICE (federated queries) and LOAD run.")
 @click.option("--timeout", type=click.IntRange(1, 86400), default=60, show_default=True,
-              help="Seconds a query may run before Oxigraph cancels it.")
+              help="Seconds a query may run: past it, the client gets 503 and Oxigraph is restarted to stop "
+                   "the work.")
 def serve(release_dir: Path, host: str, port: int, read_write: bool, location: Path | None,
           allow_service: bool, timeout: int) -> None:
     """Serve the release with Oxigraph's SPARQL server (query UI at /, SPARQL at /query), the union of the named
@@ -93,7 +96,13 @@ def serve(release_dir: Path, host: str, port: int, read_write: bool, location: P
     either keyword is refused too, and Oxigraph is sent the text the proxy checked (\\u escapes expanded, line
     breaks as line feeds), never a text the two parsers could read differently. A request from a web page (a
     foreign Origin, or a Host that is not loopback) is refused with 403. --allow-service passes everything
-    through.
+    through. A text nested deeper than 128 levels of brackets, or chaining more than 10,000 operators, is refused
+    with 400 (so deep a text could overflow Oxigraph's stack). A query past --timeout is answered 503 and its work
+    stopped by restarting Oxigraph (queries running at that moment get 503 too); every answer is held until it is
+    complete, so a 200 is never cut off.
+
+    --store DIR keeps the database in DIR and locks it (a second `kg serve` on it exits 2); a release other than
+    the one it holds is loaded beside it and replaces it once complete; a folder of other files is refused.
 
     The limit: the private port is an ordinary loopback TCP port without a password (Oxigraph cannot listen on a
     Unix socket or ask for a secret), so any local process, of any user, that finds it reaches Oxigraph directly,

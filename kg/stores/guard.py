@@ -1,15 +1,17 @@
 """The guard in front of `kg serve`'s Oxigraph: a small proxy on the public port that refuses SERVICE (and LOAD)
-before a query reaches Oxigraph. Oxigraph 0.5's
-server has no option to turn federation off (`oxigraph serve --help`: only --location, --bind, --cors,
---union-default-graph, --timeout-s), and a SERVICE clause makes the server send HTTP requests wherever a client
-asks (to the machine's other services, or a cloud's metadata address). Every `query`/`update` parameter of the
-URL or a form, and every raw body on any path but the Graph Store's /store…, is checked, and Oxigraph is sent
-the checked text, not the client's (see `canonical`: the two parsers lex escapes and line ends differently);
-compressed request bodies are refused (Oxigraph would inflate them), and so is a text rdflib cannot parse within
-PARSE_SECONDS (it is slow on long expressions). A request a web page sent (an Origin header that is not this
-server's, or, on a loopback address, a Host that is not loopback: DNS rebinding) is refused, so a web site cannot
-post an update or a query to it. `--allow-service` passes every request through unchecked. (The Oxigraph child
-the guard stands in front of is kg/stores/serve.py.)
+before a query reaches Oxigraph. Oxigraph 0.5's server has no option to turn federation off (`oxigraph serve
+--help`: only --location, --bind, --cors, --union-default-graph, --timeout-s), and a SERVICE clause makes the
+server send HTTP requests wherever a client asks (to the machine's other services, or a cloud's metadata
+address). Every `query`/`update` parameter of the URL or a form, and every raw body on any path but the Graph
+Store's /store…, is checked, and Oxigraph is sent the checked text, not the client's (see `canonical`: the two
+parsers lex escapes and line ends differently); compressed request bodies are refused (Oxigraph would inflate
+them), and so is a text rdflib cannot parse within PARSE_SECONDS (it is slow on long expressions) or one that
+nests or chains deep enough to overflow Oxigraph's stack (what a text may not do is kg/stores/sparql_checks.py).
+A request a web page sent (an Origin header that is not this server's, or, on a loopback address, a Host that
+is not loopback: DNS rebinding) is refused, so a web site cannot post an update or a query to it.
+`--allow-service` passes every request through unchecked. Every answer is held until it is complete (a success
+is never sent cut off), and a query past the time limit is stopped by killing the Oxigraph child, which
+kg/stores/serve.py starts again.
 
 The limit of the guard: the private port is a TCP port on 127.0.0.1 without authentication, so any process on
 this machine, of any user, that finds it (a port scan of loopback takes seconds) can send Oxigraph requests
@@ -21,171 +23,33 @@ local users. (The public port has no authentication either.)
 """
 from __future__ import annotations
 
-import ctypes
 import http.client
 import http.server
 import ipaddress
-import re
+import shutil
 import socketserver
-import sys
+import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-from kg.query.sparql import ESCAPE, HIDDEN
+from kg.stores.sparql_checks import canonical, refusal
 
 MAX_QUERY_BYTES = 16 * 1024 * 1024  # a query or update body larger than this is refused (413)
+SPOOL_BYTES = 8 * 1024 * 1024  # an answer is held in memory up to this size, then on disk
+MAX_ANSWER_BYTES = 1024 * 1024 * 1024  # an answer larger than this is refused (507): it is held until complete
+RESTART_SECONDS = 30.0  # how long a request waits for the Oxigraph child to come back after a restart
+TIMED_OUT = ("kg serve stopped this query: it ran past the time limit of {seconds:g} s (kg serve --timeout); ask "
+             "for less, or start the server with a longer --timeout")
+RESTARTED = ("kg serve restarted its SPARQL server while answering this request (to stop a query that ran past "
+             "its time limit, or after it failed); send the request again")
+TOO_LARGE = (f"kg serve refuses to send an answer larger than {MAX_ANSWER_BYTES // 2**20:,} MiB (it holds each "
+             "answer until it is complete, so that a cut-off answer is never sent as a success); ask for less "
+             "(LIMIT) or in a more compact format")
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
                         "trailers", "transfer-encoding", "upgrade", "content-length"})
-_PARSE_LOCK = threading.Lock()  # rdflib's pyparsing grammar is shared state, and so is the recursion limit
-PARSE_STACK = 256 * 1024 * 1024  # address space reserved for the parsing thread (used only as deep as it goes)
-PARSE_RECURSION = 20000  # enough for well over 1,000 triple patterns in one group
-PARSE_SECONDS = 10.0  # a request rdflib cannot parse in this time is refused as unchecked
-
-
-# --- what a query may not do -------------------------------------------------------------------------------------
-
-REFUSED_SERVICE = ("kg serve refuses SERVICE: a federated query would make this server send requests to other "
-                   "hosts. Start it with `kg serve --allow-service` to allow federated queries.")
-REFUSED_LOAD = ("kg serve refuses LOAD: it would make this server fetch a URL. Start it with "
-                "`kg serve --allow-service` to allow LOAD.")
-UNCHECKED = ("kg serve could not check this request for SERVICE or LOAD ({why}), so it was not run. Start it with "
-             "`kg serve --allow-service` to pass requests unchecked.")
-_LEFT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")  # what rdflib (\u or \U, 4 or 8 digits) would still expand
-_BARE = re.compile(r"(?<![\w:?$@\\~-])(?<!\w\.)(SERVICE|LOAD)(?![\w:-])", re.I)
-
-
-class Unsafe(ValueError):
-    """A query or update whose reading kg serve cannot pin down (the reason is the message)."""
-
-
-def canonical(text: str) -> str:
-    """The one reading of a query or update that both rdflib and Oxigraph agree on, which is what kg serve checks
-    and what it sends on to Oxigraph (never the client's text). The two parsers read some texts differently:
-    rdflib expands \\u and \\U escapes everywhere before parsing, Oxigraph only inside strings and IRIs (so
-    `"\\u0022"` is a quote in a string for one and the end of a string for the other); Oxigraph ends a # comment
-    at a carriage return, rdflib only at a line feed. So the escapes are expanded here (an escape that is not a
-    character, or one an expansion leaves behind, is refused) and every line break becomes a line feed; what is
-    left means the same to both parsers. (A query that escapes a quote or a backslash inside a string this way
-    no longer parses: spell it as \\" or \\\\.)"""
-    def one(match: re.Match[str]) -> str:
-        code = int(match.group(1) or match.group(2), 16)
-        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-            raise Unsafe(f"the escape {match.group(0)} is not a character")
-        return chr(code)
-
-    if "\\" in text:
-        text = ESCAPE.sub(one, text)
-        left = _LEFT_ESCAPE.search(text)
-        if left:
-            raise Unsafe(f"an escape is left after expanding escapes: {left.group(0)}")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _names(tree: Any, found: set[str]) -> set[str]:
-    """The names of every node of rdflib's parse tree (ServiceGraphPattern, Load, …)."""
-    from pyparsing import ParseResults
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    todo = [tree]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, CompValue):
-            found.add(item.name)
-            todo.extend(item.values())
-        elif isinstance(item, dict):
-            todo.extend(item.values())
-        elif isinstance(item, list | tuple | ParseResults):
-            todo.extend(item)
-    return found
-
-
-class ParseTimeout(BaseException):
-    """Raised inside a parse that ran past PARSE_SECONDS (a BaseException, so that no `except Exception` in
-    pyparsing swallows it)."""
-
-
-def _stop_thread(thread: threading.Thread) -> None:
-    """Raise ParseTimeout in `thread` at its next bytecode (pyparsing is pure Python, so that is soon)."""
-    set_async = ctypes.pythonapi.PyThreadState_SetAsyncExc
-    set_async.argtypes = [ctypes.c_ulong, ctypes.py_object]
-    if thread.ident is not None:
-        set_async(thread.ident, ParseTimeout)
-
-
-def _deep(parse: Callable[[str], Any], text: str) -> Any:
-    """rdflib's parser recurses once per triple pattern of a group (about 90 patterns reach Python's default
-    limit), so it runs in a thread with a large stack and, for its duration, a higher recursion limit; one parse
-    at a time (the limit is process-wide, and the grammar shared). rdflib is slow on long expressions (about a
-    second for 2 KB of `1+1+…`, in proportion), so a parse that runs past PARSE_SECONDS is stopped and raises
-    ParseTimeout: a large request cannot hold the parser, and every request that waits for it, for hours."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["tree"] = parse(text)
-        except BaseException as exc:  # handed back to the caller
-            box["error"] = exc
-
-    with _PARSE_LOCK:
-        limit, stack = sys.getrecursionlimit(), threading.stack_size()
-        try:
-            threading.stack_size(PARSE_STACK)
-            worker = threading.Thread(target=run, name="kg-serve-parse", daemon=True)
-        finally:
-            threading.stack_size(stack)
-        sys.setrecursionlimit(max(limit, PARSE_RECURSION))
-        try:
-            worker.start()
-            worker.join(PARSE_SECONDS)
-            if worker.is_alive():
-                _stop_thread(worker)
-                worker.join(5)
-        finally:
-            sys.setrecursionlimit(limit)
-    if "error" in box:
-        raise box["error"]
-    if "tree" not in box:  # still running (in a long C call): abandoned, it ends on its own
-        raise ParseTimeout
-    return box["tree"]
-
-
-def refusal(text: str, kind: str | None = None) -> str | None:
-    """Why `kg serve` refuses this query or update (`kind` "query", "update", or None for either), or None. The
-    text is first brought to its canonical form (see `canonical`; the proxy sends Oxigraph that form). A text
-    without the letters SERVICE or LOAD (in any case) passes at once. One with them is refused if SERVICE or LOAD
-    stands as a word outside every comment, string and IRI, or if rdflib's parse (as a query, an update, or for
-    None either) fails or has a SERVICE pattern or a LOAD operation: two independent readings, and a text either
-    cannot place is refused rather than trusted."""
-    try:
-        text = canonical(text)
-    except Unsafe as exc:
-        return UNCHECKED.format(why=str(exc))
-    upper = text.upper()
-    if "SERVICE" not in upper and "LOAD" not in upper:
-        return None
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    bare = {word.upper() for word in _BARE.findall(HIDDEN.sub(" ", text))}
-    names: set[str] = set()
-    parsed = False
-    problems = []
-    for parse in {"query": (parseQuery,), "update": (parseUpdate,)}.get(kind or "", (parseQuery, parseUpdate)):
-        try:
-            _names(_deep(parse, text), names)
-            parsed = True
-        except ParseTimeout:
-            problems.append(f"rdflib did not finish parsing it within {PARSE_SECONDS:g} s")
-        except Exception as exc:  # pyparsing's errors, RecursionError on deep nesting
-            problems.append("rdflib cannot parse it: " + (" ".join(str(exc).split())[:120] or exc.__class__.__name__))
-    if "ServiceGraphPattern" in names or "SERVICE" in bare:
-        return REFUSED_SERVICE
-    if "Load" in names or "LOAD" in bare:
-        return REFUSED_LOAD
-    if not parsed:
-        return UNCHECKED.format(why=problems[0])
-    return None
 
 
 # --- the proxy ---------------------------------------------------------------------------------------------------
@@ -299,16 +163,58 @@ def _pairs(data: bytes | str) -> list[tuple[str, str]]:
         raise _Refuse(400, "the query string or form is not UTF-8") from None
 
 
-def _checked(text: str, kind: str | None) -> str:
-    """The canonical form of a query or update, which is what goes on to Oxigraph; a 400 if it is refused."""
+def _checked(text: str, kind: str | None, kinds: set[str]) -> str:
+    """The canonical form of a query or update, which is what goes on to Oxigraph; a 400 if it is refused. The
+    kind it was sent as ("query", "update", or "" for a body Oxigraph reads by its path) joins `kinds`."""
     reason = refusal(text, kind)
     if reason:
         raise _Refuse(400, reason)
+    kinds.add(kind or "")
     return canonical(text)
 
 
-def _checked_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(k, _checked(v, _KINDS[k]) if k in _KINDS else v) for k, v in pairs]
+def _checked_pairs(pairs: list[tuple[str, str]], kinds: set[str]) -> list[tuple[str, str]]:
+    return [(k, _checked(v, _KINDS[k], kinds) if k in _KINDS else v) for k, v in pairs]
+
+
+def _timed(path: str, kinds: set[str]) -> bool:
+    """Whether a request runs under the time limit: a query, not an update or the Graph Store (uploads and
+    downloads of whole graphs, which Oxigraph's own --timeout-s leaves alone too)."""
+    return "update" not in kinds and not _graph_store(path) and urlsplit(path).path.rstrip("/") != "/update"
+
+
+class Upstream:
+    """Where the Oxigraph child listens now, one generation per child: kg/stores/serve.py sets it when a child is
+    up, clears it while one is restarted, and gives `stop`, which kills the child of a generation (a query that
+    ran past its time limit: the one way to free the core it holds, since Oxigraph 0.5 does not always cancel)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._address: tuple[str, int] | None = None
+        self.generation = 0
+        self.stop: Callable[[int], None] = lambda generation: None
+
+    def up(self, address: tuple[str, int]) -> None:
+        with self._changed:
+            self._address = address
+            self.generation += 1
+            self._changed.notify_all()
+
+    def down(self) -> None:
+        with self._changed:
+            self._address = None
+
+    def moved(self, generation: int) -> bool:
+        """Whether the child of this generation was stopped or replaced since."""
+        with self._changed:
+            return self._address is None or self.generation != generation
+
+    def current(self, seconds: float) -> tuple[tuple[str, int], int]:
+        """The address and generation of the running child, waiting up to `seconds` for a restart to end."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._address is not None, seconds) or self._address is None:
+                raise _Refuse(503, "the SPARQL server behind kg serve is restarting; send the request again")
+            return self._address, self.generation
 
 
 class GuardHandler(http.server.BaseHTTPRequestHandler):
@@ -316,8 +222,9 @@ class GuardHandler(http.server.BaseHTTPRequestHandler):
     path that starts with /store, as Oxigraph routes it) carries RDF data, never SPARQL, and is streamed
     through. Every other request is rebuilt from what was checked: its `query` and `update` parameters (in the
     URL or a form) and a raw body are brought to their canonical form (`canonical`), refused if they hold
-    SERVICE or LOAD, and sent on re-encoded, so that Oxigraph runs exactly the text the guard read, never a
-    differently lexed original."""
+    SERVICE or LOAD or nest too deep, and sent on re-encoded, so that Oxigraph runs exactly the text the guard
+    read, never a differently lexed original. Every answer is held (in memory, then on disk) until it is
+    complete, so a success is only ever sent whole; a query that runs past the time limit is stopped (`_pass`)."""
 
     server: GuardServer
     timeout = 120  # a client that stops sending is dropped
@@ -369,54 +276,85 @@ class GuardHandler(http.server.BaseHTTPRequestHandler):
                     body = b"".join(stream)
                 else:  # a large upload is streamed, with its length
                     headers["Content-Length"] = self.headers["Content-Length"]
-            self._pass(self.path, headers, body)
+            self._pass(self.path, headers, body, _timed(target.path, set()))
             return
         coding = self.headers.get("Content-Encoding", "identity").strip().lower()
         if coding not in ("", "identity"):
             raise _Refuse(415, f"Content-Encoding {coding} is refused: kg serve reads SPARQL requests as sent")
         headers = {k: v for k, v in headers.items() if k.lower() not in _DROPPED}
-        path = target.path
+        path, kinds = target.path, set[str]()
         if target.query or self.path.endswith("?"):
-            path += "?" + urlencode(_checked_pairs(_pairs(target.query)))
+            path += "?" + urlencode(_checked_pairs(_pairs(target.query), kinds))
         data = b"".join(_read_body(self, MAX_QUERY_BYTES))
         kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if kind:
             headers["Content-Type"] = kind
         body = None
         if kind == "application/x-www-form-urlencoded":
-            body = urlencode(_checked_pairs(_pairs(data))).encode("ascii")
+            body = urlencode(_checked_pairs(_pairs(data), kinds)).encode("ascii")
         elif data:
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 raise _Refuse(400, "the request body is not UTF-8") from None
-            body = _checked(text, _BODY_KINDS.get(kind)).encode("utf-8")
+            body = _checked(text, _BODY_KINDS.get(kind), kinds).encode("utf-8")
         elif self.headers.get("Content-Length") is not None or self.headers.get("Transfer-Encoding"):
             body = b""
-        self._pass(path, headers, body)
+        self._pass(path, headers, body, _timed(path, kinds))
 
-    def _pass(self, path: str, headers: dict[str, str], body: bytes | Iterator[bytes] | None) -> None:
-        """Send the request on to Oxigraph and its answer back (a streamed body without a Content-Length goes
-        chunked)."""
-        upstream = http.client.HTTPConnection(*self.server.upstream, timeout=600)
-        try:
+    def _pass(self, path: str, headers: dict[str, str], body: bytes | Iterator[bytes] | None, timed: bool) -> None:
+        """Send the request on to Oxigraph and, once its answer has come whole, the answer back with its length.
+        A query (`timed`) must be answered within the time limit: past it, the client gets 503 and the child is
+        killed and restarted (`Upstream.stop`), which stops the work; Oxigraph's own limit is set later than
+        ours, so the body it writes when it cancels a query (a 200 cut off by a message) never reaches a
+        client. A child that dies or is restarted while answering gives 503 too, never a cut-off 200."""
+        limit = self.server.time_limit
+        deadline = time.monotonic() + limit if timed else None
+        address, generation = self.server.upstream.current(RESTART_SECONDS)
+        upstream = http.client.HTTPConnection(*address, timeout=limit if timed else 600)
+        answer: http.client.HTTPResponse | None = None
+        with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as spool:
             try:
                 upstream.request(self.command, path, body=body, headers=headers)
+                if deadline is not None and upstream.sock is not None:
+                    upstream.sock.settimeout(max(deadline - time.monotonic(), 0.001))
                 answer = upstream.getresponse()
+                size = 0
+                while data := answer.read1(64 * 1024):
+                    size += len(data)
+                    if size > MAX_ANSWER_BYTES:
+                        raise _Refuse(507, TOO_LARGE)
+                    spool.write(data)
+                    if deadline is not None and upstream.sock is not None:
+                        upstream.sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TimeoutError
             except ConnectionRefusedError:
-                raise _Refuse(502, "the SPARQL server behind kg serve is not running") from None
+                raise _Refuse(503, RESTARTED if self.server.upstream.moved(generation) else
+                              "the SPARQL server behind kg serve is not running") from None
+            except TimeoutError:
+                if deadline is None:
+                    raise
+                self.server.upstream.stop(generation)
+                raise _Refuse(503, TIMED_OUT.format(seconds=limit)) from None
+            except (OSError, http.client.HTTPException):  # reset, cut short: the child died or was restarted
+                if self.server.upstream.moved(generation):
+                    raise _Refuse(503, RESTARTED) from None
+                raise _Refuse(502, "the SPARQL server behind kg serve stopped while answering; kg serve restarts "
+                                   "it: send the request again") from None
+            finally:
+                upstream.close()
             self.send_response(answer.status, answer.reason)
             for key, value in answer.getheaders():
                 if key.lower() not in HOP_BY_HOP | {"server", "date"}:
                     self.send_header(key, value)
-            if answer.getheader("Content-Length"):
-                self.send_header("Content-Length", answer.getheader("Content-Length", ""))
+            length = answer.getheader("Content-Length") if self.command == "HEAD" else str(size)
+            if length:
+                self.send_header("Content-Length", length)
             self.end_headers()
             if self.command != "HEAD":
-                while data := answer.read1(64 * 1024):
-                    self.wfile.write(data)
-        finally:
-            upstream.close()
+                spool.seek(0)
+                shutil.copyfileobj(spool, self.wfile, 64 * 1024)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _forward
 
@@ -424,10 +362,11 @@ class GuardHandler(http.server.BaseHTTPRequestHandler):
 class GuardServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], allow_service: bool) -> None:
+    def __init__(self, address: tuple[str, int], allow_service: bool, time_limit: float = 60) -> None:
         super().__init__(address, GuardHandler)
         self.allow_service = allow_service
-        self.upstream: tuple[str, int] = ("127.0.0.1", 0)
+        self.time_limit = time_limit
+        self.upstream = Upstream()
 
     def server_bind(self) -> None:
         socketserver.TCPServer.server_bind(self)  # not HTTPServer's: its reverse DNS lookup can take seconds

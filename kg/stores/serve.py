@@ -2,8 +2,10 @@
 
 `kg serve` runs Oxigraph's server as a child process on a private loopback port and answers the public port
 itself, through the guard of kg/stores/guard.py, which refuses SERVICE (and LOAD) before a query reaches Oxigraph
-(Oxigraph's server cannot turn federation off). Oxigraph cancels a query that runs longer than `kg serve
---timeout` (its --timeout-s).
+(Oxigraph's server cannot turn federation off), and deep nesting that would overflow Oxigraph's stack. A query
+that runs longer than `kg serve --timeout` is stopped by the guard, which has the child killed (Oxigraph 0.5
+does not stop every query it cancels); `_Oxigraph` starts another on the same database, as it does when a child
+dies. With `--store`, the database is a kept, locked folder (kg/stores/database.py).
 
 The child never outlives `kg serve`: SIGTERM, SIGINT and SIGHUP stop it and remove the temporary database (the
 child runs in a process group of its own, so a terminal's Ctrl-C reaches `kg serve`, which stops it in order);
@@ -13,6 +15,7 @@ killed with SIGKILL (no handler runs then); the temporary database left by such 
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -30,11 +33,14 @@ from typing import Any, BinaryIO
 from kg.base.config import ONTOLOGY_IRI
 from kg.base.errors import InputError, display_path
 from kg.query.remote import oxigraph_binary
-from kg.stores.guard import GuardServer
+from kg.stores.database import RELEASE_FILES, kept_store
+from kg.stores.guard import GuardServer, Upstream
 
 PREFIX = "pikg-oxigraph-"
 MARKER = ".pikg-serve"
-QUERY_TIMEOUT = 60  # seconds a query may run in Oxigraph (`kg serve --timeout`)
+QUERY_TIMEOUT = 60  # seconds a query may run (`kg serve --timeout`)
+OXIGRAPH_GRACE = 5  # Oxigraph's own limit is this much later than the guard's, which stops a query first
+THREAD_STACK = 64 * 1024 * 1024  # Oxigraph's threads' stacks (RUST_MIN_STACK; 2 MiB by default)
 
 
 # --- the Oxigraph child ------------------------------------------------------------------------------------------
@@ -100,8 +106,9 @@ def _new_database() -> Path:
 
 
 def _child_env() -> dict[str, str]:
-    """Oxigraph's environment: ours, without Rust backtraces (its error is one line then)."""
-    return {**os.environ, "RUST_BACKTRACE": "0"}
+    """Oxigraph's environment: ours, without Rust backtraces (its error is one line then), and with stacks large
+    enough for the nesting the guard lets through (kg/stores/sparql_checks.py: the bounds assume them)."""
+    return {**os.environ, "RUST_BACKTRACE": "0", "RUST_MIN_STACK": str(THREAD_STACK)}
 
 
 def _run_child(args: list[str], log: BinaryIO) -> int:
@@ -117,9 +124,11 @@ def _run_child(args: list[str], log: BinaryIO) -> int:
 
 
 def _tail(log: BinaryIO) -> str:
-    """Oxigraph's own error line (its first `Error…` line: a backtrace may follow it), or its last line."""
+    """Oxigraph's own error line (its first `Error…` line: a backtrace may follow it), or its last line but the
+    one that says where it listens."""
     log.seek(0)
-    lines = [line.strip() for line in log.read().decode("utf-8", "replace").splitlines() if line.strip()]
+    lines = [line.strip() for line in log.read().decode("utf-8", "replace").splitlines()
+             if line.strip() and not line.startswith("Listening for requests at ")]
     errors = [line for line in lines if line.startswith("Error")]
     return (errors or lines or ["no message"])[0 if errors else -1][:300]
 
@@ -167,52 +176,108 @@ def _raise_stop(signum: int, _frame: object) -> None:
     raise _Stop(signum)
 
 
+class _Oxigraph:
+    """The Oxigraph server child on a private loopback port, started again whenever it ends while kg serve runs:
+    when the guard kills it to stop a query past its time limit (`stop`, from the guard's threads), or when it
+    dies (a stack overflow on a query the guard's bounds let through). Every child is started from the main
+    thread, which PR_SET_PDEATHSIG ties it to."""
+
+    def __init__(self, args: list[str], log: BinaryIO, upstream: Upstream) -> None:
+        self.args, self.log, self.upstream = args, log, upstream
+        self.process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self._runaway = False
+        upstream.stop = self.stop
+
+    def start(self) -> int:
+        """Start a child and wait until it listens; its private port."""
+        self.log.seek(0)
+        self.log.truncate()
+        private = _free_loopback_port()
+        self.process = subprocess.Popen([*self.args, "--bind", f"127.0.0.1:{private}"], stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.DEVNULL, stderr=self.log, env=_child_env(),
+                                        process_group=0, preexec_fn=_die_with_parent())
+        _wait_for(private, self.process, self.log)
+        self.upstream.up(("127.0.0.1", private))
+        return private
+
+    def stop(self, generation: int) -> None:
+        """Kill the child of this generation (once: every query that ran too long on it asks)."""
+        with self._lock:
+            if self.upstream.moved(generation) or self.process is None:
+                return
+            self.upstream.down()
+            self._runaway = True
+            self.process.kill()
+
+    def supervise(self, echo: Callable[[str], None], timeout: int) -> None:
+        """Wait for the child to end and start another, for as long as kg serve runs."""
+        while self.process is not None:
+            code = self.process.wait()
+            with self._lock:
+                self.upstream.down()
+                runaway, self._runaway = self._runaway, False
+            why = f"a query ran past the time limit of {timeout} s" if runaway else \
+                f"it stopped (exit {code}): {_tail(self.log)}"
+            try:
+                echo(f"Restarted Oxigraph: {why}")
+            except OSError:  # nobody reads our output any more: serving goes on
+                pass
+            self.start()
+
+    def end(self) -> None:
+        with self._lock:
+            self.upstream.down()
+            child, self.process = self.process, None
+        if child is not None and child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(5)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+
 def serve_release(release: Path, host: str, port: int, read_write: bool = False, location: Path | None = None,
                   allow_service: bool = False, echo: Callable[[str], None] = print,
                   timeout: int = QUERY_TIMEOUT) -> None:
-    """Serve the release with Oxigraph's server behind the SERVICE-refusing proxy until a signal stops it (a
-    query running longer than `timeout` seconds is cancelled by Oxigraph); whatever way it ends, the child is
-    stopped and a temporary database removed."""
-    for name in ("pikg.nq", "ontology.ttl"):
+    """Serve the release with Oxigraph's server behind the guard until a signal stops it (a query running longer
+    than `timeout` seconds is stopped by the guard); whatever way it ends, the child is stopped, a temporary
+    database removed and a kept one (`location`, see kg/stores/database.py) unlocked."""
+    for name in RELEASE_FILES:
         if not (release / name).is_file():
             raise InputError(f"{display_path(release / name)}: missing; write the release with `kg release` first")
     binary = oxigraph_binary()
     try:
-        guard = GuardServer((host, port), allow_service)
+        guard = GuardServer((host, port), allow_service, timeout)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     stops = (signal.SIGTERM, signal.SIGHUP)
     previous: dict[int, Any] = {signal.SIGINT: signal.getsignal(signal.SIGINT)}
     folder: Path | None = None
-    child: subprocess.Popen[bytes] | None = None
+    oxigraph: _Oxigraph | None = None
     serving = False
     try:
         for s in stops:  # inside the try: a signal from here on ends in the finally below
             previous[s] = signal.signal(s, _raise_stop)
-        with tempfile.TemporaryFile() as log:
+        with tempfile.TemporaryFile() as log, contextlib.ExitStack() as stack:
             if location is None:
                 remove_stale_databases()
-                folder = _new_database()
-            database = location or folder
-            assert database is not None
-            load_release(release, database, log)
-            log.seek(0)
-            log.truncate()
-            private = _free_loopback_port()
+                folder = database = _new_database()
+                load_release(release, database, log)
+            else:
+                database = stack.enter_context(kept_store(location, release,
+                                                          lambda target: load_release(release, target, log)))
             mode = "serve" if read_write else "serve-read-only"
-            args = [binary, mode, "--location", str(database), "--bind", f"127.0.0.1:{private}",
-                    "--union-default-graph", "--timeout-s", str(timeout)]
-            child = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
-                                     env=_child_env(), process_group=0, preexec_fn=_die_with_parent())
-            _wait_for(private, child, log)
-            guard.upstream = ("127.0.0.1", private)
+            oxigraph = _Oxigraph([binary, mode, "--location", str(database), "--union-default-graph",
+                                  "--timeout-s", str(timeout + OXIGRAPH_GRACE)], log, guard.upstream)
+            oxigraph.start()
             threading.Thread(target=guard.serve_forever, name="kg-serve-guard", daemon=True).start()
             serving = True
             checks = "every request passed through" if allow_service else "SERVICE and LOAD refused"
             echo(f"Serving {display_path(release)}/ at http://{host}:{guard.server_address[1]}/ (SPARQL: /query; "
                  f"{'read-write' if read_write else 'read-only'}; {checks}; Ctrl-C stops)")
-            code = child.wait()
-            raise InputError(f"the oxigraph server stopped (exit {code}): {_tail(log)}")
+            oxigraph.supervise(echo, timeout)
     except (_Stop, KeyboardInterrupt):
         pass
     finally:
@@ -222,13 +287,8 @@ def serve_release(release: Path, host: str, port: int, read_write: bool = False,
             if serving:
                 guard.shutdown()
             guard.server_close()
-            if child is not None and child.poll() is None:
-                child.terminate()
-                try:
-                    child.wait(5)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-                    child.wait()
+            if oxigraph is not None:
+                oxigraph.end()
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
         finally:
