@@ -162,7 +162,7 @@ def test_validation_failure_exits_1(run, tmp_path: Path) -> None:
         "Validation: does not conform to the shapes: 1 violation(s)\n"
         "  records/fixture.yaml:11: interventions.ix: An intervention has a name (skos:prefLabel), an English "
         "text; at least one. Put other names in alt_names. A second value that is not a typographic variant of the "
-        "first is refused by pikgsh:OneValue (shapes-sparql.ttl). "
+        "first is refused by the SHACL-SPARQL constraint pikgsh:OneValue. "
         "[pikgsh:Intervention-name MinCount; focus <https://w3id.org/pikg/id/intervention/ix>]\n"
         "Violation queries: 3 run, none returned rows\n"
     )

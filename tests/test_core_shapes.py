@@ -136,10 +136,10 @@ def test_core_messages_claim_only_the_counts_the_core_file_checks() -> None:
                 assert needed.items() <= counts.items(), f"{shape}: {message!r} but {counts}"
                 checked += 1
         one_value = (shape, SH.sparql, URIRef(SHAPES_NS + "OneValue")) in sparql
-        assert one_value == message.endswith("is refused by pikgsh:OneValue (shapes-sparql.ttl)."), shape
+        assert one_value == message.endswith("is refused by the SHACL-SPARQL constraint pikgsh:OneValue."), shape
     assert checked > 0
     name = URIRef(SHAPES_NS + "Intervention-name")
     assert str(core.value(name, SH.message)) == (
         "An intervention has a name (skos:prefLabel), an English text; at least one. Put other names in alt_names. "
-        "A second value that is not a typographic variant of the first is refused by pikgsh:OneValue "
-        "(shapes-sparql.ttl).")
+        "A second value that is not a typographic variant of the first is refused by the SHACL-SPARQL constraint "
+        "pikgsh:OneValue.")

@@ -175,6 +175,8 @@ def test_a_number_must_appear_in_its_quote(number: int, quote: str, found: bool)
     (19, "2019 Feb 11;19:65.", True), (2017, "In May 2017 we recruited 2017 people.", True),
     (2017, "2017 participants", True), (39, "n = 39, May 2017", True), (2017, "(n = 2017)", True),
     (12, "twelve in 2017", True), (8, "8th Together Against Stigma Conference", True),
+    (2017, "In 2017 we recruited people.", False), (2017, "recruited since 2017", False),
+    (2017, "we recruited 2017 people by 2018", True),
 ])
 def test_a_count_is_not_a_date(number: int, quote: str, found: bool) -> None:
     """Digits that are part of a date (a day or year joined to a month's name, a numeric date, a year alone in
@@ -324,3 +326,13 @@ def test_a_trial_and_a_qualitative_evidence_synthesis_fit_unbent(tmp_path: Path,
 ])
 def test_a_month_is_a_word_or_a_number_of_its_own(value: str, quote: str, found: bool) -> None:
     assert date_in(value, quote) is found
+
+
+def test_a_number_of_thousands_of_digits_is_compared_as_written() -> None:
+    """Regression (a fresh read of issue 25's work): int() refuses more than 4,300 digits, which gave a traceback
+    for an estimate's wording with such a number; a long number is now looked for as it is written."""
+    from kg.load.numbers import numbers_missing
+
+    huge = "9" * 5000
+    assert numbers_missing(f"RR {huge}", "no such number") == [huge]
+    assert numbers_missing(f"RR {huge}", f"an RR of {huge} (not real)") == []

@@ -35,7 +35,7 @@ def _load_cases() -> list[Case]:
 
 
 CASES = _load_cases()
-MINIMUM = 241  # the catalogue only grows: a case removed fails here (raise it as cases are added)
+MINIMUM = 244  # the catalogue only grows: a case removed fails here (raise it as cases are added)
 
 
 def test_the_catalogue_is_large_and_its_ids_unique() -> None:

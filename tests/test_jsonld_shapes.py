@@ -183,8 +183,10 @@ def test_lists_keep_the_order_the_source_gives(kg, release: Path) -> None:
 
 
 def test_two_sources_orders_never_mix() -> None:
-    """A position is its source's statement's: two sources listing the same values in other orders each keep a
-    statement of their own, and a value takes the lower of its places (then the canonical order)."""
+    """A position is its source's statement's: two sources listing values in other orders each keep a statement of
+    their own; the first source's list (in IRI order) comes whole, in its order, then what only the next one
+    lists, in its order; a value both place is placed by the first. Never interleaved (a fresh read of issue 25's
+    work: the lower of two sources' positions gave c, d, b, a)."""
     rdf, pikg, xsd = PREFIXES["rdf"], PREFIXES["pikg"], PREFIXES["xsd"]
     s, p = f"{BASE}intervention/x", f"{pikg}hasComponent"
 
@@ -192,16 +194,19 @@ def test_two_sources_orders_never_mix() -> None:
         node = f"<{BASE}statement/{name}>"
         return [f"{node} <{rdf}object> <{BASE}component/{obj}>", f"{node} <{rdf}predicate> <{p}>",
                 f"{node} <{rdf}subject> <{s}>", f"{node} <{rdf}type> <{rdf}Statement>",
+                f"{node} <http://www.w3.org/ns/prov#wasDerivedFrom> <{BASE}passage/source-{name[0]}/h{name}>",
                 f'{node} <{pikg}valuePosition> "{at}"^^<{xsd}positiveInteger>']
 
     lines = sorted([*statement("a1", "c", 1), *statement("a2", "b", 2), *statement("a3", "a", 3),
-                    *statement("b1", "a", 3), *statement("b2", "d", 1)])
+                    *statement("b1", "a", 1), *statement("b2", "d", 2)])
     positions = Positions.scan(lines)
-    assert positions.of_subject == {s: {(p, f"<{BASE}component/{c}>"): at for c, at in
-                                        {"c": 1, "b": 2, "a": 3, "d": 1}.items()}}
+    first, second = f"{BASE}passage/source-a", f"{BASE}passage/source-b"
+    assert positions.of_subject == {s: {(p, f"<{BASE}component/{c}>"): place for c, place in
+                                        {"c": (first, 1), "b": (first, 2), "a": (first, 3),
+                                         "d": (second, 2)}.items()}}
     compactor = Compactor(jsonld_context()["@context"])
     node = compactor.node(s, [(p, f"<{BASE}component/{c}>") for c in "abcd"], positions=positions)
-    assert [c["@id"].rsplit("/", 1)[1] for c in node["components"]] == ["c", "d", "b", "a"]
+    assert [c["@id"].rsplit("/", 1)[1] for c in node["components"]] == ["c", "b", "a", "d"]
 
 
 def test_a_property_with_several_datatypes_has_a_key_per_datatype() -> None:

@@ -177,13 +177,14 @@ def test_csv_cells_never_start_a_formula() -> None:
     assert spreadsheet_safe("\tx") == "'\tx"
     # issue 25's second probe: an endpoint's BEL, NUL and CR came through raw; a line break stays (quoted)
     controls = QueryResult(("label",), (("ring\x07 nul\x00 cr\r end",), ("\r=1",), ("two\nlines",),
-                                        ("\u202eevil",)))
+                                        ("\u202eevil",), ("n\u00a0=\u200939",)))
     assert format_result(controls, "csv") == (
         "label\n"
         "ring\\x07 nul\\x00 cr\\r end\n"
         "\\r=1\n"
         '"two\nlines"\n'
-        "\\u202eevil\n")
+        "\\u202eevil\n"
+        "n\u00a0=\u200939\n")  # spaces stay spaces
     assert format_result(result, "json").startswith('[\n  {\n    "label": "=HYPERLINK')  # JSON is not a sheet
 
 

@@ -319,3 +319,39 @@ def test_the_readme_and_the_help_state_the_bounds_kg_serve_keeps() -> None:
     for text in (readme, shown):
         assert f"deeper than {MAX_NESTING} levels" in text
         assert f"more than {MAX_LINKS:,}" in text
+
+
+def test_a_store_served_read_write_is_never_replaced_by_another_release(tmp_path: Path) -> None:
+    """Its updates are no release's: serving another release into it would discard them without a word (a fresh
+    read of issue 25's work). The same release is served again; another is refused, the store left as it was."""
+    from kg.base.errors import InputError
+    from kg.stores.database import kept_store
+
+    releases = []
+    for n in (1, 2):
+        release = tmp_path / f"release-{n}"
+        release.mkdir()
+        (release / "pikg.nq").write_text(f"<urn:a> <urn:b> <urn:c{n}> .\n")
+        (release / "ontology.ttl").write_text("")
+        releases.append(release)
+
+    def load(target: Path) -> None:
+        (target / "data").write_text("loaded\n")
+
+    store = tmp_path / "store"
+    with kept_store(store, releases[0], load, read_write=True) as database:
+        (database / "data").write_text("updated\n")  # what an update through the server would do
+    with kept_store(store, releases[0], load) as database:
+        assert (database / "data").read_text() == "updated\n"
+    with pytest.raises(InputError) as refused:
+        with kept_store(store, releases[1], load):
+            pass
+    assert str(refused.value) == (
+        f"--store {store}: it holds another release, served with --read-write, so it may hold updates that no "
+        "release has, which serving this release would discard; give another --store, or remove the folder to "
+        "start again from this release")
+    assert (store / "oxigraph" / "data").read_text() == "updated\n"
+    with kept_store(tmp_path / "other", releases[1], load) as database:  # a read-only store is replaced
+        pass
+    with kept_store(tmp_path / "other", releases[0], load) as database:
+        assert (database / "data").read_text() == "loaded\n"

@@ -299,7 +299,7 @@ def test_report_names_the_record_file_and_line(bundled_kg: KnowledgeGraph) -> No
     assert str(violation) == (
         "records/missing-link-table-1.yaml:109: interventions.imr.name: An intervention has a name "
         "(skos:prefLabel), an English text; at least one. Put other names in alt_names. A second value that is not "
-        "a typographic variant of the first is refused by pikgsh:OneValue (shapes-sparql.ttl). "
+        "a typographic variant of the first is refused by the SHACL-SPARQL constraint pikgsh:OneValue. "
         "[pikgsh:Intervention-name MinCount; focus <https://w3id.org/pikg/id/intervention/imr>]"
     )
 

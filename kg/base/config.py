@@ -88,8 +88,9 @@ RELATIVE_HOST = "relative.invalid"  # stands for "relative to the file" while a 
 
 
 def check_base_iri(base: str, given_as: str = "--base-iri") -> str:
-    """The base IRI if it is an absolute IRI (RFC 3987, by Oxigraph's parser), else InputError: data IRIs are
-    written into N-Triples as they are, so a space or `>` would break every file or smuggle triples in."""
+    """The base IRI if it is an absolute IRI (RFC 3987, by Oxigraph's parser) and a URL as check_url takes one,
+    else InputError: data IRIs are written into N-Triples as they are, so a space or `>` would break every file or
+    smuggle triples in."""
     if base == DEFAULT_BASE_IRI:
         return base  # checked once by the tests; `kg query` from the cache starts without Oxigraph
     import pyoxigraph as ox
@@ -114,10 +115,7 @@ def check_base_iri(base: str, given_as: str = "--base-iri") -> str:
         raise InputError(f"{given_as} {base!r}: a base IRI with a query (?) or characters outside ASCII gives "
                          "nanopublication IRIs that their tools cannot resolve; percent-encode the characters and "
                          f"leave out the query, such as {DEFAULT_BASE_IRI}")
-    if (urlsplit(base).hostname or "").endswith(".invalid"):
-        raise InputError(f"{given_as} {base!r}: the .invalid top-level domain never resolves (RFC 2606); give a "
-                         f"base IRI such as {DEFAULT_BASE_IRI}")
-    return base
+    return check_url(base, given_as)  # and what every URL must be: a port in range, escapes, no .invalid host
 
 
 @dataclass(frozen=True)

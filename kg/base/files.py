@@ -85,14 +85,60 @@ def _stamp_written(folder: Path, kind: str) -> None:
     write_atomic(folder / STAMP, _stamp_text(kind) + "".join(f"{p}\n" for p in paths).encode("utf-8"))
 
 
+SITE_MANIFEST = ".pikg-site.json"  # a site's list of its files (kg.site.files), which stamps before lists relied on
+
+
 def _written(folder: Path) -> set[str] | None:
-    """The paths a stamped folder's command wrote, or None when its stamp lists none (an older or unfinished
-    one: everything in it is the command's)."""
+    """The paths a stamped folder's command wrote: its stamp's list; for a stamp written before stamps listed
+    paths, what that command writes (a release's files and folders, the files a site's manifest lists); None when
+    not even that is known (everything in the folder is then the command's)."""
     try:
-        lines = (folder / STAMP).read_bytes().decode("utf-8").splitlines()[1:]
+        lines = (folder / STAMP).read_bytes().decode("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    return set(lines) or None
+    if lines[1:]:
+        return set(lines[1:])
+    if lines[:1] == ["pikg release"]:
+        return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                if p.relative_to(folder).parts[0] in RELEASE_FILES}
+    if lines[:1] == ["pikg site"]:
+        import json
+
+        try:
+            files = json.loads((folder / SITE_MANIFEST).read_bytes()).get("files", {})
+        except (OSError, ValueError, AttributeError):
+            return None
+        written = {SITE_MANIFEST}
+        for name in files if isinstance(files, dict) else ():
+            parts = str(name).split("/")
+            written.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+        return written
+    return None
+
+
+def _unlisted(folder: Path, written: set[str]) -> Iterator[Path]:
+    """The entries below `folder` that `written` does not list (a listed folder is looked into, an unlisted one
+    is one entry), the stamp aside."""
+    stack = [folder]
+    while stack:
+        for entry in sorted(stack.pop().iterdir()):
+            rel = entry.relative_to(folder).as_posix()
+            if rel == STAMP:
+                continue
+            if rel not in written:
+                yield entry
+            elif entry.is_dir() and not entry.is_symlink():
+                stack.append(entry)
+
+
+def _holds_others(folder: Path) -> bool:
+    """Whether a folder of ours holds something its stamp does not list (someone's files, carried into it: only
+    ever into a folder whose stamp lists what was written, so a stamp without a list means none)."""
+    try:
+        listed = set((folder / STAMP).read_bytes().decode("utf-8").splitlines()[1:])
+    except (OSError, UnicodeDecodeError):
+        return False
+    return bool(listed) and next(_unlisted(folder, listed), None) is not None
 
 
 def _others(old: Path, new: Path) -> list[tuple[Path, Path]]:
@@ -102,21 +148,12 @@ def _others(old: Path, new: Path) -> list[tuple[Path, Path]]:
     if written is None:
         return []
     moves = []
-    stack = [old]
-    while stack:
-        for entry in sorted(stack.pop().iterdir()):
-            rel = entry.relative_to(old).as_posix()
-            if rel == STAMP:
-                continue
-            if rel in written:
-                if entry.is_dir() and not entry.is_symlink():
-                    stack.append(entry)
-                continue
-            place = new / rel
-            if place.exists() or place.is_symlink():
-                raise OutputError(f"{display_path(entry)} was not written by kg, and this run writes a file of that "
-                                  f"name; move it out of {display_path(old)} and run again")
-            moves.append((entry, place))
+    for entry in _unlisted(old, written):
+        place = new / entry.relative_to(old)
+        if place.exists() or place.is_symlink():
+            raise OutputError(f"{display_path(entry)} was not written by kg, and this run writes a file of that "
+                              f"name; move it out of {display_path(old)} and run again")
+        moves.append((entry, place))
     return moves
 
 
@@ -229,7 +266,8 @@ def _remove_stale(target: Path, kind: str) -> None:
     folder lock, so none of them belongs to a running command."""
     for sibling in target.parent.glob(f".{target.name}.*-*"):
         if sibling.name.split("-", 1)[0] in (f".{target.name}.new", f".{target.name}.old") \
-                and sibling.is_dir() and not sibling.is_symlink() and _stamped(sibling, kind):
+                and sibling.is_dir() and not sibling.is_symlink() and _stamped(sibling, kind) \
+                and not _holds_others(sibling):  # a run killed while carrying someone's files: left for them
             try:
                 _remove_tree(sibling)
             except OSError:
@@ -271,7 +309,8 @@ def replace_folder(out_dir: Path, fill: Callable[[Path], T], kind: str = "releas
             else:
                 tmp.rename(target)
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            if not _holds_others(tmp):  # someone's files that could not be put back stay where they are
+                shutil.rmtree(tmp, ignore_errors=True)
             raise
     return result
 

@@ -71,6 +71,7 @@ _INTEGER_RANGES: dict[str, tuple[int | None, int | None]] = {
     "unsignedLong": (0, 2**64 - 1), "unsignedInt": (0, 2**32 - 1), "unsignedShort": (0, 2**16 - 1),
     "unsignedByte": (0, 2**8 - 1),
 }
+INTEGERS = frozenset(XSD + local for local in _INTEGER_RANGES)  # the integer datatypes' IRIs
 _STRINGS = ("string", "normalizedString", "token")
 
 

@@ -5,8 +5,9 @@ that is derived rather than stated says so (`derived_from`), and the graph marks
 
 A count is a count, not a date: digits that are part of a date in the quote do not state it (`sample_size: 2017`
 against "registered in May 2017"). They are a day or a year joined to a month's name (4 May 2017, 20–22 September
-2017, May 2017, 2019 Feb 11), a numeric date (2017-05-04, 04/05/2017, 2017-05), or a year alone in parentheses,
-perhaps after a name ((2017), (Smith 2017)). And numbers written inside text (an estimate's wording, "RR 1.2 (95%
+2017, May 2017, 2019 Feb 11), a numeric date (2017-05-04, 04/05/2017, 2017-05), a year alone in parentheses,
+perhaps after a name ((2017), (Smith 2017)), or a year from 1800 to 2099 after in, since, from, during, until,
+till or by ("in 2017"). And numbers written inside text (an estimate's wording, "RR 1.2 (95%
 CI 0.9 to 1.6)") are checked the same way: each must appear in the quote (`numbers_missing`); a name's number
 ("Study 7") names, and is not.
 """
@@ -54,6 +55,7 @@ _DATES = re.compile("|".join((
     r"(?<![0-9])[0-9]{4}[-/.][0-9]{1,2}(?:[-/.][0-9]{1,2})?(?![0-9])",
     r"(?<![0-9])[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}(?![0-9])",
     r"\((?:[A-Za-z][^()=0-9]*\s)?[0-9]{4}[a-z]?\)",
+    r"\b(?:in|since|from|during|until|till|by)\s+(?:1[89]|20)[0-9]{2}(?![0-9])",  # "in 2017": a year alone
 )), re.IGNORECASE)
 
 
@@ -115,7 +117,7 @@ def numbers_missing(text: str, quote: str) -> list[str]:
         digits = token.lstrip("-−").replace(",", "")
         if "." in digits or token[0] in "-−":
             found = decimal_in(Decimal(("-" if token[0] in "-−" else "") + digits), quote)
-        elif digits.startswith("0") and digits != "0":
+        elif (digits.startswith("0") and digits != "0") or len(digits) > 30:  # as written (no int() of 5,000 digits)
             found = re.search(rf"(?<![0-9.]){digits}(?![0-9]|\.[0-9])", quote) is not None
         else:
             found = re.search(_digits(int(digits)), quote) is not None or number_in(int(digits), quote)

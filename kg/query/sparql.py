@@ -13,6 +13,7 @@ import difflib
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -305,11 +306,12 @@ def run_query_oxigraph(store: Any, name: str, params: dict[str, str] | None = No
 
 def spreadsheet_safe(value: str) -> str:
     """A CSV cell that a spreadsheet will not run as a formula and that rings, hides or reorders nothing: control
-    and format characters other than a line break or a tab are written as escapes (\\x07, \\x00, \\r, \\u202e),
-    and a value starting with = + - @ (or a tab) gets a leading apostrophe, as OWASP's advice on CSV injection
-    says."""
+    and format characters (Unicode Cc, Cf) other than a line break or a tab are written as escapes (\\x07,
+    \\x00, \\r, \\u202e), and a value starting with = + - @ (or a tab) gets a leading apostrophe, as OWASP's
+    advice on CSV injection says."""
     if not value.isprintable():
-        value = "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in value)
+        value = "".join(repr(c)[1:-1] if c not in "\n\t" and unicodedata.category(c) in ("Cc", "Cf") else c
+                        for c in value)  # spaces (no-break, thin) and line separators stay as they are
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t") else value
 
 

@@ -16,16 +16,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from kg.base.config import ONTOLOGY_NS, PREFIXES, RDF_TYPE, XSD_STRING
+from kg.base.lexical import INTEGERS, XSD
 from kg.base.terms import parse_literal, split
 
 Embed = Callable[[str], "dict[str, Any] | None"]
+Place = tuple[str, int]  # where a source puts a value: (its list, its number in it); see Positions
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_BOOLEAN, XSD_INTEGER = _XSD + "boolean", _XSD + "integer"
-_INTEGERS = {_XSD + n for n in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-                                "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt",
-                                "unsignedShort", "unsignedByte")}
+XSD_BOOLEAN, XSD_INTEGER = XSD + "boolean", XSD + "integer"
 
 
 def native(lexical: str, datatype: str) -> bool | int | None:
@@ -33,7 +31,7 @@ def native(lexical: str, datatype: str) -> bool | int | None:
     JSON-LD's toRdf turns back into the same literal (so that "012" or "1" for true keep their value object)."""
     if datatype == XSD_BOOLEAN and lexical in ("true", "false"):
         return lexical == "true"
-    if datatype in _INTEGERS and lexical.lstrip("-").isdigit() and str(int(lexical)) == lexical \
+    if datatype in INTEGERS and lexical.lstrip("-").isdigit() and str(int(lexical)) == lexical \
             and abs(int(lexical)) < 10**21:
         return int(lexical)
     return None
@@ -153,7 +151,7 @@ class Compactor:
         out: dict[str, list[Any]] = {key: list(values) for key, values in (extra or {}).items()}
         ranks = positions.of_subject.get(subject) if positions else None
         placed = positions.of_node if positions else None
-        places: dict[str, dict[int, int]] = {}  # key → index of a value in out[key] → its position
+        places: dict[str, dict[int, Place]] = {}  # key → index of a value in out[key] → its place
         types: list[str] = []
         for predicate, obj in pairs:
             if predicate == RDF_TYPE and obj.startswith("<"):
@@ -184,11 +182,14 @@ class Compactor:
 class Positions:
     """Where a source puts a value in a list it gives in order: the pikg:valuePosition of the statement that states
     the triple (an intervention's components: kg.schema's ordered fields), or a placed node's own (an authorship's
-    pikg:authorPosition, a table column's or row's pikg:position). Of two sources' positions the lower counts."""
+    pikg:authorPosition, a table column's or row's pikg:position). A position is (its list, its number): a
+    statement's list is its passage's source, a placed node's the IRI it is numbered under (…/author/SOURCE/), so
+    two sources' orders never interleave: the first source's list (in IRI order) comes whole, then the next's, and
+    a value two sources place is placed by the first."""
 
     def __init__(self) -> None:
-        self.of_subject: dict[str, dict[tuple[str, str], int]] = {}  # subject → (predicate, object) → position
-        self.of_node: dict[str, int] = {}  # a placed node (as an N-Triples term, <IRI>) → its position
+        self.of_subject: dict[str, dict[tuple[str, str], Place]] = {}  # subject → (predicate, object) → place
+        self.of_node: dict[str, Place] = {}  # a placed node (as an N-Triples term, <IRI>) → its place
 
     def add(self, subject: str, pairs: Iterable[tuple[str, str]]) -> None:
         """A node's position, if it has one: a statement's is its triple's, any other node's its own."""
@@ -200,9 +201,10 @@ class Positions:
         if stated and _RDF_SUBJECT in found and _RDF_PREDICATE in found and _RDF_OBJECT in found:
             ranks = self.of_subject.setdefault(found[_RDF_SUBJECT][1:-1], {})
             pair = (found[_RDF_PREDICATE][1:-1], found[_RDF_OBJECT])
-            ranks[pair] = min(at, ranks.get(pair, at))
+            place = (found.get(_DERIVED_FROM, "<>")[1:-1].rsplit("/", 1)[0], at)  # …/passage/SOURCE/hash: its source
+            ranks[pair] = min(place, ranks.get(pair, place))
         elif not stated:
-            self.of_node[f"<{subject}>"] = at
+            self.of_node[f"<{subject}>"] = (subject.rsplit("/", 1)[0], at)
 
     @classmethod
     def scan(cls, statements: Sequence[str]) -> Positions:
@@ -234,9 +236,10 @@ def _whole(term: str | None) -> int | None:
     lexical = parse_literal(term)[0]
     return int(lexical) if lexical.isdigit() else None
 _RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = (PREFIXES["rdf"] + n for n in ("subject", "predicate", "object"))
+_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
 
 
-def _sorted(values: list[Any], places: dict[int, int] | None = None) -> list[Any]:
+def _sorted(values: list[Any], places: dict[int, Place] | None = None) -> list[Any]:
     """Values in the source's order where it gives one (`places`: a value's index → its position; those first),
     then in a canonical order: plain strings, then references and nodes by IRI (two nodes of one IRI by their
     JSON, which is only made then), then value objects."""
@@ -245,7 +248,7 @@ def _sorted(values: list[Any], places: dict[int, int] | None = None) -> list[Any
     if not twins and not places:
         return sorted(values, key=_order)
     return [values[i] for i in sorted(range(len(values)), key=lambda i: (
-        places is None or i not in places, (places or {}).get(i, 0), *_order(values[i]),
+        places is None or i not in places, (places or {}).get(i, ("", 0)), *_order(values[i]),
         json.dumps(values[i], sort_keys=True, ensure_ascii=False) if twins and isinstance(values[i], dict) else ""))]
 
 

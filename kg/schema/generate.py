@@ -203,8 +203,8 @@ def _what(kind: Kind) -> str:
 def message(section: Section, fld: Field, noun: str) -> str:
     """The field's message in kg.schema.messages, or one said from the rules: what the values are, how many."""
     one_text = fld.cardinality == ONE and is_text(fld.kind)  # its maximum is OneValue's, not this shape's
-    tail = (" A second value that is not a typographic variant of the first is refused by pikgsh:OneValue "
-            "(shapes-sparql.ttl)." if one_text else "")
+    tail = (" A second value that is not a typographic variant of the first is refused by the SHACL-SPARQL "
+            "constraint pikgsh:OneValue." if one_text else "")
     if (section.name, fld.name) in MESSAGES:
         return MESSAGES[section.name, fld.name] + tail
     how = {(True, True): "; exactly one", (True, False): "; at least one", (False, True): "; at most one"}.get(

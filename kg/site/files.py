@@ -16,7 +16,9 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
-MANIFEST = ".pikg-site.json"
+from kg.base.files import SITE_MANIFEST
+
+MANIFEST = SITE_MANIFEST  # the files written and their fingerprint (its name is kg.base.files' to know)
 MANIFEST_VERSION = 1
 MANIFEST_MAX_BYTES = 256 << 20  # a manifest lists ~100 bytes a file: far more than a million files' worth
 

@@ -8,8 +8,9 @@ ends, even by SIGKILL) before it reads or writes anything else there, so a secon
 loaded into a new database beside the old one, which replaces it only once the load is complete: D then holds
 exactly the new release (Oxigraph's `load` adds to what a database holds, so loading in place kept the old
 release's statements), and a load that fails leaves D as it was. The same release is served as it was left
-(with any updates made with --read-write). Only an absent or empty folder, or one with our marker, is used: a
-folder of someone else's files is refused before anything is written into it.
+(with any updates made with --read-write); a store once served with --read-write is never replaced by another
+release, since its updates would be lost without a word. Only an absent or empty folder, or one with our marker,
+is used: a folder of someone else's files is refused before anything is written into it.
 """
 from __future__ import annotations
 
@@ -42,16 +43,17 @@ def fingerprint(release: Path) -> str:
     return digest.hexdigest()
 
 
-def _held(folder: Path) -> str | None:
-    """The fingerprint of the release the marker says D holds, or None (none yet, or a swap cut short)."""
-    data = (folder / MARKER).read_bytes()
-    line = data[len(_HEAD):].decode("ascii", "replace").strip()
-    return line.removeprefix("release ") if line.startswith("release ") else None
+def _held(folder: Path) -> tuple[str | None, bool]:
+    """The fingerprint of the release the marker says D holds, or None (none yet, or a swap cut short), and
+    whether it was served with --read-write (so it may hold updates of its own)."""
+    lines = (folder / MARKER).read_bytes()[len(_HEAD):].decode("ascii", "replace").split()
+    held = lines[1] if lines[:1] == ["release"] and len(lines) > 1 else None
+    return held, "read-write" in lines
 
 
-def _mark(folder: Path, release: str | None) -> None:
+def _mark(folder: Path, release: str | None, updated: bool = False) -> None:
     """Write the marker atomically (a temporary file renamed over it)."""
-    text = _HEAD + (f"release {release}\n".encode() if release else b"")
+    text = _HEAD + (f"release {release}\n".encode() if release else b"") + (b"read-write\n" if updated else b"")
     with tempfile.NamedTemporaryFile(dir=folder, prefix=f"{MARKER}.", delete=False) as file:
         file.write(text)
     os.replace(file.name, folder / MARKER)
@@ -104,9 +106,11 @@ def _remove(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def kept_store(folder: Path, release: Path, load: Callable[[Path], None]) -> Iterator[Path]:
+def kept_store(folder: Path, release: Path, load: Callable[[Path], None], read_write: bool = False
+               ) -> Iterator[Path]:
     """The database folder in `folder` holding exactly `release` (loaded by `load` into a new folder when it
-    holds anything else), locked for as long as the context lasts."""
+    holds anything else), locked for as long as the context lasts. A store once served with --read-write
+    (`read_write`) may hold updates no release has: it is never replaced by another release (InputError)."""
     folder = Path(os.path.abspath(folder))
     _check(folder)
     try:
@@ -121,7 +125,12 @@ def kept_store(folder: Path, release: Path, load: Callable[[Path], None]) -> Ite
         for stale in folder.glob(f"{DATABASE}.*-*"):  # temporaries of a killed run (no other run holds the lock)
             _remove(stale)
         database, wanted = folder / DATABASE, fingerprint(release)
-        if _held(folder) != wanted or not database.is_dir() or database.is_symlink():
+        held, updated = _held(folder)
+        if held is not None and held != wanted and updated:
+            raise InputError(f"--store {display_path(folder)}: it holds another release, served with --read-write, "
+                             "so it may hold updates that no release has, which serving this release would discard; "
+                             "give another --store, or remove the folder to start again from this release")
+        if held != wanted or not database.is_dir() or database.is_symlink():
             new = Path(tempfile.mkdtemp(prefix=f"{DATABASE}.new-", dir=folder))
             try:
                 load(new)
@@ -135,6 +144,8 @@ def kept_store(folder: Path, release: Path, load: Callable[[Path], None]) -> Ite
             new.rename(database)
             _mark(folder, wanted)
             _remove(old)
+        if read_write and not updated:
+            _mark(folder, wanted, updated=True)  # before any update can be made
         yield database
     finally:
         os.close(fd)

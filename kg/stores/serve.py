@@ -267,7 +267,8 @@ def serve_release(release: Path, host: str, port: int, read_write: bool = False,
                 load_release(release, database, log)
             else:
                 database = stack.enter_context(kept_store(location, release,
-                                                          lambda target: load_release(release, target, log)))
+                                                          lambda target: load_release(release, target, log),
+                                                          read_write))
             mode = "serve" if read_write else "serve-read-only"
             oxigraph = _Oxigraph([binary, mode, "--location", str(database), "--union-default-graph",
                                   "--timeout-s", str(timeout + OXIGRAPH_GRACE)], log, guard.upstream)

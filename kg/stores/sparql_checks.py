@@ -22,7 +22,7 @@ PARSE_SECONDS = 10.0  # a request rdflib cannot parse in this time is refused as
 # a | b | …, { } { } …, OPTIONAL … OPTIONAL …): 2,200 nested { } (6 KB) or 2,600 BINDs overflow a 2 MiB thread
 # stack and abort the server. kg serve runs it with 64 MiB thread stacks (RUST_MIN_STACK), where the least
 # depth that crashes is 6,600 nested FILTER EXISTS { } and the shortest chain 47,000 MINUS { } (Oxigraph 0.5.13;
-# tests/test_serve_bounds.py sends queries at both bounds at once), and refuses a text past either bound below.
+# tests/test_serve.py sends queries at both bounds at once), and refuses a text past either bound below.
 MAX_NESTING = 128  # levels of { } ( ) [ ]: ten times the bundled queries' deepest (a test holds them to it)
 MAX_LINKS = 10_000  # operators and group patterns in one text (not its triples, values or data)
 

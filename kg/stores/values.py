@@ -11,10 +11,8 @@ import binascii
 import re
 from decimal import Decimal, InvalidOperation
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-INTEGERS = {XSD + name for name in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-                                    "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
-                                    "unsignedInt", "unsignedShort", "unsignedByte")}
+from kg.base.lexical import INTEGERS, XSD
+
 DURATIONS = {XSD + n for n in ("duration", "dayTimeDuration", "yearMonthDuration")}
 _NUMBER = r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+"
 _DURATION = re.compile(r"(-?)P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)D)?"

@@ -18,6 +18,19 @@ def _release_with_notes(ws: Path) -> None:
     (out / "signatures" / "pikg.nt.asc").write_text("-----BEGIN PGP SIGNATURE-----\n")
 
 
+def _old_release_with_notes(ws: Path) -> None:
+    """As _release_with_notes, stamped before stamps listed paths: the release's own names are known."""
+    _release_with_notes(ws)
+    (ws / "out" / ".pikg-output").write_text("pikg release\n")
+
+
+def _old_site_with_cname(ws: Path) -> None:
+    """As _site_with_cname, stamped before stamps listed paths: the site's manifest lists its files."""
+    _site_with_cname(ws)
+    (ws / "site" / ".pikg-output").write_text("pikg site\n")
+    (ws / "site" / ".pikg-site.json").write_text('{"version": 1, "files": {"index.html": ["", 4, 0]}}')
+
+
 def _notes_kept(ws: Path) -> None:
     assert (ws / "out" / "NOTES.md").read_text() == "# my notes\n"
     assert (ws / "out" / "signatures" / "pikg.nt.asc").read_text() == "-----BEGIN PGP SIGNATURE-----\n"
@@ -55,8 +68,15 @@ CASES = [
          ("a base IRI with a query (?) or characters outside ASCII",)),
     Case("base-iri-not-ascii", ("build", "--out", "{ws}/out", "--base-iri", "https://x.org/pïkg/"), 2,
          ("a base IRI with a query (?) or characters outside ASCII", "percent-encode")),
+    Case("base-iri-port-out-of-range", ("build", "--out", "{ws}/out", "--base-iri", "https://x.org:99999/pikg/"), 2,
+         ("error: --base-iri 'https://x.org:99999/pikg/': expected an http:// or https:// URL without query or "
+          "fragment (Port out of range 0-65535)",)),
     Case("release-keeps-their-files", ("build", "--out", "{ws}/out"), 0, ("Wrote",), _release_with_notes,
          after=_notes_kept, seconds=60),
     Case("site-keeps-their-files", ("site", "--out", "{ws}/site"), 0, ("Wrote",), _site_with_cname,
+         after=_cname_kept, seconds=90),
+    Case("old-release-keeps-their-files", ("build", "--out", "{ws}/out"), 0, ("Wrote",), _old_release_with_notes,
+         after=_notes_kept, seconds=60),
+    Case("old-site-keeps-their-files", ("site", "--out", "{ws}/site"), 0, ("Wrote",), _old_site_with_cname,
          after=_cname_kept, seconds=90),
 ]
