@@ -25,6 +25,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = ROOT.parent / "shared" / "seeds"
 FIXTURE_SOURCES = FIXTURES / "sources"
 THIRD = FIXTURES / "records" / "third-source" / "fixture-third-source.yaml"
+# a made-up second source of Table 1 and of a byline (issue 25), its text beside it (second-view.txt)
+SECOND_VIEW = FIXTURES / "records" / "second-view" / "second-view.yaml"
 THREE_ARM = tuple(sorted((FIXTURES / "records" / "trial-and-qes").glob("three-arm-trial*.yaml")))
 BUNDLED = json.loads((FIXTURES / "bundled-graph.json").read_text(encoding="utf-8"))  # the counts, stated once
 

@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 from pyld import jsonld
+from test_jsonld_natural import _framed
 from test_release import _offline
 
 from conftest import write_release
@@ -30,10 +31,6 @@ def release(kg, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("shapes") / "release"
     write_release(kg, out)
     return out
-
-
-def _framed(release: Path) -> dict[str, dict[str, Any]]:
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((release / "interventions").glob("*"))}
 
 
 def _graph(release: Path) -> list[dict[str, Any]]:

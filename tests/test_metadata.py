@@ -217,18 +217,15 @@ def test_each_source_credits_the_byline_it_gives(tmp_path: Path) -> None:
     """Two sources giving bylines of one publication: the crate's and dataset.jsonld's authors of each source are
     its own byline in its order, never the two mixed (a finding of issue 25's second probe)."""
     import shutil
-    import sys
 
+    from conftest import SECOND_VIEW
     from kg.base.config import Settings
     from kg.model.build import build
     from kg.release.metadata import source_works
 
-    sys.path.insert(0, str(ROOT / "tests" / "hostile"))
-    from cases_load import SECOND_VIEW
-
     records = tmp_path / "records"
     shutil.copytree(ROOT / "records", records)
-    (records / "second-view.yaml").write_text(SECOND_VIEW, encoding="utf-8")
+    shutil.copy(SECOND_VIEW, records)
     kg = build(Settings(records, None))
     works = {w.iri.rsplit("/", 1)[1]: [name for _, name in w.authors] for w in source_works(kg, kg.union())}
     assert works["second-view"] == []  # it gives a byline of another source's publication, not one of its own

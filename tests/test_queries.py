@@ -476,41 +476,16 @@ def test_lists_are_built_with_group_concat_distinct_of_str() -> None:
             assert 'ORDER BY STRDT(CONCAT(STR(?src), "\\t", SUBSTR(STR(1000000 + ?position), 2), "\\t",' in spec.text
 
 
-SECOND_VIEW = """source:
-  id: second-view
-  label: A made-up second view of a table
-  text_file: second-view.txt
-  quote: "A made-up second view of a table (not real data)."
-
-publications:
-  ips-recovery-abstract-2017:
-    quote: "by Lene Eplov and Elsebeth Stenager"
-    authors: [lene-eplov, elsebeth-stenager]
-
-tables:
-  missing-link-table-1:
-    quote: "Table 1 An overview of the interventions’ aims and methods"
-    label: "Table 1 An overview of the interventions’ aims and methods"
-    columns: [learn-how-to-tackle-anxiety-and-depression, turning-points, ips, imr]
-"""
-
-
 def test_two_sources_orders_of_one_list_never_mix(tmp_path: Path) -> None:
     """Issue 25: a second source (made up, not real data) that prints Table 1 with its columns reversed and gives
     a byline of two of the 2017 abstract's authors. Each source's columns and authorships are its own (the nodes
     are keyed by their list and source), so compare-interventions gives each source's columns in that source's
     order (not IMR, IPS, IPS, IMR) and studies each source's byline whole, on rdflib and Oxigraph alike; the
     shapes' position checks judge each source's list on its own."""
-    from conftest import bundled_plus
+    from conftest import SECOND_VIEW, bundled_plus
     from kg.check.validate import validate
 
-    (tmp_path / "in").mkdir()
-    record, text = tmp_path / "in" / "second-view.yaml", tmp_path / "in" / "second-view.txt"
-    record.write_text(SECOND_VIEW, encoding="utf-8")
-    text.write_text("A made-up second view of a table (not real data). Table 1 An overview of the interventions’ "
-                    "aims and methods, as a second source prints it, by Lene Eplov and Elsebeth Stenager.\n",
-                    encoding="utf-8")
-    kg = build(Settings.default(*bundled_plus(tmp_path, (record,), (text,))))
+    kg = build(Settings.default(*bundled_plus(tmp_path, (SECOND_VIEW,), (SECOND_VIEW.with_suffix(".txt"),))))
     assert validate(kg).conforms
     store = oxigraph_store(kg)
     names = ["Illness management and recovery", "Individual placement and support", "Turning Points",

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from pathlib import Path
 
 from case import Case
+
+from conftest import SECOND_VIEW
 
 CHECK = ("check", "--records", "{records}", "--sources", "{sources}")
 FILE = "records/hostile-load.yaml"
@@ -52,30 +55,9 @@ FINDING = """findings:
 
 
 # a second source describing Table 1 of the missing link with its columns reversed, and the 2017 abstract's byline
-SECOND_VIEW = """source:
-  id: second-view
-  label: A made-up second view of a table
-  text_file: second-view.txt
-  quote: "A made-up second view of a table (not real data)."
-
-publications:
-  ips-recovery-abstract-2017:
-    quote: "by Lene Eplov and Elsebeth Stenager"
-    authors: [lene-eplov, elsebeth-stenager]
-
-tables:
-  missing-link-table-1:
-    quote: "Table 1 An overview of the interventions’ aims and methods"
-    label: "Table 1 An overview of the interventions’ aims and methods"
-    columns: [learn-how-to-tackle-anxiety-and-depression, turning-points, ips, imr]
-"""
-
-
 def _second_view(ws: Path) -> None:
-    (ws / "sources" / "second-view.txt").write_text(
-        "A made-up second view of a table (not real data). Table 1 An overview of the interventions’ aims and "
-        "methods, as a second source prints it, by Lene Eplov and Elsebeth Stenager.\n", encoding="utf-8")
-    (ws / "records" / "second-view.yaml").write_text(SECOND_VIEW, encoding="utf-8")
+    shutil.copy(SECOND_VIEW.with_suffix(".txt"), ws / "sources")
+    shutil.copy(SECOND_VIEW, ws / "records")
 
 
 def _each_table_in_its_order(ws: Path) -> None:
